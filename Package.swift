@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "weavr-gateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "weavr-gateway", targets: ["weavr-gateway"]),
+        .library(name: "NIOFreeHTTP", targets: ["NIOFreeHTTP"]),
+    ],
+    dependencies: [
+        // CLI parsing for `weavr-gateway serve|demo|simulator|tenant|audit|keys|migrate`.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries: OpenSSL 3 (libssl-dev) and SQLite 3 (libsqlite3-dev).
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // epoll, eventfd, accept4 and friends: Glibc does not export them.
+        .target(name: "CSystem"),
+
+        .target(name: "NIOFreeHTTP", dependencies: ["COpenSSL", "CSystem"], swiftSettings: strict),
+        .target(name: "Storage", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "Auth", dependencies: ["COpenSSL", "Storage"], swiftSettings: strict),
+        .target(name: "Upstream", dependencies: ["NIOFreeHTTP"], swiftSettings: strict),
+        .target(name: "WeavrSimulator", dependencies: ["NIOFreeHTTP"], swiftSettings: strict),
+        .target(
+            name: "Gateway",
+            dependencies: ["NIOFreeHTTP", "Storage", "Auth", "Upstream"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "weavr-gateway",
+            dependencies: [
+                "Gateway", "WeavrSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(
+            name: "NIOFreeHTTPTests",
+            dependencies: ["NIOFreeHTTP", "CSystem"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,10 @@
+#ifndef WG_COPENSSL_SHIM_H
+#define WG_COPENSSL_SHIM_H
+#include <openssl/ssl.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/hmac.h>
+#include <openssl/x509v3.h>
+#include <openssl/crypto.h>
+#endif
