@@ -55,7 +55,6 @@ let package = Package(
         .testTarget(
             name: "NIOFreeHTTPTests",
             dependencies: ["NIOFreeHTTP", "CSystem"],
-            resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
     ]
