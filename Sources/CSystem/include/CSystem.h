@@ -1,9 +1,8 @@
 #ifndef WG_CSYSTEM_H
 #define WG_CSYSTEM_H
 
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
+/* No _GNU_SOURCE here: the header must parse exactly as Glibc's module does. Functions that need
+   _GNU_SOURCE (accept4) are defined in CSystem.c. */
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -27,7 +26,7 @@ static const uint32_t csys_EPOLLERR = EPOLLERR;
 static const uint32_t csys_EPOLLHUP = EPOLLHUP;
 static const uint32_t csys_EPOLLRDHUP = EPOLLRDHUP;
 static const uint32_t csys_EPOLLET = EPOLLET;
-static const int csys_SOCK_NONBLOCK_CLOEXEC = SOCK_NONBLOCK | SOCK_CLOEXEC;
+static const int csys_SOCK_NONBLOCK_CLOEXEC = 04000 | 02000000; /* SOCK_NONBLOCK | SOCK_CLOEXEC on Linux */
 static const int csys_SOCK_STREAM = SOCK_STREAM;
 
 static inline int csys_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
@@ -55,9 +54,8 @@ static inline int csys_epoll_wait(int epfd, int32_t *fds, uint32_t *events, int 
 
 static inline int csys_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 
-static inline int csys_accept4(int fd, struct sockaddr *addr, socklen_t *len) {
-    return accept4(fd, addr, len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-}
+/* accept4(SOCK_NONBLOCK | SOCK_CLOEXEC). */
+int csys_accept4(int fd, struct sockaddr *addr, socklen_t *len);
 
 static inline int csys_errno(void) { return errno; }
 

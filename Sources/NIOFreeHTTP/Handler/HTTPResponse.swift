@@ -1,0 +1,69 @@
+/// A response: status, headers and a body that is either bytes or a stream of chunks.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: Body
+
+    /// The body of a response.
+    public enum Body: Sendable {
+        /// Sent with Content-Length.
+        case bytes([UInt8])
+        /// Sent with chunked transfer coding; the closure writes chunks and returns when done.
+        case stream(@Sendable (HTTPBodyWriter) async throws -> Void)
+    }
+
+    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = .bytes(body)
+    }
+
+    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), stream: @escaping @Sendable (HTTPBodyWriter) async throws -> Void) {
+        self.status = status
+        self.headers = headers
+        self.body = .stream(stream)
+    }
+
+    /// A JSON response from already-encoded bytes.
+    public static func json(_ status: Int, _ body: [UInt8], headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+        var headers = headers
+        headers.replaceOrAdd("content-type", "application/json")
+        return HTTPResponse(status: status, headers: headers, body: body)
+    }
+
+    /// A JSON response from a UTF-8 string.
+    public static func json(_ status: Int, _ body: String, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+        json(status, Array(body.utf8), headers: headers)
+    }
+
+    /// An RFC 9457 problem document with a fixed, input-free `detail`.
+    public static func problem(_ status: Int, title: String, detail: String? = nil, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+        var headers = headers
+        headers.replaceOrAdd("content-type", "application/problem+json")
+        var text = #"{"type":"about:blank","title":"# + JSONText.quote(title) + #","status":\#(status)"#
+        if let detail { text += #","detail":"# + JSONText.quote(detail) }
+        text += "}"
+        return HTTPResponse(status: status, headers: headers, body: Array(text.utf8))
+    }
+}
+
+/// Minimal JSON string quoting for server-generated documents.
+enum JSONText {
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let s where s.value < 0x20:
+                let hex = String(s.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

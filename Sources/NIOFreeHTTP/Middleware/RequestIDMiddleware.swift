@@ -1,0 +1,59 @@
+import Synchronization
+
+/// Accepts a well-formed `X-Request-Id` (1–128 of `A-Z a-z 0-9 . _ -`) or generates one,
+/// puts it in the context and echoes it on the response.
+public struct RequestIDMiddleware: HTTPMiddleware {
+    public static let headerName = "x-request-id"
+
+    public init() {}
+
+    public func handle(
+        _ request: HTTPRequest,
+        context: RequestContext,
+        next: (HTTPRequest, RequestContext) async throws -> HTTPResponse
+    ) async throws -> HTTPResponse {
+        var context = context
+        if let given = request.headers[Self.headerName], Self.isAcceptable(given) {
+            context.requestID = given
+        } else {
+            context.requestID = RequestIDGenerator.shared.next()
+        }
+        var response = try await next(request, context)
+        response.headers.replaceOrAdd(Self.headerName, context.requestID)
+        return response
+    }
+
+    /// True for 1–128 characters from `A-Z a-z 0-9 . _ -` (no spaces, no CR/LF, nothing to inject into logs).
+    public static func isAcceptable(_ id: String) -> Bool {
+        let utf8 = id.utf8
+        guard (1...128).contains(utf8.count) else { return false }
+        return utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                true
+            default:
+                false
+            }
+        }
+    }
+}
+
+/// Unique, cheap request ids: a random per-process prefix and a counter (no syscall per request).
+final class RequestIDGenerator: Sendable {
+    static let shared = RequestIDGenerator()
+    private let prefix: String
+    private let counter = Atomic<UInt64>(0)
+
+    init() {
+        var generator = SystemRandomNumberGenerator()
+        let random = generator.next() & 0xFFFF_FFFF_FFFF
+        let hex = String(random, radix: 16)
+        prefix = String(repeating: "0", count: 12 - hex.count) + hex
+    }
+
+    func next() -> String {
+        let n = counter.wrappingAdd(1, ordering: .relaxed).newValue
+        return prefix + "-" + String(n, radix: 16)
+    }
+}

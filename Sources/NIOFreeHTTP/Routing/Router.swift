@@ -1,0 +1,126 @@
+/// Matches method + path to a handler. Patterns are literal segments and `{name}` parameters
+/// (`/v1/cards/{id}/block`). Unknown paths → 404, known path with another method → 405 with `Allow`.
+///
+/// Build it with `add`, then use it as the server's responder. Global middlewares run for every request,
+/// after the route is matched (so they see `context.route`), including 404 and 405 answers.
+public struct Router: HTTPResponder {
+    /// A route handler.
+    public typealias Handler = @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse
+
+    private struct Node: Sendable {
+        var literals: [String: Node] = [:]
+        var parameterName: String?
+        var parameter: [Node] = []  // zero or one child: arrays let a struct hold itself
+        var handlers: [String: Handler] = [:]
+        var pattern: String?
+    }
+
+    private var root = Node()
+    private var middlewares: [any HTTPMiddleware]
+    /// Every registered (method, pattern) pair, in registration order.
+    public private(set) var routes: [(method: String, pattern: String)] = []
+
+    public init(middlewares: [any HTTPMiddleware] = []) {
+        self.middlewares = middlewares
+    }
+
+    /// Adds a global middleware (runs in the order added).
+    public mutating func use(_ middleware: any HTTPMiddleware) {
+        middlewares.append(middleware)
+    }
+
+    /// Registers `handler` for `method` and `pattern`. Registering the same pair twice is a programming error.
+    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Handler) {
+        let segments = Router.segments(of: pattern)
+        Router.insert(&root, segments[...], method: method, pattern: pattern, handler: handler)
+        routes.append((method, pattern))
+    }
+
+    public mutating func get(_ pattern: String, _ handler: @escaping Handler) { add("GET", pattern, handler) }
+    public mutating func post(_ pattern: String, _ handler: @escaping Handler) { add("POST", pattern, handler) }
+    public mutating func patch(_ pattern: String, _ handler: @escaping Handler) { add("PATCH", pattern, handler) }
+    public mutating func put(_ pattern: String, _ handler: @escaping Handler) { add("PUT", pattern, handler) }
+    public mutating func delete(_ pattern: String, _ handler: @escaping Handler) { add("DELETE", pattern, handler) }
+
+    private static func insert(_ node: inout Node, _ segments: ArraySlice<Substring>, method: String, pattern: String, handler: @escaping Handler) {
+        guard let first = segments.first else {
+            precondition(node.handlers[method] == nil, "route \(method) \(pattern) registered twice")
+            node.handlers[method] = handler
+            node.pattern = pattern
+            return
+        }
+        if first.hasPrefix("{") && first.hasSuffix("}") {
+            let name = String(first.dropFirst().dropLast())
+            precondition(node.parameterName == nil || node.parameterName == name, "conflicting parameter names in \(pattern)")
+            node.parameterName = name
+            if node.parameter.isEmpty { node.parameter = [Node()] }
+            insert(&node.parameter[0], segments.dropFirst(), method: method, pattern: pattern, handler: handler)
+        } else {
+            let key = String(first)
+            var child = node.literals[key] ?? Node()
+            insert(&child, segments.dropFirst(), method: method, pattern: pattern, handler: handler)
+            node.literals[key] = child
+        }
+    }
+
+    private static func segments(of path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { $0 }
+    }
+
+    /// The outcome of matching a path.
+    enum Match {
+        case found(Handler, pattern: String, PathParameters)
+        case methodNotAllowed(allowed: [String], pattern: String)
+        case notFound
+    }
+
+    func match(method: String, path: String) -> Match {
+        guard path.first == "/" else { return .notFound }
+        var node = root
+        var parameters = PathParameters()
+        for segment in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst() {
+            let text = Substring(segment)
+            if let child = node.literals[String(text)] {
+                node = child
+            } else if let name = node.parameterName, !text.isEmpty, let value = PercentDecoding.decode(text, plusAsSpace: false) {
+                parameters.append(name, value)
+                node = node.parameter[0]
+            } else {
+                return .notFound
+            }
+        }
+        guard let pattern = node.pattern else { return .notFound }
+        if let handler = node.handlers[method] {
+            return .found(handler, pattern: pattern, parameters)
+        }
+        // RFC 9110 §9.3.2: HEAD is answered like GET (the server omits the body).
+        if method == "HEAD", let handler = node.handlers["GET"] {
+            return .found(handler, pattern: pattern, parameters)
+        }
+        var allowed = node.handlers.keys.sorted()
+        if allowed.contains("GET") && !allowed.contains("HEAD") { allowed.append("HEAD") }
+        return .methodNotAllowed(allowed: allowed, pattern: pattern)
+    }
+
+    public func respond(to request: HTTPRequest, context: RequestContext) async throws -> HTTPResponse {
+        var request = request
+        var context = context
+        let endpoint: Handler
+        switch match(method: request.method, path: request.path) {
+        case .found(let handler, let pattern, let parameters):
+            request.pathParameters = parameters
+            context.route = pattern
+            endpoint = handler
+        case .methodNotAllowed(let allowed, let pattern):
+            context.route = pattern
+            let allow = allowed.joined(separator: ", ")
+            endpoint = { _, _ in .problem(405, title: "Method Not Allowed", headers: ["allow": allow]) }
+        case .notFound:
+            endpoint = { _, _ in .problem(404, title: "Not Found") }
+        }
+        if middlewares.isEmpty {
+            return try await endpoint(request, context)
+        }
+        return try await MiddlewareChain(middlewares, responder: ClosureResponder(endpoint)).respond(to: request, context: context)
+    }
+}

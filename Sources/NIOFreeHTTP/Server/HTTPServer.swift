@@ -1,0 +1,196 @@
+import CSystem
+import Glibc
+import Synchronization
+
+/// An HTTP/1.1 server (plain or TLS) on an event loop group: one `SO_REUSEPORT` listener per loop,
+/// connections served on the loop that accepted them.
+public final class HTTPServer: Sendable {
+    /// State every loop reads: configuration, responder, TLS context, connection limits.
+    final class Shared: Sendable {
+        let configuration: Configuration
+        let responder: any HTTPResponder
+        let tlsContext: TLSContext?
+        let limiter: ConnectionLimiter
+
+        init(configuration: Configuration, responder: any HTTPResponder, tlsContext: TLSContext?) {
+            self.configuration = configuration
+            self.responder = responder
+            self.tlsContext = tlsContext
+            limiter = ConnectionLimiter(maxTotal: configuration.maxConnections, maxPerIP: configuration.maxConnectionsPerIP)
+        }
+    }
+
+    /// Per-loop state, touched only on that loop's thread.
+    final class LoopState: @unchecked Sendable {
+        var connections: [ObjectIdentifier: HTTPServerConnection] = [:]
+        var listener: HTTPListener?
+        var draining = false
+        var tickID: Int?
+
+        func remove(_ connection: HTTPServerConnection) {
+            connections[ObjectIdentifier(connection)] = nil
+        }
+    }
+
+    private let shared: Shared
+    private let group: EventLoopGroup
+    private let loopStates: [LoopState]
+    private let boundAddress = Mutex<SocketAddress?>(nil)
+
+    /// Creates the server; `start()` binds and begins accepting. A TLS configuration that cannot be loaded throws here.
+    public init(configuration: Configuration, group: EventLoopGroup, responder: any HTTPResponder) throws(TLSError) {
+        var context: TLSContext?
+        if let tls = configuration.tls {
+            context = try TLSContext.makeServer(tls)
+        }
+        shared = Shared(configuration: configuration, responder: responder, tlsContext: context)
+        self.group = group
+        loopStates = group.loops.map { _ in LoopState() }
+    }
+
+    /// The address the server listens on (with the real port when configured with port 0), once started.
+    public var localAddress: SocketAddress? {
+        boundAddress.withLock { $0 }
+    }
+
+    /// Open connections over all loops.
+    public var openConnections: Int {
+        shared.limiter.openConnections
+    }
+
+    /// Binds one listener per loop and starts accepting.
+    public func start() throws(SocketError) {
+        let configuration = shared.configuration
+        var address = SocketAddress(host: configuration.host, port: configuration.port)
+        var fds: [Int32] = []
+        do {
+            for _ in group.loops {
+                let fd = try Socket.listen(on: address, backlog: configuration.backlog)
+                fds.append(fd)
+                if address.port == 0, let bound = Socket.localAddress(fd) {
+                    address.port = bound.port
+                }
+            }
+        } catch {
+            for fd in fds { close(fd) }
+            throw error
+        }
+        boundAddress.withLock { $0 = address }
+        for (i, loop) in group.loops.enumerated() {
+            let state = loopStates[i]
+            let fd = fds[i]
+            let shared = self.shared
+            loop.execute {
+                let listener = HTTPListener(fd: fd, loop: loop, shared: shared, state: state)
+                state.listener = listener
+                _ = loop.register(fd: fd, events: csys_EPOLLIN, handler: listener)
+                let tick = min(250_000_000, shared.configuration.headerTimeout.nanoseconds / 4)
+                loop.tickInterval = max(min(loop.tickInterval, tick), 10_000_000)
+                state.tickID = loop.addTickHandler { now in
+                    for connection in Array(state.connections.values) { connection.checkTimeouts(now: now) }
+                }
+            }
+        }
+    }
+
+    /// Graceful shutdown: stop accepting, close idle connections, let in-flight requests finish
+    /// (their responses carry `connection: close`) until `gracePeriod`, then close whatever is left.
+    public func shutdown(gracePeriod: Duration = .seconds(10)) async {
+        for (i, loop) in group.loops.enumerated() {
+            let state = loopStates[i]
+            loop.execute {
+                state.draining = true
+                state.listener?.close()
+                state.listener = nil
+                for connection in Array(state.connections.values) { connection.beginDrain() }
+            }
+        }
+        let deadline = EventLoop.monotonicNanoseconds() &+ gracePeriod.nanoseconds
+        while shared.limiter.openConnections > 0, EventLoop.monotonicNanoseconds() < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        await withTaskGroup(of: Void.self) { tasks in
+            for (i, loop) in group.loops.enumerated() {
+                let state = loopStates[i]
+                tasks.addTask {
+                    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                        loop.execute {
+                            for connection in Array(state.connections.values) { connection.closeNow() }
+                            if let id = state.tickID { loop.removeTickHandler(id) }
+                            done.resume()
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Accepts connections on one loop's listening socket.
+final class HTTPListener: EventLoopHandler {
+    private var fd: Int32
+    private let loop: EventLoop
+    private let shared: HTTPServer.Shared
+    private let state: HTTPServer.LoopState
+
+    init(fd: Int32, loop: EventLoop, shared: HTTPServer.Shared, state: HTTPServer.LoopState) {
+        self.fd = fd
+        self.loop = loop
+        self.shared = shared
+        self.state = state
+    }
+
+    func close() {
+        guard fd >= 0 else { return }
+        loop.deregister(fd: fd)
+        Glibc.close(fd)
+        fd = -1
+    }
+
+    func handleEvents(_ events: UInt32) {
+        // Level-triggered: accept a bounded batch, the rest on the next wake-up.
+        for _ in 0..<64 {
+            guard fd >= 0 else { return }
+            var storage = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let client = withUnsafeMutablePointer(to: &storage) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { csys_accept4(fd, $0, &length) }
+            }
+            if client < 0 { return }  // EAGAIN, or EMFILE/ENFILE: try again on the next event
+            let peer = SocketAddress(&storage) ?? SocketAddress(host: "unknown", port: 0)
+            switch shared.limiter.acquire(ip: peer.host) {
+            case .accepted:
+                break
+            case .globalLimit, .perIPLimit:
+                refuse(client)
+                continue
+            }
+            Socket.setNoDelay(client)
+            let connection = HTTPServerConnection(fd: client, peer: peer, loop: loop, shared: shared, loopState: state)
+            state.connections[ObjectIdentifier(connection)] = connection
+            // Registered once, edge-triggered, for both directions.
+            let events = csys_EPOLLIN | csys_EPOLLOUT | csys_EPOLLRDHUP | csys_EPOLLET
+            if !loop.register(fd: client, events: events, handler: connection) {
+                connection.closeNow()
+            }
+        }
+    }
+
+    private static let refusal: [UInt8] = {
+        let body = #"{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"too many connections"}"#
+        return Array(("HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/problem+json\r\n"
+            + "content-length: \(body.utf8.count)\r\nretry-after: 1\r\nconnection: close\r\n\r\n" + body).utf8)
+    }()
+
+    /// Over a connection cap: a best-effort 503 (plain listeners only), then close.
+    private func refuse(_ client: Int32) {
+        if shared.tlsContext == nil {
+            // Consume what already arrived so close() does not turn into a reset that hides the 503.
+            var scratch = [UInt8](repeating: 0, count: 4096)
+            _ = recv(client, &scratch, scratch.count, Int32(MSG_DONTWAIT))
+            _ = HTTPListener.refusal.withUnsafeBytes { csys_send_nosignal(client, $0.baseAddress, $0.count) }
+            shutdown(client, Int32(SHUT_WR))
+        }
+        Glibc.close(client)
+    }
+}
