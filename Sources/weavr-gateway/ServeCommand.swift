@@ -1,0 +1,87 @@
+import ArgumentParser
+import Gateway
+import Glibc
+import NIOFreeHTTP
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway's public listener."
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free port and prints it).")
+    var port = 8080
+
+    @Option(help: "PEM certificate chain; enables TLS together with --tls-key.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key for --tls-cert.")
+    var tlsKey: String?
+
+    @Option(help: "Event-loop threads (default: one per core).")
+    var threads: Int?
+
+    @Option(help: "Seconds to let in-flight requests finish on SIGTERM/SIGINT.")
+    var shutdownGrace = 10
+
+    @Flag(help: "Print one line per request to standard error.")
+    var accessLog = false
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together.")
+        }
+        if !(0...65535).contains(port) { throw ValidationError("--port must be 0…65535.") }
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be 1…256.") }
+    }
+
+    func run() async throws {
+        let signals = ShutdownSignals()  // before any thread starts, so every thread inherits the mask
+        var configuration = HTTPServer.Configuration()
+        configuration.host = host
+        configuration.port = port
+        if let tlsCert, let tlsKey {
+            configuration.tls = .server(certificateChainFile: tlsCert, privateKeyFile: tlsKey)
+        }
+        var log: (@Sendable (AccessLogEntry) -> Void)?
+        if accessLog {
+            log = { entry in
+                let micros = entry.durationNanoseconds / 1_000
+                StandardError.write("\(entry.requestID) \(entry.method) \(entry.route) \(entry.status) \(micros)us\n")
+            }
+        }
+        let group = EventLoopGroup(threads: threads ?? EventLoopGroup.coreCount)
+        let server: HTTPServer
+        do {
+            server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.makeRouter(accessLog: log))
+            try server.start()
+        } catch {
+            group.shutdown()
+            throw ValidationError("cannot start: \(error)")
+        }
+        let scheme = configuration.tls == nil ? "http" : "https"
+        StandardOutput.write("weavr-gateway listening on \(scheme)://\(server.localAddress!)\n")
+        let signal = await signals.next()
+        StandardError.write("received \(signal), draining (up to \(shutdownGrace)s)\n")
+        await server.shutdown(gracePeriod: .seconds(shutdownGrace))
+        group.shutdown()
+    }
+}
+
+enum StandardError {
+    static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}
+
+enum StandardOutput {
+    /// Unbuffered, so scripts reading our output (the port line) see it at once.
+    static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { _ = Glibc.write(1, $0.baseAddress, $0.count) }
+    }
+}

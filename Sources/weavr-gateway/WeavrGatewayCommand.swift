@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct WeavrGatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "weavr-gateway",
+        abstract: "A multi-tenant gateway in front of the Weavr Multi API.",
+        subcommands: [ServeCommand.self]
+    )
+}
