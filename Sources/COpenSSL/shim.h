@@ -7,6 +7,7 @@
 #include <openssl/hmac.h>
 #include <openssl/x509v3.h>
 #include <openssl/crypto.h>
+#include <openssl/core_names.h>
 #include <stdint.h>
 
 /*
@@ -88,6 +89,28 @@ static int wg_alpn_select_cb(SSL *ssl, const unsigned char **out, unsigned char 
 /* `lengthPrefixedList`: see wg_alpn_select_cb; must outlive the SSL_CTX. */
 static inline void wg_SSL_CTX_set_alpn_select(SSL_CTX *ctx, const unsigned char *lengthPrefixedList) {
     SSL_CTX_set_alpn_select_cb(ctx, wg_alpn_select_cb, (void *)lengthPrefixedList);
+}
+
+/* SSL_CTX_get_ex_new_index is a macro over CRYPTO_get_ex_new_index. */
+static inline int wg_SSL_CTX_get_ex_new_index(void) {
+    return SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
+
+/*
+ * Session-ticket protection for SSL_CTX_set_tlsext_ticket_key_evp_cb, the construction
+ * OpenSSL uses for its own ticket keys (RFC 5077 §4): AES-256-CBC + HMAC-SHA256.
+ * aesKey and hmacKey are 32 bytes; iv is 16 bytes. Returns 1 on success.
+ */
+static inline int wg_ticket_crypto_init(EVP_CIPHER_CTX *cipher, EVP_MAC_CTX *mac,
+                                        const unsigned char *aesKey, const unsigned char *hmacKey,
+                                        const unsigned char *iv, int enc) {
+    OSSL_PARAM params[3];
+    params[0] = OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY, (void *)hmacKey, 32);
+    params[1] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
+    params[2] = OSSL_PARAM_construct_end();
+    if (EVP_CipherInit_ex(cipher, EVP_aes_256_cbc(), NULL, aesKey, iv, enc) != 1) return 0;
+    if (EVP_MAC_CTX_set_params(mac, params) != 1) return 0;
+    return 1;
 }
 
 #endif

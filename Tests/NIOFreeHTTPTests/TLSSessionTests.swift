@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import NIOFreeHTTP
 
@@ -114,6 +115,38 @@ struct TLSSessionTests {
         let pair = try makePair(clientALPN: [])
         #expect(pair.handshake() == (.done(0), .done(0)))
         #expect(pair.server.negotiatedALPN == nil)
+    }
+
+    @Test(arguments: ["TLSv1.3", "TLSv1.2"])
+    func resumesWithASessionTicket(version: String) throws {
+        let certificates = try TestCertificates.shared()
+        let server = try TLSContext.makeServer(
+            .server(certificateChainFile: certificates.serverChain, privateKeyFile: certificates.serverKey))
+        var clientConfiguration = TLSConfiguration.client(trustRoots: .file(certificates.caCertificate))
+        clientConfiguration.allowsTLS13 = version == "TLSv1.3"
+        let client = try TLSContext.makeClient(clientConfiguration)
+
+        let first = try TLSPair(serverContext: server, clientContext: client)
+        #expect(first.handshake() == (.done(0), .done(0)))
+        #expect(first.client.protocolVersion == version)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1_024, alignment: 1)
+        defer { buffer.deallocate() }
+        _ = first.client.read(into: buffer)  // TLS 1.3 tickets arrive after the handshake
+        #expect(!first.client.isSessionReused)
+
+        let second = try TLSPair(serverContext: server, clientContext: client)
+        #expect(second.client.offerSession(from: first.client))
+        #expect(second.handshake() == (.done(0), .done(0)))
+        #expect(second.server.isSessionReused)
+        #expect(second.client.isSessionReused)
+    }
+
+    @Test func refusesPlainHTTPInTheHandshake() throws {
+        let pair = try makePair()
+        let request = Array("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
+        #expect(TLSSession.looksLikeTLS(firstByte: request[0]) == false)
+        #expect(request.withUnsafeBytes { write(pair.clientFD, $0.baseAddress, $0.count) } == request.count)
+        #expect(pair.server.handshake().failureMessage.contains("http request"))
     }
 
     @Test(arguments: [(UInt8(0x16), true), (UInt8(ascii: "G"), false), (UInt8(ascii: "P"), false), (UInt8(0x80), false)])

@@ -31,6 +31,12 @@ public struct TLSConfiguration: Sendable {
     public var cipherSuites: String = TLSConfiguration.tls13CipherSuites
     /// Key-exchange groups, most preferred first.
     public var groups: String = "X25519:P-256:P-384"
+    /// Server: how often a new session-ticket key is made. Tickets are valid for one interval
+    /// and their key decrypts for two, so resumption survives a rotation.
+    public var ticketKeyRotationInterval: Duration = .seconds(6 * 3600)
+
+    /// Test hook: false caps the context at TLS 1.2 (for TLS 1.2 coverage between our own sessions).
+    var allowsTLS13 = true
 
     /// Mozilla Server Side TLS "intermediate" (v5.7) TLS 1.2 ciphers, minus the DHE ones:
     /// ECDHE key exchange and AEAD only.

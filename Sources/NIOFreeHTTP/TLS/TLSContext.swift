@@ -8,8 +8,8 @@ import Glibc
 /// `SSL_OP_IGNORE_UNEXPECTED_EOF`, `SSL_OP_NO_COMPRESSION`; partial writes, moving write
 /// buffers and released idle buffers. Server cipher preference stays off (all allowed suites
 /// are strong, so the client may pick ChaCha20 where it lacks AES hardware — Mozilla
-/// "intermediate"). The server issues stateless session tickets (keys made by OpenSSL per
-/// context; a new context is a new key) and keeps no session cache. The server's ALPN
+/// "intermediate"). The server issues stateless session tickets whose keys rotate every
+/// ``TLSConfiguration/ticketKeyRotationInterval`` (``TLSTicketKeyRing``) and keeps no session cache. The server's ALPN
 /// callback picks its first protocol the client also offers and fails the handshake with
 /// `no_application_protocol` when there is none (RFC 7301 §3.2); a client that sends no
 /// ALPN is served without it.
@@ -21,11 +21,17 @@ public final class TLSContext: @unchecked Sendable {
     /// Server ALPN list for `wg_alpn_select_cb`: 4-byte little-endian length + wire format.
     /// Sessions keep their context alive, so this outlives every SSL using it.
     private let alpnSelectList: UnsafeMutableRawBufferPointer?
+    /// Server ticket keys, referenced unretained from the SSL_CTX's ex-data.
+    private let ticketKeys: TLSTicketKeyRing?
 
-    private init(handle: OpaquePointer, verifiesPeer: Bool, alpnSelectList: UnsafeMutableRawBufferPointer?) {
+    private init(
+        handle: OpaquePointer, verifiesPeer: Bool, alpnSelectList: UnsafeMutableRawBufferPointer?,
+        ticketKeys: TLSTicketKeyRing? = nil
+    ) {
         self.handle = handle
         self.verifiesPeer = verifiesPeer
         self.alpnSelectList = alpnSelectList
+        self.ticketKeys = ticketKeys
     }
 
     deinit {
@@ -46,6 +52,7 @@ public final class TLSContext: @unchecked Sendable {
             throw TLSError.fromErrorQueue("SSL_CTX_new failed")
         }
         var alpnList: UnsafeMutableRawBufferPointer?
+        let ticketKeys = TLSTicketKeyRing(rotationInterval: configuration.ticketKeyRotationInterval)
         do throws(TLSError) {
             try configureCommon(ctx, configuration)
             guard SSL_CTX_use_certificate_chain_file(ctx, chainFile) == 1 else {
@@ -59,6 +66,11 @@ public final class TLSContext: @unchecked Sendable {
             }
             // Stateless tickets only: no session cache shared (and locked) across loop threads.
             _ = wg_SSL_CTX_set_session_cache_mode(ctx, wg_SSL_SESS_CACHE_OFF)
+            guard configuration.ticketKeyRotationInterval >= .seconds(1),
+                  let ticketKeys, ticketKeys.install(on: ctx)
+            else {
+                throw TLSError.fromErrorQueue("cannot set up session-ticket keys")
+            }
             if !configuration.alpn.isEmpty {
                 let wire = try alpnWireFormat(configuration.alpn)
                 let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4 + wire.count, alignment: 4)
@@ -73,7 +85,7 @@ public final class TLSContext: @unchecked Sendable {
             alpnList?.deallocate()
             throw error
         }
-        return TLSContext(handle: ctx, verifiesPeer: false, alpnSelectList: alpnList)
+        return TLSContext(handle: ctx, verifiesPeer: false, alpnSelectList: alpnList, ticketKeys: ticketKeys)
     }
 
     /// A client context trusting `configuration.trustRoots`.
@@ -173,7 +185,8 @@ public final class TLSContext: @unchecked Sendable {
     private static func configureCommon(_ ctx: OpaquePointer, _ configuration: TLSConfiguration) throws(TLSError) {
         // DESIGN.md "TLS": TLS 1.2 + 1.3 only.
         guard wg_SSL_CTX_set_min_proto_version(ctx, wg_TLS1_2_VERSION) == 1,
-              wg_SSL_CTX_set_max_proto_version(ctx, wg_TLS1_3_VERSION) == 1
+              wg_SSL_CTX_set_max_proto_version(
+                  ctx, configuration.allowsTLS13 ? wg_TLS1_3_VERSION : wg_TLS1_2_VERSION) == 1
         else {
             throw TLSError.fromErrorQueue("cannot restrict protocol versions")
         }

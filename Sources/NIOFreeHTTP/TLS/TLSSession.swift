@@ -22,7 +22,8 @@ public final class TLSSession {
         case wantWrite
         /// The peer closed: `close_notify`, or EOF without it (tolerated, see ``TLSContext``).
         case closed
-        /// A fatal error; the connection must be closed. The message is safe to log.
+        /// A fatal error (including a reset from the peer); the connection must be closed.
+        /// The message is safe to log.
         case failed(String)
     }
 
@@ -45,7 +46,7 @@ public final class TLSSession {
     public func handshake() -> IOResult {
         if hasFailed { return .failed("TLS session already failed") }
         if SSL_is_init_finished(ssl) == 1 { return .done(0) }
-        ERR_clear_error()
+        Self.clearErrors()
         let rc = SSL_do_handshake(ssl)
         if rc == 1 { return .done(0) }
         return classify(rc, operation: "handshake")
@@ -56,7 +57,7 @@ public final class TLSSession {
     public func read(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
         if hasFailed { return .failed("TLS session already failed") }
         guard let base = buffer.baseAddress, buffer.count > 0 else { return .done(0) }
-        ERR_clear_error()
+        Self.clearErrors()
         var count = 0
         let rc = SSL_read_ex(ssl, base, buffer.count, &count)
         if rc == 1 { return .done(count) }
@@ -68,7 +69,7 @@ public final class TLSSession {
     public func write(_ bytes: UnsafeRawBufferPointer) -> IOResult {
         if hasFailed { return .failed("TLS session already failed") }
         guard let base = bytes.baseAddress, bytes.count > 0 else { return .done(0) }
-        ERR_clear_error()
+        Self.clearErrors()
         var count = 0
         let rc = SSL_write_ex(ssl, base, bytes.count, &count)
         if rc == 1 { return .done(count) }
@@ -119,6 +120,26 @@ public final class TLSSession {
     /// RFC 8446 §5.1). Used to refuse plain HTTP sent to a TLS port.
     public static func looksLikeTLS(firstByte: UInt8) -> Bool {
         firstByte == 0x16
+    }
+
+    /// Whether the handshake resumed an earlier session (abbreviated handshake from a ticket).
+    var isSessionReused: Bool {
+        SSL_session_reused(ssl) == 1
+    }
+
+    /// Client, before the handshake: offer `earlier`'s session (ticket) for resumption.
+    /// Test hook for now; a connection pool would keep the session per origin.
+    func offerSession(from earlier: TLSSession) -> Bool {
+        guard let session = SSL_get1_session(earlier.ssl) else { return false }
+        defer { SSL_SESSION_free(session) }
+        return SSL_set_session(ssl, session) == 1
+    }
+
+    /// Empties the thread's OpenSSL error queue and errno, so the result of the next SSL_* call
+    /// (SSL_get_error, SSL_ERROR_SYSCALL's errno) describes that call only.
+    private static func clearErrors() {
+        ERR_clear_error()
+        errno = 0
     }
 
     /// Maps a failed SSL_* return code to an ``IOResult``; must run right after the call.

@@ -18,11 +18,18 @@ final class TLSPair {
         var failure: TLSSession.IOResult?
     }
 
-    init(
+    convenience init(
         server serverConfiguration: TLSConfiguration,
         client clientConfiguration: TLSConfiguration,
         serverName: String = "localhost"
     ) throws {
+        try self.init(
+            serverContext: TLSContext.makeServer(serverConfiguration),
+            clientContext: TLSContext.makeClient(clientConfiguration),
+            serverName: serverName)
+    }
+
+    init(serverContext: TLSContext, clientContext: TLSContext, serverName: String = "localhost") throws {
         Self.ignoreSIGPIPE
         var fds: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else {
@@ -32,8 +39,8 @@ final class TLSPair {
         serverFD = fds[0]
         clientFD = fds[1]
         do {
-            server = try TLSContext.makeServer(serverConfiguration).makeServerSession(fd: serverFD)
-            client = try TLSContext.makeClient(clientConfiguration).makeClientSession(fd: clientFD, serverName: serverName)
+            server = try serverContext.makeServerSession(fd: serverFD)
+            client = try clientContext.makeClientSession(fd: clientFD, serverName: serverName)
         } catch {
             close(fds[0])
             close(fds[1])
