@@ -31,8 +31,8 @@ struct TLSVerificationTests {
     @Test func refusesTheWrongHostName() throws {
         let result = try handshake(serverName: "wrong.example")
         #expect(result.client.failureMessage.contains("hostname mismatch"), "\(result.client)")
-        #expect(!result.server.isInProgress || result.server == .wantRead)
-        #expect(result.server != .done(0))
+        // The client's bad_certificate alert ends the server's handshake too.
+        #expect(result.server.failureMessage.contains("alert"), "\(result.server)")
     }
 
     @Test func refusesTheWrongIPAddress() throws {
