@@ -7,4 +7,110 @@
 #include <openssl/hmac.h>
 #include <openssl/x509v3.h>
 #include <openssl/crypto.h>
+#include <openssl/core_names.h>
+#include <stdint.h>
+
+/*
+ * TLS wrappers for NIOFreeHTTP (Sources/NIOFreeHTTP/TLS).
+ * Everything here is a macro (or a macro-built constant) in OpenSSL 3.0 headers,
+ * which the Swift importer cannot see; see DESIGN.md "TLS".
+ */
+
+/* SSL_OP_* are built with SSL_OP_BIT(n), a cast the importer drops. */
+static const uint64_t wg_SSL_OP_NO_COMPRESSION = SSL_OP_NO_COMPRESSION;
+static const uint64_t wg_SSL_OP_NO_RENEGOTIATION = SSL_OP_NO_RENEGOTIATION;
+static const uint64_t wg_SSL_OP_IGNORE_UNEXPECTED_EOF = SSL_OP_IGNORE_UNEXPECTED_EOF;
+static const uint64_t wg_SSL_OP_NO_TICKET = SSL_OP_NO_TICKET;
+
+static const long wg_SSL_MODE_ENABLE_PARTIAL_WRITE = SSL_MODE_ENABLE_PARTIAL_WRITE;
+static const long wg_SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER = SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER;
+static const long wg_SSL_MODE_RELEASE_BUFFERS = SSL_MODE_RELEASE_BUFFERS;
+
+static const long wg_SSL_SESS_CACHE_OFF = SSL_SESS_CACHE_OFF;
+static const long wg_SSL_SESS_CACHE_SERVER = SSL_SESS_CACHE_SERVER;
+static const long wg_SSL_SESS_CACHE_NO_INTERNAL = SSL_SESS_CACHE_NO_INTERNAL;
+
+static const int wg_TLS1_2_VERSION = TLS1_2_VERSION;
+static const int wg_TLS1_3_VERSION = TLS1_3_VERSION;
+
+/* SSL_get_error results (plain ints, repeated here so callers use one vocabulary). */
+static const int wg_SSL_ERROR_NONE = SSL_ERROR_NONE;
+static const int wg_SSL_ERROR_SSL = SSL_ERROR_SSL;
+static const int wg_SSL_ERROR_WANT_READ = SSL_ERROR_WANT_READ;
+static const int wg_SSL_ERROR_WANT_WRITE = SSL_ERROR_WANT_WRITE;
+static const int wg_SSL_ERROR_SYSCALL = SSL_ERROR_SYSCALL;
+static const int wg_SSL_ERROR_ZERO_RETURN = SSL_ERROR_ZERO_RETURN;
+
+static inline int wg_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
+    return (int)SSL_CTX_set_min_proto_version(ctx, version);
+}
+
+static inline int wg_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version) {
+    return (int)SSL_CTX_set_max_proto_version(ctx, version);
+}
+
+static inline long wg_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) {
+    return SSL_CTX_set_mode(ctx, mode);
+}
+
+static inline long wg_SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long mode) {
+    return SSL_CTX_set_session_cache_mode(ctx, mode);
+}
+
+static inline int wg_SSL_CTX_set1_groups_list(SSL_CTX *ctx, const char *list) {
+    return (int)SSL_CTX_set1_groups_list(ctx, list);
+}
+
+static inline int wg_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
+    return (int)SSL_set_tlsext_host_name(ssl, name);
+}
+
+/*
+ * Server ALPN selection. `arg` is the server's protocol list in wire format
+ * (length-prefixed), owned by the Swift TLSContext for the SSL_CTX's lifetime.
+ * RFC 7301 §3.2: no protocol in common → fatal no_application_protocol alert.
+ */
+static int wg_alpn_select_cb(SSL *ssl, const unsigned char **out, unsigned char *outlen,
+                             const unsigned char *in, unsigned int inlen, void *arg) {
+    (void)ssl;
+    const unsigned char *server = (const unsigned char *)arg;
+    /* arg layout: 4-byte little-endian length, then the wire-format list. */
+    unsigned int serverlen = (unsigned int)server[0] | ((unsigned int)server[1] << 8)
+              | ((unsigned int)server[2] << 16) | ((unsigned int)server[3] << 24);
+    unsigned char *selected = NULL;
+    if (SSL_select_next_proto(&selected, outlen, server + 4, serverlen, in, inlen)
+        != OPENSSL_NPN_NEGOTIATED) {
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
+    *out = selected;
+    return SSL_TLSEXT_ERR_OK;
+}
+
+/* `lengthPrefixedList`: see wg_alpn_select_cb; must outlive the SSL_CTX. */
+static inline void wg_SSL_CTX_set_alpn_select(SSL_CTX *ctx, const unsigned char *lengthPrefixedList) {
+    SSL_CTX_set_alpn_select_cb(ctx, wg_alpn_select_cb, (void *)lengthPrefixedList);
+}
+
+/* SSL_CTX_get_ex_new_index is a macro over CRYPTO_get_ex_new_index. */
+static inline int wg_SSL_CTX_get_ex_new_index(void) {
+    return SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
+
+/*
+ * Session-ticket protection for SSL_CTX_set_tlsext_ticket_key_evp_cb, the construction
+ * OpenSSL uses for its own ticket keys (RFC 5077 §4): AES-256-CBC + HMAC-SHA256.
+ * aesKey and hmacKey are 32 bytes; iv is 16 bytes. Returns 1 on success.
+ */
+static inline int wg_ticket_crypto_init(EVP_CIPHER_CTX *cipher, EVP_MAC_CTX *mac,
+                                        const unsigned char *aesKey, const unsigned char *hmacKey,
+                                        const unsigned char *iv, int enc) {
+    OSSL_PARAM params[3];
+    params[0] = OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY, (void *)hmacKey, 32);
+    params[1] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)"SHA256", 0);
+    params[2] = OSSL_PARAM_construct_end();
+    if (EVP_CipherInit_ex(cipher, EVP_aes_256_cbc(), NULL, aesKey, iv, enc) != 1) return 0;
+    if (EVP_MAC_CTX_set_params(mac, params) != 1) return 0;
+    return 1;
+}
+
 #endif
