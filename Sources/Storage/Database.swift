@@ -68,6 +68,7 @@ public final class Database: Sendable {
     /// back and this rethrows its error. If the commit itself fails (disk full, I/O error),
     /// every write of the batch throws that error. Throws `StorageError.busy` at once when
     /// the queue is full. `work` must not begin, commit or roll back transactions.
+    @discardableResult
     public func write<T: Sendable>(_ work: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             writer.enqueue(
