@@ -57,11 +57,19 @@ final class DatabaseWriter: @unchecked Sendable {
     }
 
     /// Runs every queued job, stops the thread and closes the connection.
+    ///
+    /// Called on the writer thread itself (the last reference to the database dropped by
+    /// a job), it only asks the thread to stop once the queue is drained.
     func close() {
         let closingThread: DedicatedThread? = condition.withLock {
             if !isClosing {
                 isClosing = true
                 condition.broadcast()
+            }
+            if let thread, thread.isCurrent {
+                thread.detach()
+                self.thread = nil
+                return nil
             }
             while !isFinished { condition.wait() }
             defer { thread = nil }

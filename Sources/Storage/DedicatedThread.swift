@@ -40,6 +40,26 @@ final class DedicatedThread: @unchecked Sendable {
         precondition(resultCode == 0, "pthread_create failed: \(resultCode)")
     }
 
+    /// `true` when called from this thread.
+    var isCurrent: Bool {
+        #if canImport(Glibc)
+        return pthread_equal(pthread_self(), thread) != 0
+        #else
+        return thread.map { pthread_equal(pthread_self(), $0) != 0 } ?? false
+        #endif
+    }
+
+    /// Lets the thread's resources go when its body returns, without anyone joining it.
+    func detach() {
+        guard !isJoined else { return }
+        isJoined = true
+        #if canImport(Glibc)
+        pthread_detach(thread)
+        #else
+        if let thread { pthread_detach(thread) }
+        #endif
+    }
+
     /// Waits for the body to return. Call once, from another thread.
     func join() {
         guard !isJoined else { return }

@@ -187,4 +187,55 @@ struct WriterTests {
         defer { reopened.close() }
         #expect(try ItemsSchema.names(in: reopened) == ["queued"])
     }
+
+    @Test func acknowledgesExactlyTheWritesThatSurviveAFullDiskMidBatch() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(
+            path: directory.file("db.sqlite"),
+            migrations: ItemsSchema.migrations,
+            configuration: Database.Configuration(connection: SQLiteConnection.Configuration(maxPageCount: 1))
+        )
+        defer { database.close() }
+
+        let gate = WriterGate()
+        let holder = gate.hold(database)
+        try await gate.waitUntilHeld()
+        let before = Task { try await ItemsSchema.insert("before", into: database) }
+        try await waitUntil { database.pendingWrites == 1 }
+        let tooBig = Task {
+            try await database.write {
+                try $0.run("INSERT INTO items (name, payload) VALUES ('big', ?)", [.blob(Array(repeating: 1, count: 64 * 1024))])
+            }
+        }
+        try await waitUntil { database.pendingWrites == 2 }
+        let after = Task { try await ItemsSchema.insert("after", into: database) }
+        try await waitUntil { database.pendingWrites == 3 }
+        gate.open()
+
+        try await holder.value
+        await #expect(throws: StorageError.full) { try await tooBig.value }
+        let beforeSucceeded = (try? await before.value) != nil
+        let afterSucceeded = (try? await after.value) != nil
+        let names = try ItemsSchema.names(in: database)
+        // Whether SQLite rolled back the statement or the whole transaction, a write is
+        // acknowledged if and only if it is in the database.
+        #expect(names.contains("before") == beforeSucceeded)
+        #expect(names.contains("after") == afterSucceeded)
+        #expect(afterSucceeded)
+        #expect(!names.contains("big"))
+        print("full mid-batch:", names.sorted(), database.statistics)
+    }
+
+    @Test func closesWhenTheLastReferenceIsDroppedOnTheWriterThread() async throws {
+        let directory = try TemporaryDirectory()
+        var database: Database? = try Database.open(path: directory.file("db.sqlite"), migrations: ItemsSchema.migrations)
+        let write = Task { [database] in
+            try await database?.write { [database] connection in
+                _ = database
+                return try connection.run("INSERT INTO items (name) VALUES ('x')")
+            }
+        }
+        database = nil
+        _ = try await write.value
+    }
 }
