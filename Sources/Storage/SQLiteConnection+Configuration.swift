@@ -1,24 +1,4 @@
 extension SQLiteConnection {
-    /// How a connection opens its file.
-    public enum OpenMode: Sendable {
-        /// Read and write; the file is created when it does not exist.
-        case readWriteCreate
-        /// Read and write; opening fails when the file does not exist.
-        case readWrite
-        /// Read only; `journal_mode` and `synchronous` are left as the writer set them.
-        case readOnly
-    }
-
-    /// `PRAGMA synchronous` levels that make sense in WAL mode.
-    public enum SynchronousMode: String, Sendable {
-        /// fsync the WAL on every commit: a commit survives power loss.
-        case full = "FULL"
-        /// fsync only at checkpoints: a commit may be lost on power loss, never corrupted.
-        case normal = "NORMAL"
-        /// No fsync at all; for throwaway databases only.
-        case off = "OFF"
-    }
-
     /// Pragmas applied when a connection opens.
     public struct Configuration: Sendable {
         /// `PRAGMA synchronous`. Default `.full`: a 2xx means the write survives power loss.

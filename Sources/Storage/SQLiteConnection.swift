@@ -97,24 +97,13 @@ public final class SQLiteConnection {
     /// Runs one statement with `values` bound, stepping it to the end; returns `changes`.
     @discardableResult
     public func run(_ sql: String, _ values: [SQLiteValue] = []) throws -> Int {
-        let statement = try statement(sql)
-        defer { statement.reset() }
-        try statement.bind(values)
-        while try statement.step() {}
+        try statement(sql).run(values)
         return changes
     }
 
     /// Runs one statement with `values` bound and returns every row it produces.
     public func query(_ sql: String, _ values: [SQLiteValue] = []) throws -> [Row] {
-        let statement = try statement(sql)
-        defer { statement.reset() }
-        try statement.bind(values)
-        let columnNames = statement.columnNames
-        var rows: [Row] = []
-        while try statement.step() {
-            rows.append(Row(columnNames: columnNames, values: statement.values))
-        }
-        return rows
+        try statement(sql).query(values)
     }
 
     /// Rows changed by the most recent `INSERT`, `UPDATE` or `DELETE`.

@@ -18,12 +18,13 @@ public final class Statement {
     /// Binds `values` to parameters 1, 2, … in order.
     public func bind(_ values: [SQLiteValue]) throws {
         for (offset, value) in values.enumerated() {
-            try bind(value, at: Int32(offset + 1))
+            try bind(value, at: offset + 1)
         }
     }
 
     /// Binds `value` to the parameter at 1-based `index`.
-    public func bind(_ value: SQLiteValue, at index: Int32) throws {
+    public func bind(_ value: SQLiteValue, at parameterIndex: Int) throws {
+        let index = Int32(parameterIndex)
         let resultCode: Int32
         switch value {
         case .null:
@@ -64,6 +65,25 @@ public final class Statement {
             sqlite3_reset(handle)
             throw failure
         }
+    }
+
+    /// Binds `values`, steps to the end and rewinds; for statements that return no rows.
+    public func run(_ values: [SQLiteValue] = []) throws {
+        defer { reset() }
+        try bind(values)
+        while try step() {}
+    }
+
+    /// Binds `values`, copies out every row and rewinds.
+    public func query(_ values: [SQLiteValue] = []) throws -> [Row] {
+        defer { reset() }
+        try bind(values)
+        let names = columnNames
+        var rows: [Row] = []
+        while try step() {
+            rows.append(Row(columnNames: names, values: self.values))
+        }
+        return rows
     }
 
     /// Rewinds the statement and clears its bindings.

@@ -8,6 +8,7 @@ struct WriterTests {
         let database = try Database.open(path: directory.file("db.sqlite"), migrations: ItemsSchema.migrations)
         defer { database.close() }
 
+        let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<200 {
                 group.addTask { try await ItemsSchema.insert("item-\(index)", into: database) }
@@ -16,7 +17,7 @@ struct WriterTests {
         }
 
         let statistics = database.statistics
-        print("group commit, 200 concurrent writes:", statistics)
+        print("group commit, 200 concurrent writes in", ContinuousClock.now - started, statistics)
         #expect(statistics.jobsCommitted == 200)
         #expect(statistics.transactionsCommitted < 100)
         #expect(statistics.largestBatch > 1)
@@ -32,6 +33,7 @@ struct WriterTests {
         )
         defer { database.close() }
 
+        let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<200 {
                 group.addTask { try await ItemsSchema.insert("item-\(index)", into: database) }
@@ -40,6 +42,7 @@ struct WriterTests {
         }
 
         let statistics = database.statistics
+        print("one transaction per job, 200 concurrent writes in", ContinuousClock.now - started, statistics)
         #expect(statistics.jobsCommitted == 200)
         #expect(statistics.transactionsCommitted == 200)
         #expect(statistics.largestBatch == 1)
