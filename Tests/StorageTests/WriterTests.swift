@@ -241,4 +241,27 @@ struct WriterTests {
         database = nil
         _ = try await write.value
     }
+
+    @Test func capsTheBatchSize() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(
+            path: directory.file("db.sqlite"),
+            migrations: ItemsSchema.migrations,
+            configuration: Database.Configuration(maxBatchSize: 4)
+        )
+        defer { database.close() }
+
+        let gate = WriterGate()
+        let holder = gate.hold(database)
+        try await gate.waitUntilHeld()
+        let writes = (0..<10).map { index in Task { try await ItemsSchema.insert("item-\(index)", into: database) } }
+        try await waitUntil { database.pendingWrites == 10 }
+        gate.open()
+
+        try await holder.value
+        for write in writes { try await write.value }
+        #expect(database.statistics.largestBatch == 4)
+        #expect(database.statistics.transactionsCommitted == 1 + 3)
+        #expect(try ItemsSchema.count(in: database) == 10)
+    }
 }
