@@ -57,5 +57,6 @@ let package = Package(
             dependencies: ["NIOFreeHTTP", "CSystem"],
             swiftSettings: strict
         ),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite"], swiftSettings: strict),
     ]
 )

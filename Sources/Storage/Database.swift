@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
+/// An SQLite database in WAL mode: one writer connection on its own thread with group
+/// commit, and a small pool of read-only connections.
+///
+/// Opening never deletes or recreates a file: a damaged one is refused.
+public final class Database: Sendable {
+    /// The file this database was opened from.
+    public let path: String
+    private let writer: DatabaseWriter
+    private let readers: ReaderPool
+
+    /// Opens (creating when missing) the database at `path`.
+    ///
+    /// An existing non-empty file must pass `PRAGMA quick_check`, otherwise this throws
+    /// `StorageError.corrupt` (or `.notADatabase`) and leaves the file as it was. Then the
+    /// pending `migrations` run; a database newer than them is refused with `.schemaTooNew`.
+    public static func open(
+        path: String,
+        migrations: Migrations = .gateway,
+        configuration: Configuration = Configuration()
+    ) throws -> Database {
+        let writerConnection = try openWriterConnection(path: path, migrations: migrations, configuration: configuration)
+        var readerConnections: [SQLiteConnection] = []
+        do {
+            for _ in 0..<configuration.readerCount {
+                readerConnections.append(
+                    try SQLiteConnection(path: path, mode: .readOnly, configuration: configuration.connection)
+                )
+            }
+        } catch {
+            readerConnections.forEach { $0.close() }
+            writerConnection.close()
+            throw error
+        }
+        return Database(
+            path: path,
+            writer: DatabaseWriter(
+                connection: writerConnection,
+                limits: DatabaseWriter.Limits(
+                    groupCommit: configuration.groupCommit,
+                    maxBatchSize: configuration.maxBatchSize,
+                    maxQueueLength: configuration.maxQueueLength
+                )
+            ),
+            readers: ReaderPool(connections: readerConnections, checkoutTimeout: configuration.readerCheckoutTimeout)
+        )
+    }
+
+    private init(path: String, writer: DatabaseWriter, readers: ReaderPool) {
+        self.path = path
+        self.writer = writer
+        self.readers = readers
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Runs `work` on the writer connection inside a transaction shared with the other
+    /// writes waiting at the same time, and returns once that transaction has committed.
+    ///
+    /// `work` runs inside its own savepoint: if it throws, only its changes are rolled
+    /// back and this rethrows its error. If the commit itself fails (disk full, I/O error),
+    /// every write of the batch throws that error. Throws `StorageError.busy` at once when
+    /// the queue is full. `work` must not begin, commit or roll back transactions.
+    @discardableResult
+    public func write<T: Sendable>(_ work: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            writer.enqueue(
+                WriteJob(
+                    perform: { connection in
+                        let value = try work(connection)
+                        return { continuation.resume(returning: value) }
+                    },
+                    fail: { error in continuation.resume(throwing: error) }
+                )
+            )
+        }
+    }
+
+    /// Runs `body` on a read-only connection of the pool; it sees every write whose caller
+    /// has resumed. Blocks the calling thread while waiting for a free connection (bounded
+    /// by `readerCheckoutTimeout`, then `StorageError.busy`) and while `body` runs.
+    public func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try readers.withConnection(body)
+    }
+
+    /// The writer's counters so far.
+    public var statistics: WriterStatistics {
+        writer.statistics
+    }
+
+    /// Writes waiting for the writer thread (queue depth).
+    public var pendingWrites: Int {
+        writer.pendingJobCount
+    }
+
+    /// Commits every queued write, stops the writer thread and closes all connections.
+    /// Later `write` and `read` calls throw `StorageError.closed`. Blocks until done.
+    public func close() {
+        writer.close()
+        readers.close()
+    }
+
+    private static func openWriterConnection(
+        path: String,
+        migrations: Migrations,
+        configuration: Configuration
+    ) throws -> SQLiteConnection {
+        let fileHasContent = fileSize(atPath: path).map { $0 > 0 } ?? false
+        let connection = try SQLiteConnection(
+            openingPath: path,
+            mode: fileHasContent ? .readWrite : .readWriteCreate,
+            busyTimeoutMilliseconds: configuration.connection.busyTimeoutMilliseconds
+        )
+        if fileHasContent {
+            do {
+                try checkIntegrity(of: connection)
+            } catch {
+                // Refuse the file without writing a byte to it.
+                connection.disableCheckpointOnClose()
+                connection.close()
+                throw error
+            }
+        }
+        do {
+            var pragmas = configuration.connection
+            pragmas.maxPageCount = nil
+            try connection.applyPragmas(mode: .readWrite, configuration: pragmas)
+            try migrations.apply(to: connection)
+            // After the migrations, which must be able to grow the file.
+            if let maxPageCount = configuration.connection.maxPageCount {
+                try connection.setMaxPageCount(maxPageCount)
+            }
+            return connection
+        } catch {
+            connection.close()
+            throw error
+        }
+    }
+
+    /// Throws `StorageError.corrupt` unless `PRAGMA quick_check` answers exactly "ok".
+    private static func checkIntegrity(of connection: SQLiteConnection) throws {
+        let rows = try connection.query("PRAGMA quick_check")
+        guard rows.count == 1, rows[0][0] == .text("ok") else {
+            throw StorageError.corrupt
+        }
+    }
+
+    private static func fileSize(atPath path: String) -> Int? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return Int(status.st_size)
+    }
+}

@@ -1,0 +1,182 @@
+internal import Synchronization
+
+/// The one writer connection, driven by one dedicated thread.
+///
+/// Callers enqueue jobs; the thread takes every waiting job (up to `maxBatchSize`), runs
+/// them in one `BEGIN IMMEDIATE` transaction, each inside its own savepoint, commits once,
+/// and only then resumes the callers whose jobs succeeded (group commit).
+final class DatabaseWriter: @unchecked Sendable {
+    /// Queue and batching limits.
+    struct Limits: Sendable {
+        var groupCommit: Bool
+        var maxBatchSize: Int
+        var maxQueueLength: Int
+    }
+
+    private let connection: SQLiteConnection
+    private let limits: Limits
+    private let condition = ConditionLock()
+    private let recordedStatistics = Mutex(WriterStatistics())
+    private var thread: DedicatedThread?
+
+    // Guarded by `condition`.
+    private var pendingJobs: [WriteJob] = []
+    private var isClosing = false
+    private var isFinished = false
+
+    /// Takes ownership of `connection` and starts the writer thread.
+    init(connection: SQLiteConnection, limits: Limits) {
+        self.connection = connection
+        self.limits = limits
+        thread = DedicatedThread(name: "storage-writer") { [self] in
+            runUntilClosed()
+        }
+    }
+
+    /// A snapshot of the counters.
+    var statistics: WriterStatistics {
+        recordedStatistics.withLock { $0 }
+    }
+
+    /// Jobs waiting for the writer thread.
+    var pendingJobCount: Int {
+        condition.withLock { pendingJobs.count }
+    }
+
+    /// Queues `job`, or fails it at once with `.busy` when the queue is full and with
+    /// `.closed` after `close()`. Never blocks.
+    func enqueue(_ job: WriteJob) {
+        let rejection: StorageError? = condition.withLock {
+            if isClosing { return .closed }
+            if pendingJobs.count >= limits.maxQueueLength { return .busy }
+            pendingJobs.append(job)
+            condition.signal()
+            return nil
+        }
+        if let rejection { job.fail(rejection) }
+    }
+
+    /// Runs every queued job, stops the thread and closes the connection.
+    ///
+    /// Called on the writer thread itself (the last reference to the database dropped by
+    /// a job), it only asks the thread to stop once the queue is drained.
+    func close() {
+        let closingThread: DedicatedThread? = condition.withLock {
+            if !isClosing {
+                isClosing = true
+                condition.broadcast()
+            }
+            if let thread, thread.isCurrent {
+                thread.detach()
+                self.thread = nil
+                return nil
+            }
+            while !isFinished { condition.wait() }
+            defer { thread = nil }
+            return thread
+        }
+        closingThread?.join()
+    }
+
+    private func runUntilClosed() {
+        while let batch = nextBatch() {
+            if limits.groupCommit {
+                commitInOneTransaction(batch[...])
+            } else {
+                for index in batch.indices {
+                    commitInOneTransaction(batch[index...index])
+                }
+            }
+        }
+        connection.close()
+        condition.withLock {
+            isFinished = true
+            condition.broadcast()
+        }
+    }
+
+    /// Waits for work and takes every waiting job up to `maxBatchSize`; `nil` once closed
+    /// and drained.
+    private func nextBatch() -> [WriteJob]? {
+        condition.withLock {
+            while pendingJobs.isEmpty && !isClosing { condition.wait() }
+            guard !pendingJobs.isEmpty else { return nil }
+            let count = min(pendingJobs.count, limits.maxBatchSize)
+            let batch = Array(pendingJobs.prefix(count))
+            pendingJobs.removeFirst(count)
+            return batch
+        }
+    }
+
+    private func commitInOneTransaction(_ batch: ArraySlice<WriteJob>) {
+        var performed: [(job: WriteJob, acknowledge: @Sendable () -> Void)] = []
+        var failedCount = 0
+        func fail(_ job: WriteJob, _ error: any Error) {
+            failedCount += 1
+            job.fail(error)
+        }
+
+        for (position, job) in zip(batch.indices, batch) {
+            if !connection.isInTransaction {
+                do {
+                    try connection.run("BEGIN IMMEDIATE")
+                } catch {
+                    // Busy, read-only, I/O: nothing runs, the rest of the batch fails closed.
+                    for remaining in batch[position...] { fail(remaining, error) }
+                    break
+                }
+            }
+            do {
+                try connection.run("SAVEPOINT write_job")
+                let acknowledge = try job.perform(connection)
+                connection.resetRunningStatements()
+                try connection.run("RELEASE write_job")
+                performed.append((job, acknowledge))
+            } catch {
+                connection.resetRunningStatements()
+                if connection.isInTransaction, (try? rollBackToSavepoint()) != nil {
+                    fail(job, error)
+                } else {
+                    // SQLite rolled back the whole transaction (it may on SQLITE_FULL or
+                    // SQLITE_IOERR): the jobs already run in it are lost with it.
+                    if connection.isInTransaction { _ = try? connection.run("ROLLBACK") }
+                    fail(job, error)
+                    for done in performed { fail(done.job, error) }
+                    performed.removeAll()
+                }
+            }
+        }
+
+        guard connection.isInTransaction else {
+            record(committedJobs: 0, failedJobs: failedCount)
+            return
+        }
+        do {
+            try connection.run(performed.isEmpty ? "ROLLBACK" : "COMMIT")
+        } catch {
+            // Disk full, I/O error, deferred foreign key: nothing of the batch is acknowledged.
+            if connection.isInTransaction { _ = try? connection.run("ROLLBACK") }
+            for done in performed { fail(done.job, error) }
+            record(committedJobs: 0, failedJobs: failedCount)
+            return
+        }
+        record(committedJobs: performed.count, failedJobs: failedCount)
+        for done in performed { done.acknowledge() }
+    }
+
+    private func rollBackToSavepoint() throws {
+        try connection.run("ROLLBACK TO write_job")
+        try connection.run("RELEASE write_job")
+    }
+
+    private func record(committedJobs: Int, failedJobs: Int) {
+        recordedStatistics.withLock { statistics in
+            if committedJobs > 0 {
+                statistics.transactionsCommitted += 1
+                statistics.jobsCommitted += committedJobs
+                statistics.largestBatch = max(statistics.largestBatch, committedJobs)
+            }
+            statistics.jobsFailed += failedJobs
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/// What the writer thread has done since the database opened, for tests and metrics.
+public struct WriterStatistics: Sendable, Hashable {
+    /// Transactions that committed (each is one fsync with `synchronous=FULL`).
+    public var transactionsCommitted = 0
+    /// Write jobs whose work is in a committed transaction.
+    public var jobsCommitted = 0
+    /// Write jobs that failed: their own error, a failed `BEGIN`, or a failed `COMMIT`.
+    public var jobsFailed = 0
+    /// The most jobs committed by a single transaction.
+    public var largestBatch = 0
+
+    /// All zero.
+    public init() {}
+}

@@ -1,0 +1,70 @@
+import Storage
+import Testing
+
+struct UnavailabilityTests {
+    @Test func fullDatabaseFailsWritesButKeepsReadsWorking() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(
+            path: directory.file("db.sqlite"),
+            migrations: ItemsSchema.migrations,
+            configuration: Database.Configuration(connection: SQLiteConnection.Configuration(maxPageCount: 1))
+        )
+        defer { database.close() }
+        try await ItemsSchema.insert("small", into: database)
+
+        let bigPayload = SQLiteValue.blob(Array(repeating: 7, count: 64 * 1024))
+        await #expect {
+            try await database.write { try $0.run("INSERT INTO items (name, payload) VALUES ('big', ?)", [bigPayload]) }
+        } throws: { error in
+            (error as? StorageError) == .full && (error as? StorageError)?.isUnavailable == true
+        }
+        #expect(try ItemsSchema.names(in: database) == ["small"])
+
+        try await database.write { try $0.setMaxPageCount(1_000_000) }
+        try await database.write { try $0.run("INSERT INTO items (name, payload) VALUES ('big', ?)", [bigPayload]) }
+        #expect(try ItemsSchema.names(in: database) == ["small", "big"])
+    }
+
+    @Test func lockedDatabaseFailsWritesWithBusyWithinTheTimeout() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("db.sqlite")
+        let database = try Database.open(
+            path: path,
+            migrations: ItemsSchema.migrations,
+            configuration: Database.Configuration(
+                connection: SQLiteConnection.Configuration(busyTimeoutMilliseconds: 200)
+            )
+        )
+        defer { database.close() }
+        try await ItemsSchema.insert("before", into: database)
+
+        let intruder = try SQLiteConnection(path: path)
+        defer { intruder.close() }
+        try intruder.execute("BEGIN EXCLUSIVE")
+        try intruder.run("INSERT INTO items (name) VALUES ('intruder')")
+
+        let started = ContinuousClock.now
+        await #expect(throws: StorageError.busy) { try await ItemsSchema.insert("blocked", into: database) }
+        let waited = ContinuousClock.now - started
+        print("busy after", waited)
+        #expect(waited < .seconds(5))
+        #expect(try ItemsSchema.names(in: database) == ["before"])
+
+        try intruder.execute("COMMIT")
+        try await ItemsSchema.insert("after", into: database)
+        #expect(try ItemsSchema.names(in: database) == ["before", "intruder", "after"])
+    }
+
+    @Test(arguments: [StorageError.busy, .locked, .full, .ioError, .readOnly, .closed])
+    func marksUnavailabilityErrorsForA503(_ error: StorageError) {
+        #expect(error.isUnavailable)
+    }
+
+    @Test(arguments: [
+        StorageError.corrupt, .constraint("UNIQUE constraint failed: items.name"), .notADatabase,
+        .schemaTooNew(databaseVersion: 2, latestKnownVersion: 1), .other(code: 1, message: "SQL logic error"),
+    ])
+    func doesNotMarkOtherErrorsAsUnavailability(_ error: StorageError) {
+        #expect(!error.isUnavailable)
+    }
+}

@@ -1,0 +1,267 @@
+import Foundation
+import Storage
+import Testing
+
+struct WriterTests {
+    @Test func batchesConcurrentWritesIntoOneTransaction() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(path: directory.file("db.sqlite"), migrations: ItemsSchema.migrations)
+        defer { database.close() }
+
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask { try await ItemsSchema.insert("item-\(index)", into: database) }
+            }
+            try await group.waitForAll()
+        }
+
+        let statistics = database.statistics
+        print("group commit, 200 concurrent writes in", ContinuousClock.now - started, statistics)
+        #expect(statistics.jobsCommitted == 200)
+        #expect(statistics.transactionsCommitted < 100)
+        #expect(statistics.largestBatch > 1)
+        #expect(try ItemsSchema.count(in: database) == 200)
+    }
+
+    @Test func commitsOneTransactionPerJobWithoutGroupCommit() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(
+            path: directory.file("db.sqlite"),
+            migrations: ItemsSchema.migrations,
+            configuration: Database.Configuration(groupCommit: false)
+        )
+        defer { database.close() }
+
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask { try await ItemsSchema.insert("item-\(index)", into: database) }
+            }
+            try await group.waitForAll()
+        }
+
+        let statistics = database.statistics
+        print("one transaction per job, 200 concurrent writes in", ContinuousClock.now - started, statistics)
+        #expect(statistics.jobsCommitted == 200)
+        #expect(statistics.transactionsCommitted == 200)
+        #expect(statistics.largestBatch == 1)
+    }
+
+    @Test func writeIsVisibleToReadAsSoonAsItsCallerResumes() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(path: directory.file("db.sqlite"), migrations: ItemsSchema.migrations)
+        defer { database.close() }
+
+        for index in 0..<20 {
+            // Keep a reader's snapshot warm between writes: it must not go stale.
+            _ = try ItemsSchema.count(in: database)
+            let rowID = try await database.write { connection in
+                try connection.run("INSERT INTO items (name) VALUES (?)", [.text("item-\(index)")])
+                return connection.lastInsertRowID
+            }
+            let name = try database.read { try $0.query("SELECT name FROM items WHERE id = ?", [.integer(rowID)]) }
+            #expect(name.first?["name"] == .text("item-\(index)"))
+            #expect(try ItemsSchema.count(in: database) == Int64(index + 1))
+        }
+    }
+
+    @Test func failingJobIsRolledBackWhileTheRestOfItsBatchCommits() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(path: directory.file("db.sqlite"), migrations: ItemsSchema.migrations)
+        defer { database.close() }
+        try await ItemsSchema.insert("taken", into: database)
+
+        let gate = WriterGate()
+        let holder = gate.hold(database)
+        try await gate.waitUntilHeld()
+        let first = Task { try await ItemsSchema.insert("first", into: database) }
+        let duplicate = Task {
+            try await database.write { connection in
+                try connection.run("INSERT INTO items (name) VALUES (?)", [.text("partial")])
+                try connection.run("INSERT INTO items (name) VALUES (?)", [.text("taken")])
+            }
+        }
+        let last = Task { try await ItemsSchema.insert("last", into: database) }
+        try await waitUntil { database.pendingWrites == 3 }
+        let transactionsBefore = database.statistics.transactionsCommitted
+        gate.open()
+
+        try await holder.value
+        try await first.value
+        try await last.value
+        await #expect {
+            try await duplicate.value
+        } throws: { error in
+            guard case StorageError.constraint(let message) = error else { return false }
+            return message.contains("UNIQUE") && !message.contains("taken")
+        }
+        #expect(try ItemsSchema.names(in: database) == ["taken", "first", "last"])
+        // The holder's transaction (still open when counted), then one for the batch of three.
+        #expect(database.statistics.transactionsCommitted == transactionsBefore + 2)
+        #expect(database.statistics.largestBatch == 2)
+        #expect(database.statistics.jobsFailed == 1)
+    }
+
+    @Test func failedCommitFailsEveryJobOfTheBatch() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(
+            path: directory.file("db.sqlite"),
+            migrations: [
+                Migration(version: 1, sql: """
+                    CREATE TABLE owners (id INTEGER PRIMARY KEY);
+                    CREATE TABLE pets (
+                        name TEXT NOT NULL,
+                        owner INTEGER REFERENCES owners (id) DEFERRABLE INITIALLY DEFERRED
+                    );
+                    """),
+            ]
+        )
+        defer { database.close() }
+
+        let gate = WriterGate()
+        let holder = gate.hold(database)
+        try await gate.waitUntilHeld()
+        // A deferred foreign key is only checked by COMMIT, so COMMIT fails.
+        let orphan = Task { try await database.write { try $0.run("INSERT INTO pets VALUES ('orphan', 42)") } }
+        let owner = Task { try await database.write { try $0.run("INSERT INTO owners (id) VALUES (1)") } }
+        try await waitUntil { database.pendingWrites == 2 }
+        gate.open()
+
+        try await holder.value
+        await #expect(throws: StorageError.self) { try await orphan.value }
+        await #expect(throws: StorageError.self) { try await owner.value }
+        #expect(try database.read { try $0.query("SELECT count(*) FROM owners")[0][0] } == .integer(0))
+        #expect(try database.read { try $0.query("SELECT count(*) FROM pets")[0][0] } == .integer(0))
+        #expect(database.statistics.jobsCommitted == 1)
+
+        try await database.write { try $0.run("INSERT INTO owners (id) VALUES (1)") }
+        #expect(try database.read { try $0.query("SELECT count(*) FROM owners")[0][0] } == .integer(1))
+    }
+
+    @Test func fullQueueRejectsWritesImmediately() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(
+            path: directory.file("db.sqlite"),
+            migrations: ItemsSchema.migrations,
+            configuration: Database.Configuration(maxQueueLength: 2)
+        )
+        defer { database.close() }
+
+        let gate = WriterGate()
+        let holder = gate.hold(database)
+        try await gate.waitUntilHeld()
+        let queued = [
+            Task { try await ItemsSchema.insert("a", into: database) },
+            Task { try await ItemsSchema.insert("b", into: database) },
+        ]
+        try await waitUntil { database.pendingWrites == 2 }
+
+        let started = ContinuousClock.now
+        await #expect(throws: StorageError.busy) { try await ItemsSchema.insert("c", into: database) }
+        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(StorageError.busy.isUnavailable)
+
+        gate.open()
+        try await holder.value
+        for task in queued { try await task.value }
+        #expect(try ItemsSchema.names(in: database) == ["a", "b"])
+    }
+
+    @Test func closeCommitsQueuedWritesThenRefusesNewOnes() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("db.sqlite")
+        let database = try Database.open(path: path, migrations: ItemsSchema.migrations)
+
+        let gate = WriterGate()
+        let holder = gate.hold(database)
+        try await gate.waitUntilHeld()
+        let queued = Task { try await ItemsSchema.insert("queued", into: database) }
+        try await waitUntil { database.pendingWrites == 1 }
+        gate.open()
+        database.close()
+
+        try await holder.value
+        try await queued.value
+        await #expect(throws: StorageError.closed) { try await ItemsSchema.insert("late", into: database) }
+        #expect(throws: StorageError.closed) { try ItemsSchema.count(in: database) }
+
+        let reopened = try Database.open(path: path, migrations: ItemsSchema.migrations)
+        defer { reopened.close() }
+        #expect(try ItemsSchema.names(in: reopened) == ["queued"])
+    }
+
+    @Test func acknowledgesExactlyTheWritesThatSurviveAFullDiskMidBatch() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(
+            path: directory.file("db.sqlite"),
+            migrations: ItemsSchema.migrations,
+            configuration: Database.Configuration(connection: SQLiteConnection.Configuration(maxPageCount: 1))
+        )
+        defer { database.close() }
+
+        let gate = WriterGate()
+        let holder = gate.hold(database)
+        try await gate.waitUntilHeld()
+        let before = Task { try await ItemsSchema.insert("before", into: database) }
+        try await waitUntil { database.pendingWrites == 1 }
+        let tooBig = Task {
+            try await database.write {
+                try $0.run("INSERT INTO items (name, payload) VALUES ('big', ?)", [.blob(Array(repeating: 1, count: 64 * 1024))])
+            }
+        }
+        try await waitUntil { database.pendingWrites == 2 }
+        let after = Task { try await ItemsSchema.insert("after", into: database) }
+        try await waitUntil { database.pendingWrites == 3 }
+        gate.open()
+
+        try await holder.value
+        await #expect(throws: StorageError.full) { try await tooBig.value }
+        let beforeSucceeded = (try? await before.value) != nil
+        let afterSucceeded = (try? await after.value) != nil
+        let names = try ItemsSchema.names(in: database)
+        // Whether SQLite rolled back the statement or the whole transaction, a write is
+        // acknowledged if and only if it is in the database.
+        #expect(names.contains("before") == beforeSucceeded)
+        #expect(names.contains("after") == afterSucceeded)
+        #expect(afterSucceeded)
+        #expect(!names.contains("big"))
+        print("full mid-batch:", names.sorted(), database.statistics)
+    }
+
+    @Test func closesWhenTheLastReferenceIsDroppedOnTheWriterThread() async throws {
+        let directory = try TemporaryDirectory()
+        var database: Database? = try Database.open(path: directory.file("db.sqlite"), migrations: ItemsSchema.migrations)
+        let write = Task { [database] in
+            try await database?.write { [database] connection in
+                _ = database
+                return try connection.run("INSERT INTO items (name) VALUES ('x')")
+            }
+        }
+        database = nil
+        _ = try await write.value
+    }
+
+    @Test func capsTheBatchSize() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(
+            path: directory.file("db.sqlite"),
+            migrations: ItemsSchema.migrations,
+            configuration: Database.Configuration(maxBatchSize: 4)
+        )
+        defer { database.close() }
+
+        let gate = WriterGate()
+        let holder = gate.hold(database)
+        try await gate.waitUntilHeld()
+        let writes = (0..<10).map { index in Task { try await ItemsSchema.insert("item-\(index)", into: database) } }
+        try await waitUntil { database.pendingWrites == 10 }
+        gate.open()
+
+        try await holder.value
+        for write in writes { try await write.value }
+        #expect(database.statistics.largestBatch == 4)
+        #expect(database.statistics.transactionsCommitted == 1 + 3)
+        #expect(try ItemsSchema.count(in: database) == 10)
+    }
+}
