@@ -263,21 +263,27 @@ struct ServerBehaviourTests {
         var configuration = HTTPServer.Configuration()
         configuration.port = 0
         let group = EventLoopGroup(threads: 1)
-        let server = try HTTPServer(configuration: configuration, group: group, responder: TestRoutes.router())
+        let gate = Gate()
+        let server = try HTTPServer(configuration: configuration, group: group, responder: TestRoutes.router(gate: gate))
         try server.start()
         let port = server.localAddress!.port
         let idle = try RawClient(port: port)
         _ = try idle.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
         let busy = try RawClient(port: port)
-        try busy.send("GET /slow HTTP/1.1\r\n\(host)\r\n")
-        try await Task.sleep(for: .milliseconds(50))
-        await server.shutdown(gracePeriod: .seconds(5))
+        try busy.send("GET /gate HTTP/1.1\r\n\(host)\r\n")
+        await gate.waitForEntries(1)
+        #expect(gate.entered == 1)
+        let shutdown = Task { await server.shutdown(gracePeriod: .seconds(10)) }
+        // Draining has begun once the idle connection is closed; the busy one is still waiting for its answer.
+        #expect(idle.waitForClose())
+        #expect(!busy.peerClosed)
+        gate.open()
         let response = try #require(busy.responses(1).first)
         #expect(response.status == 200)
-        #expect(response.bodyText == "slow")
+        #expect(response.bodyText == "gated")
         #expect(response.header("connection") == "close")
         #expect(busy.waitForClose())
-        #expect(idle.waitForClose())
+        await shutdown.value
         #expect(server.openConnections == 0)
         // No longer accepting.
         #expect(throws: (any Error).self) { _ = try RawClient(port: port) }

@@ -10,6 +10,8 @@ public final class EventLoopGroup: Sendable {
     /// Starts `threads` loops (default: the number of online cores).
     public init(threads: Int = EventLoopGroup.coreCount) {
         precondition(threads > 0, "an event loop group needs at least one thread")
+        // Writes to a closed peer must fail with EPIPE, not kill the process (OpenSSL writes with write(2)).
+        signal(SIGPIPE, SIG_IGN)
         loops = (0..<threads).map { EventLoop(index: $0) }
         for loop in loops { loop.start(name: "loop-\(loop.index)") }
     }

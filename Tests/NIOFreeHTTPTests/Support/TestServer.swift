@@ -1,4 +1,5 @@
 import NIOFreeHTTP
+import Synchronization
 
 /// A server on a fresh one-thread loop group, port 0, with the test routes below; shut down after `body`.
 func withTestServer<T>(
@@ -33,8 +34,14 @@ extension HTTPServer {
 enum TestRoutes {
     struct Boom: Error {}
 
-    static func router() -> Router {
+    static func router(gate: Gate? = nil) -> Router {
         var router = Router(middlewares: [RequestIDMiddleware()])
+        if let gate {
+            router.get("/gate") { _, _ in
+                await gate.enterAndWait()
+                return HTTPResponse(status: 200, body: Array("gated".utf8))
+            }
+        }
         router.get("/hello") { _, _ in HTTPResponse(status: 200, headers: ["content-type": "text/plain"], body: Array("hello".utf8)) }
         router.post("/echo") { request, _ in
             HTTPResponse(status: 200, headers: ["content-type": "application/octet-stream"], body: request.body)
@@ -69,5 +76,40 @@ enum TestRoutes {
             HTTPResponse(status: 200, body: Array((request.tls.map { "\($0.protocolVersion) \($0.alpn ?? "-")" } ?? "plain").utf8))
         }
         return router
+    }
+}
+
+/// Holds requests inside a handler until the test opens it.
+final class Gate: Sendable {
+    private let state = Mutex<(entered: Int, open: Bool, waiters: [CheckedContinuation<Void, Never>])>((0, false, []))
+
+    func enterAndWait() async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state -> Bool in
+                state.entered += 1
+                if state.open { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    var entered: Int { state.withLock { $0.entered } }
+
+    func open() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.open = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Polls until `count` requests are inside the gate (or 5 s pass).
+    func waitForEntries(_ count: Int) async {
+        for _ in 0..<500 where entered < count {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
     }
 }
