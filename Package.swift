@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "weavr-gateway",
             dependencies: [
-                "Gateway", "WeavrSimulator",
+                "Gateway", "WeavrSimulator", "CSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -171,9 +171,9 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
                 }
                 if parser.state == .head, headStartedAt == nil { headStartedAt = loop.now }
                 drive()
-                // A short read means the socket is drained (the fd is registered edge-triggered);
-                // TLS may still hold decrypted bytes that epoll will not announce.
-                if n < buffer.count && (tls?.pendingBytes ?? 0) == 0 { break reading }
+                // Edge-triggered: read until the socket is drained. A short plain read means it is;
+                // TLS reads return one record at a time, so TLS reads on until it wants more input.
+                if tls == nil && n < buffer.count { break reading }
             case .wouldBlock:
                 break reading
             case .eof:
