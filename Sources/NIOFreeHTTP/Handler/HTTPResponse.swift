@@ -10,6 +10,15 @@ public struct HTTPResponse: Sendable {
         case bytes([UInt8])
         /// Sent with chunked transfer coding; the closure writes chunks and returns when done.
         case stream(@Sendable (HTTPBodyWriter) async throws -> Void)
+        /// Nothing is sent: the connection is reset (TCP RST). For fault injection in simulators and tests.
+        case abortConnection
+    }
+
+    /// A "response" that resets the connection instead of answering (fault injection).
+    public static var connectionReset: HTTPResponse {
+        var response = HTTPResponse(status: 500)
+        response.body = .abortConnection
+        return response
     }
 
     public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {

@@ -292,6 +292,10 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
         // RFC 9110 §6.4.1: 1xx, 204 and 304 have no content.
         let bodyless = status < 200 || status == 204 || status == 304
         switch response.body {
+        case .abortConnection:
+            _ = csys_set_linger_zero(fd)
+            closeNow()
+            return finishRequest()
         case .bytes(let body):
             let framing: HTTPResponseEncoder.Framing = bodyless ? .none : .contentLength(body.count)
             HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: framing, keepAlive: keepAlive, requestVersion: version, into: &outbound)
