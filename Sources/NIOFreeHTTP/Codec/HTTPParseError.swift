@@ -1,0 +1,18 @@
+/// Why the parser rejected a request: the status the server should answer with before closing, and a fixed reason.
+public struct HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// 400, 413, 414, 417, 431, 501 or 505.
+    public var status: Int
+    /// Short fixed text such as "invalid Content-Length". It never contains bytes from the input.
+    public var reason: String
+
+    /// Creates an error with a status and a fixed reason.
+    public init(status: Int, reason: String) {
+        self.status = status
+        self.reason = reason
+    }
+
+    /// "<status> <reason>".
+    public var description: String { "\(status) \(reason)" }
+
+    static func badRequest(_ reason: String) -> HTTPParseError { HTTPParseError(status: 400, reason: reason) }
+}

@@ -1,0 +1,171 @@
+/// Response encoding into a caller-owned byte array. Every function appends; none allocates when capacity suffices.
+public enum HTTPResponseEncoder {
+    /// How the response body is delimited.
+    public enum Framing: Sendable {
+        /// A body of exactly this many bytes; also for HEAD answers, which keep their Content-Length but send no body.
+        case contentLength(Int)
+        /// A chunked body (HTTP/1.1 clients only; send `.contentLength` or close-delimited to HTTP/1.0).
+        case chunked
+        /// No body and no framing header: 1xx, 204 and 304 answers.
+        case none
+    }
+
+    /// Appends "HTTP/1.1 <status> <reason>\r\n", the header fields, the framing header, "connection: close" when
+    /// `!keepAlive` (or "connection: keep-alive" when `keepAlive` and the request was HTTP/1.0), then "\r\n".
+    ///
+    /// Fields with names that are not tokens, or values holding CR, LF, NUL or another control character but HTAB,
+    /// are dropped (RFC 9110 §5.5, response splitting). Caller-supplied Content-Length, Transfer-Encoding and
+    /// Connection fields are ignored: `framing` and `keepAlive` decide. A status outside 100...999 is sent as 500.
+    public static func encodeHead(
+        status: Int,
+        headers: HTTPHeaders,
+        framing: Framing,
+        keepAlive: Bool,
+        requestVersion: HTTPVersion,
+        into buffer: inout [UInt8]
+    ) {
+        let code = (100...999).contains(status) ? status : 500
+        // RFC 9110 §6.2 — a server sends its own highest conformant version, whatever the request's.
+        append("HTTP/1.1 ", to: &buffer)
+        appendDecimal(code, to: &buffer)
+        buffer.append(HTTPByteClass.sp)
+        buffer.append(contentsOf: reasonPhrase(code).utf8)
+        append("\r\n", to: &buffer)
+        for field in headers where isSendable(field) {
+            buffer.append(contentsOf: field.name.utf8)
+            append(": ", to: &buffer)
+            buffer.append(contentsOf: field.value.utf8)
+            append("\r\n", to: &buffer)
+        }
+        switch framing {
+        case .contentLength(let length):
+            append("content-length: ", to: &buffer)
+            appendDecimal(max(0, length), to: &buffer)
+            append("\r\n", to: &buffer)
+        case .chunked:
+            append("transfer-encoding: chunked\r\n", to: &buffer)
+        case .none:
+            break
+        }
+        // RFC 9112 §9.6 — "close" announces the end of the connection; RFC 9112 §9.3 — 1.0 needs "keep-alive".
+        if !keepAlive {
+            append("connection: close\r\n", to: &buffer)
+        } else if requestVersion == .http1_0 {
+            append("connection: keep-alive\r\n", to: &buffer)
+        }
+        append("\r\n", to: &buffer)
+    }
+
+    /// Appends one chunk: hex size, CRLF, the data, CRLF (RFC 9112 §7.1). Empty input appends nothing,
+    /// since a zero-size chunk would end the body.
+    public static func encodeChunk(_ bytes: UnsafeRawBufferPointer, into buffer: inout [UInt8]) {
+        guard !bytes.isEmpty else { return }
+        appendHex(bytes.count, to: &buffer)
+        append("\r\n", to: &buffer)
+        buffer.append(contentsOf: bytes)
+        append("\r\n", to: &buffer)
+    }
+
+    /// Appends the last chunk with an empty trailer section: "0\r\n\r\n".
+    public static func encodeLastChunk(into buffer: inout [UInt8]) {
+        append("0\r\n\r\n", to: &buffer)
+    }
+
+    /// The reason phrase registered for `status` (RFC 9110 §15), or "" for an unregistered code.
+    public static func reasonPhrase(_ status: Int) -> String {
+        switch status {
+        case 100: "Continue"
+        case 101: "Switching Protocols"
+        case 200: "OK"
+        case 201: "Created"
+        case 202: "Accepted"
+        case 203: "Non-Authoritative Information"
+        case 204: "No Content"
+        case 205: "Reset Content"
+        case 206: "Partial Content"
+        case 300: "Multiple Choices"
+        case 301: "Moved Permanently"
+        case 302: "Found"
+        case 303: "See Other"
+        case 304: "Not Modified"
+        case 307: "Temporary Redirect"
+        case 308: "Permanent Redirect"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 402: "Payment Required"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 406: "Not Acceptable"
+        case 407: "Proxy Authentication Required"
+        case 408: "Request Timeout"
+        case 409: "Conflict"
+        case 410: "Gone"
+        case 411: "Length Required"
+        case 412: "Precondition Failed"
+        case 413: "Content Too Large"
+        case 414: "URI Too Long"
+        case 415: "Unsupported Media Type"
+        case 416: "Range Not Satisfiable"
+        case 417: "Expectation Failed"
+        case 421: "Misdirected Request"
+        case 422: "Unprocessable Content"
+        case 425: "Too Early"
+        case 426: "Upgrade Required"
+        case 428: "Precondition Required"
+        case 429: "Too Many Requests"
+        case 431: "Request Header Fields Too Large"
+        case 451: "Unavailable For Legal Reasons"
+        case 500: "Internal Server Error"
+        case 501: "Not Implemented"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        case 505: "HTTP Version Not Supported"
+        default: ""
+        }
+    }
+
+    private static func isSendable(_ field: HTTPHeaders.Element) -> Bool {
+        let name = field.name.utf8
+        guard !name.isEmpty, name.allSatisfy(HTTPByteClass.isToken) else { return false }
+        switch name.count {
+        case 10 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "connection"),
+            14 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "content-length"),
+            17 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "transfer-encoding"):
+            return false
+        default:
+            // RFC 9110 §5.5 — CR, LF and NUL in a value enable response splitting.
+            return field.value.utf8.allSatisfy(HTTPByteClass.isFieldValue)
+        }
+    }
+
+    @inline(__always) private static func append(_ text: StaticString, to buffer: inout [UInt8]) {
+        buffer.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { raw in
+            var v = UInt(value)
+            var i = raw.count
+            repeat {
+                i -= 1
+                raw[i] = UInt8(truncatingIfNeeded: v % 10) &+ 0x30
+                v /= 10
+            } while v > 0
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i...]))
+        }
+    }
+
+    private static func appendHex(_ value: Int, to buffer: inout [UInt8]) {
+        let hex: StaticString = "0123456789abcdef"
+        var shift = (Int.bitWidth - value.leadingZeroBitCount + 3) / 4 * 4 - 4
+        while shift >= 0 {
+            buffer.append(hex.utf8Start[(value >> shift) & 0xF])
+            shift -= 4
+        }
+    }
+}
