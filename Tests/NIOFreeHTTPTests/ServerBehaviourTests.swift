@@ -273,7 +273,8 @@ struct ServerBehaviourTests {
         try busy.send("GET /gate HTTP/1.1\r\n\(host)\r\n")
         await gate.waitForEntries(1)
         #expect(gate.entered == 1)
-        let shutdown = Task { await server.shutdown(gracePeriod: .seconds(10)) }
+        // Synchronous first half: blocking reads below must not starve the task that drains.
+        server.beginShutdown()
         // Draining has begun once the idle connection is closed; the busy one is still waiting for its answer.
         #expect(idle.waitForClose())
         #expect(!busy.peerClosed)
@@ -283,7 +284,7 @@ struct ServerBehaviourTests {
         #expect(response.bodyText == "gated")
         #expect(response.header("connection") == "close")
         #expect(busy.waitForClose())
-        await shutdown.value
+        await server.finishShutdown(gracePeriod: .seconds(10))
         #expect(server.openConnections == 0)
         // No longer accepting.
         #expect(throws: (any Error).self) { _ = try RawClient(port: port) }

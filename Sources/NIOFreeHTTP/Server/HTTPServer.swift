@@ -96,6 +96,13 @@ public final class HTTPServer: Sendable {
     /// Graceful shutdown: stop accepting, close idle connections, let in-flight requests finish
     /// (their responses carry `connection: close`) until `gracePeriod`, then close whatever is left.
     public func shutdown(gracePeriod: Duration = .seconds(10)) async {
+        beginShutdown()
+        await finishShutdown(gracePeriod: gracePeriod)
+    }
+
+    /// The first half of `shutdown`, callable from synchronous code (a signal handler's thread, a test):
+    /// stops accepting and closes idle connections; in-flight responses get `connection: close`.
+    public func beginShutdown() {
         for (i, loop) in group.loops.enumerated() {
             let state = loopStates[i]
             loop.execute {
@@ -105,6 +112,11 @@ public final class HTTPServer: Sendable {
                 for connection in Array(state.connections.values) { connection.beginDrain() }
             }
         }
+    }
+
+    /// The second half of `shutdown`: waits for open connections to finish, up to `gracePeriod`,
+    /// then closes the rest.
+    public func finishShutdown(gracePeriod: Duration) async {
         let deadline = EventLoop.monotonicNanoseconds() &+ gracePeriod.nanoseconds
         while shared.limiter.openConnections > 0, EventLoop.monotonicNanoseconds() < deadline {
             try? await Task.sleep(for: .milliseconds(10))

@@ -240,6 +240,10 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
             inFlight = true
             start(request)
         }
+        if pendingError != nil {
+            if !inFlight && queueStart == queue.count && !closeAfterFlush && phase == .open { writePendingError() }
+            return
+        }
         if readPaused, !inFlight, queueStart == queue.count, !closeAfterFlush, phase == .open {
             readPaused = false
             let error = parser.resume { event in self.onParserEvent(event) }
@@ -362,25 +366,30 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
     // MARK: errors
 
     /// Answers a request the parser rejected (or that timed out) and closes after the answer is sent.
+    /// Requests parsed before the bad one are answered first (RFC 9112 §9.3.2: responses in request order).
     private func failRequest(status: Int, detail: String) {
-        guard phase == .open else { return }
-        // Responses already owed go first; then this one (RFC 9112 §9.3.2 ordering).
-        queue.removeAll()
-        queueStart = 0
+        guard phase == .open, pendingError == nil else { return }
+        pendingError = (status, detail)
+        readPaused = true
+        if !driving {
+            drive()
+            flush()
+        }
+    }
+
+    private var pendingError: (status: Int, detail: String)?
+
+    private func writePendingError() {
+        guard let (status, detail) = pendingError else { return }
+        pendingError = nil
         let response = HTTPResponse.problem(status, title: HTTPResponseEncoder.reasonPhrase(status), detail: detail)
         var headers = response.headers
         headers.replaceOrAdd("date", loop.httpDate)
-        if !inFlight {
-            if case .bytes(let body) = response.body {
-                HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: .contentLength(body.count), keepAlive: false, requestVersion: .http1_1, into: &outbound)
-                outbound.append(contentsOf: body)
-            }
-            closeAfterFlush = true
-            flush()
-        } else {
-            // The in-flight response is written first; this error is dropped and the connection closes after it.
-            closeAfterFlush = true
+        if case .bytes(let body) = response.body {
+            HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: .contentLength(body.count), keepAlive: false, requestVersion: .http1_1, into: &outbound)
+            outbound.append(contentsOf: body)
         }
+        closeAfterFlush = true
     }
 
     // MARK: writing
