@@ -39,21 +39,26 @@ public struct RequestIDMiddleware: HTTPMiddleware {
     }
 }
 
-/// Unique, cheap request ids: a random per-process prefix and a counter (no syscall per request).
+/// Unique, cheap request ids: a random per-process prefix and a counter (no syscall per request),
+/// "<12 hex>-<16 hex>", formatted in one allocation.
 final class RequestIDGenerator: Sendable {
     static let shared = RequestIDGenerator()
-    private let prefix: String
+    private let prefix: UInt64
     private let counter = Atomic<UInt64>(0)
 
     init() {
         var generator = SystemRandomNumberGenerator()
-        let random = generator.next() & 0xFFFF_FFFF_FFFF
-        let hex = String(random, radix: 16)
-        prefix = String(repeating: "0", count: 12 - hex.count) + hex
+        prefix = generator.next() & 0xFFFF_FFFF_FFFF
     }
 
     func next() -> String {
         let n = counter.wrappingAdd(1, ordering: .relaxed).newValue
-        return prefix + "-" + String(n, radix: 16)
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 29) { buffer in
+            for i in 0..<12 { buffer[i] = digits.utf8Start[Int((prefix >> UInt64(44 - 4 * i)) & 0xF)] }
+            buffer[12] = UInt8(ascii: "-")
+            for i in 0..<16 { buffer[13 + i] = digits.utf8Start[Int((n >> UInt64(60 - 4 * i)) & 0xF)] }
+            return 29
+        }
     }
 }

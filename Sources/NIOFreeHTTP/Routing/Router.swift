@@ -75,21 +75,32 @@ public struct Router: HTTPResponder {
     }
 
     func match(method: String, path: String) -> Match {
-        guard path.first == "/" else { return .notFound }
         var node = root
         var parameters = PathParameters()
-        for segment in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst() {
-            let text = Substring(segment)
-            if let child = node.literals[String(text)] {
-                node = child
-            } else if let name = node.parameterName, !text.isEmpty, let value = PercentDecoding.decode(text, plusAsSpace: false) {
-                parameters.append(name, value)
-                node = node.parameter[0]
-            } else {
-                return .notFound
+        var path = path
+        let found: Bool = path.withUTF8 { bytes -> Bool in
+            guard bytes.first == UInt8(ascii: "/") else { return false }
+            var start = 1
+            // Walk "/"-separated segments in place: no array of slices, no copy unless a parameter is captured.
+            while true {
+                var end = start
+                while end < bytes.count && bytes[end] != UInt8(ascii: "/") { end += 1 }
+                let segment = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                let text = String(decoding: segment, as: UTF8.self)
+                if let child = node.literals[text] {
+                    node = child
+                } else if let name = node.parameterName, !segment.isEmpty,
+                          let value = PercentDecoding.decode(Substring(text), plusAsSpace: false) {
+                    parameters.append(name, value)
+                    node = node.parameter[0]
+                } else {
+                    return false
+                }
+                if end >= bytes.count { return true }
+                start = end + 1
             }
         }
-        guard let pattern = node.pattern else { return .notFound }
+        guard found, let pattern = node.pattern else { return .notFound }
         if let handler = node.handlers[method] {
             return .found(handler, pattern: pattern, parameters)
         }
@@ -118,9 +129,16 @@ public struct Router: HTTPResponder {
         case .notFound:
             endpoint = { _, _ in .problem(404, title: "Not Found") }
         }
-        if middlewares.isEmpty {
+        return try await runChain(0, endpoint, request, context)
+    }
+
+    /// Runs middleware `index` and, through its `next`, the rest and then the endpoint (no allocation per step).
+    private func runChain(_ index: Int, _ endpoint: Handler, _ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
+        if index == middlewares.count {
             return try await endpoint(request, context)
         }
-        return try await MiddlewareChain(middlewares, responder: ClosureResponder(endpoint)).respond(to: request, context: context)
+        return try await middlewares[index].handle(request, context: context) { request, context in
+            try await runChain(index + 1, endpoint, request, context)
+        }
     }
 }

@@ -283,7 +283,36 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
             } catch {
                 response = .problem(500, title: "Internal Server Error")
             }
-            await self.send(response, keepAlive: keepAlive, isHead: isHead, version: version)
+            if case .stream = response.body {
+                await self.send(response, keepAlive: keepAlive, isHead: isHead, version: version)
+            } else {
+                self.sendComplete(response, keepAlive: keepAlive, isHead: isHead, version: version)
+            }
+        }
+    }
+
+    /// Writes a response whose body is already complete (no suspension).
+    private func sendComplete(_ response: HTTPResponse, keepAlive: Bool, isHead: Bool, version: HTTPVersion) {
+        guard phase == .open else { return finishRequest() }
+        let keepAlive = keepAlive && !loopState.draining && !peerClosedInput
+        let status = response.status
+        switch response.body {
+        case .abortConnection:
+            _ = csys_set_linger_zero(fd)
+            closeNow()
+            return finishRequest()
+        case .bytes(let body):
+            var headers = response.headers
+            headers.add("date", loop.httpDate)
+            // RFC 9110 §6.4.1: 1xx, 204 and 304 have no content.
+            let bodyless = status < 200 || status == 204 || status == 304
+            let framing: HTTPResponseEncoder.Framing = bodyless ? .none : .contentLength(body.count)
+            HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: framing, keepAlive: keepAlive, requestVersion: version, into: &outbound)
+            if !isHead && !bodyless { outbound.append(contentsOf: body) }
+            if !keepAlive { closeAfterFlush = true }
+            finishRequest()
+        case .stream:
+            preconditionFailure("streams go through send(_:keepAlive:isHead:version:)")
         }
     }
 
