@@ -1,0 +1,184 @@
+import Synchronization
+
+/// An HTTP/1.1 client on the server's event loops: a keep-alive pool per origin on each loop, so a handler
+/// running on loop N talks upstream over loop N's connections with no thread hop.
+public final class HTTPClient: Sendable {
+    /// Limits and timeouts of the client. Defaults are in the property docs.
+    public struct Configuration: Sendable {
+        /// Connections per origin per event loop (open, opening or idle). Default 64.
+        public var maxConnectionsPerOrigin: Int = 64
+        /// Requests waiting for a connection per origin per loop; beyond it → `poolExhausted`. Default 1,024.
+        public var maxWaiters: Int = 1_024
+        /// A connection is closed after this many requests (then replaced). Default 10,000.
+        public var maxRequestsPerConnection: Int = 10_000
+        /// An idle pooled connection is closed after this long. Default 60 s.
+        public var idleTimeout: Duration = .seconds(60)
+        /// Time allowed for TCP connect + TLS handshake. Default 3 s.
+        public var connectTimeout: Duration = .seconds(3)
+        /// Deadline of a request when `execute` gets none: from submission to the complete response. Default 10 s.
+        public var requestTimeout: Duration = .seconds(10)
+        /// Bodies larger than this fail with `responseTooLarge`. Default 8 MiB.
+        public var maxResponseBytes: Int = 8 * 1024 * 1024
+        /// TLS for https origins: trust roots (system store or a CA file), ALPN, ciphers.
+        public var tls: TLSConfiguration = .client()
+
+        public init() {}
+    }
+
+    let configuration: Configuration
+    let group: EventLoopGroup
+    let tlsContext: TLSContext
+    private let loopStates: [ClientLoopState]
+    let counters = ClientCounters()
+    private let isShutdown = Atomic<Bool>(false)
+
+    /// Creates a client; fails if the TLS trust roots cannot be loaded.
+    public init(group: EventLoopGroup, configuration: Configuration = Configuration()) throws(TLSError) {
+        self.group = group
+        self.configuration = configuration
+        tlsContext = try TLSContext.makeClient(configuration.tls)
+        loopStates = group.loops.map { ClientLoopState(loop: $0) }
+    }
+
+    /// TCP connections opened so far (for tests and metrics).
+    public var connectionsOpened: Int { counters.connectionsOpened.load(ordering: .relaxed) }
+    /// Requests written to the wire so far (a retry counts again).
+    public var requestsSent: Int { counters.requestsSent.load(ordering: .relaxed) }
+
+    /// Sends `request` and waits for the complete response, at most `timeout` (default `requestTimeout`).
+    /// Redirects are returned as they are, never followed.
+    public func execute(_ request: HTTPClientRequest, timeout: Duration? = nil) async throws(HTTPClientError) -> HTTPClientResponse {
+        guard !isShutdown.load(ordering: .relaxed) else { throw .shutdown }
+        guard let (origin, target) = HTTPOrigin.parse(request.url) else { throw .invalidURL }
+        let wire = HTTPClient.serialize(request, origin: origin, target: target)
+        let loop = group.loops.first { $0.inEventLoop } ?? group.next()
+        let state = loopStates[loop.index]
+        let deadline = EventLoop.monotonicNanoseconds() &+ (timeout ?? configuration.requestTimeout).nanoseconds
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>) in
+            let pending = PendingClientRequest(
+                wire: wire, isHead: request.method == "HEAD", isIdempotent: request.isIdempotent,
+                deadline: deadline, continuation: continuation
+            )
+            if loop.inEventLoop {
+                state.pool(for: origin, client: self).submit(pending)
+            } else {
+                loop.execute { state.pool(for: origin, client: self).submit(pending) }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Closes every connection and fails waiting requests with `.shutdown`. Waits for the loops to do it.
+    public func shutdown() async {
+        isShutdown.store(true, ordering: .relaxed)
+        for state in loopStates {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                state.loop.execute {
+                    state.closeAll()
+                    done.resume()
+                }
+            }
+        }
+    }
+
+    static func serialize(_ request: HTTPClientRequest, origin: HTTPOrigin, target: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256 + (request.body?.count ?? 0))
+        out.append(contentsOf: request.method.utf8)
+        out.append(0x20)
+        out.append(contentsOf: target.utf8)
+        out.append(contentsOf: " HTTP/1.1\r\nhost: ".utf8)
+        out.append(contentsOf: origin.hostHeader.utf8)
+        out.append(contentsOf: "\r\n".utf8)
+        for (name, value) in request.headers {
+            let lower = name.lowercased()
+            if lower == "host" || lower == "content-length" || lower == "transfer-encoding" || lower == "connection" { continue }
+            // Never put CR, LF or NUL on the wire (header injection).
+            guard !name.isEmpty, name.utf8.allSatisfy(HTTPByteClass.isToken),
+                  value.utf8.allSatisfy(HTTPByteClass.isFieldValue) else { continue }
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: ": ".utf8)
+            out.append(contentsOf: value.utf8)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        if let body = request.body {
+            out.append(contentsOf: "content-length: \(body.count)\r\n\r\n".utf8)
+            out.append(contentsOf: body)
+        } else if ["POST", "PUT", "PATCH"].contains(request.method) {
+            out.append(contentsOf: "content-length: 0\r\n\r\n".utf8)
+        } else {
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        return out
+    }
+}
+
+/// Counters shared by every loop of a client.
+final class ClientCounters: Sendable {
+    let connectionsOpened = Atomic<Int>(0)
+    let requestsSent = Atomic<Int>(0)
+}
+
+/// One loop's pools, touched only on that loop.
+final class ClientLoopState: @unchecked Sendable {
+    let loop: EventLoop
+    private var pools: [HTTPOrigin: HTTPClientPool] = [:]
+    private var tickID: Int?
+
+    init(loop: EventLoop) {
+        self.loop = loop
+    }
+
+    func pool(for origin: HTTPOrigin, client: HTTPClient) -> HTTPClientPool {
+        if let pool = pools[origin] { return pool }
+        let pool = HTTPClientPool(origin: origin, loop: loop, client: client)
+        pools[origin] = pool
+        if tickID == nil {
+            tickID = loop.addTickHandler { [unowned self] now in
+                for pool in pools.values { pool.sweep(now: now) }
+            }
+        }
+        return pool
+    }
+
+    func closeAll() {
+        for pool in pools.values { pool.closeAll() }
+        pools.removeAll()
+        if let tickID { loop.removeTickHandler(tickID) }
+        tickID = nil
+    }
+}
+
+/// A request between `execute` and its result; lives on one loop.
+/// Loop-confined after submission; `@unchecked Sendable` only to cross into its loop once.
+final class PendingClientRequest: @unchecked Sendable {
+    let wire: [UInt8]
+    let isHead: Bool
+    let isIdempotent: Bool
+    let deadline: UInt64
+    private var continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>?
+    var timer: TimerID?
+    var attempts = 0
+    /// The connection carrying it, while one does.
+    weak var connection: HTTPClientConnection?
+
+    init(wire: [UInt8], isHead: Bool, isIdempotent: Bool, deadline: UInt64,
+         continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>) {
+        self.wire = wire
+        self.isHead = isHead
+        self.isIdempotent = isIdempotent
+        self.deadline = deadline
+        self.continuation = continuation
+    }
+
+    var isFinished: Bool { continuation == nil }
+
+    func finish(_ result: Result<HTTPClientResponse, HTTPClientError>, loop: EventLoop) {
+        guard let continuation else { return }
+        self.continuation = nil
+        if let timer { loop.cancelTimer(timer) }
+        timer = nil
+        connection = nil
+        continuation.resume(returning: result)
+    }
+}

@@ -1,0 +1,123 @@
+/// A request for `HTTPClient`.
+public struct HTTPClientRequest: Sendable {
+    public var method: String
+    /// `http://` or `https://` URL: host (name, IPv4 or bracketed IPv6), optional port, path and query.
+    public var url: String
+    public var headers: HTTPHeaders
+    public var body: [UInt8]?
+    /// May be re-sent on a fresh connection when a reused keep-alive connection turns out dead before
+    /// any response byte arrived. Defaults to true for GET, HEAD, PUT, DELETE and OPTIONS (RFC 9110 §9.2.2).
+    public var isIdempotent: Bool
+
+    public init(method: String = "GET", url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8]? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        isIdempotent = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"].contains(method)
+    }
+}
+
+/// A complete response received by `HTTPClient`.
+public struct HTTPClientResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+}
+
+/// Why a client request failed. Messages never include request or response bodies or header values.
+public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The URL is not an absolute http(s) URL this client can use.
+    case invalidURL
+    /// Could not connect (refused, unreachable, DNS failure).
+    case connectFailed(String)
+    /// The connection was not established within the connect timeout.
+    case connectTimeout
+    /// No complete response before the request's deadline.
+    case timeout
+    /// The peer closed or reset the connection before the response was complete.
+    case connectionClosed
+    /// TLS handshake or certificate verification failed.
+    case tlsFailure(String)
+    /// The response was not valid HTTP/1.1.
+    case invalidResponse(String)
+    /// The response body exceeded `maxResponseBytes`.
+    case responseTooLarge
+    /// All connections are busy and the waiting list is full.
+    case poolExhausted
+    /// The client has been shut down.
+    case shutdown
+
+    public var description: String {
+        switch self {
+        case .invalidURL: "invalid URL"
+        case .connectFailed(let reason): "connect failed: \(reason)"
+        case .connectTimeout: "connect timeout"
+        case .timeout: "request timeout"
+        case .connectionClosed: "connection closed before the response was complete"
+        case .tlsFailure(let reason): "TLS failure: \(reason)"
+        case .invalidResponse(let reason): "invalid response: \(reason)"
+        case .responseTooLarge: "response too large"
+        case .poolExhausted: "connection pool exhausted"
+        case .shutdown: "client shut down"
+        }
+    }
+}
+
+/// Scheme, host and port: the key of a connection pool.
+struct HTTPOrigin: Hashable, Sendable {
+    var secure: Bool
+    var host: String
+    var port: Int
+
+    /// The value for the Host header (RFC 9110 §7.2): default ports are omitted.
+    var hostHeader: String {
+        let name = host.contains(":") ? "[\(host)]" : host
+        return (secure && port == 443) || (!secure && port == 80) ? name : "\(name):\(port)"
+    }
+
+    /// Splits an absolute URL into origin and request-target.
+    static func parse(_ url: String) -> (HTTPOrigin, target: String)? {
+        let secure: Bool
+        var rest: Substring
+        if url.hasPrefix("https://") {
+            secure = true
+            rest = url.dropFirst(8)
+        } else if url.hasPrefix("http://") {
+            secure = false
+            rest = url.dropFirst(7)
+        } else {
+            return nil
+        }
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        var target = String(rest[authorityEnd...])
+        if target.isEmpty || target.first == "?" { target = "/" + target }
+        guard !authority.isEmpty, !authority.contains("@") else { return nil }
+        var host: Substring
+        var portText: Substring?
+        if authority.first == "[" {
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            host = authority[authority.index(after: authority.startIndex)..<close]
+            let after = authority[authority.index(after: close)...]
+            if !after.isEmpty {
+                guard after.first == ":" else { return nil }
+                portText = after.dropFirst()
+            }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = authority[..<colon]
+            portText = authority[authority.index(after: colon)...]
+        } else {
+            host = authority
+        }
+        let port: Int
+        if let portText {
+            guard let value = Int(portText), (1...65535).contains(value) else { return nil }
+            port = value
+        } else {
+            port = secure ? 443 : 80
+        }
+        guard !host.isEmpty, target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+        return (HTTPOrigin(secure: secure, host: String(host), port: port), target)
+    }
+}
