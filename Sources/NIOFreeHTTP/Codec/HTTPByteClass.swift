@@ -1,4 +1,4 @@
-/// Byte classes of RFC 9110 and RFC 9112, as table lookups for the hot paths.
+/// Byte classes of RFC 9110 and RFC 9112, as constant bitmaps and range checks for the hot paths.
 enum HTTPByteClass {
     static let cr: UInt8 = 0x0D
     static let lf: UInt8 = 0x0A
@@ -6,35 +6,24 @@ enum HTTPByteClass {
     static let htab: UInt8 = 0x09
     static let colon: UInt8 = 0x3A
 
-    private static let tokenFlag: UInt8 = 1
-    private static let valueFlag: UInt8 = 2
-    private static let targetFlag: UInt8 = 4
-    private static let hostFlag: UInt8 = 8
+    // Bitmaps over ASCII (bit n of low = byte n, bit n of high = byte 64 + n): constants, so no lazy global.
+    // RFC 9110 §5.6.2 — tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
+    private static let tokenLow: UInt64 = 0x03FF_6CFA_0000_0000
+    private static let tokenHigh: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+    // RFC 3986 §3.2.2 — reg-name = *( unreserved / pct-encoded / sub-delims )
+    private static let regNameLow: UInt64 = 0x2BFF_7FF2_0000_0000
+    private static let regNameHigh: UInt64 = 0x47FF_FFFE_87FF_FFFE
 
-    /// Per-byte flags: token char, field-value char, request-target char, reg-name char.
-    private static let table: [UInt8] = {
-        var t = [UInt8](repeating: 0, count: 256)
-        // RFC 9110 §5.6.2 — tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
-        for b in Array("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8) {
-            t[Int(b)] |= tokenFlag
-        }
-        // RFC 9110 §5.5 — field-vchar = VCHAR / obs-text, plus SP and HTAB inside a value.
-        t[0x09] |= valueFlag
-        for b in 0x20...0x7E { t[b] |= valueFlag }
-        for b in 0x80...0xFF { t[b] |= valueFlag }
-        // Request-target: visible ASCII only, no "#" (a fragment is never sent, RFC 9112 §3.2).
-        for b in 0x21...0x7E where b != 0x23 { t[b] |= targetFlag }
-        // RFC 3986 §3.2.2 — reg-name = *( unreserved / pct-encoded / sub-delims )
-        for b in Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~%!$&'()*+,;=".utf8) {
-            t[Int(b)] |= hostFlag
-        }
-        return t
-    }()
+    @inline(__always) private static func inBitmap(_ b: UInt8, _ low: UInt64, _ high: UInt64) -> Bool {
+        b < 64 ? (low >> UInt64(b)) & 1 != 0 : b < 128 && (high >> UInt64(b &- 64)) & 1 != 0
+    }
 
-    @inline(__always) static func isToken(_ b: UInt8) -> Bool { table[Int(b)] & tokenFlag != 0 }
-    @inline(__always) static func isFieldValue(_ b: UInt8) -> Bool { table[Int(b)] & valueFlag != 0 }
-    @inline(__always) static func isTarget(_ b: UInt8) -> Bool { table[Int(b)] & targetFlag != 0 }
-    @inline(__always) static func isRegName(_ b: UInt8) -> Bool { table[Int(b)] & hostFlag != 0 }
+    @inline(__always) static func isToken(_ b: UInt8) -> Bool { inBitmap(b, tokenLow, tokenHigh) }
+    @inline(__always) static func isRegName(_ b: UInt8) -> Bool { inBitmap(b, regNameLow, regNameHigh) }
+    /// RFC 9110 §5.5 — field-vchar = VCHAR / obs-text, plus SP and HTAB inside a value: everything but CTLs and DEL.
+    @inline(__always) static func isFieldValue(_ b: UInt8) -> Bool { b == htab || (b >= sp && b != 0x7F) }
+    /// Request-target: visible ASCII only, no "#" (a fragment is never sent, RFC 9112 §3.2).
+    @inline(__always) static func isTarget(_ b: UInt8) -> Bool { b &- 0x21 < 0x5E && b != 0x23 }
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
     @inline(__always) static func isWhitespace(_ b: UInt8) -> Bool { b == sp || b == htab }
     @inline(__always) static func lowercased(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }
