@@ -18,6 +18,7 @@ struct FuzzTranscript: Equatable {
     var log: [UInt8] = []
     var pendingBody: [UInt8] = []
     var inMessage = false
+    var expectedLength: Int?
     var error: HTTPParseError?
 
     mutating func record(_ event: HTTPParserEvent) {
@@ -25,6 +26,7 @@ struct FuzzTranscript: Equatable {
         case .head(let head):
             check(!inMessage, "head inside a message")
             inMessage = true
+            expectedLength = head.isChunked ? nil : head.contentLength ?? 0
             log.append(0x48)
             for text in [head.method, head.target, head.path, head.query ?? "<nil>", "\(head.version)"] {
                 log.append(contentsOf: text.utf8)
@@ -47,6 +49,7 @@ struct FuzzTranscript: Equatable {
             check(pendingBody.count <= fuzzLimits.maxBodyBytes, "body over maxBodyBytes")
         case .end:
             check(inMessage, "end outside a message")
+            if let expectedLength { check(pendingBody.count == expectedLength, "body length differs from Content-Length") }
             inMessage = false
             log.append(0x42)
             log.append(contentsOf: pendingBody)

@@ -57,6 +57,9 @@ struct CodecParserAcceptanceTests {
         .init(name: "extension method", request: "PROPFIND /d HTTP/1.1\r\nHost: a\r\n\r\n", method: "PROPFIND", path: "/d"),
         .init(name: "HTTP/1.0 with body", request: "POST / HTTP/1.0\r\nContent-Length: 3\r\n\r\nabc", method: "POST", version: .http1_0, keepAlive: false, contentLength: 3, body: "abc"),
         .init(name: "empty field value", request: "GET / HTTP/1.1\r\nHost: a\r\nX-Empty:\r\n\r\n"),
+        .init(name: "Expect 100-continue with chunked body", request: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n1\r\nz\r\n0\r\n\r\n", method: "POST", isChunked: true, expectsContinue: true, body: "z"),
+        .init(name: "HTTP/1.0 keep-alive and close", request: "GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n", version: .http1_0, keepAlive: false),
+        .init(name: "eight leading empty lines", request: String(repeating: "\r\n", count: 8) + "GET / HTTP/1.1\r\nHost: a\r\n\r\n"),
         .init(name: "percent-encoded path", request: "GET /a%20b?c=%2F HTTP/1.1\r\nHost: a\r\n\r\n", path: "/a%20b", query: "c=%2F"),
     ]
 

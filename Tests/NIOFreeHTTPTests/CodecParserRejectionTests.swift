@@ -82,6 +82,7 @@ struct CodecParserRejectionTests {
         .fields("Host with only a port", ["Host: :80"], 400),
         .fields("Host with bad port", ["Host: a:80x"], 400),
         .fields("Host with unclosed IPv6", ["Host: [::1"], 400),
+        .init("absolute-form still needs Host on 1.1", "GET http://a/ HTTP/1.1\r\n\r\n", 400),
         .init("empty Host with absolute-form", "GET http://a/ HTTP/1.1\r\nHost:\r\n\r\n", 400),
         .fields("Expect other than 100-continue", ["Host: a", "Expect: something"], 417),
         .fields("Expect list with unknown member", ["Host: a", "Content-Length: 1", "Expect: 100-continue, foo"], body: "x", 417),

@@ -1,4 +1,4 @@
-/// Byte classes of RFC 9110 and RFC 9112, as table lookups for the hot paths.
+/// Byte classes of RFC 9110 and RFC 9112, as constant bitmaps and range checks for the hot paths.
 enum HTTPByteClass {
     static let cr: UInt8 = 0x0D
     static let lf: UInt8 = 0x0A
@@ -6,33 +6,24 @@ enum HTTPByteClass {
     static let htab: UInt8 = 0x09
     static let colon: UInt8 = 0x3A
 
-    // Bitmaps over ASCII (bit n of word n/64) as literals: no global table, so no lazy-init check per byte.
+    // Bitmaps over ASCII (bit n of low = byte n, bit n of high = byte 64 + n): constants, so no lazy global.
     // RFC 9110 §5.6.2 — tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
-    @inline(__always) static func isToken(_ b: UInt8) -> Bool {
-        inBitmap(b, low: 0x03FF6CFA00000000, high: 0x57FFFFFFC7FFFFFE)
+    private static let tokenLow: UInt64 = 0x03FF_6CFA_0000_0000
+    private static let tokenHigh: UInt64 = 0x57FF_FFFF_C7FF_FFFE
+    // RFC 3986 §3.2.2 — reg-name = *( unreserved / pct-encoded / sub-delims )
+    private static let regNameLow: UInt64 = 0x2BFF_7FF2_0000_0000
+    private static let regNameHigh: UInt64 = 0x47FF_FFFE_87FF_FFFE
+
+    @inline(__always) private static func inBitmap(_ b: UInt8, _ low: UInt64, _ high: UInt64) -> Bool {
+        b < 64 ? (low >> UInt64(b)) & 1 != 0 : b < 128 && (high >> UInt64(b &- 64)) & 1 != 0
     }
 
-    /// RFC 9110 §5.5 — field-vchar = VCHAR / obs-text, plus SP and HTAB inside a value (no CTL, no DEL).
-    @inline(__always) static func isFieldValue(_ b: UInt8) -> Bool {
-        b == htab || (b >= 0x20 && b != 0x7F)
-    }
-
+    @inline(__always) static func isToken(_ b: UInt8) -> Bool { inBitmap(b, tokenLow, tokenHigh) }
+    @inline(__always) static func isRegName(_ b: UInt8) -> Bool { inBitmap(b, regNameLow, regNameHigh) }
+    /// RFC 9110 §5.5 — field-vchar = VCHAR / obs-text, plus SP and HTAB inside a value: everything but CTLs and DEL.
+    @inline(__always) static func isFieldValue(_ b: UInt8) -> Bool { b == htab || (b >= sp && b != 0x7F) }
     /// Request-target: visible ASCII only, no "#" (a fragment is never sent, RFC 9112 §3.2).
-    @inline(__always) static func isTarget(_ b: UInt8) -> Bool {
-        b &- 0x21 < 0x5E && b != 0x23
-    }
-
-    /// RFC 3986 §3.2.2 — reg-name = *( unreserved / pct-encoded / sub-delims )
-    @inline(__always) static func isRegName(_ b: UInt8) -> Bool {
-        inBitmap(b, low: 0x2BFF7FF200000000, high: 0x47FFFFFE87FFFFFE)
-    }
-
-    @inline(__always) private static func inBitmap(_ b: UInt8, low: UInt64, high: UInt64) -> Bool {
-        if b < 64 { return (low >> UInt64(b)) & 1 != 0 }
-        if b < 128 { return (high >> UInt64(b &- 64)) & 1 != 0 }
-        return false
-    }
-
+    @inline(__always) static func isTarget(_ b: UInt8) -> Bool { b &- 0x21 < 0x5E && b != 0x23 }
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
     @inline(__always) static func isWhitespace(_ b: UInt8) -> Bool { b == sp || b == htab }
     @inline(__always) static func lowercased(_ b: UInt8) -> UInt8 { b &- 0x41 < 26 ? b | 0x20 : b }

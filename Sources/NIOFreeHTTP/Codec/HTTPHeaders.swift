@@ -65,6 +65,10 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
         fields.removeAll { Self.asciiEqualsIgnoringCase($0.name, name) }
     }
 
+    mutating func reserveCapacity(_ minimumCapacity: Int) {
+        fields.reserveCapacity(minimumCapacity)
+    }
+
     /// The number of fields, counting repeated names separately.
     public var count: Int { fields.count }
 

@@ -56,13 +56,15 @@ extension HTTPRequestParser {
         } else if !pathAndQuery.isEmpty {
             path = String(decoding: pathAndQuery, as: UTF8.self)
         }
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(12)
         pendingHead = HTTPRequestHead(
             method: method,
             target: String(decoding: target, as: UTF8.self),
             path: path,
             query: query,
             version: version,
-            headers: HTTPHeaders(),
+            headers: headers,
             keepAlive: true
         )
         phase = .headerLines
