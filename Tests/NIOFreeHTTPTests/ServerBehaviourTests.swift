@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import NIOFreeHTTP
 import Testing
 
@@ -12,7 +13,7 @@ struct ServerBehaviourTests {
             // Odd numbers suspend and finish later; the answers must still be in order.
             let requests = (1...6).map { "GET /seq/\($0) HTTP/1.1\r\n\(host)\r\n" }.joined()
             try client.send(requests)
-            let responses = client.responses(6)
+            let responses = await client.responses(6)
             #expect(responses.map(\.bodyText) == ["1", "2", "3", "4", "5", "6"])
         }
     }
@@ -21,7 +22,7 @@ struct ServerBehaviourTests {
         try await withTestServer(configure: { $0.maxPipelineDepth = 4 }) { server in
             let client = try RawClient(port: server.port)
             try client.send((0..<40).map { "GET /seq/\($0 * 2) HTTP/1.1\r\n\(host)\r\n" }.joined())
-            let responses = client.responses(40, timeout: 10)
+            let responses = await client.responses(40, timeout: 10)
             #expect(responses.map(\.bodyText) == (0..<40).map { "\($0 * 2)" })
         }
     }
@@ -33,7 +34,7 @@ struct ServerBehaviourTests {
                 try client.send([byte])
                 usleep(200)
             }
-            let response = try #require(client.responses(1).first)
+            let response = try #require(await client.responses(1).first)
             #expect(response.bodyText == "abc")
         }
     }
@@ -42,7 +43,7 @@ struct ServerBehaviourTests {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
             for i in 0..<50 {
-                let response = try client.exchange("GET /seq/\(i * 2) HTTP/1.1\r\n\(host)\r\n")
+                let response = try await client.exchange("GET /seq/\(i * 2) HTTP/1.1\r\n\(host)\r\n")
                 #expect(response.bodyText == "\(i * 2)")
                 try client.send("")
                 client.clearReceived()
@@ -54,12 +55,12 @@ struct ServerBehaviourTests {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
             try client.send("HEAD /hello HTTP/1.1\r\n\(host)\r\n")
-            let response = try #require(client.responses(1, headRequest: true).first)
+            let response = try #require(await client.responses(1, headRequest: true).first)
             #expect(response.status == 200)
             #expect(response.header("content-length") == "5")
             // Nothing follows the head: the next response starts right after it.
             try client.send("GET /hello HTTP/1.1\r\n\(host)\r\n")
-            let both = client.responses(2, headRequest: false)
+            let both = await client.responses(2, headRequest: false)
             #expect(client.received.count > 0)
             #expect(String(decoding: client.received, as: UTF8.self).components(separatedBy: "HTTP/1.1 200").count == 3)
             _ = both
@@ -70,10 +71,10 @@ struct ServerBehaviourTests {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
             try client.send("POST /echo HTTP/1.1\r\n\(host)Expect: 100-continue\r\nContent-Length: 5\r\n\r\n")
-            let interim = try #require(client.responses(1).first)
+            let interim = try #require(await client.responses(1).first)
             #expect(interim.status == 100)
             try client.send("hello")
-            let all = client.responses(2)
+            let all = await client.responses(2)
             #expect(all.count == 2)
             #expect(all.last?.status == 200)
             #expect(all.last?.bodyText == "hello")
@@ -84,9 +85,9 @@ struct ServerBehaviourTests {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
             try client.send("POST /echo HTTP/1.1\r\n\(host)Expect: 100-continue\r\nContent-Length: 99999999\r\n\r\n")
-            let response = try #require(client.responses(1).first)
+            let response = try #require(await client.responses(1).first)
             #expect(response.status == 413)
-            #expect(client.waitForClose())
+            #expect(await client.waitForClose())
         }
     }
 
@@ -94,9 +95,9 @@ struct ServerBehaviourTests {
         try await withTestServer(configure: { $0.headerTimeout = .milliseconds(300) }) { server in
             let client = try RawClient(port: server.port)
             try client.send("GET /hello HTTP/1.1\r\nHo")
-            let response = try #require(client.responses(1, timeout: 5).first)
+            let response = try #require(await client.responses(1, timeout: 5).first)
             #expect(response.status == 408)
-            #expect(client.waitForClose())
+            #expect(await client.waitForClose())
         }
     }
 
@@ -106,21 +107,23 @@ struct ServerBehaviourTests {
             // Trickle a byte every 100 ms: each byte resets an idle timer, but not a whole-header deadline.
             let start = Date()
             for byte in "GET /hello HTTP/1.1\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaa".utf8 {
-                if client.peerClosed || client.readOnce(timeout: 0) && client.peerClosed { break }
+                if client.peerClosed { break }
+                _ = await client.readOnce(timeout: 0)
+                if client.peerClosed { break }
                 try? client.send([byte])
-                usleep(100_000)
+                try await Task.sleep(for: .milliseconds(100))
                 if Date().timeIntervalSince(start) > 3 { break }
             }
-            #expect(client.waitForClose(timeout: 3))
+            #expect(await client.waitForClose(timeout: 3))
             #expect(Date().timeIntervalSince(start) < 2.5)
-            #expect(client.responses(1).first?.status == 408)
+            #expect(await client.responses(1).first?.status == 408)
         }
     }
 
     @Test func connectionThatSendsNothingIsClosedAfterTheHeaderTimeout() async throws {
         try await withTestServer(configure: { $0.headerTimeout = .milliseconds(300) }) { server in
             let client = try RawClient(port: server.port)
-            #expect(client.waitForClose(timeout: 3))
+            #expect(await client.waitForClose(timeout: 3))
             #expect(client.received.isEmpty)
         }
     }
@@ -132,17 +135,17 @@ struct ServerBehaviourTests {
         }) { server in
             let client = try RawClient(port: server.port)
             try client.send("POST /echo HTTP/1.1\r\n\(host)Content-Length: 100000\r\n\r\nabc")
-            let response = try #require(client.responses(1, timeout: 5).first)
+            let response = try #require(await client.responses(1, timeout: 5).first)
             #expect(response.status == 408)
-            #expect(client.waitForClose())
+            #expect(await client.waitForClose())
         }
     }
 
     @Test func idleKeepAliveConnectionIsClosed() async throws {
         try await withTestServer(configure: { $0.keepAliveTimeout = .milliseconds(300) }) { server in
             let client = try RawClient(port: server.port)
-            _ = try client.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
-            #expect(client.waitForClose(timeout: 3))
+            _ = try await client.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
+            #expect(await client.waitForClose(timeout: 3))
         }
     }
 
@@ -150,28 +153,28 @@ struct ServerBehaviourTests {
         try await withTestServer(configure: { $0.maxConnections = 2 }) { server in
             let first = try RawClient(port: server.port)
             let second = try RawClient(port: server.port)
-            _ = try first.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
-            _ = try second.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
+            _ = try await first.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
+            _ = try await second.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
             let third = try RawClient(port: server.port)
-            let refused = try #require(third.responses(1).first)
+            let refused = try #require(await third.responses(1).first)
             #expect(refused.status == 503)
             #expect(refused.header("retry-after") == "1")
-            #expect(third.waitForClose())
+            #expect(await third.waitForClose())
             // Capacity returns when a connection goes away.
             _ = consume first
             try await Task.sleep(for: .milliseconds(100))
             let fourth = try RawClient(port: server.port)
-            #expect(try fourth.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n").status == 200)
+            #expect(try await fourth.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n").status == 200)
         }
     }
 
     @Test func perIPConnectionCapAnswers503() async throws {
         try await withTestServer(configure: { $0.maxConnectionsPerIP = 1 }) { server in
             let first = try RawClient(port: server.port)
-            _ = try first.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
+            _ = try await first.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
             let second = try RawClient(port: server.port)
-            #expect(second.responses(1).first?.status == 503)
-            #expect(second.waitForClose())
+            #expect(await second.responses(1).first?.status == 503)
+            #expect(await second.waitForClose())
         }
     }
 
@@ -179,9 +182,9 @@ struct ServerBehaviourTests {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
             try client.send("GET /hello HTTP/1.1\r\n\(host)\r\nGET /hello HTTP/1.1\r\n\r\nGET /hello HTTP/1.1\r\n\(host)\r\n")
-            let responses = client.responses(3)
+            let responses = await client.responses(3)
             #expect(responses.map(\.status) == [200, 400])
-            #expect(client.waitForClose())
+            #expect(await client.waitForClose())
         }
     }
 
@@ -190,7 +193,7 @@ struct ServerBehaviourTests {
             let client = try RawClient(port: server.port)
             let body = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
             try client.send(Array("POST /echo HTTP/1.1\r\n\(host)Content-Length: \(body.count)\r\n\r\n".utf8) + body)
-            let response = try #require(client.responses(1, timeout: 10).first)
+            let response = try #require(await client.responses(1, timeout: 10).first)
             #expect(response.body == body)
         }
     }
@@ -199,8 +202,8 @@ struct ServerBehaviourTests {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
             try client.send("GET /big HTTP/1.1\r\n\(host)\r\n")
-            usleep(200_000)  // let the server fill the socket buffers and wait for EPOLLOUT
-            let response = try #require(client.responses(1, timeout: 10).first)
+            try await Task.sleep(for: .milliseconds(200))  // let the server fill the socket buffers and wait for EPOLLOUT
+            let response = try #require(await client.responses(1, timeout: 10).first)
             #expect(response.body.count == 1 << 20)
         }
     }
@@ -208,10 +211,10 @@ struct ServerBehaviourTests {
     @Test func streamedBodyIsChunked() async throws {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
-            let response = try client.exchange("GET /stream HTTP/1.1\r\n\(host)\r\n")
+            let response = try await client.exchange("GET /stream HTTP/1.1\r\n\(host)\r\n")
             #expect(response.chunked)
             #expect(response.bodyText == "one,two,three")
-            #expect(try client.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n").status == 200)
+            #expect(try await client.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n").status == 200)
         }
     }
 
@@ -219,8 +222,8 @@ struct ServerBehaviourTests {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
             try client.send("GET /stream HTTP/1.0\r\n\r\n")
-            #expect(client.waitForClose())
-            let response = try #require(client.responses(1).first)
+            #expect(await client.waitForClose())
+            let response = try #require(await client.responses(1).first)
             #expect(!response.chunked)
             #expect(response.bodyText == "one,two,three")
         }
@@ -229,7 +232,7 @@ struct ServerBehaviourTests {
     @Test func handlerErrorGivesA500WithoutInternals() async throws {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
-            let response = try client.exchange("GET /throw HTTP/1.1\r\n\(host)\r\n")
+            let response = try await client.exchange("GET /throw HTTP/1.1\r\n\(host)\r\n")
             #expect(response.status == 500)
             #expect(!response.bodyText.contains("Boom"))
             #expect(response.header("content-type") == "application/problem+json")
@@ -239,10 +242,10 @@ struct ServerBehaviourTests {
     @Test func requestIDIsEchoedWhenWellFormedAndReplacedOtherwise() async throws {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
-            let kept = try client.exchange("GET /hello HTTP/1.1\r\n\(host)X-Request-Id: abc-123_x.y\r\n\r\n")
+            let kept = try await client.exchange("GET /hello HTTP/1.1\r\n\(host)X-Request-Id: abc-123_x.y\r\n\r\n")
             #expect(kept.header("x-request-id") == "abc-123_x.y")
             client.clearReceived()
-            let replaced = try client.exchange("GET /hello HTTP/1.1\r\n\(host)X-Request-Id: bad id<script>\r\n\r\n")
+            let replaced = try await client.exchange("GET /hello HTTP/1.1\r\n\(host)X-Request-Id: bad id<script>\r\n\r\n")
             let generated = try #require(replaced.header("x-request-id"))
             #expect(generated != "bad id<script>")
             #expect(RequestIDMiddleware.isAcceptable(generated))
@@ -252,7 +255,7 @@ struct ServerBehaviourTests {
     @Test func responsesCarryADateHeader() async throws {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
-            let response = try client.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
+            let response = try await client.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
             let date = try #require(response.header("date"))
             #expect(date.hasSuffix(" GMT"))
             #expect(date.count == 29)
@@ -268,7 +271,7 @@ struct ServerBehaviourTests {
         try server.start()
         let port = server.localAddress!.port
         let idle = try RawClient(port: port)
-        _ = try idle.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
+        _ = try await idle.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
         let busy = try RawClient(port: port)
         try busy.send("GET /gate HTTP/1.1\r\n\(host)\r\n")
         await gate.waitForEntries(1)
@@ -276,14 +279,14 @@ struct ServerBehaviourTests {
         // Synchronous first half: blocking reads below must not starve the task that drains.
         server.beginShutdown()
         // Draining has begun once the idle connection is closed; the busy one is still waiting for its answer.
-        #expect(idle.waitForClose())
+        #expect(await idle.waitForClose())
         #expect(!busy.peerClosed)
         gate.open()
-        let response = try #require(busy.responses(1).first)
+        let response = try #require(await busy.responses(1).first)
         #expect(response.status == 200)
         #expect(response.bodyText == "gated")
         #expect(response.header("connection") == "close")
-        #expect(busy.waitForClose())
+        #expect(await busy.waitForClose())
         await server.finishShutdown(gracePeriod: .seconds(10))
         #expect(server.openConnections == 0)
         // No longer accepting.
@@ -294,7 +297,7 @@ struct ServerBehaviourTests {
     @Test func routerCapturesAndDecodesPathParameters() async throws {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
-            let response = try client.exchange("GET /echo-header/x%2Dcustom HTTP/1.1\r\n\(host)X-Custom: yes\r\n\r\n")
+            let response = try await client.exchange("GET /echo-header/x%2Dcustom HTTP/1.1\r\n\(host)X-Custom: yes\r\n\r\n")
             #expect(response.bodyText == "yes")
         }
     }
@@ -307,7 +310,7 @@ struct ServerBehaviourTests {
         try server.start()
         for _ in 0..<20 {
             let client = try RawClient(port: server.localAddress!.port)
-            #expect(try client.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n").status == 200)
+            #expect(try await client.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n").status == 200)
         }
         await server.shutdown()
         group.shutdown()
@@ -317,5 +320,21 @@ struct ServerBehaviourTests {
 extension RawClient {
     func clearReceived() {
         resetReceived()
+    }
+}
+
+@Suite("Server half-close")
+struct ServerHalfCloseTests {
+    @Test func requestFollowedByFINIsAnsweredAndTheConnectionClosed() async throws {
+        try await withTestServer { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /hello HTTP/1.1\r\nHost: test\r\n\r\n")
+            shutdown(client.fd, Int32(SHUT_WR))
+            let response = try #require(await client.responses(1).first)
+            #expect(response.status == 200)
+            #expect(await client.waitForClose(timeout: 2))
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(server.openConnections == 0)
+        }
     }
 }

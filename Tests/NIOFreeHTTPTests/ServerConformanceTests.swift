@@ -132,18 +132,19 @@ struct ServerConformanceTests {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
             try client.send(testCase.request)
-            let responses = client.responses(1)
+            let responses = await client.responses(1)
             let response = try #require(responses.first, "no response for \(testCase.name)")
             #expect(response.status == testCase.status)
             if let body = testCase.body { #expect(response.bodyText == body) }
             if testCase.closes {
-                #expect(client.waitForClose(), "connection should close")
+                #expect(await client.waitForClose(), "connection should close")
                 #expect(response.status < 400 || response.header("connection")?.lowercased() == "close")
             } else {
-                #expect(!client.waitForClose(timeout: 0.2), "connection should stay open")
+                let closed = await client.waitForClose(timeout: 0.2)
+                #expect(!closed, "connection should stay open")
                 // …and serve another request.
                 client.clearReceived()
-                let again = try client.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
+                let again = try await client.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
                 #expect(again.status == 200)
             }
         }

@@ -17,7 +17,7 @@ struct ServerTLSTests {
 
     @Test func curlGetsAResponseOverTLS13WithALPN() async throws {
         try await withTLSServer { server, certificates in
-            let result = try run("/usr/bin/curl", [
+            let result = try await run("/usr/bin/curl", [
                 "-sS", "--cacert", certificates.caCertificate, "--http1.1",
                 "-w", "\\n%{http_code} %{http_version}",
                 "https://localhost:\(server.port)/tls",
@@ -31,7 +31,7 @@ struct ServerTLSTests {
     @Test func curlKeepsTheTLSConnectionAliveAcrossRequests() async throws {
         try await withTLSServer { server, certificates in
             let url = "https://localhost:\(server.port)/tls"
-            let result = try run("/usr/bin/curl", ["-sS", "-v", "--cacert", certificates.caCertificate, url, url])
+            let result = try await run("/usr/bin/curl", ["-sS", "-v", "--cacert", certificates.caCertificate, url, url])
             #expect(result.status == 0)
             #expect(result.output.components(separatedBy: "TLSv1.3 http/1.1").count == 3)
             #expect(result.output.contains("Re-using existing connection"))
@@ -46,7 +46,7 @@ struct ServerTLSTests {
             let file = NSTemporaryDirectory() + "/tls-body-\(UUID().uuidString)"
             try body.write(toFile: file, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(atPath: file) }
-            let result = try run("/usr/bin/curl", [
+            let result = try await run("/usr/bin/curl", [
                 "-sS", "--cacert", certificates.caCertificate, "--data-binary", "@\(file)",
                 "https://localhost:\(server.port)/echo",
             ])
@@ -62,7 +62,7 @@ struct ServerTLSTests {
     func oldProtocolVersionsAreRefused(_ flag: String) async throws {
         try await withTLSServer { server, _ in
             // SECLEVEL=0 so the client really offers the old version; our server must refuse it.
-            let result = try run("/usr/bin/openssl", [
+            let result = try await run("/usr/bin/openssl", [
                 "s_client", flag, "-cipher", "DEFAULT:@SECLEVEL=0", "-connect", "127.0.0.1:\(server.port)",
             ], input: "")
             #expect(result.status != 0)
@@ -72,7 +72,7 @@ struct ServerTLSTests {
 
     @Test func tls12IsAccepted() async throws {
         try await withTLSServer { server, certificates in
-            let result = try run("/usr/bin/curl", [
+            let result = try await run("/usr/bin/curl", [
                 "-sS", "--cacert", certificates.caCertificate, "--tlsv1.2", "--tls-max", "1.2",
                 "https://localhost:\(server.port)/tls",
             ])
@@ -85,10 +85,10 @@ struct ServerTLSTests {
         try await withTLSServer { server, _ in
             let client = try RawClient(port: server.port)
             try client.send("GET /hello HTTP/1.1\r\nHost: test\r\n\r\n")
-            let response = try #require(client.responses(1).first)
+            let response = try #require(await client.responses(1).first)
             #expect(response.status == 400)
             #expect(response.bodyText.contains("HTTPS"))
-            #expect(client.waitForClose())
+            #expect(await client.waitForClose())
         }
     }
 
@@ -97,7 +97,7 @@ struct ServerTLSTests {
             let client = try RawClient(port: server.port)
             try client.send([0x16, 0x03, 0x01])  // the start of a ClientHello, then nothing
             let start = Date()
-            #expect(client.waitForClose(timeout: 6))
+            #expect(await client.waitForClose(timeout: 6))
             #expect(Date().timeIntervalSince(start) < 5)
         }
     }
@@ -108,8 +108,17 @@ struct ProcessResult {
     var output: String
 }
 
-/// Runs a program to completion and returns its exit status and combined output.
-func run(_ path: String, _ arguments: [String], input: String? = nil) throws -> ProcessResult {
+/// Runs a program to completion on a thread of its own (not the cooperative pool) and returns
+/// its exit status and combined output.
+func run(_ path: String, _ arguments: [String], input: String? = nil) async throws -> ProcessResult {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try runBlocking(path, arguments, input: input) })
+        }
+    }
+}
+
+private func runBlocking(_ path: String, _ arguments: [String], input: String? = nil) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments

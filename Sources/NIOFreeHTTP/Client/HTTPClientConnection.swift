@@ -133,6 +133,7 @@ final class HTTPClientConnection: EventLoopHandler {
             if events & (csys_EPOLLIN | csys_EPOLLRDHUP | csys_EPOLLHUP | csys_EPOLLERR) != 0 { close() }
         case .active:
             if events & csys_EPOLLOUT != 0, outboundOffset < outbound.count { flush() }
+            if events & (csys_EPOLLRDHUP | csys_EPOLLHUP) != 0 { peerHungUp = true }
             if phase == .active, events & (csys_EPOLLIN | csys_EPOLLRDHUP | csys_EPOLLHUP | csys_EPOLLERR) != 0 { readResponse() }
         case .resolving, .closed:
             break
@@ -199,9 +200,13 @@ final class HTTPClientConnection: EventLoopHandler {
             }
             self.parser = parser
             if done { return complete(closeAfter: parser.closeRequested) }
-            if tls == nil && n < buffer.count { return }
+            // A short read drained the socket, unless the peer also hung up: then read on to see the EOF
+            // (edge-triggered: no further event will announce it).
+            if tls == nil && n < buffer.count && !peerHungUp { return }
         }
     }
+
+    private var peerHungUp = false
 
     private func complete(closeAfter: Bool) {
         guard let request = current, let parser else { return }

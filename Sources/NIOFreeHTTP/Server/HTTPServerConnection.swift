@@ -32,6 +32,7 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
     private var driving = false
     private var readPaused = false
     private var peerClosedInput = false
+    private var peerHungUp = false
 
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
@@ -79,6 +80,7 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
             }
         }
         if events & (csys_EPOLLIN | csys_EPOLLRDHUP | csys_EPOLLHUP) != 0 {
+            if events & (csys_EPOLLRDHUP | csys_EPOLLHUP) != 0 { peerHungUp = true }
             readable()
         }
     }
@@ -173,7 +175,8 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
                 drive()
                 // Edge-triggered: read until the socket is drained. A short plain read means it is;
                 // TLS reads return one record at a time, so TLS reads on until it wants more input.
-                if tls == nil && n < buffer.count { break reading }
+                // …unless the peer hung up too: then read on to see the EOF no later event will announce.
+                if tls == nil && n < buffer.count && !peerHungUp { break reading }
             case .wouldBlock:
                 break reading
             case .eof:

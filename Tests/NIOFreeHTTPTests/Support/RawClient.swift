@@ -39,11 +39,16 @@ final class RawClient {
     }
 
     /// Reads once, waiting at most `timeout` seconds. Returns false on timeout.
+    /// Waits by sleeping the task, not the thread: tests run in parallel on a small cooperative pool.
     @discardableResult
-    func readOnce(timeout: Double) -> Bool {
+    func readOnce(timeout: Double) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
         var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        let ready = poll(&pfd, 1, Int32(timeout * 1000))
-        if ready <= 0 { return false }
+        while poll(&pfd, 1, 0) <= 0 {
+            if Date() >= deadline { return false }
+            try? await Task.sleep(for: .milliseconds(2))
+            pfd.revents = 0
+        }
         var buffer = [UInt8](repeating: 0, count: 65536)
         let n = recv(fd, &buffer, buffer.count, 0)
         if n > 0 {
@@ -55,28 +60,28 @@ final class RawClient {
     }
 
     /// Reads until `count` complete responses are available (or the peer closes, or `timeout` passes).
-    func responses(_ count: Int, timeout: Double = 5, headRequest: Bool = false) -> [RawResponse] {
+    func responses(_ count: Int, timeout: Double = 5, headRequest: Bool = false) async -> [RawResponse] {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let parsed = RawResponse.parseAll(received, peerClosed: peerClosed, headRequest: headRequest)
             if parsed.count >= count || peerClosed || Date() > deadline { return parsed }
-            readOnce(timeout: max(0.01, deadline.timeIntervalSinceNow))
+            await readOnce(timeout: max(0.01, deadline.timeIntervalSinceNow))
         }
     }
 
     /// Waits up to `timeout` for the peer to close. True if it closed.
-    func waitForClose(timeout: Double = 3) -> Bool {
+    func waitForClose(timeout: Double = 3) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while !peerClosed && Date() < deadline {
-            readOnce(timeout: max(0.01, deadline.timeIntervalSinceNow))
+            await readOnce(timeout: max(0.01, deadline.timeIntervalSinceNow))
         }
         return peerClosed
     }
 
     /// One request, one response.
-    func exchange(_ text: String, timeout: Double = 5) throws -> RawResponse {
+    func exchange(_ text: String, timeout: Double = 5) async throws -> RawResponse {
         try send(text)
-        guard let response = responses(1, timeout: timeout).first else {
+        guard let response = await responses(1, timeout: timeout).first else {
             throw TestFailure("no response (closed: \(peerClosed), got \(received.count) bytes)")
         }
         return response
