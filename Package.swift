@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Storage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "Auth", dependencies: ["COpenSSL", "Storage"], swiftSettings: strict),
         .target(name: "Upstream", dependencies: ["NIOFreeHTTP"], swiftSettings: strict),
-        .target(name: "WeavrSimulator", dependencies: ["NIOFreeHTTP"], swiftSettings: strict),
+        .target(name: "WeavrSimulator", dependencies: ["NIOFreeHTTP"], exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "Gateway",
             dependencies: ["NIOFreeHTTP", "Storage", "Auth", "Upstream"],
