@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Storage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "Auth", dependencies: ["COpenSSL", "Storage"], swiftSettings: strict),
         .target(name: "Upstream", dependencies: ["NIOFreeHTTP"], swiftSettings: strict),
-        .target(name: "WeavrSimulator", dependencies: ["NIOFreeHTTP"], swiftSettings: strict),
+        .target(name: "WeavrSimulator", dependencies: ["NIOFreeHTTP"], exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "Gateway",
             dependencies: ["NIOFreeHTTP", "Storage", "Auth", "Upstream"],
@@ -58,5 +58,6 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite"], swiftSettings: strict),
+        .testTarget(name: "WeavrSimulatorTests", dependencies: ["WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+import WeavrSimulator
+
+struct SpecConformanceTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let script = repositoryRoot.appendingPathComponent("scripts/spec_conformance.py").path
+    /// python3 from PATH first (it is the one with the script's requirements installed), then the system one.
+    static let python = ((ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { "\($0)/python3" }
+        + ["/usr/bin/python3", "/usr/local/bin/python3"]).first(where: FileManager.default.isExecutableFile(atPath:))
+
+    /// Runs `scripts/spec_conformance.py` against a live simulator: every status declared by Weavr's spec,
+    /// every JSON body valid against the declared schema. Skipped (with a message) when python3 is missing.
+    @Test(.enabled(if: python != nil, "python3 not found: spec conformance script skipped"))
+    func simulatorConformsToWeavrSpec() async throws {
+        try await withSimulator { _, client async throws in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: SpecConformanceTests.python!)
+            process.arguments = [SpecConformanceTests.script, "--base-url", "http://127.0.0.1:\(client.port)"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            let text = String(decoding: data, as: UTF8.self)
+            print("spec_conformance.py: \(text.split(separator: "\n").last ?? "")")
+            let failures = text.split(separator: "\n").filter { $0.hasPrefix("FAIL") || $0.hasPrefix("     ") }
+            #expect(process.terminationStatus == 0, "\(failures.joined(separator: "\n"))\n\(text.split(separator: "\n").last ?? "")")
+        }
+    }
+}

@@ -1,0 +1,382 @@
+#!/usr/bin/env python3
+"""Checks the Weavr simulator against Weavr's own OpenAPI 3.1 spec.
+
+Exercises every simulator endpoint (happy paths and the main errors) on a running simulator and checks
+that each response status is declared for the operation, that each JSON body validates against the
+declared response schema (JSON Schema 2020-12, $refs resolved, `discriminator` mappings applied), that
+`request-ref` is present, and that every request body the script sends validates against the spec.
+
+Usage: spec_conformance.py --base-url http://127.0.0.1:PORT [--spec PATH] [--api-key KEY]
+Prints one line per check and a final "N passed, M failed"; exit status 1 on any failure.
+
+Reusable parts (for validating captured client requests, `GET /_simulator/requests`):
+  SpecIndex(spec_path).match_operation(method, concrete_path) -> (template, operation) | None
+  SpecIndex.validate_request_body(method, template, body) -> list of error strings
+  SpecIndex.validate_response(method, template, status, body_bytes) -> list of error strings
+"""
+import argparse
+import copy
+import json
+import os
+import re
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import yaml
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+SPEC_URI = "urn:weavr-multi-spec"
+DEFAULT_SPEC = os.environ.get("WEAVR_SPEC") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "weavr", "weavr-multi-openapi-original.yml")
+
+
+def _rewrite_refs(node):
+    """Makes every local "#/..." $ref absolute so subschemas resolve against the whole spec."""
+    if isinstance(node, dict):
+        out = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str) and value.startswith("#"):
+                out[key] = SPEC_URI + value
+            else:
+                out[key] = _rewrite_refs(value)
+        return out
+    if isinstance(node, list):
+        return [_rewrite_refs(item) for item in node]
+    return node
+
+
+class SpecIndex:
+    """Operations of an OpenAPI 3.1 document, with request/response validation."""
+
+    def __init__(self, spec_path):
+        with open(spec_path, encoding="utf-8") as handle:
+            self.raw = yaml.safe_load(handle)
+        self.spec = _rewrite_refs(self.raw)
+        self.registry = Registry().with_resource(SPEC_URI, Resource(contents=self.spec, specification=DRAFT202012))
+        self.templates = []
+        for template in self.raw.get("paths", {}):
+            pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
+            literal_segments = sum(1 for part in template.split("/") if part and not part.startswith("{"))
+            self.templates.append((literal_segments, template, re.compile(pattern)))
+        self.templates.sort(key=lambda item: -item[0])  # literal segments win over parameters
+
+    def resolve(self, node):
+        """Follows OpenAPI-level $refs (responses, requestBodies, parameters)."""
+        seen = 0
+        while isinstance(node, dict) and "$ref" in node and seen < 20:
+            pointer = node["$ref"].split("#", 1)[1]
+            node = self.spec
+            for part in pointer.strip("/").split("/"):
+                node = node[part.replace("~1", "/").replace("~0", "~")]
+            seen += 1
+        return node
+
+    def operation(self, method, template):
+        return self.spec["paths"].get(template, {}).get(method.lower())
+
+    def match_operation(self, method, concrete_path):
+        path = concrete_path.split("?", 1)[0]
+        for _, template, pattern in self.templates:
+            if pattern.match(path) and self.operation(method, template) is not None:
+                return template, self.operation(method, template)
+        return None
+
+    def _validate_schema(self, schema, instance, where):
+        validator = Draft202012Validator(schema, registry=self.registry)
+        errors = [f"{where}: {error.message[:200]} at /{'/'.join(str(p) for p in error.absolute_path)}" for error in validator.iter_errors(instance)]
+        errors += self._discriminator_errors(schema, instance, where, 0)
+        return errors
+
+    def _discriminator_errors(self, schema, instance, where, depth):
+        """jsonschema ignores OpenAPI `discriminator`: validate the mapped schema too, recursively by data."""
+        if depth > 8 or not isinstance(schema, dict):
+            return []
+        schema = self.resolve(schema)
+        errors = []
+        discriminator = schema.get("discriminator")
+        if discriminator and isinstance(instance, dict) and discriminator.get("mapping"):
+            value = instance.get(discriminator["propertyName"])
+            target = discriminator["mapping"].get(value)
+            if target is None:
+                errors.append(f"{where}: discriminator {discriminator['propertyName']}={value!r} not in mapping")
+            else:
+                mapped = {"$ref": target if target.startswith(SPEC_URI) else SPEC_URI + target}
+                validator = Draft202012Validator(mapped, registry=self.registry)
+                errors += [f"{where} (as {target.rsplit('/', 1)[-1]}): {e.message[:200]}" for e in validator.iter_errors(instance)]
+        if isinstance(instance, list) and isinstance(schema.get("items"), dict):
+            for index, item in enumerate(instance[:50]):
+                errors += self._discriminator_errors(schema["items"], item, f"{where}[{index}]", depth + 1)
+        if isinstance(instance, dict):
+            for key, sub in (schema.get("properties") or {}).items():
+                if key in instance:
+                    errors += self._discriminator_errors(sub, instance[key], f"{where}.{key}", depth + 1)
+            for part in schema.get("allOf", []):
+                errors += self._discriminator_errors(part, instance, where, depth + 1)
+        return errors
+
+    def validate_request_body(self, method, template, body):
+        """Errors of a request body (already decoded JSON, or None) against the operation's requestBody."""
+        operation = self.operation(method, template)
+        if operation is None:
+            return [f"{method} {template} is not in the spec"]
+        request_body = self.resolve(operation.get("requestBody")) if operation.get("requestBody") else None
+        if request_body is None:
+            return [] if body in (None, "", {}) else [f"{method} {template} declares no request body"]
+        if body is None:
+            return [f"{method} {template} requires a body"] if request_body.get("required") else []
+        schema = (request_body.get("content", {}).get("application/json") or {}).get("schema")
+        return self._validate_schema(schema, body, "request") if schema else []
+
+    def validate_response(self, method, template, status, body_bytes, headers=None):
+        """Errors of a response: status declared, body matches the declared schema, request-ref present."""
+        operation = self.operation(method, template)
+        if operation is None:
+            return [f"{method} {template} is not in the spec"]
+        responses = operation.get("responses", {})
+        declared = responses.get(str(status))
+        if declared is None:
+            return [f"status {status} not declared (declared: {', '.join(sorted(responses))})"]
+        declared = self.resolve(declared)
+        errors = []
+        if headers is not None and status != 429 and "request-ref" not in {k.lower() for k in headers}:
+            errors.append("request-ref header missing")
+        if status == 429 and headers is not None:
+            lower = {k.lower() for k in headers}
+            for name in ("x-ratelimit-limit", "x-ratelimit-reset"):
+                if name not in lower:
+                    errors.append(f"{name} header missing on 429")
+        content = declared.get("content") or {}
+        schema = (content.get("application/json") or {}).get("schema")
+        if not body_bytes:
+            if schema is not None and status != 204:
+                errors.append("declared a JSON body but got none")
+            return errors
+        if schema is None:
+            return errors + [f"no body declared for {status}, got {len(body_bytes)} bytes"]
+        try:
+            body = json.loads(body_bytes)
+        except ValueError:
+            return errors + ["body is not JSON"]
+        return errors + self._validate_schema(schema, body, "response")
+
+
+class Checker:
+    """Sends requests to the simulator and records one pass/fail line per check."""
+
+    def __init__(self, base_url, spec, api_key):
+        self.base_url = base_url.rstrip("/")
+        self.spec = spec
+        self.api_key = api_key
+        self.passed = 0
+        self.failed = 0
+
+    def http(self, method, path, token=None, body=None, api_key=True, headers=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base_url + path, data=data, method=method)
+        if api_key:
+            request.add_header("api-key", self.api_key)
+        if token:
+            request.add_header("Authorization", "Bearer " + token)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    def check(self, label, method, path, expect, token=None, body=None, api_key=True, headers=None):
+        """Sends the request, checks the expected status, spec conformance of request and response."""
+        match = self.spec.match_operation(method, path)
+        status, response_headers, payload = self.http(method, path, token, body, api_key, headers)
+        problems = []
+        if match is None:
+            problems.append(f"{method} {path} matches no spec operation")
+        else:
+            template, _ = match
+            problems += self.spec.validate_request_body(method, template, body) if expect < 400 else []
+            problems += self.spec.validate_response(method, template, status, payload, response_headers)
+        if status != expect:
+            problems.insert(0, f"expected {expect}, got {status}: {payload[:200]!r}")
+        self.record(f"{label}: {method} {path} -> {status}", problems)
+        try:
+            return status, json.loads(payload) if payload else None
+        except ValueError:
+            return status, None
+
+    def record(self, line, problems):
+        if problems:
+            self.failed += 1
+            print(f"FAIL {line}")
+            for problem in problems:
+                print(f"     {problem}")
+        else:
+            self.passed += 1
+            print(f"ok   {line}")
+
+    def admin(self, method, path, body=None):
+        return self.http(method, path, body=body, api_key=False)
+
+
+def card_request(name="Conformance card", profile="101", currency="EUR"):
+    return {
+        "profileId": profile, "friendlyName": name, "nameOnCard": "Alice Admin", "mode": "PREPAID_MODE", "currency": currency,
+        "billingAddress": {"addressLine1": "1 Main St", "city": "London", "postCode": "N1 1AA", "country": "GB"},
+        "tag": "conformance",
+    }
+
+
+def run(c):
+    alice = {"email": "alice@example.com", "password": {"value": "Password1!"}}
+    c.check("no api-key", "POST", "/login_with_password", 401, body=alice, api_key=False)
+    c.check("wrong password", "POST", "/login_with_password", 403, body={"email": "alice@example.com", "password": {"value": "bad"}})
+    c.check("invalid login body", "POST", "/login_with_password", 400, body={"email": "alice@example.com"})
+    _, login = c.check("login", "POST", "/login_with_password", 200, body=alice)
+    token = (login or {}).get("token")
+    _, bob_login = c.check("login bob", "POST", "/login_with_password", 200, body={"email": "bob@example.com", "password": {"value": "Password2!"}})
+    bob = (bob_login or {}).get("token")
+
+    c.check("identities", "GET", "/identities", 200, token=token)
+    c.check("identities no token", "GET", "/identities", 401)
+    c.check("access token", "POST", "/access_token", 200, token=token, body={"identity": {"type": "CORPORATE", "id": "100000000000000001"}})
+    c.check("access token foreign identity", "POST", "/access_token", 403, token=token, body={"identity": {"type": "CONSUMER", "id": "100000000000000002"}})
+
+    c.check("user create without step-up", "POST", "/users", 403, token=token, body={"name": "Dan", "surname": "D", "email": "dan@example.com"})
+    c.check("step-up challenge", "POST", "/stepup/challenges/otp/SMS", 204, token=token)
+    c.check("step-up wrong code", "POST", "/stepup/challenges/otp/SMS/verify", 409, token=token, body={"verificationCode": "000000"})
+    c.check("step-up bad code format", "POST", "/stepup/challenges/otp/SMS/verify", 400, token=token, body={"verificationCode": "12"})
+    c.check("step-up verify", "POST", "/stepup/challenges/otp/SMS/verify", 204, token=token, body={"verificationCode": "123456"})
+    c.check("step-up unknown channel", "POST", "/stepup/challenges/otp/EMAIL", 409, token=token)
+
+    c.check("cards list", "GET", "/managed_cards", 200, token=token)
+    c.check("cards list filtered", "GET", "/managed_cards?state=BLOCKED&currency=EUR&offset=0&limit=2", 200, token=token)
+    c.check("cards list bad limit", "GET", "/managed_cards?limit=0", 400, token=token)
+    c.check("cards list no token", "GET", "/managed_cards", 401)
+    _, card = c.check("card create", "POST", "/managed_cards", 200, token=token, body=card_request())
+    card_id = (card or {}).get("id", "0")
+    c.check("card create replay", "POST", "/managed_cards", 200, token=token, body=card_request("Idem"), headers={"idempotency-ref": "conf-1"})
+    c.check("card create replayed", "POST", "/managed_cards", 200, token=token, body=card_request("Idem"), headers={"idempotency-ref": "conf-1"})
+    bad = card_request()
+    del bad["friendlyName"]
+    c.check("card create invalid", "POST", "/managed_cards", 400, token=token, body=bad)
+    c.check("card create unknown profile", "POST", "/managed_cards", 409, token=token, body=card_request(profile="999"))
+    c.check("card get", "GET", f"/managed_cards/{card_id}", 200, token=token)
+    c.check("card get debit", "GET", "/managed_cards/100000000000000305", 200, token=token)
+    c.check("card get other identity", "GET", "/managed_cards/100000000000000311", 404, token=token)
+    c.check("card patch", "PATCH", f"/managed_cards/{card_id}", 200, token=token, body={"friendlyName": "Renamed", "tag": "conformance-2"})
+    c.check("card patch invalid", "PATCH", f"/managed_cards/{card_id}", 400, token=token, body={"friendlyName": ""})
+    c.check("card unblock active", "POST", f"/managed_cards/{card_id}/unblock", 409, token=token)
+    c.check("card block", "POST", f"/managed_cards/{card_id}/block", 204, token=token)
+    c.check("card block blocked", "POST", f"/managed_cards/{card_id}/block", 409, token=token)
+    c.check("card unblock", "POST", f"/managed_cards/{card_id}/unblock", 204, token=token)
+    c.check("card unblock system-blocked", "POST", "/managed_cards/100000000000000303/unblock", 403, token=token)
+    c.check("card block other identity", "POST", "/managed_cards/100000000000000311/block", 404, token=token)
+    c.check("card remove funded", "POST", "/managed_cards/100000000000000301/remove", 409, token=token)
+    c.check("card remove", "POST", f"/managed_cards/{card_id}/remove", 204, token=token)
+    c.check("card remove removed", "POST", f"/managed_cards/{card_id}/remove", 409, token=token)
+    c.check("card block destroyed", "POST", f"/managed_cards/{card_id}/block", 409, token=token)
+    c.check("card patch destroyed", "PATCH", f"/managed_cards/{card_id}", 409, token=token, body={"tag": "x"})
+
+    c.check("accounts list", "GET", "/managed_accounts?currency=EUR", 200, token=token)
+    c.check("account get", "GET", "/managed_accounts/100000000000000201", 200, token=token)
+    c.check("account get unknown", "GET", "/managed_accounts/1", 404, token=token)
+
+    c.check("users list", "GET", "/users?limit=10", 200, token=token)
+    c.check("user get", "GET", "/users/100000000000000102", 200, token=token)
+    c.check("user get other identity", "GET", "/users/100000000000000103", 404, token=token)
+    _, user = c.check("user create", "POST", "/users", 200, token=token,
+                      body={"name": "Dan", "surname": "D", "email": "dan@example.com", "mobile": {"countryCode": "+44", "number": "7700900009"}, "roles": ["CARD_ASSIGNEE"]})
+    c.check("user create duplicate", "POST", "/users", 409, token=token, body={"name": "Dan", "surname": "D", "email": "dan@example.com"})
+    c.check("user create invalid", "POST", "/users", 400, token=token, body={"name": "Dan"})
+    c.check("user create not stepped up", "POST", "/users", 403, token=bob, body={"name": "Eve", "surname": "E", "email": "eve@example.com"})
+    c.check("user invite", "POST", f"/users/{(user or {}).get('id', '0')}/invite", 204, token=token)
+    c.check("user invite consumed", "POST", "/users/100000000000000102/invite", 409, token=token)
+
+    ids = []
+    for index in range(3):
+        _, created = c.check(f"bulk card {index}", "POST", "/managed_cards", 200, token=token, body=card_request(f"Bulk {index}"))
+        ids.append((created or {}).get("id", "0"))
+    items = [{"pathParams": {"_id_": i}} for i in ids + ["100000000000000303"]]
+    _, submitted = c.check("bulk block submit", "POST", "/bulks/managed_cards/_id_/block", 201, token=token, body=items)
+    bulk = (submitted or {}).get("bulkId", "0")
+    c.check("bulks list", "GET", "/bulks", 200, token=token)
+    c.check("bulk get submitted", "GET", f"/bulks/{bulk}", 200, token=token)
+    c.check("bulk pause submitted", "POST", f"/bulks/{bulk}/pause", 409, token=token)
+    c.check("bulk execute", "POST", f"/bulks/{bulk}/execute", 204, token=token, body={"mode": "ON_FAILURE_CONTINUE"})
+    status = None
+    for _ in range(200):
+        _, _, raw = c.http("GET", f"/bulks/{bulk}", token=token)
+        status = json.loads(raw).get("status")
+        if status not in ("SUBMITTED", "RUNNING"):
+            break
+        time.sleep(0.02)
+    c.record(f"bulk reaches PARTIALLY_COMPLETED (got {status})", [] if status == "PARTIALLY_COMPLETED" else ["unexpected final status"])
+    c.check("bulk get final", "GET", f"/bulks/{bulk}", 200, token=token)
+    c.check("bulk operations", "GET", f"/bulks/{bulk}/operations?status=FAILED", 200, token=token)
+    c.check("bulk execute again", "POST", f"/bulks/{bulk}/execute", 409, token=token, body={})
+    c.check("bulk resume final", "POST", f"/bulks/{bulk}/resume", 409, token=token)
+    c.check("bulk get unknown", "GET", "/bulks/1", 404, token=token)
+    _, users_bulk = c.check("bulk users submit", "POST", "/bulks/users", 201, token=token,
+                            body=[{"pathParams": {}, "requestBody": {"name": "Fay", "surname": "F", "email": "fay@example.com"}}])
+    second = (users_bulk or {}).get("bulkId", "0")
+    c.check("bulk cancel submitted", "POST", f"/bulks/{second}/cancel", 204, token=token)
+    c.check("bulk cancel cancelled", "POST", f"/bulks/{second}/cancel", 409, token=token)
+    c.check("bulk invites submit", "POST", "/bulks/users/_user_id_/invite", 201, token=token, body=[{"pathParams": {"_user_id_": "100000000000000102"}}])
+    c.check("bulk unblock submit", "POST", "/bulks/managed_cards/_id_/unblock", 201, token=token, body=[{"pathParams": {"_id_": ids[0]}}])
+    c.check("bulk remove submit", "POST", "/bulks/managed_cards/_id_/remove", 201, token=token, body=[{"pathParams": {"_id_": ids[0]}}])
+
+    c.admin("POST", "/_simulator/faults", {"method": "GET", "path": "/managed_accounts", "kind": "tooManyRequests"})
+    c.check("injected 429", "GET", "/managed_accounts", 429, token=token)
+    c.admin("POST", "/_simulator/faults", {"method": "GET", "path": "/managed_accounts", "kind": "status", "status": 503})
+    c.check("injected 503", "GET", "/managed_accounts", 503, token=token)
+    c.admin("POST", "/_simulator/faults", {"method": "GET", "path": "/managed_accounts", "kind": "status", "status": 500})
+    c.check("injected 500", "GET", "/managed_accounts", 500, token=token)
+    c.admin("DELETE", "/_simulator/faults")
+
+    c.check("logout", "POST", "/logout", 204, token=token)
+    c.check("after logout", "GET", "/managed_cards", 401, token=token)
+
+    validate_captured(c)
+
+
+def validate_captured(c):
+    """Validates the request bodies the simulator captured (this run's own requests) against the spec."""
+    status, _, raw = c.admin("GET", "/_simulator/requests")
+    if status != 200:
+        c.record("captured requests readable", [f"GET /_simulator/requests -> {status}"])
+        return
+    problems = []
+    requests = json.loads(raw).get("requests", [])
+    for captured in requests:
+        if c.spec.match_operation(captured["method"], captured["path"]) is None:
+            problems.append(f"{captured['method']} {captured['path']}: no spec operation")
+        for name, value in captured["headers"]:
+            if name.lower() in ("api-key", "authorization") and value != "<redacted>":
+                problems.append(f"#{captured['sequence']}: {name} not redacted")
+        if "Password1!" in captured["body"] or "Password2!" in captured["body"]:
+            problems.append(f"#{captured['sequence']}: password not redacted")
+    c.record(f"captured {len(requests)} requests, secrets redacted", problems)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--spec", default=DEFAULT_SPEC)
+    parser.add_argument("--api-key", default="sim-demo-api-key")
+    args = parser.parse_args()
+    checker = Checker(args.base_url, SpecIndex(args.spec), args.api_key)
+    try:
+        run(checker)
+    except Exception as error:  # a crash is a failure, not a traceback-only exit
+        checker.record("script crashed", [repr(error)])
+    print(f"{checker.passed} passed, {checker.failed} failed")
+    sys.exit(1 if checker.failed else 0)
+
+
+if __name__ == "__main__":
+    main()
