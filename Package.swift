@@ -58,6 +58,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite"], swiftSettings: strict),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "NIOFreeHTTP", "WeavrSimulator"], swiftSettings: strict),
         .testTarget(name: "WeavrSimulatorTests", dependencies: ["WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
     ]
 )

@@ -30,7 +30,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 SPEC_URI = "urn:weavr-multi-spec"
-DEFAULT_SPEC = os.environ.get("WEAVR_SPEC") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "weavr", "weavr-multi-openapi-original.yml")
+DEFAULT_SPEC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "spec", "weavr-multi-openapi.yml")
 
 
 def _rewrite_refs(node):
