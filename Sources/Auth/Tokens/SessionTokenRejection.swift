@@ -15,4 +15,8 @@ public enum SessionTokenRejection: String, Error, Sendable, Hashable, CaseIterab
     case notYetValid
     /// `aud` is not the expected audience.
     case wrongAudience
+    /// (`SessionAuthenticator`) The token's tenant is not the request's tenant.
+    case wrongTenant
+    /// (`SessionAuthenticator`) The session is unknown, revoked, expired or for another user.
+    case sessionNotLive
 }
