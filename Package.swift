@@ -60,5 +60,6 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite"], swiftSettings: strict),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "NIOFreeHTTP", "WeavrSimulator"], swiftSettings: strict),
         .testTarget(name: "WeavrSimulatorTests", dependencies: ["WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage"], swiftSettings: strict),
     ]
 )

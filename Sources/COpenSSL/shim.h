@@ -113,4 +113,45 @@ static inline int wg_ticket_crypto_init(EVP_CIPHER_CTX *cipher, EVP_MAC_CTX *mac
     return 1;
 }
 
+/*
+ * Auth (Sources/Auth/Crypto): libcrypto pieces whose Swift import is unusable.
+ */
+#include <openssl/kdf.h>
+
+/* EVP_CTRL_GCM_* are macros aliasing other macros. */
+static const int wg_EVP_CTRL_GCM_SET_IVLEN = EVP_CTRL_GCM_SET_IVLEN;
+static const int wg_EVP_CTRL_GCM_GET_TAG = EVP_CTRL_GCM_GET_TAG;
+static const int wg_EVP_CTRL_GCM_SET_TAG = EVP_CTRL_GCM_SET_TAG;
+
+/*
+ * RFC 5869 HKDF (extract-then-expand) with SHA-256 through EVP_KDF "HKDF".
+ * The OSSL_PARAM names are string macros and the array is built on the C stack.
+ * `salt` may be NULL with saltLength 0 (RFC 5869 §2.2: a string of HashLen zeros).
+ * Returns 1 on success.
+ */
+static inline int wg_hkdf_sha256(const unsigned char *key, size_t keyLength,
+                                 const unsigned char *salt, size_t saltLength,
+                                 const unsigned char *info, size_t infoLength,
+                                 unsigned char *out, size_t outLength) {
+    EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+    if (kdf == NULL) return 0;
+    EVP_KDF_CTX *ctx = EVP_KDF_CTX_new(kdf);
+    EVP_KDF_free(kdf);
+    if (ctx == NULL) return 0;
+    static const unsigned char empty[1] = {0};
+    OSSL_PARAM params[5];
+    int n = 0;
+    params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0);
+    params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)key, keyLength);
+    if (saltLength > 0) {
+        params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt, saltLength);
+    }
+    params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
+                                                    infoLength > 0 ? (void *)info : (void *)empty, infoLength);
+    params[n] = OSSL_PARAM_construct_end();
+    int ok = EVP_KDF_derive(ctx, out, outLength, params);
+    EVP_KDF_CTX_free(ctx);
+    return ok == 1 ? 1 : 0;
+}
+
 #endif

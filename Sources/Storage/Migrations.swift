@@ -21,8 +21,9 @@ public struct Migrations: Sendable {
         steps.last?.version ?? 0
     }
 
-    /// The gateway's own schema. Business tables are added by the stores that own them.
-    public static let gateway = Migrations([])
+    /// The gateway's own schema. Business tables are added by the stores that own them:
+    /// versions 1–3 are `Auth`'s (see `Migrations+AuthSchema.swift`); append later ones.
+    public static let gateway = Migrations(authSchema)
 
     /// Brings the database of `connection` up to `latestVersion`; returns the versions applied.
     ///

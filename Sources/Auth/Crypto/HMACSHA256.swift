@@ -1,0 +1,49 @@
+internal import COpenSSL
+
+/// HMAC with SHA-256 (RFC 2104, FIPS 198-1) from libcrypto.
+public enum HMACSHA256 {
+    /// The tag length in bytes.
+    public static let tagLength = 32
+
+    /// The 32-byte HMAC-SHA256 of `message` under `key`.
+    public static func authenticate(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var tag = [UInt8](repeating: 0, count: tagLength)
+        var tagLength: UInt32 = 0
+        let result = key.withUnsafeBufferPointer { keyBuffer in
+            message.withUnsafeBufferPointer { messageBuffer in
+                tag.withUnsafeMutableBufferPointer { tagBuffer in
+                    // HMAC(3) one-shot; a zero-length key is passed as a valid non-NULL pointer.
+                    HMAC(
+                        EVP_sha256(),
+                        keyBuffer.baseAddress ?? UnsafePointer(bitPattern: 1),
+                        Int32(keyBuffer.count),
+                        messageBuffer.baseAddress ?? UnsafePointer(bitPattern: 1),
+                        messageBuffer.count,
+                        tagBuffer.baseAddress,
+                        &tagLength
+                    )
+                }
+            }
+        }
+        // HMAC with a fixed digest and in-memory buffers cannot fail short of memory exhaustion.
+        precondition(result != nil && tagLength == 32, "HMAC-SHA256 failed")
+        return tag
+    }
+
+    /// The HMAC-SHA256 of `message` under `key`.
+    public static func authenticate(key: SecretBytes, message: [UInt8]) -> [UInt8] {
+        authenticate(key: key.bytes, message: message)
+    }
+
+    /// `true` when `a` and `b` are equal, in time independent of where they differ
+    /// (`CRYPTO_memcmp`). Different lengths compare unequal (lengths are not secret here).
+    public static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        guard !a.isEmpty else { return true }
+        return a.withUnsafeBytes { aBuffer in
+            b.withUnsafeBytes { bBuffer in
+                CRYPTO_memcmp(aBuffer.baseAddress, bBuffer.baseAddress, aBuffer.count) == 0
+            }
+        }
+    }
+}

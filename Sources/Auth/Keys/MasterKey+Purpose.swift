@@ -1,0 +1,16 @@
+extension MasterKey {
+    /// What a subkey is for; each gets an independent HKDF output.
+    public enum Purpose: String, Sendable, CaseIterable {
+        /// Wraps (AES-256-GCM) the random HMAC keys of the session-token key ring at rest.
+        case tokenSigning = "token-signing"
+        /// CSRF tokens for cookie sessions.
+        case csrf
+        /// AES-256-GCM encryption at rest (`SecretBox`).
+        case encryption
+        /// The audit log's hash chain.
+        case audit
+
+        /// The HKDF `info` string: `"weavr-gateway/v1/" + rawValue`.
+        public var info: String { "weavr-gateway/v1/" + rawValue }
+    }
+}

@@ -1,0 +1,66 @@
+/// A frontend team's configuration: who they are, which Weavr environment they use, and
+/// what they may do.
+///
+/// The tenant's Weavr api-key is deliberately not a property: it is written once through
+/// `TenantStore` (encrypted at rest) and read back only with `TenantStore.weavrAPIKey(for:)`,
+/// so it can never reach a `description`, a log line or JSON made from a `Tenant`.
+public struct Tenant: Sendable, Hashable, Codable {
+    /// The slug, `^[a-z0-9][a-z0-9-]{1,62}$`.
+    public var id: String
+    /// Display name, 1–200 characters, no control characters.
+    public var name: String
+    /// Suspended tenants are refused by the gateway.
+    public var status: Status
+    /// The Weavr Multi API base URL (`http` or `https`, no credentials, query or fragment).
+    public var weavrBaseURL: String
+    /// Weavr card profile ids per card mode and currency.
+    public var cardProfiles: CardProfiles
+    /// Exact CORS origins, `scheme://host[:port]` (RFC 6454 §6.2 serialization).
+    public var allowedOrigins: [String]
+    /// How frontends hold sessions: a cookie, a bearer token, or either.
+    public var sessionModes: Set<SessionMode>
+    /// Daily operation limits by operation name (see `Tenant.quotaOperations`).
+    public var quotas: [String: Int]
+    /// When the tenant was created (ms since the Unix epoch); set by the store.
+    public var createdAt: Int64
+    /// When the tenant last changed (ms since the Unix epoch); set by the store.
+    public var updatedAt: Int64
+
+    /// The operations that have daily quotas.
+    public static let quotaOperations = ["cards.issue", "cards.block", "cards.unblock", "cards.destroy", "bulk.operations"]
+
+    /// The daily limits a tenant gets unless configured otherwise.
+    public static let defaultQuotas: [String: Int] = [
+        "cards.issue": 1_000,
+        "cards.block": 1_000,
+        "cards.unblock": 1_000,
+        "cards.destroy": 200,
+        "bulk.operations": 50,
+    ]
+
+    /// Creates a tenant; `quotas` are merged over `defaultQuotas`. Call `validate()` (the
+    /// store does) before trusting the values.
+    public init(
+        id: String,
+        name: String,
+        status: Status = .active,
+        weavrBaseURL: String,
+        cardProfiles: CardProfiles = CardProfiles(),
+        allowedOrigins: [String] = [],
+        sessionModes: Set<SessionMode> = [.cookie, .bearer],
+        quotas: [String: Int] = [:],
+        createdAt: Int64 = 0,
+        updatedAt: Int64 = 0
+    ) {
+        self.id = id
+        self.name = name
+        self.status = status
+        self.weavrBaseURL = weavrBaseURL
+        self.cardProfiles = cardProfiles
+        self.allowedOrigins = allowedOrigins
+        self.sessionModes = sessionModes
+        self.quotas = Self.defaultQuotas.merging(quotas) { _, configured in configured }
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}

@@ -1,0 +1,89 @@
+/// Session tokens: `gw1.<kid>.<b64url(payload)>.<b64url(tag)>` where payload is the JSON
+/// claims and `tag = HMAC-SHA256(key[kid], "gw1." + kid + "." + b64url(payload))`.
+///
+/// The token only proves the gateway issued it; callers must still load the session row
+/// (revocation takes effect at once), e.g. through `SessionAuthenticator`.
+public enum SessionToken {
+    /// The version prefix; it fixes the algorithm (no `alg` header to negotiate,
+    /// RFC 8725 §3.1).
+    public static let prefix = "gw1"
+    /// Clock skew allowed on `iat` and `exp`, in seconds (RFC 7519 §4.1.4: "some small leeway").
+    public static let leewaySeconds: Int64 = 30
+    /// Longer tokens are refused before any parsing.
+    public static let maxLength = 1024
+    static let maxKeyIDLength = 16
+    /// 32 tag bytes as unpadded base64url.
+    static let tagCharacters = 43
+
+    /// Signs `claims` with the ring's active key.
+    public static func issue(_ claims: SessionClaims, keyRing: KeyRing) throws(SessionTokenError) -> String {
+        guard claims.isWellFormed, let (kid, key) = keyRing.signingKey() else { throw .cannotIssue }
+        let signingInput = prefix + "." + kid + "." + Base64.urlEncode(claims.canonicalJSON)
+        let tag = HMACSHA256.authenticate(key: key, message: Array(signingInput.utf8))
+        return signingInput + "." + Base64.urlEncode(tag)
+    }
+
+    /// The claims of `token` when it is well formed, signed by an active or verifying key,
+    /// current at `now` (ms since the Unix epoch) within the leeway, and for `audience`.
+    /// Every failure throws `.invalid`; `onRejection` receives the reason (for metrics).
+    public static func verify(
+        _ token: String,
+        audience: String,
+        now: Int64,
+        keyRing: KeyRing,
+        onRejection: ((SessionTokenRejection) -> Void)? = nil
+    ) throws(SessionTokenError) -> SessionClaims {
+        switch check(token, audience: audience, now: now, keyRing: keyRing) {
+        case .success(let claims):
+            return claims
+        case .failure(let rejection):
+            onRejection?(rejection)
+            throw .invalid
+        }
+    }
+
+    static func check(_ token: String, audience: String, now: Int64, keyRing: KeyRing) -> Result<SessionClaims, SessionTokenRejection> {
+        // 1. Shape, before any crypto: bounded length, charset, exactly four parts.
+        let bytes = Array(token.utf8)
+        guard bytes.count <= maxLength, bytes.allSatisfy(isTokenByte) else { return .failure(.malformed) }
+        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0].elementsEqual(prefix.utf8),
+              (1...maxKeyIDLength).contains(parts[1].count),
+              !parts[2].isEmpty,
+              parts[3].count == tagCharacters
+        else { return .failure(.malformed) }
+
+        // 2. The kid must be active or verifying (retired and unknown kids never reach HMAC).
+        guard let key = keyRing.verificationKey(for: Substring(decoding: parts[1], as: UTF8.self)) else {
+            return .failure(.unknownKey)
+        }
+
+        // 3. Tag: canonical base64url (RFC 4648 §3.5), then constant-time compare (CRYPTO_memcmp).
+        guard let tag = Base64.urlDecode(parts[3]), tag.count == HMACSHA256.tagLength else {
+            return .failure(.malformed)
+        }
+        let signingInput = Array(bytes[0..<(bytes.count - tagCharacters - 1)])
+        let expected = HMACSHA256.authenticate(key: key, message: signingInput)
+        guard HMACSHA256.constantTimeEquals(expected, tag) else { return .failure(.badSignature) }
+
+        // 4. Payload: only the canonical claims encoding is accepted.
+        guard let json = Base64.urlDecode(parts[2]), let claims = SessionClaims(canonicalJSON: json) else {
+            return .failure(.badPayload)
+        }
+
+        // 5. Time, with a small fixed leeway (RFC 7519 §4.1.4 exp, §4.1.5 nbf = iat here).
+        let nowSeconds = now / 1000
+        guard nowSeconds < claims.exp + leewaySeconds else { return .failure(.expired) }
+        guard claims.iat <= nowSeconds + leewaySeconds else { return .failure(.notYetValid) }
+
+        // 6. Audience (RFC 7519 §4.1.3: reject when not the intended recipient).
+        guard claims.aud == audience else { return .failure(.wrongAudience) }
+        return .success(claims)
+    }
+
+    /// base64url alphabet plus the `.` separator.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte)
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Storage
+import Testing
+@testable import Auth
+
+struct KeyRingTests {
+    @Test func firstLoadCreatesOneActiveKey() async throws {
+        let fixture = try AuthFixture()
+        _ = try await fixture.keyRing()
+        _ = try await fixture.keyRing()
+        let keys = try await fixture.keyStore.list()
+        #expect(keys.count == 1 && keys[0].state == .active)
+        #expect(keys[0].kid.utf8.count == 8)
+    }
+
+    @Test func rotateKeepsExactlyOneActiveKey() async throws {
+        let fixture = try AuthFixture()
+        let ring = try await fixture.keyRing()
+        let first = try #require(ring.activeKeyID)
+        fixture.clock.advance(by: 1)
+        let second = try await ring.rotate()
+        fixture.clock.advance(by: 1)
+        let third = try await ring.rotate()
+        let keys = try await fixture.keyStore.list()
+        #expect(keys.map(\.kid) == [third.kid, second.kid, first])
+        #expect(keys.map(\.state) == [.active, .verifying, .verifying])
+    }
+
+    @Test func retireRefusesTheActiveKeyAndUnknownIDs() async throws {
+        let fixture = try AuthFixture()
+        let ring = try await fixture.keyRing()
+        let active = try #require(ring.activeKeyID)
+        await #expect(throws: KeyRingError.activeKey(kid: active)) { try await ring.retire(active) }
+        await #expect(throws: KeyRingError.unknownKey(kid: "nope")) { try await ring.retire("nope") }
+        #expect(ring.activeKeyID == active)
+    }
+
+    @Test func retiredKeysLoseTheirBytesAndListingShowsNoKeyMaterial() async throws {
+        let fixture = try AuthFixture()
+        let ring = try await fixture.keyRing()
+        let old = try #require(ring.activeKeyID)
+        let oldKey = try #require(ring.verificationKey(for: Substring(old)))
+        try await ring.rotate()
+        let retired = try await ring.retire(old)
+        #expect(retired.state == .retired && retired.retiredAt == fixture.clock.now)
+        let sealed = try fixture.database.read { try $0.query("SELECT key_sealed FROM signing_keys WHERE kid = ?", [.text(old)]) }
+        #expect(sealed.first?[0] == .null)
+        #expect(ring.verificationKey(for: Substring(old)) == nil)
+
+        let output = try await KeyCommands(store: fixture.keyStore).list()
+        #expect(output.contains(old) && output.contains("retired"))
+        let json = String(decoding: try JSONEncoder().encode(try await fixture.keyStore.list()), as: UTF8.self)
+        #expect(!json.contains(Base64.encode(oldKey)) && !json.contains(Base64.urlEncode(oldKey)))
+        // Key bytes are stored only sealed.
+        let current = try #require(ring.signingKey()).key
+        #expect(try fixture.fileBytes().range(of: Data(current)) == nil)
+    }
+
+    @Test func storedKeysOpenOnlyWithTheTokenSigningSubkey() async throws {
+        let fixture = try AuthFixture()
+        _ = try await fixture.keyRing()
+        let wrongBox = SQLiteKeyRingStore(database: fixture.database, secretBox: fixture.secretBox, clock: fixture.clock)
+        await #expect(throws: SecretBoxError.authenticationFailed) { try await wrongBox.loadVerifyingKeys() }
+    }
+}
