@@ -1,0 +1,224 @@
+import Auth
+public import NIOFreeHTTP
+import Upstream
+
+/// `/v1/auth/*` and `/v1/me`: login through Weavr, logout, step-up, and the current session.
+public struct AuthRoutes: Sendable {
+    let services: GatewayServices
+    let authenticator: RequestAuthenticator
+
+    public init(services: GatewayServices) {
+        self.services = services
+        authenticator = RequestAuthenticator(services: services)
+    }
+
+    public func register(on router: inout Router) {
+        router.post("/v1/auth/login") { request, context in await respond { try await login(request, context) } }
+        router.post("/v1/auth/logout") { request, context in await respond { try await logout(request, context) } }
+        router.post("/v1/auth/step-up") { request, context in await respond { try await stepUp(request, context) } }
+        router.post("/v1/auth/step-up/verify") { request, context in await respond { try await stepUpVerify(request, context) } }
+        router.get("/v1/me") { request, _ in await respond { try await me(request) } }
+    }
+
+    /// Runs a handler and turns a `Problem` into its response.
+    func respond(_ body: () async throws(Problem) -> HTTPResponse) async -> HTTPResponse {
+        do {
+            return try await body()
+        } catch {
+            return error.response()
+        }
+    }
+
+    // MARK: login
+
+    func login(_ request: HTTPRequest, _ context: RequestContext) async throws(Problem) -> HTTPResponse {
+        var body = try JSONBody(request, maxBytes: 16 * 1024)
+        let tenantID = body.string("tenant", length: 2...63)
+        let email = body.string("email", length: 3...254)
+        let password = body.string("password", length: 1...100)
+        let requestedMode = body.optionalString("mode", length: 1...10)
+        if !email.isEmpty && !email.contains("@") { body.fail("email", "must be an email address") }
+        var mode: Tenant.SessionMode?
+        if let requestedMode {
+            mode = Tenant.SessionMode(rawValue: requestedMode)
+            if mode == nil { body.fail("mode", "must be cookie or bearer") }
+        }
+        try body.validate()
+
+        // Brute force: limited per tenant + email, before Weavr is asked.
+        let limit = services.loginLimiter.acquire(tenantID + "|" + email.lowercased())
+        guard limit.allowed else {
+            throw Problem(.rateLimited, detail: "too many login attempts", retryAfter: limit.retryAfterSeconds)
+        }
+        let tenant: Tenant?
+        do {
+            tenant = try await services.tenants.get(tenantID)
+        } catch {
+            throw Problem(.serviceUnavailable, retryAfter: 1)
+        }
+        // Unknown or suspended tenants get the same answer as bad credentials.
+        guard let tenant, tenant.status == .active else { throw Self.invalidCredentials }
+        let chosen = mode ?? (tenant.sessionModes.contains(.cookie) && !tenant.sessionModes.contains(.bearer) ? .cookie : .bearer)
+        guard tenant.sessionModes.contains(chosen) else {
+            throw Problem(.validationFailed, invalidFields: [.init(name: "mode", reason: "not enabled for this tenant")])
+        }
+        let weavr = try await services.weavr(for: tenant)
+        var token: String
+        var identity: IdentityID
+        var userID: String
+        do {
+            let login = try await weavr.loginWithPassword(email: email, password: password, requestID: context.requestID).value
+            token = login.token
+            identity = login.identity
+            userID = login.credentials.id
+            if login.tokenType == "AUTH" {
+                // An auth token only reaches /identities and /access_token: exchange it (Weavr docs, access tokens).
+                token = try await weavr.accessToken(authToken: login.token, identity: login.identity, requestID: context.requestID).value.token
+            }
+        } catch {
+            switch error.kind {
+            case .forbidden, .unauthorized, .notFound: throw Self.invalidCredentials
+            case .badRequest: throw Self.invalidCredentials
+            default: throw Problem.upstream(error)
+            }
+        }
+        let session: Session
+        let gatewayToken: String
+        do {
+            session = try await services.sessions.create(
+                tenantID: tenant.id, userID: userID, identity: WeavrIdentity(type: identity.type, id: identity.id), weavrToken: token
+            )
+            gatewayToken = try services.authenticator.issueToken(for: session, audience: services.settings.audience)
+        } catch {
+            throw Problem(.serviceUnavailable, retryAfter: 1)
+        }
+        services.loginLimiter.reset(tenantID + "|" + email.lowercased())
+
+        var json = JSONWriter()
+        json.beginObject()
+        if chosen == .bearer {
+            json.field("token", gatewayToken)
+            json.field("tokenType", "Bearer")
+        } else {
+            json.field("csrfToken", services.csrfToken(sid: session.sid))
+        }
+        json.field("mode", chosen.rawValue)
+        writeSession(&json, session: session, tenant: tenant)
+        json.endObject()
+        var headers = HTTPHeaders()
+        headers.add("cache-control", "no-store")
+        if chosen == .cookie {
+            let maxAge = max(0, (session.absoluteExpiresAt - services.clock.now) / 1000)
+            // __Host- prefix: Secure, Path=/, no Domain (RFC 6265bis §4.1.3.2).
+            headers.add("set-cookie", "\(RequestAuthenticator.cookieName)=\(gatewayToken); Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=\(maxAge)")
+        }
+        return .json(200, json.bytes, headers: headers)
+    }
+
+    static var invalidCredentials: Problem {
+        Problem(.unauthenticated, detail: "unknown tenant, email or password")
+    }
+
+    // MARK: logout
+
+    func logout(_ request: HTTPRequest, _ context: RequestContext) async throws(Problem) -> HTTPResponse {
+        let auth = try await authenticator.authenticate(request)
+        // Best effort at Weavr: the gateway session ends whatever Weavr answers.
+        _ = try? await auth.weavr.logout(token: auth.weavrToken, requestID: context.requestID)
+        do {
+            _ = try await services.sessions.revoke(sid: auth.session.sid, tenantID: auth.tenant.id)
+        } catch {
+            throw Problem(.serviceUnavailable, retryAfter: 1)
+        }
+        var headers = HTTPHeaders()
+        if auth.viaCookie {
+            headers.add("set-cookie", "\(RequestAuthenticator.cookieName)=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0")
+        }
+        return HTTPResponse(status: 204, headers: headers)
+    }
+
+    // MARK: step-up
+
+    func stepUp(_ request: HTTPRequest, _ context: RequestContext) async throws(Problem) -> HTTPResponse {
+        let auth = try await authenticator.authenticate(request)
+        do {
+            _ = try await auth.weavr.stepUpChallenge(token: auth.weavrToken, channel: .sms, requestID: context.requestID)
+        } catch {
+            let problem = Problem.upstream(error)
+            await authenticator.endSessionIfWeavrRejected(problem, auth)
+            throw problem
+        }
+        var json = JSONWriter()
+        json.beginObject()
+        json.field("channel", "sms")
+        json.field("status", "challenge_sent")
+        json.endObject()
+        return .json(202, json.bytes)
+    }
+
+    func stepUpVerify(_ request: HTTPRequest, _ context: RequestContext) async throws(Problem) -> HTTPResponse {
+        let auth = try await authenticator.authenticate(request)
+        var body = try JSONBody(request, maxBytes: 4 * 1024)
+        let code = body.string("code", length: 6...6)
+        if !code.isEmpty && !code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { body.fail("code", "must be 6 digits") }
+        try body.validate()
+        do {
+            _ = try await auth.weavr.stepUpVerify(token: auth.weavrToken, channel: .sms, code: code, requestID: context.requestID)
+        } catch {
+            if case .conflict(let weavrCode) = error.kind, weavrCode == "VERIFICATION_CODE_INVALID" || weavrCode == "VERIFICATION_CODE_EXPIRED" {
+                throw Problem(.validationFailed, invalidFields: [.init(name: "code", reason: weavrCode == "VERIFICATION_CODE_EXPIRED" ? "expired" : "incorrect")])
+            }
+            let problem = Problem.upstream(error)
+            await authenticator.endSessionIfWeavrRejected(problem, auth)
+            throw problem
+        }
+        let session: Session
+        do {
+            guard let updated = try await services.sessions.markSteppedUp(sid: auth.session.sid, tenantID: auth.tenant.id, weavrToken: nil) else {
+                throw RequestAuthenticator.rejected
+            }
+            session = updated
+        } catch let problem as Problem {
+            throw problem
+        } catch {
+            throw Problem(.serviceUnavailable, retryAfter: 1)
+        }
+        var json = JSONWriter()
+        json.beginObject()
+        writeSession(&json, session: session, tenant: auth.tenant)
+        json.endObject()
+        return .json(200, json.bytes)
+    }
+
+    // MARK: me
+
+    func me(_ request: HTTPRequest) async throws(Problem) -> HTTPResponse {
+        let auth = try await authenticator.authenticate(request)
+        var json = JSONWriter()
+        json.beginObject()
+        writeSession(&json, session: auth.session, tenant: auth.tenant)
+        json.endObject()
+        return .json(200, json.bytes, headers: ["cache-control": "no-store"])
+    }
+
+    /// The public view of a session: who, which tenant, step-up state, expiries. No secrets.
+    private func writeSession(_ json: inout JSONWriter, session: Session, tenant: Tenant) {
+        json.key("tenant")
+        json.beginObject()
+        json.field("id", tenant.id)
+        json.field("name", tenant.name)
+        json.endObject()
+        json.key("user")
+        json.beginObject()
+        json.field("id", session.userID)
+        json.key("identity")
+        json.beginObject()
+        json.field("type", session.identity.type.lowercased())
+        json.field("id", session.identity.id)
+        json.endObject()
+        json.endObject()
+        json.field("steppedUp", session.isSteppedUp)
+        json.field("expiresAt", Timestamp.iso8601(milliseconds: session.absoluteExpiresAt))
+        json.field("idleExpiresAt", Timestamp.iso8601(milliseconds: session.idleExpiresAt))
+    }
+}

@@ -1,0 +1,109 @@
+public import Auth
+public import NIOFreeHTTP
+public import Storage
+import Synchronization
+public import Upstream
+
+/// Everything the `/v1` handlers share: stores, keys, the Weavr clients, limits and the clock.
+public final class GatewayServices: Sendable {
+    /// Settings of the public API.
+    public struct Settings: Sendable {
+        /// The `aud` of session tokens. Default "weavr-gateway".
+        public var audience = "weavr-gateway"
+        /// Login attempts per tenant+email: burst and refill per 15 minutes. Default 10.
+        public var loginAttemptsPer15Minutes = 10
+        /// Weavr client settings (deadlines, retries) for every tenant.
+        public var weavr = WeavrClient.Configuration()
+
+        public init() {}
+    }
+
+    public let settings: Settings
+    public let database: Database
+    public let tenants: SQLiteTenantStore
+    public let sessions: SQLiteSessionStore
+    public let keyRing: KeyRing
+    public let authenticator: SessionAuthenticator
+    public let clock: any WallClock
+    let csrfKey: SecretBytes
+    let weavrClients: WeavrClientCache
+    let loginLimiter: RateLimiter
+
+    /// Opens the services over an open database (migrated), with keys derived from `masterKey`.
+    public init(
+        database: Database, masterKey: MasterKey, http: HTTPClient,
+        settings: Settings = Settings(), clock: any WallClock = SystemWallClock(),
+        sessionLifetime: SessionLifetime = SessionLifetime()
+    ) async throws {
+        self.settings = settings
+        self.database = database
+        self.clock = clock
+        let box = SecretBox(masterKey: masterKey)
+        tenants = SQLiteTenantStore(database: database, secretBox: box, clock: clock)
+        sessions = SQLiteSessionStore(database: database, secretBox: box, lifetime: sessionLifetime, clock: clock)
+        let keyStore = SQLiteKeyRingStore(database: database, masterKey: masterKey, clock: clock)
+        _ = try await keyStore.ensureActiveKey()
+        keyRing = try await KeyRing(store: keyStore)
+        authenticator = SessionAuthenticator(keyRing: keyRing, sessions: sessions, clock: clock)
+        csrfKey = masterKey.subkey(for: .csrf)
+        weavrClients = WeavrClientCache(http: http, configuration: settings.weavr)
+        loginLimiter = RateLimiter(rate: settings.loginAttemptsPer15Minutes, per: .seconds(900), burst: settings.loginAttemptsPer15Minutes)
+    }
+
+    /// The Weavr client of `tenant` (built once per base URL + api-key; the key is decrypted on first use).
+    func weavr(for tenant: Tenant) async throws(Problem) -> WeavrClient {
+        if let client = weavrClients.cached(tenant) { return client }
+        let apiKey: String?
+        do {
+            apiKey = try await tenants.weavrAPIKey(for: tenant.id)
+        } catch {
+            throw Problem(.serviceUnavailable, retryAfter: 1)
+        }
+        guard let apiKey else { throw Problem(.unauthenticated) }
+        return weavrClients.client(for: tenant, apiKey: apiKey)
+    }
+
+    /// The CSRF token of a session: HMAC(csrf subkey, sid), hex. Stateless; dies with the session.
+    func csrfToken(sid: String) -> String {
+        HMACSHA256.authenticate(key: csrfKey, message: Array("csrf|\(sid)".utf8)).map { byte in
+            let digits = Array("0123456789abcdef".utf8)
+            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]], as: UTF8.self)
+        }.joined()
+    }
+}
+
+/// One `WeavrClient` per tenant, rebuilt when the tenant's base URL or api-key changes; circuit breakers
+/// are shared per base URL.
+final class WeavrClientCache: Sendable {
+    private struct Entry {
+        var baseURL: String
+        var updatedAt: Int64
+        var client: WeavrClient
+    }
+
+    private let http: HTTPClient
+    private let configuration: WeavrClient.Configuration
+    private let breakers = CircuitBreakerRegistry()
+    private let entries = Mutex<[String: Entry]>([:])
+
+    init(http: HTTPClient, configuration: WeavrClient.Configuration) {
+        self.http = http
+        self.configuration = configuration
+    }
+
+    func cached(_ tenant: Tenant) -> WeavrClient? {
+        entries.withLock { entries in
+            guard let entry = entries[tenant.id], entry.baseURL == tenant.weavrBaseURL, entry.updatedAt == tenant.updatedAt else { return nil }
+            return entry.client
+        }
+    }
+
+    func client(for tenant: Tenant, apiKey: String) -> WeavrClient {
+        let client = WeavrClient(
+            baseURL: tenant.weavrBaseURL, apiKey: apiKey, http: http, configuration: configuration,
+            circuitBreaker: breakers.breaker(for: tenant.weavrBaseURL)
+        )
+        entries.withLock { $0[tenant.id] = Entry(baseURL: tenant.weavrBaseURL, updatedAt: tenant.updatedAt, client: client) }
+        return client
+    }
+}

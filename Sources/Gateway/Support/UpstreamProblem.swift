@@ -1,0 +1,35 @@
+import Upstream
+
+extension Problem {
+    /// Maps a Weavr failure to the gateway's catalogue (DESIGN.md "The public API"): Weavr bodies are
+    /// never passed through, only Weavr's codes where they help the client.
+    static func upstream(_ error: WeavrError) -> Problem {
+        switch error.kind {
+        case .badRequest(let fields):
+            return Problem(.validationFailed, invalidFields: fields.map { .init(name: $0.fieldName, reason: $0.error) })
+        case .unauthorized:
+            return Problem(.sessionExpired, detail: "the Weavr session ended; log in again")
+        case .forbidden(let code):
+            if error.isStepUpRequired { return Problem(.stepUpRequired, detail: "verify a step-up challenge first") }
+            return Problem(.forbidden, upstreamCode: code)
+        case .notFound:
+            return Problem(.notFound)
+        case .conflict(let code):
+            return Problem(.conflict, upstreamCode: code)
+        case .locked:
+            return Problem(.locked, detail: "too many failed logins; try again in 30 minutes", retryAfter: 1800)
+        case .rateLimited(let seconds):
+            return Problem(.upstreamUnavailable, detail: "Weavr is rate limiting this programme", retryAfter: seconds ?? 60)
+        case .serverError(let status):
+            return status == 503 || status == 502 || status == 504
+                ? Problem(.upstreamUnavailable, retryAfter: 5)
+                : Problem(.upstreamError, retryAfter: 5)
+        case .timeout:
+            return Problem(.upstreamTimeout, retryAfter: 5)
+        case .unavailable:
+            return Problem(.upstreamUnavailable, retryAfter: 5)
+        case .invalidResponse:
+            return Problem(.upstreamError, retryAfter: 5)
+        }
+    }
+}
