@@ -1,0 +1,28 @@
+/// A managed account in the simulator's state (read-only through the API).
+struct SimulatedAccount: Sendable {
+    var id: String
+    var identityID: String
+    var profileID: String
+    var tag: String?
+    var friendlyName: String
+    var currency: String
+    var availableBalance: Int64
+    var actualBalance: Int64
+    var state: InstrumentStatus
+    var creationTimestamp: Int64
+
+    /// The spec's `ManagedAccount` JSON.
+    var json: [String: Any] {
+        var object: [String: Any] = [
+            "id": id,
+            "profileId": profileID,
+            "friendlyName": friendlyName,
+            "currency": currency,
+            "balances": ["availableBalance": availableBalance, "actualBalance": actualBalance],
+            "state": state.json,
+            "creationTimestamp": creationTimestamp,
+        ]
+        if let tag { object["tag"] = tag }
+        return object
+    }
+}

@@ -1,0 +1,33 @@
+extension SimulatorState {
+    /// `GET /managed_accounts` with Weavr's filters.
+    func listAccounts(_ call: SimulatorCall) -> SimulatorReply {
+        guard let principal = call.principal else { return .unauthorized }
+        let exact: [(String, (SimulatedAccount) -> String?)] = [
+            ("profileId", \.profileID), ("friendlyName", \.friendlyName), ("currency", \.currency), ("tag", \.tag),
+        ]
+        let anyOf: [(String, (SimulatedAccount) -> String?)] = [
+            ("state", \.state.state), ("state.blockedReason", \.state.blockedReason), ("state.destroyedReason", \.state.destroyedReason),
+        ]
+        let matching = accounts.filter { account in
+            guard account.identityID == principal.identityID else { return false }
+            for (name, value) in exact {
+                if let wanted = call.queryValue(name), value(account) != wanted { return false }
+            }
+            for (name, value) in anyOf {
+                let wanted = (call.query[name] ?? []).flatMap { $0.split(separator: ",").map(String.init) }
+                if !wanted.isEmpty, !wanted.contains(value(account) ?? "") { return false }
+            }
+            return true
+        }
+        return page(matching.map(\.json), key: "accounts", call: call)
+    }
+
+    /// `GET /managed_accounts/{id}`.
+    func getAccount(_ call: SimulatorCall) -> SimulatorReply {
+        guard let principal = call.principal else { return .unauthorized }
+        guard let account = accounts.first(where: { $0.id == call.pathParameters["id"] && $0.identityID == principal.identityID }) else {
+            return .notFound("Managed account")
+        }
+        return .json(200, account.json)
+    }
+}
