@@ -52,6 +52,12 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .executableTarget(
+            name: "upstream-bench",
+            dependencies: ["Upstream", "WeavrSimulator", "NIOFreeHTTP"],
+            swiftSettings: strict
+        ),
+
         .testTarget(
             name: "NIOFreeHTTPTests",
             dependencies: ["NIOFreeHTTP", "CSystem"],
