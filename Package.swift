@@ -52,11 +52,18 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .executableTarget(
+            name: "upstream-bench",
+            dependencies: ["Upstream", "WeavrSimulator", "NIOFreeHTTP"],
+            swiftSettings: strict
+        ),
+
         .testTarget(
             name: "NIOFreeHTTPTests",
             dependencies: ["NIOFreeHTTP", "CSystem"],
             swiftSettings: strict
         ),
+        .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite"], swiftSettings: strict),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "NIOFreeHTTP", "WeavrSimulator"], swiftSettings: strict),
         .testTarget(name: "WeavrSimulatorTests", dependencies: ["WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),

@@ -1,0 +1,143 @@
+import Foundation
+public import NIOFreeHTTP
+
+/// The typed client of the Weavr Multi API for one programme (api-key) at one base URL.
+///
+/// Every call sends `api-key`, a bearer token where Weavr requires one, `idempotency-ref` only on the
+/// operations whose spec declares it, and the caller's request id; it runs under a per-attempt and an
+/// overall deadline, retries only what is safe to repeat (`RetryPolicy`), and goes through the base
+/// URL's `CircuitBreaker`. Results carry Weavr's `request-ref`; failures are one typed `WeavrError`.
+public final class WeavrClient: Sendable {
+    /// The Weavr base URL without a trailing slash, e.g. `https://sandbox.weavr.io/multi`.
+    public let baseURL: String
+    public let configuration: Configuration
+    /// The breaker this client reports to (shared per base URL when built from a `CircuitBreakerRegistry`).
+    public let circuitBreaker: CircuitBreaker
+    private let apiKey: String
+    private let http: HTTPClient
+
+    /// Creates a client; `circuitBreaker` defaults to a new one owned by this client.
+    public init(
+        baseURL: String, apiKey: String, http: HTTPClient, configuration: Configuration = Configuration(),
+        circuitBreaker: CircuitBreaker? = nil
+    ) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.apiKey = apiKey
+        self.http = http
+        self.configuration = configuration
+        self.circuitBreaker = circuitBreaker ?? CircuitBreaker()
+    }
+
+    /// One Weavr operation as it goes on the wire.
+    struct Call {
+        var method: String
+        var path: String
+        var query: [(String, String)] = []
+        var token: String?
+        var body: [UInt8]?
+        var idempotencyRef: String?
+        var requestID: String?
+
+        /// GETs and calls with an idempotency-ref may be repeated.
+        var isRepeatable: Bool { method == "GET" || !(idempotencyRef ?? "").isEmpty }
+    }
+
+    /// Runs `call` and decodes a 2xx body as `Value` (`WeavrEmpty` accepts any or no body).
+    func perform<Value: Decodable & Sendable>(_ call: Call, as type: Value.Type) async throws(WeavrError) -> WeavrResult<Value> {
+        let response = try await execute(call)
+        let requestRef = response.headers["request-ref"]
+        if Value.self == WeavrEmpty.self, let empty = WeavrEmpty() as? Value {
+            return WeavrResult(value: empty, requestRef: requestRef)
+        }
+        do {
+            let value = try JSONDecoder().decode(Value.self, from: Data(response.body))
+            return WeavrResult(value: value, requestRef: requestRef)
+        } catch {
+            throw WeavrError(.invalidResponse("body is not the expected JSON"), status: response.status, requestRef: requestRef)
+        }
+    }
+
+    /// Sends `call` with retries and the circuit breaker; returns the first 2xx response.
+    func execute(_ call: Call) async throws(WeavrError) -> HTTPClientResponse {
+        let request = makeRequest(call)
+        let start = ContinuousClock.now
+        let overallDeadline = start + configuration.overallTimeout
+        var retry = 0
+        while true {
+            let remaining = overallDeadline - ContinuousClock.now
+            guard remaining > .zero else { throw WeavrError(.timeout) }
+            guard let permit = circuitBreaker.acquire() else { throw WeavrError(.unavailable(WeavrError.circuitOpenReason)) }
+            let failure: WeavrError
+            do {
+                let response = try await http.execute(request, timeout: min(configuration.attemptTimeout, remaining))
+                if (200..<300).contains(response.status) {
+                    circuitBreaker.record(permit, failed: false)
+                    return response
+                }
+                failure = WeavrError(response: response)
+            } catch {
+                failure = WeavrError(transport: error)
+            }
+            circuitBreaker.record(permit, failed: failure.countsAsUpstreamFailure)
+            guard let pause = configuration.retry.delay(after: failure, retry: retry, isRepeatable: call.isRepeatable),
+                  ContinuousClock.now + pause < overallDeadline
+            else { throw failure }
+            retry += 1
+            do {
+                try await Task.sleep(for: pause)
+            } catch {
+                throw failure
+            }
+        }
+    }
+
+    func makeRequest(_ call: Call) -> HTTPClientRequest {
+        var url = baseURL + call.path
+        if !call.query.isEmpty {
+            url += "?" + call.query.map { "\(WeavrClient.percentEncode($0.0))=\(WeavrClient.percentEncode($0.1))" }.joined(separator: "&")
+        }
+        var headers = HTTPHeaders()
+        headers.add("api-key", apiKey)
+        headers.add("accept", "application/json")
+        if let token = call.token { headers.add("authorization", "Bearer \(token)") }
+        if let ref = call.idempotencyRef, !ref.isEmpty { headers.add("idempotency-ref", ref) }
+        if let requestID = call.requestID, !requestID.isEmpty { headers.add(configuration.requestIDHeader, requestID) }
+        if call.body != nil { headers.add("content-type", "application/json") }
+        var request = HTTPClientRequest(method: call.method, url: url, headers: headers, body: call.body)
+        // The client's own stale-connection resend follows the same rule as our retries.
+        request.isIdempotent = call.isRepeatable
+        return request
+    }
+
+    /// JSON for a request body. Encoding plain `Codable` wire types cannot fail.
+    static func encode(_ value: some Encodable) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? Array(encoder.encode(value))) ?? Array("{}".utf8)
+    }
+
+    /// RFC 3986 unreserved characters pass; everything else is percent-encoded.
+    static func percentEncode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2D, 0x2E, 0x5F, 0x7E:
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded
+            }
+        }
+        return out
+    }
+
+    /// A path segment from a caller-supplied id (ids are numeric at Weavr; anything else is encoded).
+    static func segment(_ id: String) -> String {
+        percentEncode(id)
+    }
+}
+
+extension String {
+    fileprivate var leftPadded: String { count < 2 ? "0" + self : self }
+}

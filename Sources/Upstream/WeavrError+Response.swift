@@ -1,0 +1,48 @@
+import Foundation
+public import NIOFreeHTTP
+
+extension WeavrError {
+    /// Maps a non-2xx Weavr answer onto its kind, reading whichever of Weavr's error shapes the body has.
+    public init(response: HTTPClientResponse) {
+        let requestRef = response.headers["request-ref"]
+        let body = WeavrErrorBody.decode(response.body)
+        let kind: Kind
+        switch response.status {
+        case 400:
+            kind = .badRequest(invalidFields: body?.syntaxErrors?.invalidFields ?? [])
+        case 401:
+            kind = .unauthorized
+        case 403:
+            kind = .forbidden(code: body?.errorCode ?? body?.message)
+        case 404, 410:
+            kind = .notFound(code: body?.errorCode ?? body?.code)
+        case 409:
+            kind = .conflict(code: body?.errorCode ?? body?.code)
+        case 423:
+            kind = .locked
+        case 429:
+            kind = .rateLimited(retryAfterSeconds: response.headers["x-ratelimit-reset"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) })
+        case 500...599:
+            kind = .serverError(status: response.status)
+        default:
+            kind = .invalidResponse("unexpected status \(response.status)")
+        }
+        self.init(kind, status: response.status, requestRef: requestRef)
+    }
+
+    /// Maps a transport failure of `HTTPClient`.
+    public init(transport error: HTTPClientError) {
+        switch error {
+        case .timeout: self.init(.timeout)
+        case .connectTimeout: self.init(.unavailable("connect timeout"))
+        case .connectFailed: self.init(.unavailable("connect failed"))
+        case .connectionClosed: self.init(.unavailable("connection closed"))
+        case .tlsFailure: self.init(.unavailable("TLS failure"))
+        case .poolExhausted: self.init(.unavailable("connection pool exhausted"))
+        case .shutdown: self.init(.unavailable("client shut down"))
+        case .invalidURL: self.init(.unavailable("invalid base URL"))
+        case .invalidResponse: self.init(.invalidResponse("malformed HTTP response"))
+        case .responseTooLarge: self.init(.invalidResponse("response too large"))
+        }
+    }
+}

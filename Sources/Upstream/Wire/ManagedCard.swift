@@ -1,0 +1,48 @@
+/// Weavr's `ManagedCard` (prepaid- and debit-mode fields together; `mode` tells which apply).
+///
+/// The tokenised `cardNumber` and `cvv` are deliberately not decoded: the gateway never holds a PAN.
+public struct ManagedCard: Sendable, Equatable, Codable, WeavrPageItem {
+    public static let pageKey = "cards"
+
+    public var id: String
+    public var profileId: String
+    public var externalHandle: String?
+    public var tag: String?
+    public var friendlyName: String
+    public var currency: String
+    public var state: ManagedInstrumentState
+    /// `VIRTUAL` or `PHYSICAL`.
+    public var type: String
+    /// `MASTERCARD` or `VISA`.
+    public var cardBrand: String?
+    public var cardNumberFirstSix: String?
+    public var cardNumberLastFour: String
+    public var nameOnCard: String
+    public var nameOnCardLine2: String?
+    public var startMmyy: String?
+    public var expiryMmyy: String
+    /// `CONSUMER` or `CORPORATE`.
+    public var cardLevelClassification: String?
+    public var expiryPeriodMonths: Int?
+    /// `RENEW` or `NO_RENEW`.
+    public var renewalType: String?
+    public var renewalTimestamp: Int64?
+    /// Epoch milliseconds.
+    public var creationTimestamp: Int64
+    public var cardholderMobileNumber: String?
+    public var billingAddress: BillingAddress?
+    public var digitalWallets: DigitalWallets?
+    /// `APPROVE` or `DECLINE`.
+    public var authForwardingDefaultTimeoutDecision: String?
+    public var userId: String?
+    /// `PREPAID_MODE` or `DEBIT_MODE`.
+    public var mode: String
+    /// Prepaid mode only.
+    public var balances: InstrumentBalances?
+    /// Debit mode only.
+    public var parentManagedAccountId: String?
+    /// Debit mode only.
+    public var availableToSpend: [AvailableToSpend]?
+    /// Debit mode only.
+    public var userCurrency: String?
+}

@@ -1,0 +1,4 @@
+/// Body of `POST /stepup/challenges/otp/{channel}/verify`.
+struct VerificationCodeBody: Encodable {
+    var verificationCode: String
+}

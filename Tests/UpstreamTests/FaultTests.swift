@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+import Upstream
+import WeavrSimulator
+
+@Suite struct FaultTests {
+    static var tight: WeavrClient.Configuration {
+        var configuration = WeavrClient.Configuration.forTests
+        configuration.attemptTimeout = .milliseconds(200)
+        configuration.overallTimeout = .milliseconds(700)
+        return configuration
+    }
+
+    @Test func latencyBeyondTheDeadlineTimesOutInBoundedTime() async throws {
+        try await withUpstream(clientConfiguration: Self.tight) { harness in
+            let token = try await harness.login()
+            harness.simulator.setFault(.latency(.seconds(3)), for: "GET", path: "/managed_cards/{id}")
+            let start = ContinuousClock.now
+            let error = await weavrError { () async throws(WeavrError) in try await harness.client.getCard(token: token, id: Demo.fundedCard) }
+            let elapsed = elapsedMilliseconds(since: start)
+            #expect(error?.kind == .timeout)
+            #expect(elapsed >= 190 && elapsed < 1200, "took \(elapsed) ms")
+            // A GET is retried within the overall budget: every attempt reached the simulator.
+            #expect((2...3).contains(harness.captured("GET", "/managed_cards/{id}").count))
+        }
+    }
+
+    @Test func connectionResetIsUnavailable() async throws {
+        try await withUpstream(clientConfiguration: Self.tight) { harness in
+            let token = try await harness.login()
+            harness.simulator.setFault(SimulatorFault(kind: .connectionReset), for: "POST", path: "/managed_cards/{id}/remove")
+            let error = await weavrError { () async throws(WeavrError) in try await harness.client.removeCard(token: token, id: Demo.emptyGBPCard) }
+            guard case .unavailable = error?.kind else {
+                Issue.record("expected unavailable, got \(String(describing: error))")
+                return
+            }
+            #expect(harness.captured("POST", "/managed_cards/{id}/remove").count == 1, "remove is never re-sent")
+        }
+    }
+
+    @Test func garbageBodyIsInvalidResponse() async throws {
+        try await withUpstream(clientConfiguration: Self.tight) { harness in
+            let token = try await harness.login()
+            harness.simulator.setFault(SimulatorFault(kind: .garbageBody), for: "GET", path: "/managed_accounts/{id}")
+            let error = await weavrError { () async throws(WeavrError) in try await harness.client.getAccount(token: token, id: Demo.eurAccount) }
+            guard case .invalidResponse = error?.kind else {
+                Issue.record("expected invalidResponse, got \(String(describing: error))")
+                return
+            }
+            #expect(error?.status == 200 && error?.requestRef != nil)
+        }
+    }
+
+    @Test func slowTrickleTimesOut() async throws {
+        var configuration = Self.tight
+        configuration.retry.maxRetries = 0
+        try await withUpstream(clientConfiguration: configuration) { harness in
+            let token = try await harness.login()
+            harness.simulator.setFault(SimulatorFault(kind: .slowTrickle(chunkBytes: 4, interval: .milliseconds(50))), for: "GET", path: "/managed_cards/{id}")
+            let start = ContinuousClock.now
+            let error = await weavrError { () async throws(WeavrError) in try await harness.client.getCard(token: token, id: Demo.fundedCard) }
+            let elapsed = elapsedMilliseconds(since: start)
+            #expect(error?.kind == .timeout)
+            #expect(elapsed < 700, "took \(elapsed) ms")
+        }
+    }
+
+    @Test func unreachableHostIsUnavailable() async throws {
+        try await withUpstream(clientConfiguration: Self.tight) { harness in
+            let client = WeavrClient(baseURL: "http://127.0.0.1:1", apiKey: Demo.apiKey, http: harness.http, configuration: Self.tight)
+            let error = await weavrError { () async throws(WeavrError) in try await client.loginWithPassword(email: Demo.aliceEmail, password: Demo.alicePassword) }
+            #expect(error?.kind == .unavailable("connect failed"))
+        }
+    }
+}

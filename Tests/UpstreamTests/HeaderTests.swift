@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import Upstream
+import WeavrSimulator
+
+@Suite struct HeaderTests {
+    /// Routes whose spec operation declares `idempotency-ref` (the test passes one to each).
+    static let declaringIdempotencyRef: Set<String> = [
+        "POST /managed_cards", "PATCH /managed_cards/{id}", "POST /managed_cards/{id}/block", "POST /managed_cards/{id}/unblock",
+        "POST /users", "POST /users/{user_id}/invite", "POST /stepup/challenges/otp/{channel}",
+        "POST /stepup/challenges/otp/{channel}/verify", "POST /bulks/managed_cards/_id_/block", "POST /bulks/users",
+        "POST /bulks/users/_user_id_/invite",
+    ]
+
+    @Test func secretsAuthorisationIdempotencyAndRequestIDHeaders() async throws {
+        try await withUpstream { harness in
+            try await exerciseEveryOperation(harness)
+            let captured = harness.simulator.capturedRequests
+            #expect(captured.count >= 25)
+            for request in captured {
+                let headers = Dictionary(request.headers.map { ($0[0].lowercased(), $0[1]) }, uniquingKeysWith: { first, _ in first })
+                let operation = "\(request.method) \(request.route ?? request.path)"
+                #expect(headers["api-key"] == "<redacted>", "\(operation)")
+                if operation == "POST /login_with_password" {
+                    #expect(headers["authorization"] == nil)
+                } else {
+                    #expect(headers["authorization"] == "<redacted>", "\(operation)")
+                }
+                #expect((headers["idempotency-ref"] != nil) == Self.declaringIdempotencyRef.contains(operation), "\(operation)")
+                #expect(headers["x-request-id"]?.hasPrefix("trace-") == true, "\(operation)")
+                #expect((headers["content-type"] == "application/json") == !request.body.isEmpty, "\(operation)")
+            }
+        }
+    }
+}
+
+/// Calls every `WeavrClient` operation once, with an idempotency-ref wherever the API takes one.
+func exerciseEveryOperation(_ harness: UpstreamHarness) async throws {
+    let client = harness.client
+    var counter = 0
+    func rid() -> String {
+        counter += 1
+        return "trace-\(counter)"
+    }
+    let login = try await client.loginWithPassword(email: Demo.aliceEmail, password: Demo.alicePassword, requestID: rid()).value
+    let token = login.token
+    _ = try await client.accessToken(authToken: token, identity: login.identity, requestID: rid())
+    _ = try await client.identities(token: token, offset: 0, limit: 10, requestID: rid())
+    _ = try await client.stepUpChallenge(token: token, channel: .sms, idempotencyRef: "h-challenge", requestID: rid())
+    _ = try await client.stepUpVerify(token: token, channel: .sms, code: "123456", idempotencyRef: "h-verify", requestID: rid())
+
+    var filter = CardListFilter()
+    filter.states = ["ACTIVE", "BLOCKED"]
+    filter.currency = "EUR"
+    _ = try await client.listCards(token: token, filter: filter, offset: 0, limit: 5, requestID: rid())
+    _ = try await client.getCard(token: token, id: Demo.fundedCard, requestID: rid())
+    let card = try await client.createCard(token: token, body: Demo.cardBody(name: "Headers", tag: "hdr"), idempotencyRef: "h-create", requestID: rid()).value
+    _ = try await client.patchCard(token: token, id: card.id, body: CardPatchBody(tag: "hdr2", friendlyName: "Headers 2"), idempotencyRef: "h-patch", requestID: rid())
+    _ = try await client.blockCard(token: token, id: card.id, idempotencyRef: "h-block", requestID: rid())
+    _ = try await client.unblockCard(token: token, id: card.id, idempotencyRef: "h-unblock", requestID: rid())
+    _ = try await client.removeCard(token: token, id: card.id, requestID: rid())
+    _ = try await client.listAccounts(token: token, offset: 0, limit: 10, requestID: rid())
+    _ = try await client.getAccount(token: token, id: Demo.eurAccount, requestID: rid())
+
+    let user = try await client.createUser(token: token, body: Demo.userBody(42), idempotencyRef: "h-user", requestID: rid()).value
+    _ = try await client.inviteUser(token: token, userId: user.id, idempotencyRef: "h-invite", requestID: rid())
+    _ = try await client.listUsers(token: token, requestID: rid())
+    _ = try await client.getUser(token: token, id: user.id, requestID: rid())
+
+    let users = try await client.submitUsersBulk(token: token, users: [Demo.userBody(43)], idempotencyRef: "h-bulk-users", requestID: rid()).value
+    _ = try await client.submitUserInvitesBulk(token: token, userIds: [user.id], idempotencyRef: "h-bulk-invites", requestID: rid())
+    let blocks = try await client.submitCardBlockBulk(token: token, cardIds: [Demo.fundedCard], idempotencyRef: "h-bulk-block", requestID: rid()).value
+    _ = try await client.executeBulk(token: token, id: blocks.bulkId, mode: .onFailureContinue, requestID: rid())
+    _ = try await client.listBulks(token: token, requestID: rid())
+    _ = try await client.getBulk(token: token, id: blocks.bulkId, requestID: rid())
+    _ = try await client.bulkOperations(token: token, id: blocks.bulkId, requestID: rid())
+    _ = try await client.executeBulk(token: token, id: users.bulkId, requestID: rid())
+    _ = await weavrError { () async throws(WeavrError) in try await client.pauseBulk(token: token, id: users.bulkId, requestID: rid()) }
+    _ = await weavrError { () async throws(WeavrError) in try await client.resumeBulk(token: token, id: users.bulkId, requestID: rid()) }
+    _ = await weavrError { () async throws(WeavrError) in try await client.cancelBulk(token: token, id: users.bulkId, requestID: rid()) }
+    _ = try await client.logout(token: token, requestID: rid())
+}
