@@ -46,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "weavr-gateway",
             dependencies: [
-                "Gateway", "WeavrSimulator", "CSystem",
+                "Gateway", "WeavrSimulator", "CSystem", "Auth", "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -65,7 +65,7 @@ let package = Package(
         ),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite"], swiftSettings: strict),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "NIOFreeHTTP", "WeavrSimulator"], swiftSettings: strict),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "NIOFreeHTTP", "WeavrSimulator", "Auth", "Storage", "Upstream"], swiftSettings: strict),
         .testTarget(name: "WeavrSimulatorTests", dependencies: ["WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage"], swiftSettings: strict),
     ]

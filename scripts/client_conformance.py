@@ -26,7 +26,7 @@ import jsonschema
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_SPEC = os.path.join(HERE, "..", "..", "shared", "weavr", "weavr-multi-openapi-original.yml")
+DEFAULT_SPEC = os.path.join(HERE, "..", "spec", "weavr-multi-openapi.yml")
 SAFE_METHODS = {"get", "post", "put", "patch", "delete"}
 
 
@@ -165,7 +165,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--base-url", help="simulator base URL; its /_simulator/requests are checked")
     parser.add_argument("--requests-file", help="a saved /_simulator/requests JSON instead of --base-url")
-    parser.add_argument("--spec", default=DEFAULT_SPEC, help="Weavr OpenAPI file (default: shared/weavr/...)")
+    parser.add_argument("--spec", default=DEFAULT_SPEC, help="Weavr OpenAPI file (default: spec/weavr-multi-openapi.yml)")
     arguments = parser.parse_args()
     if not arguments.base_url and not arguments.requests_file:
         parser.error("one of --base-url / --requests-file is required")

@@ -2,11 +2,14 @@ public import NIOFreeHTTP
 
 /// Builds the gateway's public HTTP server: routes and middlewares on top of NIOFreeHTTP.
 public enum GatewayServer {
-    /// The public router: request id, access log hook, then routes.
-    public static func makeRouter(accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil) -> Router {
+    /// The public router: request id, access log hook, health, and (with services) the `/v1` API.
+    public static func makeRouter(services: GatewayServices? = nil, accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil) -> Router {
         var router = Router(middlewares: [RequestIDMiddleware()])
         if let accessLog { router.use(AccessLogMiddleware(accessLog)) }
         HealthRoutes.register(on: &router)
+        if let services {
+            AuthRoutes(services: services).register(on: &router)
+        }
         return router
     }
 }

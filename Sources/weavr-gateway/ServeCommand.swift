@@ -1,4 +1,5 @@
 import ArgumentParser
+import Auth
 import Gateway
 import Glibc
 import NIOFreeHTTP
@@ -30,6 +31,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Print one line per request to standard error.")
     var accessLog = false
 
+    @Option(help: "SQLite database (tenants, keys, sessions). Without it only /healthz is served.")
+    var db: String?
+
+    @Option(help: "File holding the 32-byte master key (base64 or raw, mode 0600). Default: $GATEWAY_MASTER_KEY.")
+    var masterKeyFile: String?
+
     func validate() throws {
         if (tlsCert == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together.")
@@ -54,9 +61,23 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let group = EventLoopGroup(threads: threads ?? EventLoopGroup.coreCount)
+        var services: GatewayServices?
+        if let db {
+            do {
+                let database = try GatewayStorage.open(db)
+                let masterKey = try GatewayStorage.masterKey(file: masterKeyFile)
+                let http = try HTTPClient(group: group)
+                services = try await GatewayServices(database: database, masterKey: masterKey, http: http)
+            } catch {
+                group.shutdown()
+                throw ValidationError("cannot open \(db): \(error)")
+            }
+        } else {
+            StandardError.write("no --db given: serving /healthz only\n")
+        }
         let server: HTTPServer
         do {
-            server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.makeRouter(accessLog: log))
+            server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.makeRouter(services: services, accessLog: log))
             try server.start()
         } catch {
             group.shutdown()

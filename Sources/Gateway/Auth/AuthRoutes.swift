@@ -20,12 +20,14 @@ public struct AuthRoutes: Sendable {
         router.get("/v1/me") { request, _ in await respond { try await me(request) } }
     }
 
-    /// Runs a handler and turns a `Problem` into its response.
-    func respond(_ body: () async throws(Problem) -> HTTPResponse) async -> HTTPResponse {
+    /// Runs a handler and turns a `Problem` into its response (anything else is a 500 without details).
+    func respond(_ body: () async throws -> HTTPResponse) async -> HTTPResponse {
         do {
             return try await body()
+        } catch let problem as Problem {
+            return problem.response()
         } catch {
-            return error.response()
+            return Problem(.internalError).response()
         }
     }
 
