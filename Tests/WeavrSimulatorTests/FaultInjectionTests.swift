@@ -5,8 +5,8 @@ struct FaultInjectionTests {
     @Test func latencyDelaysTheAnswer() async throws {
         try await withSimulator { simulator, client async throws in
             simulator.setFault(.latency(.milliseconds(300)), for: "GET", path: "/managed_cards")
-            let token = try client.login()
-            let response = try client.send("GET", "/managed_cards", token: token)
+            let token = try await client.login()
+            let response = try await client.send("GET", "/managed_cards", token: token)
             #expect(response.status == 200)
             #expect(response.elapsed >= 0.29)
         }
@@ -14,14 +14,14 @@ struct FaultInjectionTests {
 
     @Test func statusFaultAnswersWithoutEffect() async throws {
         try await withSimulator { simulator, client async throws in
-            let token = try client.login()
+            let token = try await client.login()
             simulator.setFault(.status(503), for: "POST", path: "/managed_cards/{id}/block")
-            let response = try client.send("POST", "/managed_cards/\(Demo.emptyGBPCard)/block", token: token)
+            let response = try await client.send("POST", "/managed_cards/\(Demo.emptyGBPCard)/block", token: token)
             #expect(response.status == 503)
             #expect(response.body.isEmpty)
             #expect(response.headers["request-ref"] != nil)
             simulator.setFault(nil, for: "POST", path: "/managed_cards/{id}/block")
-            #expect(try client.send("POST", "/managed_cards/\(Demo.emptyGBPCard)/block", token: token).status == 204)
+            #expect(try await client.send("POST", "/managed_cards/\(Demo.emptyGBPCard)/block", token: token).status == 204)
         }
     }
 
@@ -29,7 +29,9 @@ struct FaultInjectionTests {
         func outcomes() async throws -> [Int] {
             try await withSimulator { simulator, client async throws in
                 simulator.setFault(.status(500, rate: 0.5), for: "GET", path: "/managed_cards")
-                return try (0..<20).map { _ in try client.send("GET", "/managed_cards").status }
+                var statuses: [Int] = []
+                for _ in 0..<20 { statuses.append(try await client.send("GET", "/managed_cards").status) }
+                return statuses
             }
         }
         let first = try await outcomes()
@@ -40,7 +42,7 @@ struct FaultInjectionTests {
     @Test func tooManyRequestsFaultHasRateLimitHeaders() async throws {
         try await withSimulator { simulator, client async throws in
             simulator.setFault(SimulatorFault(kind: .tooManyRequests), for: "*", path: "/managed_cards")
-            let response = try client.send("GET", "/managed_cards")
+            let response = try await client.send("GET", "/managed_cards")
             #expect(response.status == 429)
             #expect(response.headers["x-ratelimit-limit"] != nil)
             #expect(response.headers["x-ratelimit-reset"] == "60")
@@ -50,14 +52,14 @@ struct FaultInjectionTests {
     @Test func connectionResetIsAConnectionError() async throws {
         try await withSimulator { simulator, client async throws in
             simulator.setFault(SimulatorFault(kind: .connectionReset), for: "GET", path: "/managed_cards")
-            #expect(throws: TestClientError.self) { try client.send("GET", "/managed_cards") }
+            await #expect(throws: TestClientError.self) { try await client.send("GET", "/managed_cards") }
         }
     }
 
     @Test func garbageBodyIsNotJSON() async throws {
         try await withSimulator { simulator, client async throws in
             simulator.setFault(SimulatorFault(kind: .garbageBody), for: "GET", path: "/managed_cards/{id}")
-            let response = try client.send("GET", "/managed_cards/\(Demo.fundedCard)")
+            let response = try await client.send("GET", "/managed_cards/\(Demo.fundedCard)")
             #expect(response.status == 200)
             #expect(response.json == nil)
         }
@@ -65,9 +67,9 @@ struct FaultInjectionTests {
 
     @Test func slowTrickleSpreadsTheBodyOverTime() async throws {
         try await withSimulator { simulator, client async throws in
-            let token = try client.login()
+            let token = try await client.login()
             simulator.setFault(SimulatorFault(kind: .slowTrickle(chunkBytes: 200, interval: .milliseconds(30))), for: "GET", path: "/managed_cards/{id}")
-            let response = try client.send("GET", "/managed_cards/\(Demo.fundedCard)", token: token)
+            let response = try await client.send("GET", "/managed_cards/\(Demo.fundedCard)", token: token)
             #expect(response.status == 200)
             #expect(response.object["id"] as? String == Demo.fundedCard)
             let chunks = (response.body.count + 199) / 200
@@ -80,13 +82,13 @@ struct FaultInjectionTests {
         try await withSimulator { _, client async throws in
             var admin = client
             admin.apiKey = nil
-            let set = try admin.send("POST", "/_simulator/faults", json: ["method": "GET", "path": "/managed_accounts", "kind": "status", "status": 500])
+            let set = try await admin.send("POST", "/_simulator/faults", json: ["method": "GET", "path": "/managed_accounts", "kind": "status", "status": 500])
             #expect(set.status == 204)
-            #expect(try client.send("GET", "/managed_accounts").status == 500)
-            let listed = try admin.send("GET", "/_simulator/faults").object["faults"] as? [[String: Any]]
+            #expect(try await client.send("GET", "/managed_accounts").status == 500)
+            let listed = try await admin.send("GET", "/_simulator/faults").object["faults"] as? [[String: Any]]
             #expect(listed?.first?["status"] as? Int == 500)
-            #expect(try admin.send("DELETE", "/_simulator/faults").status == 204)
-            #expect(try client.send("GET", "/managed_accounts").status == 401)
+            #expect(try await admin.send("DELETE", "/_simulator/faults").status == 204)
+            #expect(try await client.send("GET", "/managed_accounts").status == 401)
         }
     }
 }

@@ -5,8 +5,8 @@ import WeavrSimulator
 struct RequestCaptureTests {
     @Test func capturedRequestsRedactSecrets() async throws {
         try await withSimulator { simulator, client async throws in
-            let token = try client.login()
-            _ = try client.send("GET", "/managed_cards?limit=5", token: token)
+            let token = try await client.login()
+            _ = try await client.send("GET", "/managed_cards?limit=5", token: token)
             let captured = simulator.capturedRequests
             #expect(captured.count == 2)
             let login = captured[0]
@@ -23,7 +23,7 @@ struct RequestCaptureTests {
 
             var admin = client
             admin.apiKey = nil
-            let exported = try admin.send("GET", "/_simulator/requests")
+            let exported = try await admin.send("GET", "/_simulator/requests")
             #expect(!exported.text.contains("sim-demo-api-key"))
             #expect(!exported.text.contains(token))
             #expect((exported.object["requests"] as? [[String: Any]])?.count == 2)
@@ -32,7 +32,7 @@ struct RequestCaptureTests {
 
     @Test func captureKeepsOnlyTheLastN() async throws {
         try await withSimulator(configure: { $0.capturedRequestLimit = 3 }) { simulator, client async throws in
-            for _ in 0..<5 { _ = try client.send("GET", "/managed_cards") }
+            for _ in 0..<5 { _ = try await client.send("GET", "/managed_cards") }
             #expect(simulator.capturedRequests.map(\.sequence) == [3, 4, 5])
         }
     }

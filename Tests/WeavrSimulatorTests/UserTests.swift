@@ -4,8 +4,8 @@ import WeavrSimulator
 struct UserTests {
     @Test func userCreationValidatesTheBody() async throws {
         try await withSimulator { _, client async throws in
-            let token = try client.steppedUpToken()
-            let response = try client.send("POST", "/users", token: token, json: ["name": "", "email": "not-an-email"])
+            let token = try await client.steppedUpToken()
+            let response = try await client.send("POST", "/users", token: token, json: ["name": "", "email": "not-an-email"])
             #expect(response.status == 400)
             let fields = (response.object["syntaxErrors"] as? [String: Any])?["invalidFields"] as? [[String: Any]] ?? []
             let names = Set(fields.compactMap { $0["fieldName"] as? String })
@@ -15,16 +15,16 @@ struct UserTests {
 
     @Test func listGetAndInviteUsers() async throws {
         try await withSimulator { _, client async throws in
-            let token = try client.steppedUpToken()
-            let list = try client.send("GET", "/users?limit=1", token: token)
+            let token = try await client.steppedUpToken()
+            let list = try await client.send("GET", "/users?limit=1", token: token)
             #expect(list.object["count"] as? Int == 2)
             #expect(list.object["responseCount"] as? Int == 1)
-            #expect(try client.send("GET", "/users/\(Demo.bob)", token: token).object["email"] as? String == "bob@example.com")
-            #expect(try client.send("GET", "/users/100000000000000103", token: token).status == 404)
-            #expect(try client.send("POST", "/users/\(Demo.bob)/invite", token: token).errorCode == "INVITE_ALREADY_CONSUMED")
-            let created = try client.send("POST", "/users", token: token, json: ["name": "Eve", "surname": "E", "email": "eve@example.com"])
+            #expect(try await client.send("GET", "/users/\(Demo.bob)", token: token).object["email"] as? String == "bob@example.com")
+            #expect(try await client.send("GET", "/users/100000000000000103", token: token).status == 404)
+            #expect(try await client.send("POST", "/users/\(Demo.bob)/invite", token: token).errorCode == "INVITE_ALREADY_CONSUMED")
+            let created = try await client.send("POST", "/users", token: token, json: ["name": "Eve", "surname": "E", "email": "eve@example.com"])
             let id = try #require(created.object["id"] as? String)
-            #expect(try client.send("POST", "/users/\(id)/invite", token: token).status == 204)
+            #expect(try await client.send("POST", "/users/\(id)/invite", token: token).status == 204)
         }
     }
 }

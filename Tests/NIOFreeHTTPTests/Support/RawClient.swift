@@ -60,7 +60,7 @@ final class RawClient {
     }
 
     /// Reads until `count` complete responses are available (or the peer closes, or `timeout` passes).
-    func responses(_ count: Int, timeout: Double = 5, headRequest: Bool = false) async -> [RawResponse] {
+    func responses(_ count: Int, timeout: Double = 10, headRequest: Bool = false) async -> [RawResponse] {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let parsed = RawResponse.parseAll(received, peerClosed: peerClosed, headRequest: headRequest)
@@ -70,7 +70,7 @@ final class RawClient {
     }
 
     /// Waits up to `timeout` for the peer to close. True if it closed.
-    func waitForClose(timeout: Double = 3) async -> Bool {
+    func waitForClose(timeout: Double = 10) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while !peerClosed && Date() < deadline {
             await readOnce(timeout: max(0.01, deadline.timeIntervalSinceNow))
@@ -79,7 +79,7 @@ final class RawClient {
     }
 
     /// One request, one response.
-    func exchange(_ text: String, timeout: Double = 5) async throws -> RawResponse {
+    func exchange(_ text: String, timeout: Double = 10) async throws -> RawResponse {
         try send(text)
         guard let response = await responses(1, timeout: timeout).first else {
             throw TestFailure("no response (closed: \(peerClosed), got \(received.count) bytes)")

@@ -24,13 +24,13 @@ func withSimulator<T>(
 }
 
 /// Polls `condition` every 10 ms until it holds or `timeout` seconds pass.
-func eventually(timeout: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
+func eventually(timeout: Double = 5, _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
-        if try condition() { return true }
-        usleep(10_000)
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
     }
-    return try condition()
+    return try await condition()
 }
 
 enum Demo {

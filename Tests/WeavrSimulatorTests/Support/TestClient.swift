@@ -29,7 +29,7 @@ struct TestClient: Sendable {
     func send(
         _ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:],
         json: Any? = nil, rawBody: [UInt8]? = nil, timeout: Double = 10
-    ) throws -> TestResponse {
+    ) async throws -> TestResponse {
         var body: [UInt8] = rawBody ?? []
         if let json { body = Array(try JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed])) }
         var head = "\(method) \(path) HTTP/1.1\r\nhost: 127.0.0.1:\(port)\r\nconnection: close\r\n"
@@ -41,7 +41,13 @@ struct TestClient: Sendable {
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"
         let started = Date()
-        let raw = try exchange(Array(head.utf8) + body, timeout: timeout)
+        // The blocking socket work runs on a thread of its own: tests share a small cooperative pool.
+        let bytes = Array(head.utf8) + body
+        let raw = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8], any Error>) in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try exchange(bytes, timeout: timeout) })
+            }
+        }
         var response = try TestClient.parse(raw)
         response.elapsed = Date().timeIntervalSince(started)
         return response
@@ -112,8 +118,8 @@ struct TestClient: Sendable {
     }
 
     /// Logs in and returns the token.
-    func login(_ email: String = "alice@example.com", _ password: String = "Password1!") throws -> String {
-        let response = try send("POST", "/login_with_password", json: ["email": email, "password": ["value": password]])
+    func login(_ email: String = "alice@example.com", _ password: String = "Password1!") async throws -> String {
+        let response = try await send("POST", "/login_with_password", json: ["email": email, "password": ["value": password]])
         guard response.status == 200, let token = response.object["token"] as? String else {
             throw TestClientError(description: "login failed with \(response.status)")
         }
@@ -121,10 +127,10 @@ struct TestClient: Sendable {
     }
 
     /// Logs in and steps the token up with the sandbox OTP.
-    func steppedUpToken(_ email: String = "alice@example.com", _ password: String = "Password1!") throws -> String {
-        let token = try login(email, password)
-        _ = try send("POST", "/stepup/challenges/otp/SMS", token: token)
-        _ = try send("POST", "/stepup/challenges/otp/SMS/verify", token: token, json: ["verificationCode": "123456"])
+    func steppedUpToken(_ email: String = "alice@example.com", _ password: String = "Password1!") async throws -> String {
+        let token = try await login(email, password)
+        _ = try await send("POST", "/stepup/challenges/otp/SMS", token: token)
+        _ = try await send("POST", "/stepup/challenges/otp/SMS/verify", token: token, json: ["verificationCode": "123456"])
         return token
     }
 }
