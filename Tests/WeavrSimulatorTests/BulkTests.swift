@@ -2,10 +2,13 @@ import Testing
 import WeavrSimulator
 
 struct BulkTests {
-    func createCards(_ count: Int, client: TestClient, token: String) throws -> [String] {
-        try (0..<count).map { index in
-            try #require(client.send("POST", "/managed_cards", token: token, json: Demo.cardRequest(name: "Bulk \(index)")).object["id"] as? String)
+    func createCards(_ count: Int, client: TestClient, token: String) async throws -> [String] {
+        var ids: [String] = []
+        for index in 0..<count {
+            let response = try await client.send("POST", "/managed_cards", token: token, json: Demo.cardRequest(name: "Bulk \(index)"))
+            ids.append(try #require(response.object["id"] as? String))
         }
+        return ids
     }
 
     func submitBlock(_ ids: [String], client: TestClient, token: String) async throws -> String {
@@ -22,7 +25,7 @@ struct BulkTests {
     @Test func bulkBlockOfCardsCompletesAndReallyBlocksThem() async throws {
         try await withSimulator { _, client async throws in
             let token = try await client.login()
-            let ids = try createCards(5, client: client, token: token)
+            let ids = try await createCards(5, client: client, token: token)
             let bulk = try await submitBlock(ids, client: client, token: token)
             #expect(try await status(bulk, client: client, token: token) == "SUBMITTED")
             #expect(try await client.send("POST", "/bulks/\(bulk)/execute", token: token, json: [String: Any]()).status == 204)
@@ -47,7 +50,7 @@ struct BulkTests {
     @Test func alreadyBlockedCardMakesTheBulkPartiallyCompleted() async throws {
         try await withSimulator { _, client async throws in
             let token = try await client.login()
-            let ids = try createCards(3, client: client, token: token) + [Demo.systemBlockedCard]
+            let ids = try await createCards(3, client: client, token: token) + [Demo.systemBlockedCard]
             let bulk = try await submitBlock(ids, client: client, token: token)
             #expect(try await client.send("POST", "/bulks/\(bulk)/execute", token: token, json: ["mode": "ON_FAILURE_CONTINUE"]).status == 204)
             #expect(try await eventually { try await status(bulk, client: client, token: token) == "PARTIALLY_COMPLETED" })
@@ -64,7 +67,7 @@ struct BulkTests {
             _ = try await client.send("POST", "/bulks/\(failing)/execute", token: token, json: [String: Any]())
             #expect(try await eventually { try await status(failing, client: client, token: token) == "FAILED" })
 
-            let ids = try createCards(2, client: client, token: token)
+            let ids = try await createCards(2, client: client, token: token)
             let stopping = try await submitBlock([ids[0], Demo.systemBlockedCard, ids[1]], client: client, token: token)
             _ = try await client.send("POST", "/bulks/\(stopping)/execute", token: token, json: ["mode": "ON_FAILURE_STOP"])
             #expect(try await eventually { try await status(stopping, client: client, token: token) == "PARTIALLY_COMPLETED" })
@@ -76,7 +79,7 @@ struct BulkTests {
     @Test func pauseResumeAndCancelWithInvalidStateAnswers() async throws {
         try await withSimulator(configure: { $0.bulkOperationDelay = .milliseconds(40) }) { _, client async throws in
             let token = try await client.login()
-            let ids = try createCards(12, client: client, token: token)
+            let ids = try await createCards(12, client: client, token: token)
             let bulk = try await submitBlock(ids, client: client, token: token)
             #expect(try await client.send("POST", "/bulks/\(bulk)/pause", token: token).errorCode == "INVALID_STATE")
             #expect(try await client.send("POST", "/bulks/\(bulk)/resume", token: token).errorCode == "INVALID_STATE")

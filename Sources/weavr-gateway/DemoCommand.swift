@@ -1,0 +1,94 @@
+import ArgumentParser
+import Auth
+import Foundation
+import Gateway
+import Glibc
+import NIOFreeHTTP
+import WeavrSimulator
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run everything on embedded defaults: the Weavr simulator, the gateway with SQLite, and a demo tenant."
+    )
+
+    @Option(help: "Directory for the database and the generated master key.")
+    var dataDir = "weavr-gateway-demo"
+
+    @Option(help: "Gateway port.")
+    var port = 8080
+
+    @Option(help: "Simulator port.")
+    var simulatorPort = 8081
+
+    func run() async throws {
+        let signals = ShutdownSignals()
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        let keyFile = dataDir + "/master.key"
+        if !FileManager.default.fileExists(atPath: keyFile) {
+            let bytes = try SecureRandom.bytes(32)
+            let text = Data(bytes).base64EncodedString() + "\n"
+            let fd = open(keyFile, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            guard fd >= 0 else { throw ValidationError("cannot create \(keyFile)") }
+            _ = text.withCString { write(fd, $0, strlen($0)) }
+            close(fd)
+            StandardError.write("""
+                ************************************************************************
+                DEMO ONLY: generated a new master key in \(keyFile).
+                It encrypts the api-keys and session keys in \(dataDir)/gateway.sqlite.
+                In production, set GATEWAY_MASTER_KEY or --master-key-file yourself.
+                ************************************************************************
+
+                """)
+        }
+        let group = EventLoopGroup()
+        let simulator = WeavrSimulator()
+        let simulatorAddress = try simulator.start(host: "127.0.0.1", port: simulatorPort, group: group)
+        let database = try GatewayStorage.open(dataDir + "/gateway.sqlite")
+        let masterKey = try MasterKey.load(fileAt: keyFile)
+        let http = try HTTPClient(group: group)
+        let services = try await GatewayServices(database: database, masterKey: masterKey, http: http)
+        let base = "http://127.0.0.1:\(simulatorAddress.port)"
+        if let existing = try await services.tenants.get("demo") {
+            if existing.weavrBaseURL != base {
+                _ = try await services.tenants.update("demo", TenantUpdate(weavrBaseURL: base))
+            }
+        } else {
+            _ = try await services.tenants.create(
+                Tenant(id: "demo", name: "Demo tenant", weavrBaseURL: base, cardProfiles: .init(prepaid: ["EUR": "101", "GBP": "102", "USD": "103"])),
+                weavrAPIKey: "sim-demo-api-key"
+            )
+        }
+        var configuration = HTTPServer.Configuration()
+        configuration.port = port
+        let server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.makeRouter(services: services))
+        try server.start()
+        let url = "http://127.0.0.1:\(server.localAddress!.port)"
+        StandardOutput.write("""
+            weavr-gateway demo
+              gateway:   \(url)
+              simulator: \(base)  (Weavr Multi API, demo api-key, users alice@example.com / Password1!)
+              data:      \(dataDir)/gateway.sqlite
+
+            Try it:
+              TOKEN=$(curl -s -X POST \(url)/v1/auth/login -H 'content-type: application/json' \\
+                -d '{"tenant":"demo","email":"alice@example.com","password":"Password1!","mode":"bearer"}' \\
+                | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+              curl -s \(url)/v1/me -H "authorization: Bearer $TOKEN"
+              curl -s -X POST \(url)/v1/auth/step-up -H "authorization: Bearer $TOKEN"
+              curl -s -X POST \(url)/v1/auth/step-up/verify -H "authorization: Bearer $TOKEN" \\
+                -H 'content-type: application/json' -d '{"code":"123456"}'
+              curl -s -X POST \(url)/v1/auth/logout -H "authorization: Bearer $TOKEN" -o /dev/null -w '%{http_code}\\n'
+
+            Ctrl-C stops it.
+
+            """)
+        let signal = await signals.next()
+        StandardError.write("received \(signal), stopping\n")
+        await server.shutdown(gracePeriod: .seconds(5))
+        await simulator.shutdown()
+        await http.shutdown()
+        database.close()
+        group.shutdown()
+    }
+}
