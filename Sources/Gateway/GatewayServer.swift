@@ -9,6 +9,11 @@ public enum GatewayServer {
         HealthRoutes.register(on: &router)
         if let services {
             AuthRoutes(services: services).register(on: &router)
+            let v1 = V1Router(services: services)
+            CardsRoutes(v1: v1).register(on: &router)
+            AccountsRoutes(v1: v1).register(on: &router)
+            UsersRoutes(v1: v1).register(on: &router)
+            BulkRoutes(v1: v1).register(on: &router)
         }
         return router
     }

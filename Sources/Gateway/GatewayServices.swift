@@ -63,6 +63,15 @@ public final class GatewayServices: Sendable {
         return weavrClients.client(for: tenant, apiKey: apiKey)
     }
 
+    /// The `idempotency-ref` sent to Weavr for a client's `Idempotency-Key`: HMAC over tenant, user, method,
+    /// route and key (so keys of different users or routes never collide), 32 hex characters.
+    func idempotencyRef(tenantID: String, userID: String, route: String, method: String, key: String) -> String {
+        let message = Array([tenantID, userID, method, route, key].joined(separator: "\u{1F}").utf8)
+        let digest = HMACSHA256.authenticate(key: csrfKey, message: Array("idempotency|".utf8) + message)
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: digest.prefix(16).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
+    }
+
     /// The CSRF token of a session: HMAC(csrf subkey, sid), hex. Stateless; dies with the session.
     func csrfToken(sid: String) -> String {
         HMACSHA256.authenticate(key: csrfKey, message: Array("csrf|\(sid)".utf8)).map { byte in

@@ -1,0 +1,65 @@
+import Auth
+import NIOFreeHTTP
+import Upstream
+
+/// Registers authenticated `/v1` routes: session check, problem mapping, the end of the session on a
+/// Weavr 401, and `Idempotency-Key` handling for mutations.
+struct V1Router: Sendable {
+    typealias Handler = @Sendable (V1Call) async throws -> HTTPResponse
+
+    let services: GatewayServices
+    let authenticator: RequestAuthenticator
+    let idempotency: IdempotencyGuard
+
+    init(services: GatewayServices) {
+        self.services = services
+        authenticator = RequestAuthenticator(services: services)
+        idempotency = IdempotencyGuard(services: services)
+    }
+
+    /// A read (GET): no idempotency handling.
+    func query(_ router: inout Router, _ path: String, _ handler: @escaping Handler) {
+        router.add("GET", path) { request, context in
+            await run(request, context) { auth in
+                try await handler(V1Call(request: request, context: context, auth: auth, idempotencyRef: nil))
+            }
+        }
+    }
+
+    /// A mutation (POST, PATCH, DELETE): the body is capped at `bodyLimit` bytes (413 `payload_too_large`
+    /// before the handler runs) and the call goes through `IdempotencyGuard`.
+    func mutation(_ router: inout Router, _ method: String, _ path: String, bodyLimit: Int = 64 * 1024, _ handler: @escaping Handler) {
+        router.add(method, path) { request, context in
+            await run(request, context) { auth in
+                guard request.body.count <= bodyLimit else {
+                    throw Problem(.payloadTooLarge, detail: "body over \(bodyLimit) bytes")
+                }
+                return try await idempotency.run(request: request, context: context, auth: auth) { ref in
+                    try await handler(V1Call(request: request, context: context, auth: auth, idempotencyRef: ref))
+                }
+            }
+        }
+    }
+
+    /// Authenticates, runs `body`, and maps every failure to a problem response.
+    func run(_ request: HTTPRequest, _ context: RequestContext, _ body: (AuthenticatedRequest) async throws -> HTTPResponse) async -> HTTPResponse {
+        let auth: AuthenticatedRequest
+        do {
+            auth = try await authenticator.authenticate(request)
+        } catch {
+            return error.response()
+        }
+        do {
+            return try await body(auth)
+        } catch let problem as Problem {
+            await authenticator.endSessionIfWeavrRejected(problem, auth)
+            return problem.response()
+        } catch let error as WeavrError {
+            let problem = Problem.upstream(error)
+            await authenticator.endSessionIfWeavrRejected(problem, auth)
+            return problem.response()
+        } catch {
+            return Problem(.internalError).response()
+        }
+    }
+}
