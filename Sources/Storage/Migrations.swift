@@ -22,8 +22,10 @@ public struct Migrations: Sendable {
     }
 
     /// The gateway's own schema. Business tables are added by the stores that own them:
-    /// versions 1–3 are `Auth`'s (see `Migrations+AuthSchema.swift`); append later ones.
-    public static let gateway = Migrations(authSchema)
+    /// versions 1–3 are `Auth`'s (`Migrations+AuthSchema.swift`), 4 the idempotency store's
+    /// (`Migrations+IdempotencySchema.swift`), 5–9 the audit log's and quota ledger's
+    /// (`Migrations+AuditSchema.swift`).
+    public static let gateway = Migrations(authSchema + idempotencySchema + auditSchema)
 
     /// Brings the database of `connection` up to `latestVersion`; returns the versions applied.
     ///
