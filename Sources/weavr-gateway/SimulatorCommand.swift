@@ -23,6 +23,9 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Flag(help: "Disable the test-only /_simulator/faults and /_simulator/requests routes.")
     var noAdminRoutes = false
 
+    @Option(help: "Requests kept for GET /_simulator/requests (0 turns capture off, e.g. for benchmarks).")
+    var captureLimit = 1_000
+
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0…65535.") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1.") }
@@ -43,6 +46,7 @@ struct SimulatorCommand: AsyncParsableCommand {
         var configuration = WeavrSimulator.Configuration()
         configuration.rateLimitPerMinute = rateLimit
         configuration.adminRoutesEnabled = !noAdminRoutes
+        configuration.capturedRequestLimit = max(0, captureLimit)
         let simulator = WeavrSimulator(seed: seedValue, configuration: configuration)
         let address: SocketAddress
         do {
