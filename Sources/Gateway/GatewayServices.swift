@@ -20,7 +20,8 @@ public final class GatewayServices: Sendable {
 
     public let settings: Settings
     public let database: Database
-    public let tenants: SQLiteTenantStore
+    /// Tenants, cached for a moment in memory (`CachedTenantStore`).
+    public let tenants: CachedTenantStore
     public let sessions: SQLiteSessionStore
     public let keyRing: KeyRing
     public let authenticator: SessionAuthenticator
@@ -28,6 +29,9 @@ public final class GatewayServices: Sendable {
     let csrfKey: SecretBytes
     let weavrClients: WeavrClientCache
     let loginLimiter: RateLimiter
+    /// Decrypted Weavr tokens by session, for 60 s: the session row is still read on every request (so
+    /// revocation is immediate); only the second read and the AES-GCM open are saved.
+    private let weavrTokens = Mutex<[String: (token: String, expires: Int64)]>([:])
 
     /// Opens the services over an open database (migrated), with keys derived from `masterKey`.
     public init(
@@ -39,7 +43,7 @@ public final class GatewayServices: Sendable {
         self.database = database
         self.clock = clock
         let box = SecretBox(masterKey: masterKey)
-        tenants = SQLiteTenantStore(database: database, secretBox: box, clock: clock)
+        tenants = CachedTenantStore(SQLiteTenantStore(database: database, secretBox: box, clock: clock), clock: clock)
         sessions = SQLiteSessionStore(database: database, secretBox: box, lifetime: sessionLifetime, clock: clock)
         let keyStore = SQLiteKeyRingStore(database: database, masterKey: masterKey, clock: clock)
         _ = try await keyStore.ensureActiveKey()
@@ -70,6 +74,23 @@ public final class GatewayServices: Sendable {
         let digest = HMACSHA256.authenticate(key: csrfKey, message: Array("idempotency|".utf8) + message)
         let digits = Array("0123456789abcdef".utf8)
         return String(decoding: digest.prefix(16).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
+    }
+
+    /// The Weavr token of a live session (cached briefly; see `weavrTokens`).
+    func weavrToken(for session: Session) async throws -> String? {
+        let now = clock.now
+        if let entry = weavrTokens.withLock({ $0[session.sid] }), entry.expires > now { return entry.token }
+        guard let token = try await sessions.weavrToken(sid: session.sid, tenantID: session.tenantID) else { return nil }
+        weavrTokens.withLock { cache in
+            if cache.count > 50_000 { cache = cache.filter { $0.value.expires > now } }
+            cache[session.sid] = (token, now + 60_000)
+        }
+        return token
+    }
+
+    /// Forgets a session's cached Weavr token (logout, revocation, a new token after step-up).
+    func forgetWeavrToken(sid: String) {
+        _ = weavrTokens.withLock { $0.removeValue(forKey: sid) }
     }
 
     /// The CSRF token of a session: HMAC(csrf subkey, sid), hex. Stateless; dies with the session.

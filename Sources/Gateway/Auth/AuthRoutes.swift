@@ -127,6 +127,7 @@ public struct AuthRoutes: Sendable {
         let auth = try await authenticator.authenticate(request)
         // Best effort at Weavr: the gateway session ends whatever Weavr answers.
         _ = try? await auth.weavr.logout(token: auth.weavrToken, requestID: context.requestID)
+        services.forgetWeavrToken(sid: auth.session.sid)
         do {
             _ = try await services.sessions.revoke(sid: auth.session.sid, tenantID: auth.tenant.id)
         } catch {

@@ -48,7 +48,7 @@ struct RequestAuthenticator: Sendable {
         }
         let weavrToken: String?
         do {
-            weavrToken = try await services.sessions.weavrToken(sid: session.sid, tenantID: tenant.id)
+            weavrToken = try await services.weavrToken(for: session)
         } catch {
             throw Problem(.serviceUnavailable, retryAfter: 1)
         }
@@ -81,6 +81,7 @@ struct RequestAuthenticator: Sendable {
     /// A Weavr 401 means the user's Weavr token died: the gateway session ends with it.
     func endSessionIfWeavrRejected(_ error: Problem, _ auth: AuthenticatedRequest) async {
         guard error.code == .sessionExpired else { return }
+        services.forgetWeavrToken(sid: auth.session.sid)
         _ = try? await services.sessions.revoke(sid: auth.session.sid, tenantID: auth.tenant.id)
     }
 }
