@@ -12,6 +12,10 @@ public final class GatewayServices: Sendable {
         public var audience = "weavr-gateway"
         /// Login attempts per tenant+email: burst and refill per 15 minutes. Default 10.
         public var loginAttemptsPer15Minutes = 10
+        /// `/v1` requests per minute for a whole tenant, unless the tenant sets `rate.tenant_per_minute`. Default 6,000.
+        public var tenantRequestsPerMinute = 6_000
+        /// `/v1` requests per minute for one session, unless the tenant sets `rate.session_per_minute`. Default 600.
+        public var sessionRequestsPerMinute = 600
         /// Weavr client settings (deadlines, retries) for every tenant.
         public var weavr = WeavrClient.Configuration()
 
@@ -29,6 +33,7 @@ public final class GatewayServices: Sendable {
     let csrfKey: SecretBytes
     let weavrClients: WeavrClientCache
     let loginLimiter: RateLimiter
+    let requestRates: RequestRateLimits
     /// Decrypted Weavr tokens by session, for 60 s: the session row is still read on every request (so
     /// revocation is immediate); only the second read and the AES-GCM open are saved.
     private let weavrTokens = Mutex<[String: (token: String, expires: Int64)]>([:])
@@ -51,6 +56,7 @@ public final class GatewayServices: Sendable {
         authenticator = SessionAuthenticator(keyRing: keyRing, sessions: sessions, clock: clock)
         csrfKey = masterKey.subkey(for: .csrf)
         weavrClients = WeavrClientCache(http: http, configuration: settings.weavr)
+        requestRates = RequestRateLimits(tenantPerMinute: settings.tenantRequestsPerMinute, sessionPerMinute: settings.sessionRequestsPerMinute)
         loginLimiter = RateLimiter(rate: settings.loginAttemptsPer15Minutes, per: .seconds(900), burst: settings.loginAttemptsPer15Minutes)
     }
 

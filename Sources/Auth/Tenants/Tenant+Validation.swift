@@ -43,8 +43,14 @@ extension Tenant {
             throw TenantValidationError(field: "sessionModes", expected: "at least one of cookie, bearer")
         }
         for (operation, limit) in quotas.sorted(by: { $0.key < $1.key }) {
+            if Self.rateLimitKeys.contains(operation) {
+                guard (1...1_000_000).contains(limit) else {
+                    throw TenantValidationError(field: "quotas.\(operation)", expected: "requests per minute from 1 to 1000000")
+                }
+                continue
+            }
             guard Self.quotaOperations.contains(operation) else {
-                throw TenantValidationError(field: "quotas", expected: "keys among \(Self.quotaOperations.joined(separator: ", "))")
+                throw TenantValidationError(field: "quotas", expected: "keys among \((Self.quotaOperations + Self.rateLimitKeys).joined(separator: ", "))")
             }
             guard (0...10_000_000).contains(limit) else {
                 throw TenantValidationError(field: "quotas.\(operation)", expected: "a daily limit from 0 to 10000000")

@@ -28,6 +28,9 @@ public struct Tenant: Sendable, Hashable, Codable {
 
     /// The operations that have daily quotas.
     public static let quotaOperations = ["cards.issue", "cards.block", "cards.unblock", "cards.destroy", "bulk.operations"]
+    /// Optional request-rate overrides (requests per minute) kept with the quotas: for the whole tenant and
+    /// for each session. Absent keys use the gateway's defaults.
+    public static let rateLimitKeys = ["rate.tenant_per_minute", "rate.session_per_minute"]
 
     /// The daily limits a tenant gets unless configured otherwise.
     public static let defaultQuotas: [String: Int] = [

@@ -6,18 +6,21 @@ import Upstream
 public struct AuthRoutes: Sendable {
     let services: GatewayServices
     let authenticator: RequestAuthenticator
+    let v1: V1Router
 
     public init(services: GatewayServices) {
         self.services = services
         authenticator = RequestAuthenticator(services: services)
+        v1 = V1Router(services: services)
     }
 
     public func register(on router: inout Router) {
         router.post("/v1/auth/login") { request, context in await respond { try await login(request, context) } }
-        router.post("/v1/auth/logout") { request, context in await respond { try await logout(request, context) } }
-        router.post("/v1/auth/step-up") { request, context in await respond { try await stepUp(request, context) } }
-        router.post("/v1/auth/step-up/verify") { request, context in await respond { try await stepUpVerify(request, context) } }
-        router.get("/v1/me") { request, _ in await respond { try await me(request) } }
+        // The rest need a session: the shared /v1 path (authentication, rate limits, problem mapping).
+        v1.mutation(&router, "POST", "/v1/auth/logout", bodyLimit: 4 * 1024) { call in try await logout(call) }
+        v1.mutation(&router, "POST", "/v1/auth/step-up", bodyLimit: 4 * 1024) { call in try await stepUp(call) }
+        v1.mutation(&router, "POST", "/v1/auth/step-up/verify", bodyLimit: 4 * 1024) { call in try await stepUpVerify(call) }
+        v1.query(&router, "/v1/me") { call in me(call) }
     }
 
     /// Runs a handler and turns a `Problem` into its response (anything else is a 500 without details).
@@ -123,10 +126,10 @@ public struct AuthRoutes: Sendable {
 
     // MARK: logout
 
-    func logout(_ request: HTTPRequest, _ context: RequestContext) async throws(Problem) -> HTTPResponse {
-        let auth = try await authenticator.authenticate(request)
+    func logout(_ call: V1Call) async throws(Problem) -> HTTPResponse {
+        let auth = call.auth
         // Best effort at Weavr: the gateway session ends whatever Weavr answers.
-        _ = try? await auth.weavr.logout(token: auth.weavrToken, requestID: context.requestID)
+        _ = try? await auth.weavr.logout(token: auth.weavrToken, requestID: call.requestID)
         services.forgetWeavrToken(sid: auth.session.sid)
         do {
             _ = try await services.sessions.revoke(sid: auth.session.sid, tenantID: auth.tenant.id)
@@ -142,15 +145,9 @@ public struct AuthRoutes: Sendable {
 
     // MARK: step-up
 
-    func stepUp(_ request: HTTPRequest, _ context: RequestContext) async throws(Problem) -> HTTPResponse {
-        let auth = try await authenticator.authenticate(request)
-        do {
-            _ = try await auth.weavr.stepUpChallenge(token: auth.weavrToken, channel: .sms, requestID: context.requestID)
-        } catch {
-            let problem = Problem.upstream(error)
-            await authenticator.endSessionIfWeavrRejected(problem, auth)
-            throw problem
-        }
+    func stepUp(_ call: V1Call) async throws -> HTTPResponse {
+        let auth = call.auth
+        _ = try await auth.weavr.stepUpChallenge(token: auth.weavrToken, channel: .sms, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
         var json = JSONWriter()
         json.beginObject()
         json.field("channel", "sms")
@@ -159,21 +156,19 @@ public struct AuthRoutes: Sendable {
         return .json(202, json.bytes)
     }
 
-    func stepUpVerify(_ request: HTTPRequest, _ context: RequestContext) async throws(Problem) -> HTTPResponse {
-        let auth = try await authenticator.authenticate(request)
-        var body = try JSONBody(request, maxBytes: 4 * 1024)
+    func stepUpVerify(_ call: V1Call) async throws -> HTTPResponse {
+        let auth = call.auth
+        var body = try JSONBody(call.request, maxBytes: 4 * 1024)
         let code = body.string("code", length: 6...6)
         if !code.isEmpty && !code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { body.fail("code", "must be 6 digits") }
         try body.validate()
         do {
-            _ = try await auth.weavr.stepUpVerify(token: auth.weavrToken, channel: .sms, code: code, requestID: context.requestID)
+            _ = try await auth.weavr.stepUpVerify(token: auth.weavrToken, channel: .sms, code: code, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
         } catch {
             if case .conflict(let weavrCode) = error.kind, weavrCode == "VERIFICATION_CODE_INVALID" || weavrCode == "VERIFICATION_CODE_EXPIRED" {
                 throw Problem(.validationFailed, invalidFields: [.init(name: "code", reason: weavrCode == "VERIFICATION_CODE_EXPIRED" ? "expired" : "incorrect")])
             }
-            let problem = Problem.upstream(error)
-            await authenticator.endSessionIfWeavrRejected(problem, auth)
-            throw problem
+            throw error
         }
         let session: Session
         do {
@@ -195,8 +190,8 @@ public struct AuthRoutes: Sendable {
 
     // MARK: me
 
-    func me(_ request: HTTPRequest) async throws(Problem) -> HTTPResponse {
-        let auth = try await authenticator.authenticate(request)
+    func me(_ call: V1Call) -> HTTPResponse {
+        let auth = call.auth
         var json = JSONWriter()
         json.beginObject()
         writeSession(&json, session: auth.session, tenant: auth.tenant)

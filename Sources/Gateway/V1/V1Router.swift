@@ -49,17 +49,25 @@ struct V1Router: Sendable {
         } catch {
             return error.response()
         }
+        let rate = services.requestRates.check(tenant: auth.tenant, sid: auth.session.sid)
+        guard rate.allowed else {
+            return Problem(.rateLimited, detail: "request rate over the tenant's or session's limit", retryAfter: rate.retryAfter)
+                .response(headers: rate.headers)
+        }
+        var response: HTTPResponse
         do {
-            return try await body(auth)
+            response = try await body(auth)
         } catch let problem as Problem {
             await authenticator.endSessionIfWeavrRejected(problem, auth)
-            return problem.response()
+            response = problem.response()
         } catch let error as WeavrError {
             let problem = Problem.upstream(error)
             await authenticator.endSessionIfWeavrRejected(problem, auth)
-            return problem.response()
+            response = problem.response()
         } catch {
-            return Problem(.internalError).response()
+            response = Problem(.internalError).response()
         }
+        for (name, value) in rate.headers { response.headers.replaceOrAdd(name, value) }
+        return response
     }
 }

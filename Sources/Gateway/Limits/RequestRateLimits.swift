@@ -1,0 +1,54 @@
+import Auth
+import NIOFreeHTTP
+import Synchronization
+
+/// Per-tenant and per-session request rates for `/v1` (GCRA, in memory), with the
+/// draft-ietf-httpapi-ratelimit-headers-11 fields on every answer:
+/// `RateLimit-Policy: "tenant";q=6000;w=60, "session";q=600;w=60` and `RateLimit: "session";r=598;t=1`
+/// (the policy closest to its limit).
+final class RequestRateLimits: Sendable {
+    struct Decision {
+        var allowed: Bool
+        var retryAfter: Int
+        var headers: HTTPHeaders
+    }
+
+    private let defaultTenantPerMinute: Int
+    private let defaultSessionPerMinute: Int
+    private let limiters = Mutex<[String: (tenantRate: Int, sessionRate: Int, tenant: RateLimiter, sessions: RateLimiter)]>([:])
+
+    init(tenantPerMinute: Int, sessionPerMinute: Int) {
+        defaultTenantPerMinute = tenantPerMinute
+        defaultSessionPerMinute = sessionPerMinute
+    }
+
+    func check(tenant: Tenant, sid: String) -> Decision {
+        let tenantRate = tenant.quotas["rate.tenant_per_minute"] ?? defaultTenantPerMinute
+        let sessionRate = tenant.quotas["rate.session_per_minute"] ?? defaultSessionPerMinute
+        let (tenantLimiter, sessionLimiter) = limiters.withLock { table in
+            if let entry = table[tenant.id], entry.tenantRate == tenantRate, entry.sessionRate == sessionRate {
+                return (entry.tenant, entry.sessions)
+            }
+            let entry = (tenantRate, sessionRate,
+                         RateLimiter(rate: tenantRate, per: .seconds(60), burst: tenantRate),
+                         RateLimiter(rate: sessionRate, per: .seconds(60), burst: sessionRate))
+            table[tenant.id] = entry
+            return (entry.2, entry.3)
+        }
+        let session = sessionLimiter.acquire(sid)
+        // A refused session request does not spend the tenant's budget.
+        let tenantDecision = session.allowed ? tenantLimiter.acquire(tenant.id) : nil
+        var headers = HTTPHeaders()
+        headers.add("ratelimit-policy", "\"tenant\";q=\(tenantRate);w=60, \"session\";q=\(sessionRate);w=60")
+        let tightest: (name: String, decision: RateLimiter.Decision)
+        if let tenantDecision, tenantDecision.remaining * sessionRate < session.remaining * tenantRate || !tenantDecision.allowed {
+            tightest = ("tenant", tenantDecision)
+        } else {
+            tightest = ("session", session)
+        }
+        headers.add("ratelimit", "\"\(tightest.name)\";r=\(tightest.decision.remaining);t=\(tightest.decision.resetSeconds)")
+        let allowed = session.allowed && (tenantDecision?.allowed ?? false)
+        let retryAfter = max(session.retryAfterSeconds, tenantDecision?.retryAfterSeconds ?? 0)
+        return Decision(allowed: allowed, retryAfter: max(1, retryAfter), headers: headers)
+    }
+}
