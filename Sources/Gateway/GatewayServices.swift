@@ -28,6 +28,8 @@ public final class GatewayServices: Sendable {
     public let tenants: CachedTenantStore
     public let sessions: SQLiteSessionStore
     public let keyRing: KeyRing
+    /// The signing keys' store (listing for the admin API).
+    public let keyStore: SQLiteKeyRingStore
     public let authenticator: SessionAuthenticator
     public let clock: any WallClock
     let csrfKey: SecretBytes
@@ -50,7 +52,7 @@ public final class GatewayServices: Sendable {
         let box = SecretBox(masterKey: masterKey)
         tenants = CachedTenantStore(SQLiteTenantStore(database: database, secretBox: box, clock: clock), clock: clock)
         sessions = SQLiteSessionStore(database: database, secretBox: box, lifetime: sessionLifetime, clock: clock)
-        let keyStore = SQLiteKeyRingStore(database: database, masterKey: masterKey, clock: clock)
+        keyStore = SQLiteKeyRingStore(database: database, masterKey: masterKey, clock: clock)
         _ = try await keyStore.ensureActiveKey()
         keyRing = try await KeyRing(store: keyStore)
         authenticator = SessionAuthenticator(keyRing: keyRing, sessions: sessions, clock: clock)
