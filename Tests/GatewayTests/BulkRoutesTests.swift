@@ -1,7 +1,9 @@
 import Foundation
 import NIOFreeHTTP
 import Testing
+import Upstream
 import WeavrSimulator
+@testable import Gateway
 
 /// `/v1/bulk/*` end to end: client → gateway → simulator (which runs bulk operations 5 ms apart).
 @Suite("Bulk routes")
@@ -233,5 +235,25 @@ struct BulkRoutesTests {
         #expect(first.json["id"] as? String == second.json["id"] as? String)
         let id = try #require(first.json["id"] as? String)
         #expect(try await gateway.waitForBulk(id, token: token)["status"] as? String == "completed")
+    }
+
+    @Test(arguments: [
+        ("[3].pathParams._id_", "cardIds", "cardIds[3]"),
+        ("[2].requestBody.email", "users", "users[2].email"),
+        ("[2].requestBody.dateOfBirth", "users", "users[2]"),
+        ("operations", "cardIds", "cardIds"),
+        ("[x].pathParams", "userIds", "userIds"),
+    ])
+    func weavrItemFieldNamesBecomePublicNames(weavr: String, list: String, expected: String) {
+        #expect(BulkSubmission.publicName(weavr, listName: list) == expected)
+    }
+
+    @Test func onlyWeavrCodesLeaveAFailedOperation() {
+        #expect(BulkOperationView.errorCode(#"{"errorCode":"INSTRUMENT_ALREADY_BLOCKED"}"#) == "INSTRUMENT_ALREADY_BLOCKED")
+        #expect(BulkOperationView.errorCode(#"{"code":"NOT_FOUND","message":"Card not found"}"#) == "NOT_FOUND")
+        #expect(BulkOperationView.errorCode(#"{"syntaxErrors":{"invalidFields":[]}}"#) == "VALIDATION_FAILED")
+        #expect(BulkOperationView.errorCode(#"{"errorCode":"password is hunter2"}"#) == "UNKNOWN")
+        #expect(BulkOperationView.errorCode("") == "UNKNOWN")
+        #expect(BulkOperationView.errorCode("not json") == "UNKNOWN")
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
 import NIOFreeHTTP
 import Testing
+import Upstream
 import WeavrSimulator
+@testable import Gateway
 
 /// `/v1/users` end to end: client → gateway → simulator, over real sockets.
 @Suite("Users routes")
@@ -152,5 +154,27 @@ struct UsersRoutesTests {
         #expect(try await gateway.call("POST", "/v1/users/abc/invite", token: token).status == 404)
         // Another tenant's user is unknown here.
         #expect(try await gateway.call("POST", "/v1/users/200000000000000101/invite", token: token).status == 404)
+    }
+
+    @Test func cursorsRoundTripAndAreCanonical() throws {
+        let cursor = OffsetCursor(scope: "users", offset: 40)
+        #expect(OffsetCursor.decode(cursor.encoded, scope: "users") == cursor)
+        #expect(OffsetCursor.decode(cursor.encoded, scope: "bulk:1:operations:ALL") == nil)
+        // Same bytes, different text: the unused low bits of the last character must be zero (RFC 4648 §3.5).
+        let text = OffsetCursor(scope: "users", offset: 4).encoded
+        var tampered = Array(text.utf8)
+        tampered[tampered.count - 1] ^= 1
+        #expect(OffsetCursor.decode(String(decoding: tampered, as: UTF8.self), scope: "users") == nil)
+        #expect(OffsetCursor.decode(text + "A", scope: "users") == nil)
+        #expect(OffsetCursor.decode(OffsetCursor(scope: "users", offset: OffsetCursor.maxOffset + 1).encoded, scope: "users") == nil)
+    }
+
+    @Test func weavrFailuresOfAUserCreateMapToPublicProblems() {
+        #expect(UsersRoutes.problem(WeavrError(.forbidden(code: "STEP_UP_REQUIRED"), status: 403)).code == .stepUpRequired)
+        #expect(UsersRoutes.problem(WeavrError(.conflict(code: "EMAIL_NOT_UNIQUE"), status: 409)).upstreamCode == "EMAIL_NOT_UNIQUE")
+        let fields = [WeavrInvalidField(fieldName: "mobile.number", error: "REGEX"), WeavrInvalidField(fieldName: "dateOfBirth.year", error: "RANGE")]
+        let problem = UsersRoutes.problem(WeavrError(.badRequest(invalidFields: fields), status: 400))
+        #expect(problem.code == .validationFailed)
+        #expect(problem.invalidFields.map(\.name) == ["mobile.number", "body"])
     }
 }
