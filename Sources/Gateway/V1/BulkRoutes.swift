@@ -1,8 +1,183 @@
 import NIOFreeHTTP
+import Upstream
 
-/// The `/v1` bulk routes. TODO(issue 5): not built yet; registers nothing.
+/// The `/v1` bulk routes. A submit sends the items to Weavr (with the call's `idempotency-ref`) and starts
+/// the process in the same call; the rest reads and steers a process. Frontends never see Weavr's bulk
+/// paths (`_id_`), `pathParams`, offsets or per-operation payloads.
+///
+/// - `POST /v1/bulk/cards/block` `{cardIds: [id] (1…10,000), onFailure?}` → 202 `{id, status, operationCount}`
+/// - `POST /v1/bulk/users` `{users: [{name, surname, email, mobile?, roles?}] (1…10,000), onFailure?}` → 202
+///   (a stepped-up session, as for `POST /v1/users`: a bulk is no way around step-up)
+/// - `POST /v1/bulk/users/invites` `{userIds: [id] (1…10,000), onFailure?}` → 202
+/// - `GET /v1/bulk/{id}` → 200 bulk; `GET /v1/bulk/{id}/operations?limit&cursor&status` → 200
+///   `{operations: [{sequence, target, status, error? {code}}], nextCursor}`
+/// - `POST /v1/bulk/{id}/pause|resume|cancel` → 200 with the bulk re-read; an invalid transition is 409
+///   `conflict` with `upstreamCode: INVALID_STATE`.
 struct BulkRoutes: Sendable {
     let v1: V1Router
 
-    func register(on router: inout Router) {}
+    /// 10,000 ids of up to 32 digits with quotes and commas fit, with room to spare.
+    static let idListBodyLimit = 400 * 1024
+    /// The server's own body cap: 10,000 users of ~100 bytes each.
+    static let usersBodyLimit = 1024 * 1024
+
+    func register(on router: inout Router) {
+        v1.mutation(&router, "POST", "/v1/bulk/cards/block", bodyLimit: BulkRoutes.idListBodyLimit) { call in try await blockCards(call) }
+        v1.mutation(&router, "POST", "/v1/bulk/users", bodyLimit: BulkRoutes.usersBodyLimit) { call in try await createUsers(call) }
+        v1.mutation(&router, "POST", "/v1/bulk/users/invites", bodyLimit: BulkRoutes.idListBodyLimit) { call in try await inviteUsers(call) }
+        v1.query(&router, "/v1/bulk/{id}") { call in try await get(call) }
+        v1.query(&router, "/v1/bulk/{id}/operations") { call in try await operations(call) }
+        for action in ["pause", "resume", "cancel"] {
+            v1.mutation(&router, "POST", "/v1/bulk/{id}/\(action)", bodyLimit: 1024) { call in try await transition(action, call) }
+        }
+    }
+
+    // MARK: submit
+
+    func blockCards(_ call: V1Call) async throws -> HTTPResponse {
+        var reader = try FieldReader(request: call.request)
+        let ids = BulkSubmission.ids(&reader, "cardIds")
+        let mode = BulkSubmission.mode(&reader)
+        try reader.validate()
+        guard let ids else { throw Problem(.validationFailed) }
+        return try await submitAndExecute(call, mode: mode, listName: "cardIds") { (weavr: WeavrClient, token: String) async throws(WeavrError) -> BulkSubmitResponse in
+            try await weavr.submitCardBlockBulk(token: token, cardIds: ids, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
+        }
+    }
+
+    func createUsers(_ call: V1Call) async throws -> HTTPResponse {
+        guard call.auth.session.isSteppedUp else {
+            throw Problem(.stepUpRequired, detail: "verify a step-up challenge first")
+        }
+        var reader = try FieldReader(request: call.request)
+        let users = BulkSubmission.users(&reader)
+        let mode = BulkSubmission.mode(&reader)
+        try reader.validate()
+        guard let users else { throw Problem(.validationFailed) }
+        return try await submitAndExecute(call, mode: mode, listName: "users") { (weavr: WeavrClient, token: String) async throws(WeavrError) -> BulkSubmitResponse in
+            try await weavr.submitUsersBulk(token: token, users: users, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
+        }
+    }
+
+    func inviteUsers(_ call: V1Call) async throws -> HTTPResponse {
+        var reader = try FieldReader(request: call.request)
+        let ids = BulkSubmission.ids(&reader, "userIds")
+        let mode = BulkSubmission.mode(&reader)
+        try reader.validate()
+        guard let ids else { throw Problem(.validationFailed) }
+        return try await submitAndExecute(call, mode: mode, listName: "userIds") { (weavr: WeavrClient, token: String) async throws(WeavrError) -> BulkSubmitResponse in
+            try await weavr.submitUserInvitesBulk(token: token, userIds: ids, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
+        }
+    }
+
+    /// Submits, then executes. A retry with the same `Idempotency-Key` gets Weavr's replayed submit (the same
+    /// bulk); if that bulk already runs, execute's 409 `INVALID_STATE` is not an error: its status is re-read.
+    private func submitAndExecute(
+        _ call: V1Call, mode: BulkMode, listName: String,
+        _ submit: (WeavrClient, String) async throws(WeavrError) -> BulkSubmitResponse
+    ) async throws -> HTTPResponse {
+        let weavr = call.auth.weavr
+        let submitted: BulkSubmitResponse
+        do {
+            submitted = try await submit(weavr, call.weavrToken)
+        } catch {
+            throw BulkSubmission.problem(error, listName: listName)
+        }
+        var status = "running"
+        do {
+            _ = try await weavr.executeBulk(token: call.weavrToken, id: submitted.bulkId, mode: mode, requestID: call.requestID)
+        } catch where error.kind == .conflict(code: "INVALID_STATE") {
+            do {
+                status = BulkView.status(try await weavr.getBulk(token: call.weavrToken, id: submitted.bulkId, requestID: call.requestID).value.status)
+            } catch {
+                throw Problem.upstream(error)
+            }
+        } catch {
+            throw Problem.upstream(error)
+        }
+        var json = JSONWriter()
+        json.beginObject()
+        json.field("id", submitted.bulkId)
+        json.field("status", status)
+        json.field("operationCount", submitted.operationCount)
+        json.endObject()
+        return .json(202, json.bytes, headers: ["location": "/v1/bulk/\(submitted.bulkId)"])
+    }
+
+    // MARK: read
+
+    func get(_ call: V1Call) async throws -> HTTPResponse {
+        let id = try BulkRoutes.bulkID(call)
+        return try await respondWithBulk(call, id: id)
+    }
+
+    func operations(_ call: V1Call) async throws -> HTTPResponse {
+        let id = try BulkRoutes.bulkID(call)
+        var weavrStatus: String?
+        if let status = call.request.queryParameter("status") {
+            guard BulkView.operationStatuses.contains(status) else {
+                throw Problem(.validationFailed, invalidFields: [.init(name: "status", reason: "must be one of " + BulkView.operationStatuses.joined(separator: ", "))])
+            }
+            weavrStatus = status.uppercased()
+        }
+        let page = try PageRequest(call.request, scope: "bulk:\(id):operations:\(weavrStatus ?? "ALL")")
+        let result: WeavrPage<BulkOperation>
+        do {
+            result = try await call.auth.weavr.bulkOperations(
+                token: call.weavrToken, id: id, status: weavrStatus, offset: page.offset, limit: page.limit, requestID: call.requestID
+            ).value
+        } catch {
+            throw Problem.upstream(error)
+        }
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("operations")
+        json.beginArray()
+        for operation in result.items { BulkOperationView.write(operation, to: &json) }
+        json.endArray()
+        json.field("nextCursor", page.nextCursor(returned: result.items.count, total: result.count))
+        json.endObject()
+        return .json(200, json.bytes, headers: ["cache-control": "no-store"])
+    }
+
+    // MARK: steer
+
+    func transition(_ action: String, _ call: V1Call) async throws -> HTTPResponse {
+        let id = try BulkRoutes.bulkID(call)
+        let weavr = call.auth.weavr
+        do {
+            switch action {
+            case "pause": _ = try await weavr.pauseBulk(token: call.weavrToken, id: id, requestID: call.requestID)
+            case "resume": _ = try await weavr.resumeBulk(token: call.weavrToken, id: id, requestID: call.requestID)
+            default: _ = try await weavr.cancelBulk(token: call.weavrToken, id: id, requestID: call.requestID)
+            }
+        } catch {
+            if case .conflict = error.kind {
+                throw Problem(.conflict, detail: "the bulk cannot \(action) in its current state", upstreamCode: error.code)
+            }
+            throw Problem.upstream(error)
+        }
+        return try await respondWithBulk(call, id: id)
+    }
+
+    private func respondWithBulk(_ call: V1Call, id: String) async throws -> HTTPResponse {
+        let bulk: BulkProcessDetails
+        do {
+            bulk = try await call.auth.weavr.getBulk(token: call.weavrToken, id: id, requestID: call.requestID).value
+        } catch {
+            throw Problem.upstream(error)
+        }
+        var json = JSONWriter()
+        BulkView.write(bulk, to: &json)
+        return .json(200, json.bytes, headers: ["cache-control": "no-store"])
+    }
+
+    /// The `{id}` segment: Weavr's bulk ids are short tokens (`^[0-9]+$` in older specs); anything else is a 404
+    /// without asking Weavr.
+    static func bulkID(_ call: V1Call) throws(Problem) -> String {
+        guard let id = call.request.pathParameters["id"], (1...64).contains(id.utf8.count),
+              id.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D || $0 == 0x5F })
+        else { throw Problem(.notFound) }
+        return id
+    }
 }

@@ -1,8 +1,79 @@
 import NIOFreeHTTP
+import Upstream
 
-/// The `/v1` users routes. TODO(issue 5): not built yet; registers nothing.
+/// The `/v1` users routes: list the identity's users, create one (stepped-up sessions only), send an invite.
+///
+/// - `GET /v1/users?limit&cursor` → 200 `{users: [User], nextCursor}`.
+/// - `POST /v1/users` `{name, surname, email, mobile?, roles?}` → 201 User; 403 `step_up_required` unless the
+///   session is stepped up (checked before Weavr is called, and Weavr's own 403 is mapped the same way).
+/// - `POST /v1/users/{id}/invite` → 204: Weavr sends the invite email synchronously and answers 204, so there
+///   is nothing to return and nothing pending to poll (202 would promise a status to look up).
 struct UsersRoutes: Sendable {
     let v1: V1Router
 
-    func register(on router: inout Router) {}
+    static let createBodyLimit = 16 * 1024
+
+    func register(on router: inout Router) {
+        v1.query(&router, "/v1/users") { call in try await list(call) }
+        v1.mutation(&router, "POST", "/v1/users", bodyLimit: UsersRoutes.createBodyLimit) { call in try await create(call) }
+        v1.mutation(&router, "POST", "/v1/users/{id}/invite", bodyLimit: 1024) { call in try await invite(call) }
+    }
+
+    func list(_ call: V1Call) async throws -> HTTPResponse {
+        let page = try PageRequest(call.request, scope: "users")
+        let result: WeavrPage<WeavrUser>
+        do {
+            result = try await call.auth.weavr.listUsers(token: call.weavrToken, offset: page.offset, limit: page.limit, requestID: call.requestID).value
+        } catch {
+            throw Problem.upstream(error)
+        }
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("users")
+        json.beginArray()
+        for user in result.items { json.user(user) }
+        json.endArray()
+        json.field("nextCursor", page.nextCursor(returned: result.items.count, total: result.count))
+        json.endObject()
+        return .json(200, json.bytes, headers: ["cache-control": "no-store"])
+    }
+
+    func create(_ call: V1Call) async throws -> HTTPResponse {
+        // Weavr: "In order to Create an Authorised User you would need a stepped-up token" — say so before asking.
+        guard call.auth.session.isSteppedUp else {
+            throw Problem(.stepUpRequired, detail: "verify a step-up challenge first")
+        }
+        var reader = try FieldReader(request: call.request)
+        let body = UserInput.read(&reader)
+        try reader.validate()
+        guard let body else { throw Problem(.validationFailed) }
+        let user: WeavrUser
+        do {
+            user = try await call.auth.weavr.createUser(token: call.weavrToken, body: body, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
+        } catch {
+            throw UsersRoutes.problem(error)
+        }
+        var json = JSONWriter()
+        json.user(user)
+        return .json(201, json.bytes, headers: ["location": "/v1/users/\(user.id)"])
+    }
+
+    func invite(_ call: V1Call) async throws -> HTTPResponse {
+        guard let id = call.request.pathParameters["id"], FieldReader.isNumericID(id) else { throw Problem(.notFound) }
+        do {
+            _ = try await call.auth.weavr.inviteUser(token: call.weavrToken, userId: id, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
+        } catch {
+            throw Problem.upstream(error)
+        }
+        return HTTPResponse(status: 204)
+    }
+
+    /// Weavr's 400 field names for a user body, as the public API names them (anything else → `body`).
+    static func problem(_ error: WeavrError) -> Problem {
+        guard case .badRequest(let fields) = error.kind else { return Problem.upstream(error) }
+        let known: Set<String> = ["name", "surname", "email", "mobile", "mobile.countryCode", "mobile.number", "roles"]
+        return Problem(.validationFailed, invalidFields: fields.map { field in
+            .init(name: known.contains(field.fieldName) ? field.fieldName : "body", reason: field.error.lowercased())
+        })
+    }
 }

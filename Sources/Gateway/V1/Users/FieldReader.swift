@@ -1,0 +1,107 @@
+import Foundation
+import NIOFreeHTTP
+
+/// Reads the fields of one JSON object (a request body or an item inside one) and records every failure
+/// under its public name, prefixed for nested items (`users[3].email`).
+struct FieldReader {
+    let object: [String: Any]
+    /// Put before every field name, e.g. `users[3].`.
+    let prefix: String
+    private(set) var invalid: [Problem.InvalidField] = []
+
+    init(_ object: [String: Any], prefix: String = "") {
+        self.object = object
+        self.prefix = prefix
+    }
+
+    /// Parses `request.body` as a JSON object (415 unless `application/json`, 400 unless an object).
+    init(request: HTTPRequest) throws(Problem) {
+        let type = request.headers["content-type"]?.lowercased() ?? ""
+        guard type.hasPrefix("application/json") else { throw Problem(.unsupportedMediaType, detail: "send application/json") }
+        guard let value = try? JSONSerialization.jsonObject(with: Data(request.body)), let object = value as? [String: Any] else {
+            throw Problem(.badRequest, detail: "body is not a JSON object")
+        }
+        self.init(object)
+    }
+
+    func has(_ name: String) -> Bool {
+        guard let value = object[name] else { return false }
+        return !(value is NSNull)
+    }
+
+    mutating func fail(_ name: String, _ reason: String) {
+        invalid.append(.init(name: prefix + name, reason: reason))
+    }
+
+    /// Adds a nested reader's failures (it carries its own prefix).
+    mutating func merge(_ other: FieldReader) {
+        invalid.append(contentsOf: other.invalid)
+    }
+
+    /// A required string of `length` characters.
+    mutating func string(_ name: String, length: ClosedRange<Int>) -> String? {
+        guard has(name) else {
+            fail(name, "required")
+            return nil
+        }
+        return optionalString(name, length: length)
+    }
+
+    /// An optional string of `length` characters (absent or null → nil).
+    mutating func optionalString(_ name: String, length: ClosedRange<Int>) -> String? {
+        guard has(name) else { return nil }
+        guard let text = object[name] as? String else {
+            fail(name, "must be a string")
+            return nil
+        }
+        guard length.contains(text.count) else {
+            fail(name, "length must be \(length.lowerBound)…\(length.upperBound)")
+            return nil
+        }
+        return text
+    }
+
+    /// An optional object (absent or null → nil).
+    mutating func optionalObject(_ name: String) -> [String: Any]? {
+        guard has(name) else { return nil }
+        guard let value = object[name] as? [String: Any] else {
+            fail(name, "must be an object")
+            return nil
+        }
+        return value
+    }
+
+    /// A required array of `count` elements.
+    mutating func array(_ name: String, count: ClosedRange<Int>) -> [Any]? {
+        guard has(name) else {
+            fail(name, "required")
+            return nil
+        }
+        return optionalArray(name, count: count)
+    }
+
+    /// An optional array of `count` elements (absent or null → nil).
+    mutating func optionalArray(_ name: String, count: ClosedRange<Int>) -> [Any]? {
+        guard has(name) else { return nil }
+        guard let values = object[name] as? [Any] else {
+            fail(name, "must be an array")
+            return nil
+        }
+        guard count.contains(values.count) else {
+            fail(name, "must have \(count.lowerBound)…\(count.upperBound) elements")
+            return nil
+        }
+        return values
+    }
+
+    /// Throws `validation_failed` listing every recorded failure (at most `limit`, so a 10,000-item body
+    /// cannot produce a megabyte of problem).
+    func validate(limit: Int = 100) throws(Problem) {
+        if !invalid.isEmpty { throw Problem(.validationFailed, invalidFields: Array(invalid.prefix(limit))) }
+    }
+
+    /// True for `^[0-9]{1,32}$`: Weavr's numeric ids.
+    static func isNumericID(_ text: String) -> Bool {
+        (1...32).contains(text.utf8.count) && text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+}
