@@ -2,12 +2,15 @@ public import NIOFreeHTTP
 
 /// Builds the gateway's public HTTP server: routes and middlewares on top of NIOFreeHTTP.
 public enum GatewayServer {
-    /// The public router: request id, access log hook, health, and (with services) the `/v1` API.
+    /// The public router: request id, access log hook, health, the OpenAPI document, and (with services)
+    /// CORS and the `/v1` API.
     public static func makeRouter(services: GatewayServices? = nil, accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil) -> Router {
         var router = Router(middlewares: [RequestIDMiddleware()])
         if let accessLog { router.use(AccessLogMiddleware(accessLog)) }
         HealthRoutes.register(on: &router)
+        OpenAPIRoutes.register(on: &router)
         if let services {
+            router.use(CORSMiddleware(origins: AllowedOrigins(tenants: services.tenants)))
             AuthRoutes(services: services).register(on: &router)
             let v1 = V1Router(services: services)
             CardsRoutes(v1: v1).register(on: &router)

@@ -1,13 +1,26 @@
 import Auth
 import NIOFreeHTTP
+import Upstream
 
 /// `Idempotency-Key` on mutations (DESIGN.md): the first response is stored per tenant + user + key for
 /// 24 h and replayed with `Idempotent-Replayed: true`; the same key with a different request → 422
 /// `idempotency_key_reused`; while the first is in flight → 409 `idempotency_in_flight`.
 ///
-/// TODO(issue 5): storage, replay and the in-flight check. Today it only derives the Weavr ref.
+/// What is remembered: 2xx and 4xx outcomes, except the transient 401, 408, 423 and 429 (a retry after
+/// logging in again or waiting must run). 5xx outcomes are forgotten so a retry runs again; the Weavr
+/// `idempotency-ref` (the same for every retry) keeps Weavr from doing the work twice. When the store
+/// cannot be reached the request is refused (503) before the handler runs. When storing the outcome
+/// fails the response is still returned; the in-flight row is then taken as abandoned after 60 s.
 struct IdempotencyGuard: Sendable {
+    static let replayedHeader = "idempotent-replayed"
+
     let services: GatewayServices
+    let store: any IdempotencyStore
+
+    init(services: GatewayServices, store: (any IdempotencyStore)? = nil) {
+        self.services = services
+        self.store = store ?? SQLiteIdempotencyStore(database: services.database, clock: services.clock)
+    }
 
     func run(
         request: HTTPRequest, context: RequestContext, auth: AuthenticatedRequest,
@@ -17,6 +30,73 @@ struct IdempotencyGuard: Sendable {
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw Problem(.validationFailed, invalidFields: [.init(name: "Idempotency-Key", reason: "1–255 visible ASCII characters")])
         }
-        return try await body(services.idempotencyRef(tenantID: auth.tenant.id, userID: auth.session.userID, route: context.route ?? request.path, method: request.method, key: key))
+        let ref = services.idempotencyRef(tenantID: auth.tenant.id, userID: auth.session.userID, route: context.route ?? request.path, method: request.method, key: key)
+        let scope = IdempotencyScope(tenantID: auth.tenant.id, userID: auth.session.userID, key: key)
+        let fingerprint = fingerprint(of: request)
+
+        let claim: IdempotencyClaim
+        do {
+            claim = try await store.claim(scope, fingerprint: fingerprint)
+        } catch {
+            throw Problem(.serviceUnavailable, detail: "idempotency store unavailable", retryAfter: 1)
+        }
+        switch claim {
+        case .acquired:
+            break
+        case .replay(let stored):
+            return Self.replay(stored)
+        case .inFlight:
+            throw Problem(.idempotencyInFlight, retryAfter: 1)
+        case .keyReused:
+            throw Problem(.idempotencyKeyReused, detail: "this Idempotency-Key was used with a different request")
+        }
+
+        let response: HTTPResponse
+        do {
+            response = try await body(ref)
+        } catch {
+            let problem = (error as? Problem) ?? (error as? WeavrError).map(Problem.upstream) ?? Problem(.internalError)
+            await finish(scope, fingerprint, problem.response())
+            throw error
+        }
+        await finish(scope, fingerprint, response)
+        return response
+    }
+
+    /// Stores a rememberable outcome, or releases the key.
+    private func finish(_ scope: IdempotencyScope, _ fingerprint: [UInt8], _ response: HTTPResponse) async {
+        if Self.isRemembered(response.status), case .bytes(let bytes) = response.body {
+            let stored = IdempotentResponse(
+                status: response.status, contentType: response.headers["content-type"],
+                location: response.headers["location"], body: bytes
+            )
+            try? await store.complete(scope, fingerprint: fingerprint, response: stored)
+        } else {
+            try? await store.release(scope, fingerprint: fingerprint)
+        }
+    }
+
+    static func isRemembered(_ status: Int) -> Bool {
+        (200..<500).contains(status) && ![401, 408, 423, 429].contains(status)
+    }
+
+    static func replay(_ stored: IdempotentResponse) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        if let contentType = stored.contentType { headers.add("content-type", contentType) }
+        if let location = stored.location { headers.add("location", location) }
+        headers.add(replayedHeader, "true")
+        return HTTPResponse(status: stored.status, headers: headers, body: stored.body)
+    }
+
+    /// HMAC-SHA-256 over method, path, query and body: a different request under the same key is detected
+    /// without keeping the body, and the stored value reveals nothing about it.
+    func fingerprint(of request: HTTPRequest) -> [UInt8] {
+        var message = Array("idempotency-fingerprint|".utf8)
+        for part in [request.method, request.path, request.query ?? ""] {
+            message += Array(part.utf8)
+            message.append(0x1F)
+        }
+        message += request.body
+        return HMACSHA256.authenticate(key: services.csrfKey, message: message)
     }
 }

@@ -11,10 +11,11 @@ struct V1Router: Sendable {
     let authenticator: RequestAuthenticator
     let idempotency: IdempotencyGuard
 
-    init(services: GatewayServices) {
+    /// `idempotencyStore` defaults to the SQLite store on `services.database`.
+    init(services: GatewayServices, idempotencyStore: (any IdempotencyStore)? = nil) {
         self.services = services
         authenticator = RequestAuthenticator(services: services)
-        idempotency = IdempotencyGuard(services: services)
+        idempotency = IdempotencyGuard(services: services, store: idempotencyStore)
     }
 
     /// A read (GET): no idempotency handling.

@@ -1,0 +1,49 @@
+import NIOFreeHTTP
+
+/// CORS (WHATWG Fetch §3.2) for browser frontends, from the tenants' `allowedOrigins` (exact match).
+///
+/// A preflight carries no credentials, so it cannot be tied to a tenant: an `OPTIONS` on a `/v1` path
+/// with `Origin` and `Access-Control-Request-Method` is answered 204 when the origin is allowed by any
+/// active tenant, else 403 `forbidden` without CORS headers. Actual requests get the CORS response
+/// headers under the same rule (the union, not the session's tenant): CORS only lets a page read a
+/// response; the session itself (a `SameSite=Strict` cookie plus `X-CSRF-Token`, or a bearer token)
+/// still decides what the request may do. `Vary: Origin` is sent whenever the request had an `Origin`,
+/// since the answer depends on it (RFC 9110 §12.5.5).
+struct CORSMiddleware: HTTPMiddleware {
+    static let allowedMethods = "GET, POST, PATCH, DELETE"
+    static let allowedHeaders = "authorization, content-type, idempotency-key, x-csrf-token, x-request-id"
+    static let exposedHeaders = "x-request-id, idempotent-replayed, retry-after, ratelimit, ratelimit-policy"
+    static let maxAgeSeconds = 600
+
+    let origins: AllowedOrigins
+
+    func handle(
+        _ request: HTTPRequest,
+        context: RequestContext,
+        next: (HTTPRequest, RequestContext) async throws -> HTTPResponse
+    ) async throws -> HTTPResponse {
+        guard let origin = request.headers["origin"] else { return try await next(request, context) }
+        let isV1 = request.path == "/v1" || request.path.hasPrefix("/v1/")
+        if request.method == "OPTIONS", isV1, request.headers.contains("access-control-request-method") {
+            guard await origins.contains(origin) else {
+                return Problem(.forbidden, detail: "origin not allowed").response(headers: ["vary": "Origin"])
+            }
+            var headers = HTTPHeaders()
+            headers.add("access-control-allow-origin", origin)
+            headers.add("access-control-allow-credentials", "true")
+            headers.add("access-control-allow-methods", Self.allowedMethods)
+            headers.add("access-control-allow-headers", Self.allowedHeaders)
+            headers.add("access-control-max-age", String(Self.maxAgeSeconds))
+            headers.add("vary", "Origin")
+            return HTTPResponse(status: 204, headers: headers)
+        }
+        var response = try await next(request, context)
+        response.headers.add("vary", "Origin")
+        if await origins.contains(origin) {
+            response.headers.replaceOrAdd("access-control-allow-origin", origin)
+            response.headers.replaceOrAdd("access-control-allow-credentials", "true")
+            response.headers.replaceOrAdd("access-control-expose-headers", Self.exposedHeaders)
+        }
+        return response
+    }
+}

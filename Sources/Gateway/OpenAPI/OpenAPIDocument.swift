@@ -1,0 +1,243 @@
+import Foundation
+
+/// The OpenAPI 3.1 description of the public API (`GET /openapi.json`), built once at first use.
+///
+/// Written by hand next to the routes; `OpenAPITests` checks it against the router's routes and runs
+/// `openapi-spec-validator` on it. The problem `code` enum comes from `Problem.Code.allCases`.
+enum OpenAPIDocument {
+    /// The document as JSON (sorted keys, so it is byte-for-byte stable).
+    static let json: [UInt8] = {
+        let data = try? JSONSerialization.data(withJSONObject: document(), options: [.sortedKeys])
+        return data.map { Array($0) } ?? []
+    }()
+
+    typealias Object = [String: Any]
+
+    static func document() -> Object {
+        [
+            "openapi": "3.1.0",
+            "info": [
+                "title": "weavr-gateway public API",
+                "version": "1.0.0",
+                "description": "A small, stable JSON API in front of the Weavr Multi API. Errors are RFC 9457 problem documents "
+                    + "(application/problem+json) with a stable `code`. Mutations accept `Idempotency-Key`.",
+            ] as Object,
+            "servers": [["url": "/"] as Object],
+            "security": [["bearer": [String]()] as Object, ["cookie": [String](), "csrf": [String]()] as Object],
+            "paths": paths(),
+            "components": components(),
+        ]
+    }
+
+    // MARK: paths
+
+    static func paths() -> Object {
+        let id = pathParameter("id")
+        return [
+            "/healthz": [
+                "get": operation("getHealth", tag: "ops", summary: "Liveness", public: true, problems: [],
+                                 responses: ["200": jsonResponse("The process is up", ref("Health"))]),
+            ] as Object,
+            "/openapi.json": [
+                "get": operation("getOpenAPI", tag: "ops", summary: "This document", public: true, problems: [],
+                                 responses: ["200": jsonResponse("OpenAPI 3.1 document", ["type": "object"])]),
+            ] as Object,
+            "/v1/auth/login": [
+                "post": operation("login", tag: "auth", summary: "Log in with Weavr credentials", public: true,
+                                  body: ref("LoginRequest"),
+                                  problems: ["400", "401", "413", "415", "422", "423", "429", "502", "503", "504"],
+                                  responses: ["200": jsonResponse("Logged in; cookie mode also sets `__Host-gw_session`", ref("LoginResponse"),
+                                                                  headers: ["Set-Cookie": ["description": "Cookie mode: `__Host-gw_session` (Secure, HttpOnly, SameSite=Strict)", "schema": ["type": "string"]] as Object])]),
+            ] as Object,
+            "/v1/auth/logout": [
+                "post": operation("logout", tag: "auth", summary: "End the session", problems: ["401", "403"],
+                                  responses: ["204": emptyResponse("Logged out")]),
+            ] as Object,
+            "/v1/auth/step-up": [
+                "post": operation("startStepUp", tag: "auth", summary: "Send a step-up challenge (SMS OTP)",
+                                  problems: ["401", "403", "429", "502", "503", "504"],
+                                  responses: ["202": jsonResponse("Challenge sent", ref("StepUpChallenge"))]),
+            ] as Object,
+            "/v1/auth/step-up/verify": [
+                "post": operation("verifyStepUp", tag: "auth", summary: "Verify the step-up code", body: ref("StepUpVerifyRequest"),
+                                  problems: ["400", "401", "403", "413", "415", "422", "429", "502", "503", "504"],
+                                  responses: ["200": jsonResponse("Stepped up", ref("Me"))]),
+            ] as Object,
+            "/v1/me": [
+                "get": operation("getMe", tag: "auth", summary: "The current session", problems: ["401", "503"],
+                                 responses: ["200": jsonResponse("The session", ref("Me"))]),
+            ] as Object,
+            "/v1/cards": [
+                "get": operation("listCards", tag: "cards", summary: "List cards",
+                                 parameters: pageParameters() + [
+                                    queryParameter("state", enumSchema(["active", "blocked", "destroyed", "not_enabled"]), "Only cards in this state"),
+                                    queryParameter("type", enumSchema(["virtual", "physical"]), "Only cards of this type"),
+                                    queryParameter("mode", enumSchema(["prepaid", "debit"]), "Only cards of this mode"),
+                                    queryParameter("currency", ref("Currency"), "Only cards in this currency"),
+                                    queryParameter("name", ["type": "string", "maxLength": 100], "Only cards whose name contains this text"),
+                                 ],
+                                 problems: readProblems + ["422"],
+                                 responses: ["200": jsonResponse("A page of cards", ref("CardPage"))]),
+                "post": mutation("createCard", tag: "cards", summary: "Issue a card", body: ref("CreateCardRequest"),
+                                 success: ["201": jsonResponse("The new card", ref("Card"),
+                                                               headers: ["Location": ["description": "The card's URL", "schema": ["type": "string"]] as Object])]),
+            ] as Object,
+            "/v1/cards/{id}": [
+                "parameters": [id],
+                "get": operation("getCard", tag: "cards", summary: "One card",
+                                 parameters: [queryParameter("include", enumSchema(["sensitive"]), "`sensitive`: also return sensitive card details (requires step-up)")],
+                                 problems: readProblems + ["404", "422"],
+                                 responses: ["200": jsonResponse("The card", ref("Card"))]),
+                "patch": mutation("updateCard", tag: "cards", summary: "Rename a card", body: ref("UpdateCardRequest"),
+                                  success: ["200": jsonResponse("The updated card", ref("Card"))]),
+                "delete": mutation("destroyCard", tag: "cards", summary: "Destroy a card (irreversible)", body: nil,
+                                   success: ["204": emptyResponse("Destroyed")]),
+            ] as Object,
+            "/v1/cards/{id}/block": [
+                "parameters": [id],
+                "post": mutation("blockCard", tag: "cards", summary: "Block a card", body: nil,
+                                 success: ["200": jsonResponse("The blocked card", ref("Card"))]),
+            ] as Object,
+            "/v1/cards/{id}/unblock": [
+                "parameters": [id],
+                "post": mutation("unblockCard", tag: "cards", summary: "Unblock a card blocked by a user", body: nil,
+                                 success: ["200": jsonResponse("The active card", ref("Card"))]),
+            ] as Object,
+            "/v1/accounts": [
+                "get": operation("listAccounts", tag: "accounts", summary: "List managed accounts",
+                                 parameters: pageParameters() + [
+                                    queryParameter("state", enumSchema(["active", "blocked", "destroyed"]), "Only accounts in this state"),
+                                    queryParameter("currency", ref("Currency"), "Only accounts in this currency"),
+                                 ],
+                                 problems: readProblems + ["422"],
+                                 responses: ["200": jsonResponse("A page of accounts", ref("AccountPage"))]),
+            ] as Object,
+            "/v1/accounts/{id}": [
+                "parameters": [id],
+                "get": operation("getAccount", tag: "accounts", summary: "One account", problems: readProblems + ["404"],
+                                 responses: ["200": jsonResponse("The account", ref("Account"))]),
+            ] as Object,
+            "/v1/users": [
+                "get": operation("listUsers", tag: "users", summary: "List the identity's users",
+                                 parameters: pageParameters() + [
+                                    queryParameter("active", ["type": "boolean"], "Only active (or inactive) users"),
+                                    queryParameter("email", ["type": "string", "maxLength": 254], "Only the user with this email"),
+                                 ],
+                                 problems: readProblems + ["422"],
+                                 responses: ["200": jsonResponse("A page of users", ref("UserPage"))]),
+                "post": mutation("createUser", tag: "users", summary: "Create an authorised user (requires step-up)", body: ref("CreateUserRequest"),
+                                 success: ["201": jsonResponse("The new user", ref("User"),
+                                                               headers: ["Location": ["description": "The user's URL", "schema": ["type": "string"]] as Object])]),
+            ] as Object,
+            "/v1/users/{id}/invite": [
+                "parameters": [id],
+                "post": mutation("inviteUser", tag: "users", summary: "Send the user an invitation", body: nil,
+                                 success: ["204": emptyResponse("Invitation sent")]),
+            ] as Object,
+            "/v1/bulk/cards/block": [
+                "post": mutation("bulkBlockCards", tag: "bulk", summary: "Block many cards", body: ref("BulkBlockCardsRequest"),
+                                 success: ["202": jsonResponse("The bulk process", ref("Bulk"))]),
+            ] as Object,
+            "/v1/bulk/users": [
+                "post": mutation("bulkCreateUsers", tag: "bulk", summary: "Create many users (requires step-up)", body: ref("BulkCreateUsersRequest"),
+                                 success: ["202": jsonResponse("The bulk process", ref("Bulk"))]),
+            ] as Object,
+            "/v1/bulk/users/invites": [
+                "post": mutation("bulkInviteUsers", tag: "bulk", summary: "Invite many users", body: ref("BulkInviteUsersRequest"),
+                                 success: ["202": jsonResponse("The bulk process", ref("Bulk"))]),
+            ] as Object,
+            "/v1/bulk/{id}": [
+                "parameters": [id],
+                "get": operation("getBulk", tag: "bulk", summary: "A bulk process and its progress", problems: readProblems + ["404"],
+                                 responses: ["200": jsonResponse("The bulk process", ref("Bulk"))]),
+            ] as Object,
+            "/v1/bulk/{id}/operations": [
+                "parameters": [id],
+                "get": operation("listBulkOperations", tag: "bulk", summary: "The operations of a bulk process",
+                                 parameters: pageParameters() + [
+                                    queryParameter("status", ref("BulkOperationStatus"), "Only operations in this status"),
+                                 ],
+                                 problems: readProblems + ["404", "422"],
+                                 responses: ["200": jsonResponse("A page of operations", ref("BulkOperationPage"))]),
+            ] as Object,
+            "/v1/bulk/{id}/pause": bulkControl("pauseBulk", "Pause a running bulk process", id),
+            "/v1/bulk/{id}/resume": bulkControl("resumeBulk", "Resume a paused bulk process", id),
+            "/v1/bulk/{id}/cancel": bulkControl("cancelBulk", "Cancel the remaining operations", id),
+        ]
+    }
+
+    static let readProblems = ["400", "401", "403", "429", "502", "503", "504"]
+    static let mutationProblems = ["400", "401", "403", "404", "409", "413", "415", "422", "429", "502", "503", "504"]
+
+    static func bulkControl(_ operationID: String, _ summary: String, _ id: Object) -> Object {
+        [
+            "parameters": [id],
+            "post": mutation(operationID, tag: "bulk", summary: summary, body: nil,
+                             success: ["200": jsonResponse("The bulk process", ref("Bulk"))]),
+        ]
+    }
+
+    /// A POST, PATCH or DELETE: `Idempotency-Key`, replay header on success, the mutation problems.
+    static func mutation(_ operationID: String, tag: String, summary: String, body: Object?, success: Object) -> Object {
+        var responses = success
+        for (status, response) in success {
+            guard var response = response as? Object else { continue }
+            var headers = response["headers"] as? Object ?? [:]
+            headers["Idempotent-Replayed"] = ["$ref": "#/components/headers/Idempotent-Replayed"]
+            response["headers"] = headers
+            responses[status] = response
+        }
+        return operation(operationID, tag: tag, summary: summary, parameters: [["$ref": "#/components/parameters/IdempotencyKey"]],
+                         body: body, problems: mutationProblems, responses: responses)
+    }
+
+    static func operation(
+        _ operationID: String, tag: String, summary: String, public isPublic: Bool = false, parameters: [Object] = [],
+        body: Object? = nil, problems: [String], responses: Object
+    ) -> Object {
+        var operation: Object = ["operationId": operationID, "tags": [tag], "summary": summary]
+        operation["parameters"] = [["$ref": "#/components/parameters/RequestId"] as Object] + parameters
+        if let body {
+            operation["requestBody"] = ["required": true, "content": ["application/json": ["schema": body]]] as Object
+        }
+        var all = responses
+        for (status, response) in all {
+            guard var response = response as? Object else { continue }
+            var headers = response["headers"] as? Object ?? [:]
+            headers["X-Request-Id"] = ["$ref": "#/components/headers/X-Request-Id"]
+            response["headers"] = headers
+            all[status] = response
+        }
+        for status in problems { all[status] = ["$ref": "#/components/responses/Problem\(status)"] }
+        all["default"] = ["$ref": "#/components/responses/ProblemDefault"]
+        operation["responses"] = all
+        if isPublic { operation["security"] = [Object]() }
+        return operation
+    }
+
+    static func ref(_ schema: String) -> Object { ["$ref": "#/components/schemas/\(schema)"] }
+
+    static func enumSchema(_ values: [String]) -> Object { ["type": "string", "enum": values] }
+
+    static func pathParameter(_ name: String) -> Object {
+        ["name": name, "in": "path", "required": true, "schema": ["type": "string", "minLength": 1, "maxLength": 64] as Object]
+    }
+
+    static func queryParameter(_ name: String, _ schema: Object, _ description: String) -> Object {
+        ["name": name, "in": "query", "required": false, "schema": schema, "description": description]
+    }
+
+    static func pageParameters() -> [Object] {
+        [["$ref": "#/components/parameters/Limit"], ["$ref": "#/components/parameters/Cursor"]]
+    }
+
+    static func jsonResponse(_ description: String, _ schema: Object, headers: Object = [:]) -> Object {
+        var response: Object = ["description": description, "content": ["application/json": ["schema": schema]] as Object]
+        if !headers.isEmpty { response["headers"] = headers }
+        return response
+    }
+
+    static func emptyResponse(_ description: String) -> Object {
+        ["description": description]
+    }
+}

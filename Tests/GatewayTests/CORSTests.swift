@@ -1,0 +1,83 @@
+import Auth
+import Foundation
+import Gateway
+import NIOFreeHTTP
+import Testing
+
+/// CORS from the tenants' `allowedOrigins`, over real sockets.
+@Suite("CORS")
+struct CORSTests {
+    static let origin = "https://app.acme.example"
+
+    static func harness() async throws -> GatewayHarness {
+        let gateway = try await GatewayHarness()
+        _ = try await gateway.services.tenants.update("acme", TenantUpdate(allowedOrigins: [origin]))
+        return gateway
+    }
+
+    @Test func aPreflightFromAnAllowedOriginIsAnswered() async throws {
+        let gateway = try await Self.harness()
+        let reply = try await gateway.call("OPTIONS", "/v1/cards/123/block", headers: [
+            "origin": Self.origin, "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type, idempotency-key",
+        ])
+        #expect(reply.status == 204)
+        #expect(reply.headers["access-control-allow-origin"] == Self.origin)
+        #expect(reply.headers["access-control-allow-credentials"] == "true")
+        #expect(reply.headers["access-control-allow-methods"]?.contains("POST") == true)
+        #expect(reply.headers["access-control-allow-headers"] == "authorization, content-type, idempotency-key, x-csrf-token, x-request-id")
+        #expect(reply.headers["access-control-max-age"] == "600")
+        #expect(reply.headers["vary"] == "Origin")
+        #expect(reply.headers["x-request-id"] != nil)
+        await gateway.shutdown()
+    }
+
+    @Test(arguments: ["https://evil.example", "https://app.acme.example.evil.example", "https://APP.acme.example", "null"])
+    func aPreflightFromAnotherOriginIsForbidden(origin: String) async throws {
+        let gateway = try await Self.harness()
+        let reply = try await gateway.call("OPTIONS", "/v1/me", headers: ["origin": origin, "access-control-request-method": "GET"])
+        #expect(reply.status == 403)
+        #expect(reply.code == "forbidden")
+        #expect(reply.headers["access-control-allow-origin"] == nil)
+        #expect(reply.headers["access-control-allow-credentials"] == nil)
+        #expect(reply.headers["access-control-allow-methods"] == nil)
+        await gateway.shutdown()
+    }
+
+    @Test func originsOfSuspendedTenantsAreNotAllowed() async throws {
+        let gateway = try await Self.harness()
+        _ = try await gateway.services.tenants.setStatus("acme", .suspended)
+        let reply = try await gateway.call("OPTIONS", "/v1/me", headers: ["origin": Self.origin, "access-control-request-method": "GET"])
+        #expect(reply.status == 403)
+        await gateway.shutdown()
+    }
+
+    @Test func actualResponsesToAnAllowedOriginCarryCORSHeaders() async throws {
+        let gateway = try await Self.harness()
+        let token = try await gateway.login()
+        let reply = try await gateway.call("GET", "/v1/me", token: token, headers: ["origin": Self.origin])
+        #expect(reply.status == 200)
+        #expect(reply.headers["access-control-allow-origin"] == Self.origin)
+        #expect(reply.headers["access-control-allow-credentials"] == "true")
+        #expect(reply.headers["access-control-expose-headers"] == "x-request-id, idempotent-replayed, retry-after, ratelimit, ratelimit-policy")
+        #expect(reply.headers["vary"] == "Origin")
+        // Problems too, so a page can read the error.
+        let problem = try await gateway.call("GET", "/v1/me", headers: ["origin": Self.origin])
+        #expect(problem.status == 401)
+        #expect(problem.headers["access-control-allow-origin"] == Self.origin)
+        await gateway.shutdown()
+    }
+
+    @Test func actualResponsesToOtherOriginsCarryNone() async throws {
+        let gateway = try await Self.harness()
+        let token = try await gateway.login()
+        let reply = try await gateway.call("GET", "/v1/me", token: token, headers: ["origin": "https://evil.example"])
+        #expect(reply.status == 200)
+        #expect(reply.headers["access-control-allow-origin"] == nil)
+        #expect(reply.headers["access-control-allow-credentials"] == nil)
+        #expect(reply.headers["vary"] == "Origin")
+        let plain = try await gateway.call("GET", "/v1/me", token: token)
+        #expect(plain.headers["vary"] == nil)
+        await gateway.shutdown()
+    }
+}

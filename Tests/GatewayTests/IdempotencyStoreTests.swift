@@ -1,0 +1,77 @@
+import Auth
+import Foundation
+@testable import Gateway
+import Storage
+import Testing
+
+/// `SQLiteIdempotencyStore` on its own: claims, abandoned in-flight rows, expiry and purging.
+@Suite("SQLite idempotency store")
+struct IdempotencyStoreTests {
+    let directory = NSTemporaryDirectory() + "idempotency-\(UUID().uuidString)"
+    let scope = IdempotencyScope(tenantID: "acme", userID: "u1", key: "k")
+    let fingerprint = [UInt8](repeating: 7, count: 32)
+
+    func withStore(_ body: (SQLiteIdempotencyStore, ManualWallClock, Database) async throws -> Void) async throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = try Database.open(path: directory + "/db.sqlite")
+        defer { database.close() }
+        let clock = ManualWallClock()
+        try await body(SQLiteIdempotencyStore(database: database, clock: clock), clock, database)
+    }
+
+    @Test func aClaimIsExclusiveUntilCompletedThenReplays() async throws {
+        try await withStore { (store: SQLiteIdempotencyStore, _: ManualWallClock, _: Database) async throws in
+            #expect(try await store.claim(scope, fingerprint: fingerprint) == .acquired)
+            #expect(try await store.claim(scope, fingerprint: fingerprint) == .inFlight)
+            #expect(try await store.claim(scope, fingerprint: [1]) == .keyReused)
+            let stored = IdempotentResponse(status: 204, contentType: nil, location: nil, body: [])
+            try await store.complete(scope, fingerprint: fingerprint, response: stored)
+            #expect(try await store.claim(scope, fingerprint: fingerprint) == .replay(stored))
+        }
+    }
+
+    @Test func concurrentClaimsAcquireOnce() async throws {
+        try await withStore { (store: SQLiteIdempotencyStore, _: ManualWallClock, _: Database) async throws in
+            let claims = try await withThrowingTaskGroup(of: IdempotencyClaim.self) { group in
+                for _ in 0..<20 { group.addTask { try await store.claim(scope, fingerprint: fingerprint) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(claims.filter { $0 == .acquired }.count == 1)
+            #expect(claims.filter { $0 == .inFlight }.count == 19)
+        }
+    }
+
+    @Test func anAbandonedInFlightRowMayBeClaimedAgainAfter60Seconds() async throws {
+        try await withStore { (store: SQLiteIdempotencyStore, clock: ManualWallClock, _: Database) async throws in
+            #expect(try await store.claim(scope, fingerprint: fingerprint) == .acquired)
+            clock.advance(by: 59_000)
+            #expect(try await store.claim(scope, fingerprint: fingerprint) == .inFlight)
+            clock.advance(by: 1_000)
+            #expect(try await store.claim(scope, fingerprint: fingerprint) == .acquired)
+        }
+    }
+
+    @Test func releaseForgetsTheKey() async throws {
+        try await withStore { (store: SQLiteIdempotencyStore, _: ManualWallClock, _: Database) async throws in
+            #expect(try await store.claim(scope, fingerprint: fingerprint) == .acquired)
+            try await store.release(scope, fingerprint: fingerprint)
+            #expect(try await store.claim(scope, fingerprint: [9]) == .acquired)
+        }
+    }
+
+    @Test func expiredRowsAreAbsentAndPurgedInBoundedBatches() async throws {
+        try await withStore { (store: SQLiteIdempotencyStore, clock: ManualWallClock, database: Database) async throws in
+            for index in 0..<50 {
+                let other = IdempotencyScope(tenantID: "acme", userID: "u1", key: "k\(index)")
+                #expect(try await store.claim(other, fingerprint: fingerprint) == .acquired)
+                try await store.complete(other, fingerprint: fingerprint, response: IdempotentResponse(status: 200, contentType: nil, location: nil, body: [1]))
+            }
+            clock.advance(by: SQLiteIdempotencyStore.retention)
+            #expect(try await store.claim(IdempotencyScope(tenantID: "acme", userID: "u1", key: "k0"), fingerprint: [2]) == .acquired)
+            let left = try database.read { try $0.query("SELECT count(*) FROM idempotency_keys")[0][0].int64Value }
+            // 50 expired rows, one purge batch, and the fresh claim.
+            #expect(left == Int64(50 - SQLiteIdempotencyStore.purgeBatch + 1))
+        }
+    }
+}
