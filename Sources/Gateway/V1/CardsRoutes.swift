@@ -87,7 +87,7 @@ struct CardsRoutes: Sendable {
     /// carries them yet, so a stepped-up caller gets the card without a `sensitive` member: the member
     /// appears only once Weavr's tokenised fields are wired, and never holds a PAN or CVV in clear.
     func get(_ call: V1Call) async throws -> HTTPResponse {
-        let id = try Self.cardID(call)
+        let id = try Self.pathID(call)
         var query = try ListQuery(call.request)
         let include = query.choices("include", ["sensitive"])
         try query.validate()
@@ -100,7 +100,7 @@ struct CardsRoutes: Sendable {
 
     /// `PATCH /v1/cards/{id}`: `name`, `nameOnCard`, `billingAddress` (at least one) → 200 with the card.
     func patch(_ call: V1Call) async throws -> HTTPResponse {
-        let id = try Self.cardID(call)
+        let id = try Self.pathID(call)
         let body = try CardInput.patch(call.request)
         let card = try await CardFieldNames.mapped { () async throws(WeavrError) in
             try await call.auth.weavr.patchCard(token: call.weavrToken, id: id, body: body, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
@@ -110,7 +110,7 @@ struct CardsRoutes: Sendable {
 
     /// `POST /v1/cards/{id}/block` → 200 with the card as it is now (`state: blocked`).
     func block(_ call: V1Call) async throws -> HTTPResponse {
-        let id = try Self.cardID(call)
+        let id = try Self.pathID(call)
         _ = try await call.auth.weavr.blockCard(token: call.weavrToken, id: id, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
         return await Self.fresh(call, id: id)
     }
@@ -118,7 +118,7 @@ struct CardsRoutes: Sendable {
     /// `POST /v1/cards/{id}/unblock` → 200 with the card as it is now. Only a user's own block can be lifted:
     /// a system block is 403 `forbidden`.
     func unblock(_ call: V1Call) async throws -> HTTPResponse {
-        let id = try Self.cardID(call)
+        let id = try Self.pathID(call)
         _ = try await call.auth.weavr.unblockCard(token: call.weavrToken, id: id, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
         return await Self.fresh(call, id: id)
     }
@@ -126,7 +126,7 @@ struct CardsRoutes: Sendable {
     /// `DELETE /v1/cards/{id}`: Weavr's remove (destroy; not reversible; a prepaid card must be empty) → 204.
     /// Weavr declares no `idempotency-ref` on remove, so none is forwarded.
     func destroy(_ call: V1Call) async throws -> HTTPResponse {
-        let id = try Self.cardID(call)
+        let id = try Self.pathID(call)
         _ = try await call.auth.weavr.removeCard(token: call.weavrToken, id: id, requestID: call.requestID)
         return HTTPResponse(status: 204, headers: ["cache-control": "no-store"])
     }
@@ -143,8 +143,8 @@ struct CardsRoutes: Sendable {
 
     // MARK: helpers
 
-    /// The `{id}` path parameter: Weavr ids are digits (`^[0-9]+$`); anything else is 404 without asking Weavr.
-    static func cardID(_ call: V1Call) throws(Problem) -> String {
+    /// The `{id}` path parameter of a card or account: Weavr ids are digits (`^[0-9]+$`); anything else is 404 without asking Weavr.
+    static func pathID(_ call: V1Call) throws(Problem) -> String {
         guard let id = call.request.pathParameters["id"], isWeavrID(id) else { throw Problem(.notFound) }
         return id
     }
