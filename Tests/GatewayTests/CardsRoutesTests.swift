@@ -292,8 +292,9 @@ struct CardsRoutesTests {
             == ["billingAddress.city", "billingAddress.postCode", "billingAddress.country"])
         #expect(try await gateway.call("PATCH", path, token: token, json: ["nameOnCard": "Bob <b>"]).invalidFieldNames == ["nameOnCard"])
 
-        let blocked = try await gateway.call("POST", path + "/block", token: token)
+        let blocked = try await gateway.call("POST", path + "/block", token: token, headers: ["idempotency-key": "block-1"])
         #expect(blocked.status == 200)
+        #expect(gateway.weavrRequests("POST", "/managed_cards/\(Seed.emptyGBP)/block").last?.headers["idempotency-ref"]?.count == 32)
         #expect(blocked.json["state"] as? String == "blocked")
         #expect(blocked.json["blockedReason"] as? String == "user")
         let again = try await gateway.call("POST", path + "/block", token: token)
@@ -312,8 +313,9 @@ struct CardsRoutesTests {
         let funded = try await gateway.call("DELETE", "/v1/cards/" + Seed.fundedEUR, token: token)
         #expect(funded.status == 409)
         #expect(funded.json["upstreamCode"] as? String == "BALANCE_NOT_ZERO")
-        let destroyed = try await gateway.call("DELETE", path, token: token)
+        let destroyed = try await gateway.call("DELETE", path, token: token, headers: ["idempotency-key": "delete-1"])
         #expect(destroyed.status == 204)
+        #expect(gateway.weavrRequests("POST", "/managed_cards/\(Seed.emptyGBP)/remove").last?.headers["idempotency-ref"] == nil)  // Weavr declares none
         #expect(destroyed.body.isEmpty)
         #expect(try await gateway.call("GET", path, token: token).json["state"] as? String == "destroyed")
         #expect(try await gateway.call("DELETE", path, token: token).json["upstreamCode"] as? String == "INSTRUMENT_ALREADY_REMOVED")
