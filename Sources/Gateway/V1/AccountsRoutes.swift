@@ -1,8 +1,89 @@
 import NIOFreeHTTP
+import Upstream
 
-/// The `/v1` accounts routes. TODO(issue 5): not built yet; registers nothing.
+/// The `/v1` accounts routes: `GET /v1/accounts` (filters `currency`, `state`; `limit`, `cursor`) and
+/// `GET /v1/accounts/{id}`, in the flat account shape. Read-only.
 struct AccountsRoutes: Sendable {
     let v1: V1Router
 
-    func register(on router: inout Router) {}
+    /// Weavr pages read per list request while filtering (at most 100 accounts each).
+    static let maxPagesPerRequest = 5
+
+    func register(on router: inout Router) {
+        v1.query(&router, "/v1/accounts") { call in try await list(call) }
+        v1.query(&router, "/v1/accounts/{id}") { call in try await get(call) }
+    }
+
+    /// `GET /v1/accounts` → `{accounts, nextCursor}`.
+    ///
+    /// The typed Weavr client sends no filters on `GET /managed_accounts`, so `currency` and `state` are
+    /// applied here: Weavr is read from the cursor's offset in pages of 100 until `limit` accounts match,
+    /// Weavr has no more, or `maxPagesPerRequest` pages were read. The cursor then holds the Weavr offset
+    /// after the last account looked at, so a filtered page may hold fewer than `limit` accounts (even
+    /// none) while `nextCursor` is still set; follow it until it is null.
+    func list(_ call: V1Call) async throws -> HTTPResponse {
+        var query = try ListQuery(call.request)
+        let currency = query.currency()
+        let states = query.choices("state", CardsRoutes.states)
+        let limit = query.limit()
+        let filters = "currency=" + (currency ?? "") + "&state=" + states.sorted().joined(separator: ",")
+        var offset = 0
+        if let text = query.single("cursor") {
+            if let cursor = PageCursor.decode(text, list: "accounts", filters: filters) {
+                offset = cursor.offset
+            } else {
+                query.fail("cursor", "not a cursor of this list and these filters")
+            }
+        }
+        try query.validate()
+
+        let weavrStates = Set(states.map { $0.uppercased() })
+        func matches(_ account: ManagedAccount) -> Bool {
+            (currency == nil || account.currency == currency) && (weavrStates.isEmpty || weavrStates.contains(account.state.state))
+        }
+        let filtered = currency != nil || !weavrStates.isEmpty
+        var found: [ManagedAccount] = []
+        var position = offset
+        var more = false
+        var pages = 0
+        scan: while true {
+            // Unfiltered, Weavr's page is the answer; filtered, read full pages and keep what matches.
+            let page = try await call.auth.weavr.listAccounts(
+                token: call.weavrToken, offset: position == 0 ? nil : position, limit: filtered ? 100 : limit, requestID: call.requestID
+            ).value
+            pages += 1
+            for account in page.items {
+                position += 1
+                if matches(account) { found.append(account) }
+                if found.count == limit {
+                    more = position < page.count
+                    break scan
+                }
+            }
+            guard !page.items.isEmpty, position < page.count else { break }
+            if !filtered || pages == Self.maxPagesPerRequest {
+                more = true
+                break
+            }
+        }
+
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("accounts")
+        json.beginArray()
+        for account in found { AccountView.write(account, into: &json) }
+        json.endArray()
+        json.field("nextCursor", more ? PageCursor(list: "accounts", filters: filters, offset: position).encoded : nil)
+        json.endObject()
+        return CardsRoutes.json(200, json.bytes)
+    }
+
+    /// `GET /v1/accounts/{id}` (non-digit ids are 404 without asking Weavr).
+    func get(_ call: V1Call) async throws -> HTTPResponse {
+        let id = try CardsRoutes.pathID(call)
+        let account = try await call.auth.weavr.getAccount(token: call.weavrToken, id: id, requestID: call.requestID).value
+        var json = JSONWriter()
+        AccountView.write(account, into: &json)
+        return CardsRoutes.json(200, json.bytes)
+    }
 }

@@ -1,8 +1,162 @@
 import NIOFreeHTTP
+import Upstream
 
-/// The `/v1` cards routes. TODO(issue 5): not built yet; registers nothing.
+/// The `/v1` cards routes (DESIGN.md "The public API"): flat card JSON, the tenant's card profiles applied
+/// server-side, Weavr offsets behind an opaque cursor, Weavr errors mapped to problems.
+///
+/// Card data is private: every answer carries `cache-control: no-store`.
 struct CardsRoutes: Sendable {
     let v1: V1Router
 
-    func register(on router: inout Router) {}
+    /// The card states a client can filter on (Weavr's `ManagedInstrumentState.state`, lower-case).
+    static let states = ["active", "blocked", "destroyed", "not_enabled"]
+
+    func register(on router: inout Router) {
+        v1.query(&router, "/v1/cards") { call in try await list(call) }
+        v1.mutation(&router, "POST", "/v1/cards", bodyLimit: 16 * 1024) { call in try await create(call) }
+        v1.query(&router, "/v1/cards/{id}") { call in try await get(call) }
+        v1.mutation(&router, "PATCH", "/v1/cards/{id}", bodyLimit: 16 * 1024) { call in try await patch(call) }
+        v1.mutation(&router, "POST", "/v1/cards/{id}/block", bodyLimit: 1024) { call in try await block(call) }
+        v1.mutation(&router, "POST", "/v1/cards/{id}/unblock", bodyLimit: 1024) { call in try await unblock(call) }
+        v1.mutation(&router, "DELETE", "/v1/cards/{id}", bodyLimit: 1024) { call in try await destroy(call) }
+    }
+
+    // MARK: list
+
+    /// `GET /v1/cards?state=&type=&mode=&currency=&name=&limit=&cursor=` → `{cards, nextCursor}`.
+    func list(_ call: V1Call) async throws -> HTTPResponse {
+        var query = try ListQuery(call.request)
+        var filter = CardListFilter()
+        let states = query.choices("state", Self.states)
+        filter.states = states.map { $0.uppercased() }
+        let type = query.choice("type", ["virtual", "physical"])
+        filter.type = type?.uppercased()
+        let mode = query.choice("mode", ["prepaid", "debit"])
+        filter.mode = mode.map { $0 == "debit" ? "DEBIT_MODE" : "PREPAID_MODE" }
+        filter.currency = query.currency()
+        let name = query.single("name")
+        if let name, !(1...50).contains(name.count) { query.fail("name", "length must be 1…50") }
+        filter.friendlyName = name
+        let limit = query.limit()
+        // Tie the cursor to these filters: the same offset means something else under others.
+        let filters = ["state=" + states.sorted().joined(separator: ","), "type=" + (type ?? ""), "mode=" + (mode ?? ""),
+                       "currency=" + (filter.currency ?? ""), "name=" + (name ?? "")].joined(separator: "&")
+        var offset = 0
+        if let text = query.single("cursor") {
+            if let cursor = PageCursor.decode(text, list: "cards", filters: filters) {
+                offset = cursor.offset
+            } else {
+                query.fail("cursor", "not a cursor of this list and these filters")
+            }
+        }
+        try query.validate()
+
+        let page = try await call.auth.weavr.listCards(
+            token: call.weavrToken, filter: filter, offset: offset == 0 ? nil : offset, limit: limit, requestID: call.requestID
+        ).value
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("cards")
+        json.beginArray()
+        for card in page.items { CardView.write(card, into: &json) }
+        json.endArray()
+        let next = offset + page.items.count
+        let more = !page.items.isEmpty && next < page.count
+        json.field("nextCursor", more ? PageCursor(list: "cards", filters: filters, offset: next).encoded : nil)
+        json.endObject()
+        return Self.json(200, json.bytes)
+    }
+
+    // MARK: create
+
+    /// `POST /v1/cards` → 201 with the card and `Location`.
+    func create(_ call: V1Call) async throws -> HTTPResponse {
+        let body = try CardInput.create(call.request, profiles: call.auth.tenant.cardProfiles)
+        let card = try await CardFieldNames.mapped { () async throws(WeavrError) in
+            try await call.auth.weavr.createCard(token: call.weavrToken, body: body, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
+        }
+        return Self.json(201, CardView.body(card), location: "/v1/cards/" + card.id)
+    }
+
+    // MARK: one card
+
+    /// `GET /v1/cards/{id}[?include=sensitive]`.
+    ///
+    /// `include=sensitive` needs a stepped-up session. Weavr hands out card numbers and CVVs only as
+    /// tokens for its Secure UI components, and neither the `ManagedCard` wire type nor the simulator
+    /// carries them yet, so a stepped-up caller gets the card without a `sensitive` member: the member
+    /// appears only once Weavr's tokenised fields are wired, and never holds a PAN or CVV in clear.
+    func get(_ call: V1Call) async throws -> HTTPResponse {
+        let id = try Self.pathID(call)
+        var query = try ListQuery(call.request)
+        let include = query.choices("include", ["sensitive"])
+        try query.validate()
+        if include.contains("sensitive"), !call.auth.session.isSteppedUp {
+            throw Problem(.stepUpRequired, detail: "verify a step-up challenge to see sensitive card details")
+        }
+        let card = try await call.auth.weavr.getCard(token: call.weavrToken, id: id, requestID: call.requestID).value
+        return Self.json(200, CardView.body(card))
+    }
+
+    /// `PATCH /v1/cards/{id}`: `name`, `nameOnCard`, `billingAddress` (at least one) → 200 with the card.
+    func patch(_ call: V1Call) async throws -> HTTPResponse {
+        let id = try Self.pathID(call)
+        let body = try CardInput.patch(call.request)
+        let card = try await CardFieldNames.mapped { () async throws(WeavrError) in
+            try await call.auth.weavr.patchCard(token: call.weavrToken, id: id, body: body, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
+        }
+        return Self.json(200, CardView.body(card))
+    }
+
+    /// `POST /v1/cards/{id}/block` → 200 with the card as it is now (`state: blocked`).
+    func block(_ call: V1Call) async throws -> HTTPResponse {
+        let id = try Self.pathID(call)
+        _ = try await call.auth.weavr.blockCard(token: call.weavrToken, id: id, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
+        return await Self.fresh(call, id: id)
+    }
+
+    /// `POST /v1/cards/{id}/unblock` → 200 with the card as it is now. Only a user's own block can be lifted:
+    /// a system block is 403 `forbidden`.
+    func unblock(_ call: V1Call) async throws -> HTTPResponse {
+        let id = try Self.pathID(call)
+        _ = try await call.auth.weavr.unblockCard(token: call.weavrToken, id: id, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
+        return await Self.fresh(call, id: id)
+    }
+
+    /// `DELETE /v1/cards/{id}`: Weavr's remove (destroy; not reversible; a prepaid card must be empty) → 204.
+    /// Weavr declares no `idempotency-ref` on remove, so none is forwarded.
+    func destroy(_ call: V1Call) async throws -> HTTPResponse {
+        let id = try Self.pathID(call)
+        _ = try await call.auth.weavr.removeCard(token: call.weavrToken, id: id, requestID: call.requestID)
+        return HTTPResponse(status: 204, headers: ["cache-control": "no-store"])
+    }
+
+    /// After a block or unblock (Weavr answers 204): the card re-read, so the client sees the new state in
+    /// one round trip. The action has already happened, so if the re-read fails the answer is 204 No
+    /// Content rather than an error that would invite a retry (which Weavr would refuse with a 409).
+    static func fresh(_ call: V1Call, id: String) async -> HTTPResponse {
+        guard let card = try? await call.auth.weavr.getCard(token: call.weavrToken, id: id, requestID: call.requestID).value else {
+            return HTTPResponse(status: 204, headers: ["cache-control": "no-store"])
+        }
+        return json(200, CardView.body(card))
+    }
+
+    // MARK: helpers
+
+    /// The `{id}` path parameter of a card or account: Weavr ids are digits (`^[0-9]+$`); anything else is 404 without asking Weavr.
+    static func pathID(_ call: V1Call) throws(Problem) -> String {
+        guard let id = call.request.pathParameters["id"], isWeavrID(id) else { throw Problem(.notFound) }
+        return id
+    }
+
+    /// 1–32 ASCII digits.
+    static func isWeavrID(_ text: String) -> Bool {
+        (1...32).contains(text.utf8.count) && text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+    }
+
+    static func json(_ status: Int, _ body: [UInt8], location: String? = nil) -> HTTPResponse {
+        var headers: HTTPHeaders = ["cache-control": "no-store"]
+        if let location { headers.add("location", location) }
+        return .json(status, body, headers: headers)
+    }
 }

@@ -1,0 +1,58 @@
+import Upstream
+
+/// Weavr's field names in a 400 `syntaxErrors.invalidFields` → the public `/v1` names.
+enum CardFieldNames {
+    static let publicNames: [String: String] = [
+        "friendlyName": "name",
+        "nameOnCard": "nameOnCard",
+        "currency": "currency",
+        // The profile is picked from the currency (and mode) the client sent.
+        "profileId": "currency",
+        "mode": "mode",
+        "parentManagedAccountId": "parentAccountId",
+        "billingAddress": "billingAddress",
+        "billingAddress.addressLine1": "billingAddress.line1",
+        "billingAddress.addressLine2": "billingAddress.line2",
+        "billingAddress.city": "billingAddress.city",
+        "billingAddress.postCode": "billingAddress.postCode",
+        "billingAddress.state": "billingAddress.state",
+        "billingAddress.country": "billingAddress.country",
+    ]
+
+    /// A Weavr 400 as `validation_failed` under public names. Fields the client never names (ones the
+    /// gateway fills in) are left out; when nothing the client sent is to blame, it is the gateway's
+    /// request that Weavr refused: 502 `upstream_error`.
+    static func problem(_ fields: [WeavrInvalidField]) -> Problem {
+        var mapped: [Problem.InvalidField] = []
+        for field in fields {
+            guard let name = publicNames[field.fieldName] else { continue }
+            let reason = reason(field.error)
+            if !mapped.contains(.init(name: name, reason: reason)) { mapped.append(.init(name: name, reason: reason)) }
+        }
+        guard !mapped.isEmpty else { return Problem(.upstreamError, detail: "Weavr refused the request") }
+        return Problem(.validationFailed, invalidFields: mapped)
+    }
+
+    /// Weavr's error kinds (`REQUIRED`, `SIZE`, `REGEX`, …) as short lower-case reasons.
+    static func reason(_ weavrError: String) -> String {
+        switch weavrError {
+        case "REQUIRED": "required"
+        case "HAS_TEXT": "must not be blank"
+        case "SIZE": "wrong length"
+        case "RANGE": "out of range"
+        case "REGEX": "contains characters that are not allowed"
+        case "IN", "NOT_IN", "EXACTLY": "not an allowed value"
+        default: "invalid"
+        }
+    }
+
+    /// Runs a Weavr card mutation, mapping a 400 to public names; other failures pass unchanged.
+    static func mapped<Value>(_ body: () async throws(WeavrError) -> Value) async throws -> Value {
+        do {
+            return try await body()
+        } catch {
+            if case .badRequest(let fields) = error.kind { throw problem(fields) }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import NIOFreeHTTP
+
+/// The query string of a `/v1` list or read: every value of every parameter (percent-decoded, "+" is a
+/// space), with typed accessors that collect failures by parameter name, like `JSONBody` does for bodies.
+struct ListQuery {
+    private var values: [String: [String]] = [:]
+    private(set) var invalid: [Problem.InvalidField] = []
+
+    /// Parses `request.query`; bytes that do not percent-decode to UTF-8 are a 400.
+    init(_ request: HTTPRequest) throws(Problem) {
+        guard let query = request.query else { return }
+        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.decode(parts[0]), let value = Self.decode(parts.count > 1 ? parts[1] : "") else {
+                throw Problem(.badRequest, detail: "the query string is not valid percent-encoded UTF-8")
+            }
+            values[name, default: []].append(value)
+        }
+    }
+
+    /// At most one value; a repeated parameter is a failure.
+    mutating func single(_ name: String) -> String? {
+        guard let list = values[name] else { return nil }
+        if list.count > 1 {
+            fail(name, "give it at most once")
+            return nil
+        }
+        return list[0]
+    }
+
+    /// Every value of a repeatable parameter, comma lists split (`state=active,blocked&state=destroyed`).
+    func list(_ name: String) -> [String] {
+        (values[name] ?? []).flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    /// An enum parameter; returns the value when it is one of `allowed`.
+    mutating func choice(_ name: String, _ allowed: [String]) -> String? {
+        guard let value = single(name) else { return nil }
+        guard allowed.contains(value) else {
+            fail(name, "must be one of " + allowed.joined(separator: ", "))
+            return nil
+        }
+        return value
+    }
+
+    /// A repeatable enum parameter (repeated or comma-separated), without duplicates, in the order given.
+    mutating func choices(_ name: String, _ allowed: [String]) -> [String] {
+        var chosen: [String] = []
+        for value in list(name) {
+            guard allowed.contains(value) else {
+                fail(name, "each value must be one of " + allowed.joined(separator: ", "))
+                return []
+            }
+            if !chosen.contains(value) { chosen.append(value) }
+        }
+        return chosen
+    }
+
+    /// An ISO 4217 code: three upper-case letters.
+    mutating func currency(_ name: String = "currency") -> String? {
+        guard let value = single(name) else { return nil }
+        guard Self.isCurrencyCode(value) else {
+            fail(name, "must be an ISO 4217 code (three upper-case letters)")
+            return nil
+        }
+        return value
+    }
+
+    /// `limit` in `range`, `defaultValue` when absent.
+    mutating func limit(_ range: ClosedRange<Int> = 1...100, default defaultValue: Int = 20) -> Int {
+        guard let text = single("limit") else { return defaultValue }
+        guard text.utf8.count <= 4, let value = Int(text), range.contains(value) else {
+            fail("limit", "must be an integer \(range.lowerBound)…\(range.upperBound)")
+            return defaultValue
+        }
+        return value
+    }
+
+    mutating func fail(_ name: String, _ reason: String) {
+        if !invalid.contains(where: { $0.name == name }) { invalid.append(.init(name: name, reason: reason)) }
+    }
+
+    /// Throws `validation_failed` listing every recorded failure.
+    func validate() throws(Problem) {
+        if !invalid.isEmpty { throw Problem(.validationFailed, invalidFields: invalid) }
+    }
+
+    static func isCurrencyCode(_ text: String) -> Bool {
+        text.utf8.count == 3 && text.utf8.allSatisfy { $0 >= 0x41 && $0 <= 0x5A }
+    }
+
+    /// RFC 3986 §2.1 percent-decoding, plus "+" as a space (HTML form encoding of query strings).
+    static func decode(_ text: Substring) -> String? {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "+"):
+                bytes.append(0x20)
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
+                bytes.append(high << 4 | low)
+            default:
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte - 0x30
+        case 0x41...0x46: byte - 0x41 + 10
+        case 0x61...0x66: byte - 0x61 + 10
+        default: nil
+        }
+    }
+}
