@@ -78,9 +78,3 @@ extension GatewayHarness {
     }
 }
 
-extension GatewayHarness.Reply {
-    /// `invalidFields[].name` of a problem.
-    var invalidFieldNames: [String] {
-        (json["invalidFields"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
-    }
-}
