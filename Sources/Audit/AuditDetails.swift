@@ -95,14 +95,16 @@ public struct AuditDetails: Sendable, Hashable {
         if words(of: bytes).contains(where: forbiddenWords.contains) { throw .forbiddenDetailKey(key) }
     }
 
-    /// Lower-case words of a key split at `_ . -` and before each upper-case letter.
+    /// Lower-case words of a key split at `_ . -` and where a lower-case letter or digit is
+    /// followed by an upper-case one (`cardPIN` → `card`, `pin`).
     private static func words(of key: [UInt8]) -> [String] {
         var words: [String] = []
         var current: [UInt8] = []
         for byte in key {
             let isSeparator = byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
             let isUpper = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")
-            if isSeparator || (isUpper && !current.isEmpty) {
+            let previousIsLower = current.last.map { !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) } ?? false
+            if isSeparator || (isUpper && previousIsLower) {
                 if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self).lowercased()) }
                 current.removeAll()
             }

@@ -6,6 +6,7 @@
 public protocol AuditLog: Sendable {
     /// Appends `entries` in order, durably (the call returns after the commit), and returns
     /// their seqs. Either all of them are written or none.
+    @discardableResult
     func append(_ entries: [AuditEntry]) async throws -> [Int64]
 
     /// Up to `limit` (1…1000) rows matching `filter`, oldest first.
