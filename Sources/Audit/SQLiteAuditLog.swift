@@ -30,6 +30,7 @@ public struct SQLiteAuditLog: AuditLog {
         self.clock = clock
     }
 
+    @discardableResult
     public func append(_ entries: [AuditEntry]) async throws -> [Int64] {
         guard !entries.isEmpty else { return [] }
         let clock = self.clock
