@@ -8,6 +8,8 @@ public enum AuditError: Error, Sendable, Hashable {
     case detailValueLooksLikeCardNumber(key: String)
     /// More than `AuditDetails.maxFieldCount` details fields.
     case tooManyDetailFields(Int)
+    /// `prune` found the rows it was about to delete do not verify; nothing was deleted.
+    case chainBroken(seq: Int64, reason: String)
     /// The `details` column of a stored row is not a JSON object of the expected shape.
     case malformedStoredRow(seq: Int64)
 }
@@ -20,6 +22,7 @@ extension AuditError: CustomStringConvertible {
         case .invalidDetailKey(let key): "audit details key '\(AuditText.clean(key, maxLength: 64))' is not a valid key"
         case .detailValueLooksLikeCardNumber(let key): "audit details value of '\(key)' looks like a card number"
         case .tooManyDetailFields(let count): "audit details have \(count) fields (at most \(AuditDetails.maxFieldCount))"
+        case .chainBroken(let seq, let reason): "audit chain is broken at seq \(seq) (\(reason)); refusing to prune"
         case .malformedStoredRow(let seq): "audit row \(seq) is malformed"
         }
     }

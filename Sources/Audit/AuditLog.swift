@@ -17,7 +17,8 @@ public protocol AuditLog: Sendable {
     func verify() throws -> AuditVerification
 
     /// Deletes the oldest rows written more than `retention` ago (a prefix of the log, so
-    /// the chain stays contiguous) and moves the anchor to the last deleted row.
+    /// the chain stays contiguous) and moves the anchor to the last deleted row, in the same
+    /// transaction. Rows that do not verify are never deleted: `AuditError.chainBroken`.
     func prune(olderThan retention: Duration) async throws -> AuditPruneResult
 }
 

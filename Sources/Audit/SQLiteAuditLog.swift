@@ -103,8 +103,7 @@ public struct SQLiteAuditLog: AuditLog {
             // One read transaction: rows, anchor and head come from the same snapshot.
             let statement = try connection.statement("SELECT \(Self.columns) FROM audit_log ORDER BY seq")
             defer { statement.reset() }
-            var expectedSeq = anchor.seq + 1
-            var previousHash = anchor.hash
+            var walk = AuditChainWalk(anchorSeq: anchor.seq, anchorHash: anchor.hash)
             while try statement.step() {
                 let record: AuditRecord
                 do {
@@ -113,22 +112,10 @@ public struct SQLiteAuditLog: AuditLog {
                     return bad(statement.int64(at: 0), "row is malformed (a column has the wrong type)")
                 }
                 result.rows += 1
-                if record.seq < expectedSeq {
-                    return bad(record.seq, "row \(record.seq) is at or before the anchor (seq \(anchor.seq))")
-                }
-                if record.seq > expectedSeq {
-                    return bad(expectedSeq, "row \(expectedSeq) is missing (the next row is \(record.seq))")
-                }
-                if record.prevHash != previousHash {
-                    let before = record.seq - 1 == anchor.seq && anchor.seq > 0 ? "the anchor" : "row \(record.seq - 1)"
-                    return bad(record.seq, "prev_hash does not match the hash of \(before)")
-                }
-                if record.computedHash != record.hash {
-                    return bad(record.seq, "hash does not match the row's contents")
-                }
-                previousHash = record.hash
-                expectedSeq += 1
+                if let (seq, reason) = walk.check(record) { return bad(seq, reason) }
             }
+            let expectedSeq = walk.expectedSeq
+            let previousHash = walk.previousHash
             let lastSeq = expectedSeq - 1
             if head.seq > lastSeq {
                 return bad(lastSeq + 1, "row \(lastSeq + 1) is missing: the head is at seq \(head.seq) (log truncated)")
@@ -174,8 +161,21 @@ public struct SQLiteAuditLog: AuditLog {
         ).first?[0].int64Value
         let lastPruned = firstRecent.map { $0 - 1 } ?? batchEnd
         guard lastPruned > anchor.seq else { return (0, anchor.seq) }
-        guard let hash = try connection.query("SELECT hash FROM audit_log WHERE seq = ?", [.integer(lastPruned)]).first?[0].stringValue
-        else { throw AuditError.malformedStoredRow(seq: lastPruned) }
+        // Never prune away evidence: the rows to delete must chain correctly from the anchor.
+        var walk = AuditChainWalk(anchorSeq: anchor.seq, anchorHash: anchor.hash)
+        let doomed = try connection.query(
+            "SELECT \(columns) FROM audit_log WHERE seq > ? AND seq <= ? ORDER BY seq",
+            [.integer(anchor.seq), .integer(lastPruned)]
+        )
+        for row in doomed {
+            let record: AuditRecord
+            do { record = try Self.record(from: row.values) } catch { throw AuditError.chainBroken(seq: row[0].int64Value ?? 0, reason: "row is malformed") }
+            if let (seq, reason) = walk.check(record) { throw AuditError.chainBroken(seq: seq, reason: reason) }
+        }
+        if walk.expectedSeq <= lastPruned {
+            throw AuditError.chainBroken(seq: walk.expectedSeq, reason: "row \(walk.expectedSeq) is missing")
+        }
+        let hash = walk.previousHash
         let deleted = try connection.run("DELETE FROM audit_log WHERE seq <= ?", [.integer(lastPruned)])
         try connection.run(
             "UPDATE audit_anchor SET seq = ?, hash = ?, pruned_at = ? WHERE id = 1",

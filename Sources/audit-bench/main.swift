@@ -2,7 +2,8 @@
 // outcome row, each append awaiting its own durable commit (synchronous=FULL), as a card
 // block does. Group commit vs one transaction per write, at several concurrencies.
 //
-// usage: audit-bench [--seconds S] [--dir DIR] [--concurrency 1,64]
+// usage: audit-bench [--seconds S] [--dir DIR] [--concurrency 1,64] [--keep]
+// (--keep leaves the databases in DIR, e.g. to try `weavr-gateway audit` on them)
 import Audit
 import Foundation
 import Storage
@@ -11,6 +12,7 @@ struct Options {
     var seconds = 5.0
     var directory = NSTemporaryDirectory()
     var concurrencies = [1, 64]
+    var keep = false
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -19,6 +21,7 @@ struct Options {
             case "--seconds": seconds = Double(iterator.next() ?? "") ?? seconds
             case "--dir": directory = iterator.next() ?? directory
             case "--concurrency": concurrencies = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
+            case "--keep": keep = true
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -48,7 +51,9 @@ func entry(_ worker: Int, _ index: Int, outcome: AuditOutcome) -> AuditEntry {
 func run(groupCommit: Bool, concurrency: Int, options: Options) async throws -> RunResult {
     let path = options.directory + "/audit-bench-\(ProcessInfo.processInfo.processIdentifier)-\(groupCommit)-\(concurrency).sqlite"
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-    defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+    defer {
+        if !options.keep { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+    }
 
     let database = try Database.open(
         path: path,

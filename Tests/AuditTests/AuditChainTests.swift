@@ -176,6 +176,20 @@ struct AuditChainTests {
         #expect(result.firstBadSeq == firstBadSeq, "\(result.reason ?? "")")
     }
 
+    @Test func pruneRefusesToDeleteRowsThatDoNotVerify() async throws {
+        let fixture = try AuditFixture()
+        try await fixture.appendBlocks(10)
+        try fixture.tamper("UPDATE audit_log SET actor = 'mallory' WHERE seq = 4")
+        fixture.clock.advance(by: 401 * 86_400_000)
+
+        await #expect(throws: AuditError.chainBroken(seq: 4, reason: "hash does not match the row's contents")) {
+            try await fixture.log.prune(olderThan: SQLiteAuditLog.defaultRetention)
+        }
+        let result = try fixture.log.verify()
+        #expect(result.anchorSeq == 0 && result.firstBadSeq == 4)
+        #expect(try fixture.log.query(AuditFilter(), limit: 100).records.count == 10)
+    }
+
     @Test func concurrentAppendsShareFewTransactions() async throws {
         let fixture = try AuditFixture()
         let before = fixture.database.statistics
