@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Auth", dependencies: ["COpenSSL", "Storage"], swiftSettings: strict),
         .target(name: "Upstream", dependencies: ["NIOFreeHTTP"], swiftSettings: strict),
         // The hash-chained audit log and the durable quota ledger (DESIGN.md "Quotas and audit").
-        .target(name: "Audit", dependencies: ["Storage", "Auth"], swiftSettings: strict),
+        .target(name: "Audit", dependencies: ["Storage", "Auth"], exclude: ["README.md"], swiftSettings: strict),
         .target(name: "WeavrSimulator", dependencies: ["NIOFreeHTTP"], exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "Gateway",
