@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Storage", dependencies: ["CSQLite"], swiftSettings: strict),
         .target(name: "Auth", dependencies: ["COpenSSL", "Storage"], swiftSettings: strict),
         .target(name: "Upstream", dependencies: ["NIOFreeHTTP"], swiftSettings: strict),
+        // The hash-chained audit log and the durable quota ledger (DESIGN.md "Quotas and audit").
+        .target(name: "Audit", dependencies: ["Storage", "Auth"], exclude: ["README.md"], swiftSettings: strict),
         .target(name: "WeavrSimulator", dependencies: ["NIOFreeHTTP"], exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "Gateway",
@@ -46,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "weavr-gateway",
             dependencies: [
-                "Gateway", "WeavrSimulator", "CSystem", "Auth", "Storage",
+                "Gateway", "WeavrSimulator", "CSystem", "Auth", "Storage", "Audit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -55,6 +57,12 @@ let package = Package(
         .executableTarget(
             name: "upstream-bench",
             dependencies: ["Upstream", "WeavrSimulator", "NIOFreeHTTP"],
+            swiftSettings: strict
+        ),
+
+        .executableTarget(
+            name: "audit-bench",
+            dependencies: ["Audit", "Storage"],
             swiftSettings: strict
         ),
 
@@ -68,5 +76,6 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "NIOFreeHTTP", "WeavrSimulator", "Auth", "Storage", "Upstream"], swiftSettings: strict),
         .testTarget(name: "WeavrSimulatorTests", dependencies: ["WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage"], swiftSettings: strict),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "Auth", "Storage", "CSQLite"], swiftSettings: strict),
     ]
 )

@@ -1,0 +1,234 @@
+public import Auth
+public import Storage
+
+/// `AuditLog` on the gateway's SQLite database (schema version 5).
+///
+/// Every `append` is one `Database.write` job: it reads the head (seq and hash of the newest
+/// row), chains and inserts the entries, and moves the head, all in the job's savepoint.
+/// The single writer runs jobs one after another, so the chain is consistent, and group
+/// commit lets concurrent appends share one transaction and one fsync.
+///
+/// The chain is a plain SHA-256 chain, not keyed: it detects rows edited, deleted, reordered
+/// or cut off the tail by anyone who does not also recompute every later hash. Against an
+/// attacker with write access who rewrites the whole chain, record `verify`'s head hash
+/// somewhere else from time to time (`weavr-gateway audit verify` prints it).
+public struct SQLiteAuditLog: AuditLog {
+    /// Rows deleted per write job by `prune`, so one prune never holds the writer for long.
+    public static let pruneBatchSize = 5_000
+
+    private let database: Database
+    private let clock: any WallClock
+
+    static let columns = AuditRecord.fieldNames.joined(separator: ", ")
+    static let insertSQL = """
+        INSERT INTO audit_log (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// A log in `database`, timestamping rows with `clock`.
+    public init(database: Database, clock: any WallClock = SystemWallClock()) {
+        self.database = database
+        self.clock = clock
+    }
+
+    @discardableResult
+    public func append(_ entries: [AuditEntry]) async throws -> [Int64] {
+        guard !entries.isEmpty else { return [] }
+        let clock = self.clock
+        return try await database.write { connection in
+            var (seq, previousHash) = try Self.pointer("audit_head", on: connection)
+            let time = clock.now
+            let insert = try connection.statement(Self.insertSQL)
+            var seqs: [Int64] = []
+            seqs.reserveCapacity(entries.count)
+            for entry in entries {
+                seq += 1
+                let record = entry.record(seq: seq, time: time, previousHash: previousHash)
+                try insert.run(Self.values(of: record))
+                previousHash = record.hash
+                seqs.append(seq)
+            }
+            try connection.run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [.integer(seq), .text(previousHash)])
+            return seqs
+        }
+    }
+
+    public func query(_ filter: AuditFilter, limit: Int = 100) throws -> AuditPage {
+        let limit = min(max(limit, 1), 1000)
+        var conditions: [String] = []
+        var values: [SQLiteValue] = []
+        func add(_ condition: String, _ value: SQLiteValue) {
+            conditions.append(condition)
+            values.append(value)
+        }
+        if let tenant = filter.tenant { add("tenant = ?", .text(tenant)) }
+        if let actor = filter.actor { add("actor = ?", .text(actor)) }
+        if let action = filter.action {
+            if action.hasSuffix(".*") {
+                let prefix = String(action.dropLast())
+                add("substr(action, 1, \(prefix.count)) = ?", .text(prefix))
+            } else {
+                add("action = ?", .text(action))
+            }
+        }
+        if let target = filter.target { add("target = ?", .text(target)) }
+        if let outcome = filter.outcome { add("outcome = ?", .text(outcome.rawValue)) }
+        if let from = filter.from { add("time >= ?", .integer(from)) }
+        if let to = filter.to { add("time < ?", .integer(to)) }
+        if let afterSeq = filter.afterSeq { add("seq > ?", .integer(afterSeq)) }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        values.append(.integer(Int64(limit)))
+        let records = try database.read { connection in
+            try connection.query(
+                "SELECT \(Self.columns) FROM audit_log\(whereClause) ORDER BY seq LIMIT ?", values
+            ).map { try Self.record(from: $0.values) }
+        }
+        return AuditPage(records: records, nextCursor: records.count == limit ? records.last?.seq : nil)
+    }
+
+    public func verify() throws -> AuditVerification {
+        try database.read { connection in
+            let anchor = try Self.pointer("audit_anchor", on: connection)
+            let head = try Self.pointer("audit_head", on: connection)
+            var result = AuditVerification(
+                ok: true, rows: 0, firstBadSeq: nil, reason: nil,
+                anchorSeq: anchor.seq, anchorHash: anchor.hash, headSeq: head.seq, headHash: head.hash
+            )
+            func bad(_ seq: Int64, _ reason: String) -> AuditVerification {
+                result.ok = false
+                result.firstBadSeq = seq
+                result.reason = reason
+                return result
+            }
+
+            // One read transaction: rows, anchor and head come from the same snapshot.
+            let statement = try connection.statement("SELECT \(Self.columns) FROM audit_log ORDER BY seq")
+            defer { statement.reset() }
+            var walk = AuditChainWalk(anchorSeq: anchor.seq, anchorHash: anchor.hash)
+            while try statement.step() {
+                let record: AuditRecord
+                do {
+                    record = try Self.record(from: statement.values)
+                } catch {
+                    return bad(statement.int64(at: 0), "row is malformed (a column has the wrong type)")
+                }
+                result.rows += 1
+                if let (seq, reason) = walk.check(record) { return bad(seq, reason) }
+            }
+            let expectedSeq = walk.expectedSeq
+            let previousHash = walk.previousHash
+            let lastSeq = expectedSeq - 1
+            if head.seq > lastSeq {
+                return bad(lastSeq + 1, "row \(lastSeq + 1) is missing: the head is at seq \(head.seq) (log truncated)")
+            }
+            if head.seq < lastSeq {
+                return bad(head.seq + 1, "row \(head.seq + 1) is past the head (seq \(head.seq)): written outside the log")
+            }
+            if head.hash != previousHash {
+                return bad(lastSeq, "the head's hash does not match row \(lastSeq)")
+            }
+            return result
+        }
+    }
+
+    public func prune(olderThan retention: Duration) async throws -> AuditPruneResult {
+        let retentionMilliseconds = retention.components.seconds * 1000 + retention.components.attoseconds / 1_000_000_000_000_000
+        let now = clock.now
+        let cutoff = now - retentionMilliseconds
+        var total = 0
+        var anchorSeq: Int64 = 0
+        while true {
+            let (deleted, anchor) = try await database.write { connection in
+                try Self.pruneBatch(before: cutoff, now: now, on: connection)
+            }
+            total += deleted
+            anchorSeq = anchor
+            if deleted < Self.pruneBatchSize { break }
+        }
+        return AuditPruneResult(rowsDeleted: total, anchorSeq: anchorSeq)
+    }
+
+    /// Deletes up to `pruneBatchSize` rows from the start of the log, stopping at the first
+    /// row written at or after `cutoff`; the anchor moves to the last deleted row in the
+    /// same savepoint. Returns the rows deleted and the anchor's seq.
+    private static func pruneBatch(before cutoff: Int64, now: Int64, on connection: SQLiteConnection) throws -> (Int, Int64) {
+        let anchor = try pointer("audit_anchor", on: connection)
+        let head = try pointer("audit_head", on: connection)
+        let batchEnd = min(anchor.seq + Int64(pruneBatchSize), head.seq)
+        // `+time`: scan by seq from the anchor, not the time index over every recent row.
+        let firstRecent = try connection.query(
+            "SELECT seq FROM audit_log WHERE seq > ? AND seq <= ? AND +time >= ? ORDER BY seq LIMIT 1",
+            [.integer(anchor.seq), .integer(batchEnd), .integer(cutoff)]
+        ).first?[0].int64Value
+        let lastPruned = firstRecent.map { $0 - 1 } ?? batchEnd
+        guard lastPruned > anchor.seq else { return (0, anchor.seq) }
+        // Never prune away evidence: the rows to delete must chain correctly from the anchor.
+        var walk = AuditChainWalk(anchorSeq: anchor.seq, anchorHash: anchor.hash)
+        let doomed = try connection.query(
+            "SELECT \(columns) FROM audit_log WHERE seq > ? AND seq <= ? ORDER BY seq",
+            [.integer(anchor.seq), .integer(lastPruned)]
+        )
+        for row in doomed {
+            let record: AuditRecord
+            do { record = try Self.record(from: row.values) } catch { throw AuditError.chainBroken(seq: row[0].int64Value ?? 0, reason: "row is malformed") }
+            if let (seq, reason) = walk.check(record) { throw AuditError.chainBroken(seq: seq, reason: reason) }
+        }
+        if walk.expectedSeq <= lastPruned {
+            throw AuditError.chainBroken(seq: walk.expectedSeq, reason: "row \(walk.expectedSeq) is missing")
+        }
+        let hash = walk.previousHash
+        let deleted = try connection.run("DELETE FROM audit_log WHERE seq <= ?", [.integer(lastPruned)])
+        try connection.run(
+            "UPDATE audit_anchor SET seq = ?, hash = ?, pruned_at = ? WHERE id = 1",
+            [.integer(lastPruned), .text(hash), .integer(now)]
+        )
+        return (deleted, lastPruned)
+    }
+
+    /// The seq and hash in the one row of `audit_head` or `audit_anchor`.
+    private static func pointer(_ table: String, on connection: SQLiteConnection) throws -> (seq: Int64, hash: String) {
+        let rows = try connection.query("SELECT seq, hash FROM \(table) WHERE id = 1")
+        guard let row = rows.first, let seq = row[0].int64Value, let hash = row[1].stringValue else {
+            throw StorageError.corrupt
+        }
+        return (seq, hash)
+    }
+
+    static func values(of record: AuditRecord) -> [SQLiteValue] {
+        func text(_ value: String?) -> SQLiteValue { value.map(SQLiteValue.text) ?? .null }
+        func integer(_ value: Int64?) -> SQLiteValue { value.map(SQLiteValue.integer) ?? .null }
+        return [
+            .integer(record.seq), .integer(record.time), text(record.tenant), .text(record.actor), text(record.sessionHash),
+            .text(record.action), text(record.target), .text(record.outcome), integer(record.httpStatus),
+            integer(record.upstreamStatus), text(record.upstreamRequestRef), text(record.requestID), text(record.clientIP),
+            text(record.userAgent), .text(record.details), .text(record.prevHash), .text(record.hash),
+        ]
+    }
+
+    static func record(from values: [SQLiteValue]) throws -> AuditRecord {
+        func text(_ index: Int) throws -> String? {
+            switch values[index] {
+            case .null: return nil
+            case .text(let text): return text
+            default: throw AuditError.malformedStoredRow(seq: values[0].int64Value ?? 0)
+            }
+        }
+        func integer(_ index: Int) throws -> Int64? {
+            switch values[index] {
+            case .null: return nil
+            case .integer(let integer): return integer
+            default: throw AuditError.malformedStoredRow(seq: values[0].int64Value ?? 0)
+            }
+        }
+        func required<T>(_ value: T?) throws -> T {
+            guard let value else { throw AuditError.malformedStoredRow(seq: values[0].int64Value ?? 0) }
+            return value
+        }
+        return AuditRecord(
+            seq: try required(integer(0)), time: try required(integer(1)), tenant: try text(2), actor: try required(text(3)),
+            sessionHash: try text(4), action: try required(text(5)), target: try text(6), outcome: try required(text(7)),
+            httpStatus: try integer(8), upstreamStatus: try integer(9), upstreamRequestRef: try text(10),
+            requestID: try text(11), clientIP: try text(12), userAgent: try text(13), details: try required(text(14)),
+            prevHash: try required(text(15)), hash: try required(text(16))
+        )
+    }
+}

@@ -1,0 +1,88 @@
+public import Auth
+public import Storage
+
+/// `QuotaLedger` on the gateway's SQLite database (schema version 6, `quota_usage`).
+///
+/// The check and the increment are one `Database.write` job: the single writer runs jobs
+/// one at a time, so N concurrent calls against a limit of L allow exactly min(N, L).
+/// The caller resumes after the commit (durable with `synchronous=FULL`).
+public struct SQLiteQuotaLedger: QuotaLedger {
+    private let database: Database
+    private let clock: any WallClock
+
+    /// A ledger in `database`; "today" comes from `clock`.
+    public init(database: Database, clock: any WallClock = SystemWallClock()) {
+        self.database = database
+        self.clock = clock
+    }
+
+    public func consume(
+        tenant: String, operation: QuotaOperation, amount: Int = 1, limit: Int, day: UTCDay? = nil
+    ) async throws -> QuotaDecision {
+        precondition(amount >= 0 && limit >= 0, "quota amounts and limits are not negative")
+        let day = day ?? UTCDay(containing: clock.now)
+        let key: [SQLiteValue] = [.text(tenant), .text(day.description), .text(operation.rawValue)]
+        return try await database.write { connection in
+            let used = try Self.used(key, on: connection)
+            guard used + amount <= limit else {
+                return QuotaDecision(allowed: false, used: used, limit: limit, remaining: max(0, limit - used), resetAt: day.endMilliseconds)
+            }
+            if amount > 0 {
+                try connection.run(
+                    """
+                    INSERT INTO quota_usage (tenant, day, operation, used) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (tenant, day, operation) DO UPDATE SET used = used + excluded.used
+                    """,
+                    key + [.integer(Int64(amount))]
+                )
+            }
+            let now = used + amount
+            return QuotaDecision(allowed: true, used: now, limit: limit, remaining: max(0, limit - now), resetAt: day.endMilliseconds)
+        }
+    }
+
+    @discardableResult
+    public func release(tenant: String, operation: QuotaOperation, amount: Int = 1, day: UTCDay? = nil) async throws -> Int {
+        precondition(amount >= 0, "quota amounts are not negative")
+        let day = day ?? UTCDay(containing: clock.now)
+        let key: [SQLiteValue] = [.text(tenant), .text(day.description), .text(operation.rawValue)]
+        return try await database.write { connection in
+            try connection.run(
+                "UPDATE quota_usage SET used = max(0, used - ?) WHERE tenant = ? AND day = ? AND operation = ?",
+                [.integer(Int64(amount))] + key
+            )
+            return try Self.used(key, on: connection)
+        }
+    }
+
+    public func usage(tenant: String, day: UTCDay? = nil) throws -> [QuotaOperation: Int] {
+        let day = day ?? UTCDay(containing: clock.now)
+        let rows = try database.read { connection in
+            try connection.query(
+                "SELECT operation, used FROM quota_usage WHERE tenant = ? AND day = ?",
+                [.text(tenant), .text(day.description)]
+            )
+        }
+        var usage = Dictionary(uniqueKeysWithValues: QuotaOperation.allCases.map { ($0, 0) })
+        for row in rows {
+            if let name = row[0].stringValue, let operation = QuotaOperation(rawValue: name), let used = row[1].int64Value {
+                usage[operation] = Int(used)
+            }
+        }
+        return usage
+    }
+
+    /// Deletes the counters of days before `day` (they no longer limit anything); returns rows deleted.
+    @discardableResult
+    public func prune(before day: UTCDay) async throws -> Int {
+        // `YYYY-MM-DD` text sorts in date order.
+        try await database.write { connection in
+            try connection.run("DELETE FROM quota_usage WHERE day < ?", [.text(day.description)])
+        }
+    }
+
+    private static func used(_ key: [SQLiteValue], on connection: SQLiteConnection) throws -> Int {
+        let rows = try connection.query("SELECT used FROM quota_usage WHERE tenant = ? AND day = ? AND operation = ?", key)
+        return Int(rows.first?[0].int64Value ?? 0)
+    }
+}

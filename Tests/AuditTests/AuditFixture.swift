@@ -1,0 +1,80 @@
+import Audit
+import Auth
+import CSQLite
+import Storage
+import Testing
+
+/// A temporary gateway database with an audit log and a quota ledger on a manual clock.
+final class AuditFixture {
+    let directory: TemporaryDirectory
+    let path: String
+    let clock = ManualWallClock(now: 1_750_000_000_000)
+    private(set) var database: Database
+    private let configuration: Database.Configuration
+
+    init(configuration: Database.Configuration = Database.Configuration()) throws {
+        directory = try TemporaryDirectory()
+        path = directory.file("gateway.sqlite")
+        self.configuration = configuration
+        database = try Database.open(path: path, configuration: configuration)
+    }
+
+    deinit {
+        database.close()
+    }
+
+    var log: SQLiteAuditLog { SQLiteAuditLog(database: database, clock: clock) }
+    var ledger: SQLiteQuotaLedger { SQLiteQuotaLedger(database: database, clock: clock) }
+
+    /// Closes the database and opens the file again, as a restart would.
+    func reopen() throws {
+        database.close()
+        database = try Database.open(path: path, configuration: configuration)
+    }
+
+    /// Closes the database, runs `sql` on the file with the plain SQLite C API (an attacker
+    /// with write access to the file), and reopens it.
+    func tamper(_ sql: String) throws {
+        database.close()
+        var handle: OpaquePointer?
+        #expect(sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK)
+        let result = sqlite3_exec(handle, sql, nil, nil, nil)
+        if result != SQLITE_OK {
+            Issue.record("tamper SQL failed: \(String(cString: sqlite3_errmsg(handle)))")
+        }
+        sqlite3_close_v2(handle)
+        database = try Database.open(path: path, configuration: configuration)
+    }
+
+    /// Appends `count` card.block intents, one `append` per row, `concurrency` at a time.
+    @discardableResult
+    func appendBlocks(_ count: Int, tenant: String = "acme") async throws -> [Int64] {
+        let log = self.log
+        return try await withThrowingTaskGroup(of: Int64.self) { group in
+            for index in 0..<count {
+                group.addTask {
+                    try await log.append(Self.entry(index, tenant: tenant))
+                }
+            }
+            var seqs: [Int64] = []
+            for try await seq in group { seqs.append(seq) }
+            return seqs.sorted()
+        }
+    }
+
+    static func entry(_ index: Int, tenant: String = "acme", outcome: AuditOutcome = .intent) -> AuditEntry {
+        AuditEntry(
+            tenant: tenant,
+            actor: "user-\(index % 7)",
+            sessionID: "sid-\(index % 3)",
+            action: .cardBlock,
+            target: "card-\(index)",
+            outcome: outcome,
+            httpStatus: outcome == .intent ? nil : 200,
+            requestID: "req-\(index)",
+            clientIP: "203.0.113.\(index % 250)",
+            userAgent: "Mozilla/5.0 (test)",
+            details: try! AuditDetails(["reason": "lost", "attempt": .integer(Int64(index))])
+        )
+    }
+}

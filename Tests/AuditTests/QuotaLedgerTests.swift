@@ -1,0 +1,82 @@
+import Audit
+import Storage
+import Testing
+
+struct QuotaLedgerTests {
+    @Test func hundredConcurrentConsumesAgainstALimitOfTenAllowExactlyTen() async throws {
+        let fixture = try AuditFixture()
+        let ledger = fixture.ledger
+        let decisions = try await withThrowingTaskGroup(of: QuotaDecision.self) { group in
+            for _ in 0..<100 {
+                group.addTask { try await ledger.consume(tenant: "acme", operation: .cardsBlock, limit: 10) }
+            }
+            var decisions: [QuotaDecision] = []
+            for try await decision in group { decisions.append(decision) }
+            return decisions
+        }
+        #expect(decisions.filter(\.allowed).count == 10)
+        #expect(Set(decisions.filter(\.allowed).map(\.used)) == Set(1...10))
+        #expect(decisions.filter { !$0.allowed }.allSatisfy { $0.used == 10 && $0.remaining == 0 })
+        #expect(try fixture.ledger.usage(tenant: "acme", day: nil)[.cardsBlock] == 10)
+
+        try fixture.reopen()
+        #expect(try fixture.ledger.usage(tenant: "acme", day: nil)[.cardsBlock] == 10)
+        #expect(try await !fixture.ledger.consume(tenant: "acme", operation: .cardsBlock, limit: 10).allowed)
+    }
+
+    @Test func countersAreSeparatePerTenantOperationAndDay() async throws {
+        let fixture = try AuditFixture()
+        let ledger = fixture.ledger
+        let today = UTCDay(containing: fixture.clock.now)
+        _ = try await ledger.consume(tenant: "acme", operation: .cardsIssue, amount: 3, limit: 5, day: nil)
+        _ = try await ledger.consume(tenant: "beta", operation: .cardsIssue, amount: 1, limit: 5, day: nil)
+        _ = try await ledger.consume(tenant: "acme", operation: .cardsDestroy, amount: 2, limit: 5, day: nil)
+        let denied = try await ledger.consume(tenant: "acme", operation: .cardsIssue, amount: 3, limit: 5, day: nil)
+        #expect(denied == QuotaDecision(allowed: false, used: 3, limit: 5, remaining: 2, resetAt: today.endMilliseconds))
+
+        let usage = try ledger.usage(tenant: "acme", day: today)
+        #expect(usage[.cardsIssue] == 3 && usage[.cardsDestroy] == 2 && usage[.bulkOperations] == 0)
+        #expect(usage.count == QuotaOperation.allCases.count)
+
+        fixture.clock.advance(by: 86_400_000)
+        let tomorrow = try await ledger.consume(tenant: "acme", operation: .cardsIssue, amount: 5, limit: 5, day: nil)
+        #expect(tomorrow == QuotaDecision(allowed: true, used: 5, limit: 5, remaining: 0, resetAt: today.next.endMilliseconds))
+        #expect(try ledger.usage(tenant: "acme", day: today)[.cardsIssue] == 3)
+
+        #expect(try await ledger.prune(before: today.next) == 3)
+        #expect(try ledger.usage(tenant: "acme", day: today)[.cardsIssue] == 0)
+    }
+
+    @Test func releaseGivesUnitsBackButNeverBelowZero() async throws {
+        let fixture = try AuditFixture()
+        let ledger = fixture.ledger
+        _ = try await ledger.consume(tenant: "acme", operation: .bulkOperations, amount: 4, limit: 4, day: nil)
+        #expect(try await !ledger.consume(tenant: "acme", operation: .bulkOperations, limit: 4).allowed)
+        #expect(try await ledger.release(tenant: "acme", operation: .bulkOperations, amount: 1, day: nil) == 3)
+        #expect(try await ledger.consume(tenant: "acme", operation: .bulkOperations, limit: 4).allowed)
+        #expect(try await ledger.release(tenant: "acme", operation: .bulkOperations, amount: 100, day: nil) == 0)
+        #expect(try await ledger.release(tenant: "nobody", operation: .bulkOperations, amount: 1, day: nil) == 0)
+    }
+
+    @Test func consumeOfZeroReportsWithoutCounting() async throws {
+        let fixture = try AuditFixture()
+        let decision = try await fixture.ledger.consume(tenant: "acme", operation: .cardsBlock, amount: 0, limit: 0, day: nil)
+        #expect(decision.allowed && decision.used == 0 && decision.remaining == 0)
+    }
+
+    @Test(arguments: [
+        ("1970-01-01", Int64(0)), ("2024-02-29", Int64(19_782)), ("2000-03-01", Int64(11_017)), ("1969-12-31", Int64(-1)),
+    ])
+    func utcDaysParseAndFormat(text: String, days: Int64) throws {
+        let day = try #require(UTCDay(text))
+        #expect(day.daysSinceEpoch == days)
+        #expect(day.description == text)
+        #expect(UTCDay(containing: day.startMilliseconds) == day)
+        #expect(UTCDay(containing: day.endMilliseconds - 1) == day)
+    }
+
+    @Test(arguments: ["2023-02-29", "2024-13-01", "2024-00-10", "24-01-01", "2024-1-01", "2024-01-32", "x"])
+    func utcDayRefusesImpossibleDates(_ text: String) {
+        #expect(UTCDay(text) == nil)
+    }
+}
