@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "WeavrSimulator", dependencies: ["NIOFreeHTTP"], exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "Gateway",
-            dependencies: ["NIOFreeHTTP", "Storage", "Auth", "Upstream"],
+            dependencies: ["NIOFreeHTTP", "Storage", "Auth", "Upstream", "Audit"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -73,7 +73,7 @@ let package = Package(
         ),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite"], swiftSettings: strict),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "NIOFreeHTTP", "WeavrSimulator", "Auth", "Storage", "Upstream"], swiftSettings: strict),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "NIOFreeHTTP", "WeavrSimulator", "Auth", "Storage", "Upstream", "Audit"], swiftSettings: strict),
         .testTarget(name: "WeavrSimulatorTests", dependencies: ["WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage"], swiftSettings: strict),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Auth", "Storage", "CSQLite"], swiftSettings: strict),

@@ -1,3 +1,4 @@
+public import Audit
 public import Auth
 public import NIOFreeHTTP
 public import Storage
@@ -28,6 +29,10 @@ public final class GatewayServices: Sendable {
     public let tenants: CachedTenantStore
     public let sessions: SQLiteSessionStore
     public let keyRing: KeyRing
+    /// The tamper-evident audit log (same database; group commit shares fsyncs across requests).
+    public let audit: SQLiteAuditLog
+    /// Durable daily operation quotas per tenant.
+    public let quotas: SQLiteQuotaLedger
     /// The signing keys' store (listing for the admin API).
     public let keyStore: SQLiteKeyRingStore
     public let authenticator: SessionAuthenticator
@@ -52,6 +57,8 @@ public final class GatewayServices: Sendable {
         let box = SecretBox(masterKey: masterKey)
         tenants = CachedTenantStore(SQLiteTenantStore(database: database, secretBox: box, clock: clock), clock: clock)
         sessions = SQLiteSessionStore(database: database, secretBox: box, lifetime: sessionLifetime, clock: clock)
+        audit = SQLiteAuditLog(database: database, clock: clock)
+        quotas = SQLiteQuotaLedger(database: database, clock: clock)
         keyStore = SQLiteKeyRingStore(database: database, masterKey: masterKey, clock: clock)
         _ = try await keyStore.ensureActiveKey()
         keyRing = try await KeyRing(store: keyStore)
