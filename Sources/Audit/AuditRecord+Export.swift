@@ -16,7 +16,7 @@ extension AuditRecord {
     }
 
     /// Appends this row as one JSON object and `\n`; field names as in `fieldNames`, NULL as `null`.
-    func appendNDJSON(to output: inout [UInt8]) {
+    public func appendNDJSON(to output: inout [UInt8]) {
         output.append(UInt8(ascii: "{"))
         for (index, (name, value)) in zip(Self.fieldNames, exportedValues).enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
@@ -33,7 +33,7 @@ extension AuditRecord {
     }
 
     /// Appends this row as one RFC 4180 CSV record ending in CRLF; NULL as an empty field.
-    func appendCSV(to output: inout [UInt8]) {
+    public func appendCSV(to output: inout [UInt8]) {
         for (index, value) in exportedValues.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
             switch value {

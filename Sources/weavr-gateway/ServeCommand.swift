@@ -1,5 +1,6 @@
 import ArgumentParser
 import Auth
+import Foundation
 import Gateway
 import Glibc
 import NIOFreeHTTP
@@ -37,7 +38,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "File holding the 32-byte master key (base64 or raw, mode 0600). Default: $GATEWAY_MASTER_KEY.")
     var masterKeyFile: String?
 
+    @Option(help: "Admin bearer tokens, one `NAME sha256:HEX` per line (make one with `weavr-gateway admin-token NAME`). Without it the admin API is off.")
+    var adminTokens: String?
+
+    @Option(help: "Address of the admin API listener (keep it on loopback or a private network).")
+    var adminHost = "127.0.0.1"
+
+    @Option(help: "Port of the admin API listener (0 picks a free one).")
+    var adminPort = 9090
+
     func validate() throws {
+        if adminTokens != nil && db == nil { throw ValidationError("--admin-tokens needs --db.") }
+        if !(0...65535).contains(adminPort) { throw ValidationError("--admin-port must be 0…65535.") }
         if (tlsCert == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together.")
         }
@@ -85,9 +97,28 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let scheme = configuration.tls == nil ? "http" : "https"
         StandardOutput.write("weavr-gateway listening on \(scheme)://\(server.localAddress!)\n")
+        var adminServer: HTTPServer?
+        if let adminTokens, let services {
+            do {
+                let tokens = try AdminTokens(configuration: String(contentsOfFile: adminTokens, encoding: .utf8))
+                var adminConfiguration = HTTPServer.Configuration()
+                adminConfiguration.host = adminHost
+                adminConfiguration.port = adminPort
+                let admin = try HTTPServer(configuration: adminConfiguration, group: group, responder: AdminAPI(services: services, tokens: tokens).makeRouter())
+                try admin.start()
+                adminServer = admin
+                StandardOutput.write("admin API listening on http://\(admin.localAddress!)\n")
+            } catch {
+                await server.shutdown(gracePeriod: .seconds(1))
+                group.shutdown()
+                throw ValidationError("cannot start the admin API: \(error)")
+            }
+        }
         let signal = await signals.next()
         StandardError.write("received \(signal), draining (up to \(shutdownGrace)s)\n")
+        if let adminServer { adminServer.beginShutdown() }
         await server.shutdown(gracePeriod: .seconds(shutdownGrace))
+        if let adminServer { await adminServer.finishShutdown(gracePeriod: .seconds(1)) }
         group.shutdown()
     }
 }

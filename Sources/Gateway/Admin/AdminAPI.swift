@@ -1,3 +1,4 @@
+import Audit
 public import Auth
 import Foundation
 public import NIOFreeHTTP
@@ -21,10 +22,23 @@ public struct AdminAPI: Sendable {
     let tokens: AdminTokens
     let onAudit: @Sendable (Call) async -> Void
 
-    public init(services: GatewayServices, tokens: AdminTokens, onAudit: @escaping @Sendable (Call) async -> Void = { _ in }) {
+    /// `onAudit` defaults to writing an `admin.*` row to the services' audit log for every call.
+    public init(services: GatewayServices, tokens: AdminTokens, onAudit: (@Sendable (Call) async -> Void)? = nil) {
         self.services = services
         self.tokens = tokens
-        self.onAudit = onAudit
+        self.onAudit = onAudit ?? { call in await AdminAPI.record(call, in: services) }
+    }
+
+    /// Writes one admin call to the audit log (a failure to write is logged, the answer already given).
+    static func record(_ call: Call, in services: GatewayServices) async {
+        let outcome: AuditOutcome = call.admin == nil ? .denied : (call.status < 400 ? .success : .failure)
+        let action = AuditAction(rawValue: call.action) ?? .accessDenied
+        let entry = AuditEntry(
+            tenant: nil, actor: "admin:" + (call.admin ?? "?"), action: action, target: call.target,
+            outcome: outcome, httpStatus: call.status, requestID: call.requestID,
+            clientIP: call.clientIP, userAgent: call.userAgent
+        )
+        _ = try? await services.audit.append([entry])
     }
 
     typealias Handler = @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse
@@ -148,6 +162,7 @@ public struct AdminAPI: Sendable {
             let key = try await services.keyRing.retire(request.pathParameters["kid"] ?? "")
             return .json(200, AdminJSON.key(key).bytes)
         }
+        addAuditRoutes(to: &router)
         extend?(&router, self)
         return router
     }
