@@ -21,6 +21,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Simulator port.")
     var simulatorPort = 8081
 
+    @Option(help: "Admin API port.")
+    var adminPort = 9090
+
     func run() async throws {
         let signals = ShutdownSignals()
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
@@ -64,9 +67,17 @@ struct DemoCommand: AsyncParsableCommand {
         let server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.makeRouter(services: services))
         try server.start()
         let url = "http://127.0.0.1:\(server.localAddress!.port)"
+        let (adminToken, adminLine) = try AdminTokens.generate(name: "demo-admin")
+        var adminConfiguration = HTTPServer.Configuration()
+        adminConfiguration.port = adminPort
+        let admin = try HTTPServer(configuration: adminConfiguration, group: group,
+                                   responder: AdminAPI(services: services, tokens: try AdminTokens(configuration: adminLine)).makeRouter())
+        try admin.start()
+        let adminURL = "http://127.0.0.1:\(admin.localAddress!.port)"
         StandardOutput.write("""
             weavr-gateway demo
               gateway:   \(url)
+              admin API: \(adminURL)  (token for this run: \(adminToken))
               simulator: \(base)  (Weavr Multi API, demo api-key, users alice@example.com / Password1!)
               data:      \(dataDir)/gateway.sqlite
 
@@ -75,9 +86,13 @@ struct DemoCommand: AsyncParsableCommand {
                 -d '{"tenant":"demo","email":"alice@example.com","password":"Password1!","mode":"bearer"}' \\
                 | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
               curl -s \(url)/v1/me -H "authorization: Bearer $TOKEN"
-              curl -s -X POST \(url)/v1/auth/step-up -H "authorization: Bearer $TOKEN"
-              curl -s -X POST \(url)/v1/auth/step-up/verify -H "authorization: Bearer $TOKEN" \\
-                -H 'content-type: application/json' -d '{"code":"123456"}'
+              curl -s \(url)/v1/cards -H "authorization: Bearer $TOKEN"
+              CARD=$(curl -s -X POST \(url)/v1/cards -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+                -H "idempotency-key: demo-$RANDOM" -d '{"name":"Demo card","nameOnCard":"Alice Admin","currency":"EUR",
+                "billingAddress":{"line1":"1 Main St","city":"London","postCode":"N1 1AA","country":"GB"}}' \\
+                | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+              curl -s -X POST \(url)/v1/cards/$CARD/block -H "authorization: Bearer $TOKEN"
+              curl -s "\(adminURL)/admin/v1/audit?target=$CARD" -H "authorization: Bearer \(adminToken)"
               curl -s -X POST \(url)/v1/auth/logout -H "authorization: Bearer $TOKEN" -o /dev/null -w '%{http_code}\\n'
 
             Ctrl-C stops it.
@@ -85,7 +100,9 @@ struct DemoCommand: AsyncParsableCommand {
             """)
         let signal = await signals.next()
         StandardError.write("received \(signal), stopping\n")
+        admin.beginShutdown()
         await server.shutdown(gracePeriod: .seconds(5))
+        await admin.finishShutdown(gracePeriod: .seconds(1))
         await simulator.shutdown()
         await http.shutdown()
         database.close()
