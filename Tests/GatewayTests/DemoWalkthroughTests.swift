@@ -1,0 +1,100 @@
+import Foundation
+import NIOFreeHTTP
+import Testing
+
+/// `weavr-gateway demo` as a newcomer runs it: boots, then login → list cards → issue → block → the audit
+/// log shows the block; Ctrl-C stops it cleanly.
+@Suite("Demo walkthrough")
+struct DemoWalkthroughTests {
+    static let binary = CommandLineTests.binary
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "build weavr-gateway first (swift build)"))
+    func demoBootsAndTheWalkthroughPasses() async throws {
+        let directory = NSTemporaryDirectory() + "demo-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["demo", "--data-dir", directory + "/data", "--port", "0", "--simulator-port", "0", "--admin-port", "0"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = Pipe()
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        // Read the banner (on a thread: reading a pipe blocks).
+        let banner: String = try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                var text = ""
+                let handle = output.fileHandleForReading
+                while !text.contains("Ctrl-C") {
+                    let data = handle.availableData
+                    if data.isEmpty { break }
+                    text += String(decoding: data, as: UTF8.self)
+                }
+                continuation.resume(returning: text)
+            }
+        }
+        func value(after label: String) throws -> String {
+            guard let line = banner.split(separator: "\n").first(where: { $0.contains(label) }),
+                  let url = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }) else {
+                throw TestFailure("no \(label) in the banner:\n\(banner)")
+            }
+            return String(url)
+        }
+        let gateway = try value(after: "gateway:")
+        let adminURL = try value(after: "admin API:")
+        let adminToken = try #require(banner.split(separator: " ").first { $0.hasPrefix("gwa_") }.map { String($0.prefix { $0 != ")" }) })
+
+        let group = EventLoopGroup(threads: 1)
+        let client = try HTTPClient(group: group)
+        func call(_ method: String, _ url: String, token: String? = nil, json: String? = nil) async throws -> (Int, [String: Any]) {
+            var request = HTTPClientRequest(method: method, url: url)
+            if let token { request.headers.add("authorization", "Bearer \(token)") }
+            if let json {
+                request.body = Array(json.utf8)
+                request.headers.add("content-type", "application/json")
+            }
+            let response = try await client.execute(request)
+            let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+            return (response.status, object)
+        }
+        let (loginStatus, login) = try await call("POST", gateway + "/v1/auth/login",
+            json: #"{"tenant":"demo","email":"alice@example.com","password":"Password1!","mode":"bearer"}"#)
+        #expect(loginStatus == 200)
+        let token = try #require(login["token"] as? String)
+        let (listStatus, list) = try await call("GET", gateway + "/v1/cards", token: token)
+        #expect(listStatus == 200)
+        #expect((list["cards"] as? [Any])?.isEmpty == false)
+        let (issueStatus, card) = try await call("POST", gateway + "/v1/cards", token: token, json: """
+            {"name":"Walkthrough","nameOnCard":"Alice Admin","currency":"EUR",
+             "billingAddress":{"line1":"1 Main St","city":"London","postCode":"N1 1AA","country":"GB"}}
+            """)
+        #expect(issueStatus == 201)
+        let cardID = try #require(card["id"] as? String)
+        let (blockStatus, blocked) = try await call("POST", gateway + "/v1/cards/\(cardID)/block", token: token)
+        #expect(blockStatus == 200)
+        #expect(blocked["state"] as? String == "blocked")
+        let (auditStatus, audit) = try await call("GET", adminURL + "/admin/v1/audit?target=\(cardID)&action=card.block", token: adminToken)
+        #expect(auditStatus == 200)
+        let outcomes = (audit["records"] as? [[String: Any]] ?? []).compactMap { $0["outcome"] as? String }
+        #expect(outcomes.contains("success"))
+        await client.shutdown()
+        group.shutdown()
+
+        // Ctrl-C stops it cleanly.
+        process.interrupt()
+        let status: Int32 = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                process.waitUntilExit()
+                continuation.resume(returning: process.terminationStatus)
+            }
+        }
+        #expect(status == 0)
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
