@@ -20,12 +20,14 @@ extension AuditTrail {
     /// Quota units go back when Weavr answered with a 4xx (it did nothing). After a timeout, a 5xx or a
     /// broken connection Weavr may have acted, so the unit stays spent: the quota is never exceeded.
     ///
+    /// `alsoIntended` rows (a bulk's per-item intents) are written in the same append as the intent.
+    ///
     /// `perform` should throw `UpstreamFailure` (or the bare `WeavrError`) for Weavr failures so that the
     /// row gets Weavr's status and `request-ref`. Validate the request before calling this: nothing that
     /// fails here is the client's fault except the quota.
     func mutation(
         _ call: V1Call, action: AuditAction, target: String?, quota: QuotaOperation?, units: Int = 1,
-        details: [String: AuditDetails.Value] = [:], _ perform: () async throws -> AuditedOutcome
+        details: [String: AuditDetails.Value] = [:], alsoIntended: [AuditEntry] = [], _ perform: () async throws -> AuditedOutcome
     ) async throws -> HTTPResponse {
         let tenantID = call.auth.tenant.id
         var quotaHeaders = HTTPHeaders()
@@ -63,7 +65,7 @@ extension AuditTrail {
         }
 
         do {
-            try await services.audit.append(entry(call, action, target: target, outcome: .intent, details: Self.details(details)))
+            try await services.audit.append([entry(call, action, target: target, outcome: .intent, details: Self.details(details))] + alsoIntended)
         } catch {
             await giveBack()
             throw Problem(.serviceUnavailable, detail: "the audit log cannot be written; nothing was done", retryAfter: 1)
@@ -91,7 +93,7 @@ extension AuditTrail {
             throw rethrown
         }
         await record([entry(
-            call, action, target: target, outcome: .success, httpStatus: outcome.response.status,
+            call, action, target: outcome.target ?? target, outcome: .success, httpStatus: outcome.response.status,
             upstreamStatus: outcome.upstreamStatus, upstreamRequestRef: outcome.upstreamRequestRef,
             details: Self.details(details.merging(outcome.details) { _, new in new })
         )])

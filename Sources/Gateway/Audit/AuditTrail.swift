@@ -50,10 +50,17 @@ struct AuditTrail: Sendable {
         }
     }
 
-    /// Details built from fixed, server-chosen keys; a value refused by `AuditDetails` (e.g. one that looks
-    /// like a card number) drops the details rather than the row.
+    /// Details built from fixed, server-chosen keys. A value `AuditDetails` refuses drops that field only, and
+    /// `withheld` names it: Weavr's 18-digit ids can pass the Luhn check, so ids go in `target`, never here.
     static func details(_ fields: [String: AuditDetails.Value]) -> AuditDetails {
-        (try? AuditDetails(fields)) ?? AuditDetails.empty
+        if let details = try? AuditDetails(fields) { return details }
+        var kept: [String: AuditDetails.Value] = [:]
+        var withheld: [String] = []
+        for (key, value) in fields {
+            if (try? AuditDetails([key: value])) != nil { kept[key] = value } else { withheld.append(key) }
+        }
+        kept["withheld"] = .string(withheld.sorted().joined(separator: ","))
+        return (try? AuditDetails(kept)) ?? AuditDetails.empty
     }
 
     /// One line on standard error (the gateway has no logger yet); never holds request data beyond ids.

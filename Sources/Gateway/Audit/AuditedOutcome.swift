@@ -8,6 +8,8 @@ struct AuditedOutcome: Sendable {
     var upstreamStatus: Int?
     /// Weavr's `request-ref`.
     var upstreamRequestRef: String?
+    /// The outcome row's target when only Weavr's answer names it (a new card, a bulk).
+    var target: String?
     /// Extra details for the outcome row.
     var details: [String: AuditDetails.Value] = [:]
 }

@@ -16,10 +16,12 @@ import Upstream
 ///   `conflict` with `upstreamCode: INVALID_STATE`.
 ///
 /// Audit: a submit counts its items against the tenant's daily `bulk.operations` quota (all or nothing) and
-/// writes `bulk.submit` intent and outcome rows (`AuditTrail.mutation`) whose details hold the item count and
-/// a bounded, comma-joined prefix of the ids. The full per-item record comes when the process is final: the
-/// first read that sees it final writes one `bulk.operation` row per operation, exactly once
-/// (`SQLiteAuditLog.appendOnce`, key `bulk:<tenant>:<id>`).
+/// writes a `bulk.submit` intent (details: kind, count) together with one `bulk.operation` intent per card or
+/// user id (target the id; bounded by Weavr's 10,000 items), then the `bulk.submit` outcome (target the bulk id)
+/// — `AuditTrail.mutation`. Ids go in `target`, not in details: 18-digit Weavr ids can pass the card-number
+/// check of `AuditDetails`. When the process is final, the first read that sees it so writes one
+/// `bulk.operation` outcome row per operation, exactly once (`SQLiteAuditLog.appendOnce`, key
+/// `bulk:<tenant>:<id>`).
 struct BulkRoutes: Sendable {
     let v1: V1Router
     var audit: AuditTrail { v1.audit }
@@ -84,11 +86,13 @@ struct BulkRoutes: Sendable {
         _ call: V1Call, mode: BulkMode, listName: String, kind: String, ids: [String], count: Int,
         _ submit: (WeavrClient, String) async throws(WeavrError) -> BulkSubmitResponse
     ) async throws -> HTTPResponse {
-        let details: [String: AuditDetails.Value] = [
-            "kind": .string(kind), "count": .integer(Int64(count)), "ids": .string(Self.idPrefix(ids)),
-            "ids_complete": .bool(Self.idPrefix(ids).count == ids.joined(separator: ",").count),
-        ]
-        return try await audit.mutation(call, action: .bulkSubmit, target: nil, quota: .bulkOperations, units: count, details: details) {
+        let details: [String: AuditDetails.Value] = ["kind": .string(kind), "count": .integer(Int64(count))]
+        let items = ids.enumerated().map { index, id in
+            audit.entry(call, .bulkOperation, target: id, outcome: .intent,
+                        details: AuditTrail.details(["kind": .string(kind), "index": .integer(Int64(index))]))
+        }
+        return try await audit.mutation(call, action: .bulkSubmit, target: nil, quota: .bulkOperations, units: count,
+                                        details: details, alsoIntended: items) {
             let weavr = call.auth.weavr
             let submitted: BulkSubmitResponse
             do {
@@ -117,21 +121,10 @@ struct BulkRoutes: Sendable {
             json.endObject()
             return AuditedOutcome(
                 response: .json(202, json.bytes, headers: ["location": "/v1/bulk/\(submitted.bulkId)"]),
-                upstreamStatus: 200, upstreamRequestRef: ref,
-                details: ["bulk": .string(submitted.bulkId), "operation_count": .integer(Int64(submitted.operationCount))]
+                upstreamStatus: 200, upstreamRequestRef: ref, target: submitted.bulkId,
+                details: ["operation_count": .integer(Int64(submitted.operationCount))]
             )
         }
-    }
-
-    /// As many whole ids as fit, comma-joined, in an audit details value (256 characters).
-    static func idPrefix(_ ids: [String]) -> String {
-        var text = ""
-        for id in ids {
-            let next = text.isEmpty ? id : text + "," + id
-            guard next.count <= AuditDetails.maxStringLength else { break }
-            text = next
-        }
-        return text
     }
 
     // MARK: read

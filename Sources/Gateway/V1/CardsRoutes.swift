@@ -84,7 +84,7 @@ struct CardsRoutes: Sendable {
             }
             return AuditedOutcome(
                 response: Self.json(201, CardView.body(result.value), location: "/v1/cards/" + result.value.id),
-                upstreamStatus: 200, upstreamRequestRef: result.requestRef, details: ["card": .string(result.value.id)]
+                upstreamStatus: 200, upstreamRequestRef: result.requestRef, target: result.value.id
             )
         }
     }

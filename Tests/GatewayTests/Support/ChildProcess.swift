@@ -6,11 +6,10 @@ import Synchronization
 /// Foundation's reader thread; waiting polls with `Task.sleep`, so no Swift concurrency thread ever blocks.
 final class ChildProcess: Sendable {
     private let process: Process
-    private let output: Mutex<String>
+    private let output = Mutex("")
 
-    private init(process: Process, output: Mutex<String>) {
+    private init(process: Process) {
         self.process = process
-        self.output = output
     }
 
     var pid: Int32 { process.processIdentifier }
@@ -30,7 +29,7 @@ final class ChildProcess: Sendable {
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        let child = ChildProcess(process: process, output: Mutex(""))
+        let child = ChildProcess(process: process)
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             if data.isEmpty {
@@ -43,7 +42,7 @@ final class ChildProcess: Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let line = child.text.split(separator: "\n").first(where: { $0.contains(marker) }),
-               let port = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
+               let port = line.split(separator: ":").last.flatMap({ Int(String($0).filter(\.isNumber)) }) {
                 return (child, port)
             }
             if !process.isRunning { break }
