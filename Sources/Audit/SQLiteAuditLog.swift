@@ -16,8 +16,8 @@ public struct SQLiteAuditLog: AuditLog {
     /// Rows deleted per write job by `prune`, so one prune never holds the writer for long.
     public static let pruneBatchSize = 5_000
 
-    private let database: Database
-    private let clock: any WallClock
+    let database: Database
+    let clock: any WallClock
 
     static let columns = AuditRecord.fieldNames.joined(separator: ", ")
     static let insertSQL = """
@@ -35,21 +35,26 @@ public struct SQLiteAuditLog: AuditLog {
         guard !entries.isEmpty else { return [] }
         let clock = self.clock
         return try await database.write { connection in
-            var (seq, previousHash) = try Self.pointer("audit_head", on: connection)
-            let time = clock.now
-            let insert = try connection.statement(Self.insertSQL)
-            var seqs: [Int64] = []
-            seqs.reserveCapacity(entries.count)
-            for entry in entries {
-                seq += 1
-                let record = entry.record(seq: seq, time: time, previousHash: previousHash)
-                try insert.run(Self.values(of: record))
-                previousHash = record.hash
-                seqs.append(seq)
-            }
-            try connection.run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [.integer(seq), .text(previousHash)])
-            return seqs
+            try Self.insert(entries, time: clock.now, on: connection)
         }
+    }
+
+    /// Chains and inserts `entries` after the head and moves the head, on the writer connection
+    /// inside the caller's write job; returns their seqs.
+    static func insert(_ entries: [AuditEntry], time: Int64, on connection: SQLiteConnection) throws -> [Int64] {
+        var (seq, previousHash) = try pointer("audit_head", on: connection)
+        let insert = try connection.statement(insertSQL)
+        var seqs: [Int64] = []
+        seqs.reserveCapacity(entries.count)
+        for entry in entries {
+            seq += 1
+            let record = entry.record(seq: seq, time: time, previousHash: previousHash)
+            try insert.run(values(of: record))
+            previousHash = record.hash
+            seqs.append(seq)
+        }
+        try connection.run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [.integer(seq), .text(previousHash)])
+        return seqs
     }
 
     public func query(_ filter: AuditFilter, limit: Int = 100) throws -> AuditPage {

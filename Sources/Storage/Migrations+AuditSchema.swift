@@ -1,5 +1,5 @@
 extension Migrations {
-    /// Versions 5–9 (reserved; 5 and 6 used): the audit log and the quota ledger.
+    /// Versions 5–9 (reserved; 5–7 used): the audit log and the quota ledger.
     ///
     /// - 5: `audit_log` (the hash-chained rows, `seq` assigned by the writer, gapless),
     ///   `audit_head` (seq and hash of the newest row, updated in the same transaction as
@@ -7,6 +7,8 @@ extension Migrations {
     ///   of the last pruned row, written in the same transaction as the prune; verification
     ///   starts from it). Both hold exactly one row; seq 0 with 64 zeros is the genesis.
     /// - 6: `quota_usage`, units used per tenant, UTC day and operation.
+    /// - 7: `audit_once`, keys of audit events recorded at most once (a finished bulk's
+    ///   per-operation rows), inserted in the same transaction as the rows they stand for.
     static let auditSchema: [Migration] = [
         Migration(
             version: 5,
@@ -59,6 +61,15 @@ extension Migrations {
                     operation TEXT NOT NULL,
                     used INTEGER NOT NULL CHECK (used >= 0),
                     PRIMARY KEY (tenant, day, operation)
+                ) STRICT, WITHOUT ROWID;
+                """
+        ),
+        Migration(
+            version: 7,
+            sql: """
+                CREATE TABLE audit_once (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    recorded_at INTEGER NOT NULL
                 ) STRICT, WITHOUT ROWID;
                 """
         ),

@@ -1,3 +1,4 @@
+import Audit
 import Auth
 public import NIOFreeHTTP
 import Upstream
@@ -36,6 +37,21 @@ public struct AuthRoutes: Sendable {
 
     // MARK: login
 
+    /// `auth.login` rows: a success (actor the Weavr user, the new session's hash) or a failure / refusal with
+    /// actor `unknown`. The email appears only as its SHA-256 (`email_sha256`, lower-cased first) for
+    /// correlation; the password never. A success whose row cannot be written ends the new session: 503.
+    func loginFailed(
+        _ request: HTTPRequest, _ context: RequestContext, tenant: Tenant?, email: String, reason: String,
+        outcome: AuditOutcome = .failure, status: Int, weavr: WeavrError? = nil
+    ) async {
+        var details: [String: AuditDetails.Value] = ["reason": .string(reason)]
+        if !email.isEmpty { details["email_sha256"] = .string(SHA256.hexHash(email.lowercased())) }
+        await v1.audit.record([v1.audit.entry(
+            request, context, .authLogin, tenant: tenant?.id, outcome: outcome, httpStatus: status,
+            upstreamStatus: weavr?.status, upstreamRequestRef: weavr?.requestRef, details: AuditTrail.details(details)
+        )])
+    }
+
     func login(_ request: HTTPRequest, _ context: RequestContext) async throws(Problem) -> HTTPResponse {
         var body = try JSONBody(request, maxBytes: 16 * 1024)
         let tenantID = body.string("tenant", length: 2...63)
@@ -53,6 +69,7 @@ public struct AuthRoutes: Sendable {
         // Brute force: limited per tenant + email, before Weavr is asked.
         let limit = services.loginLimiter.acquire(tenantID + "|" + email.lowercased())
         guard limit.allowed else {
+            await loginFailed(request, context, tenant: nil, email: email, reason: "rate_limited", outcome: .denied, status: 429)
             throw Problem(.rateLimited, detail: "too many login attempts", retryAfter: limit.retryAfterSeconds)
         }
         let tenant: Tenant?
@@ -62,7 +79,10 @@ public struct AuthRoutes: Sendable {
             throw Problem(.serviceUnavailable, retryAfter: 1)
         }
         // Unknown or suspended tenants get the same answer as bad credentials.
-        guard let tenant, tenant.status == .active else { throw Self.invalidCredentials }
+        guard let tenant, tenant.status == .active else {
+            await loginFailed(request, context, tenant: nil, email: email, reason: "unknown_tenant", status: 401)
+            throw Self.invalidCredentials
+        }
         let chosen = mode ?? (tenant.sessionModes.contains(.cookie) && !tenant.sessionModes.contains(.bearer) ? .cookie : .bearer)
         guard tenant.sessionModes.contains(chosen) else {
             throw Problem(.validationFailed, invalidFields: [.init(name: "mode", reason: "not enabled for this tenant")])
@@ -81,11 +101,14 @@ public struct AuthRoutes: Sendable {
                 token = try await weavr.accessToken(authToken: login.token, identity: login.identity, requestID: context.requestID).value.token
             }
         } catch {
+            let problem: Problem
             switch error.kind {
-            case .forbidden, .unauthorized, .notFound: throw Self.invalidCredentials
-            case .badRequest: throw Self.invalidCredentials
-            default: throw Problem.upstream(error)
+            case .forbidden, .unauthorized, .notFound, .badRequest: problem = Self.invalidCredentials
+            default: problem = Problem.upstream(error)
             }
+            let reason = problem == Self.invalidCredentials ? "invalid_credentials" : problem.code.rawValue
+            await loginFailed(request, context, tenant: tenant, email: email, reason: reason, status: problem.code.status, weavr: error)
+            throw problem
         }
         let session: Session
         let gatewayToken: String
@@ -96,6 +119,16 @@ public struct AuthRoutes: Sendable {
             gatewayToken = try services.authenticator.issueToken(for: session, audience: services.settings.audience)
         } catch {
             throw Problem(.serviceUnavailable, retryAfter: 1)
+        }
+        do {
+            try await services.audit.append(AuditEntry(
+                tenant: tenant.id, actor: userID, sessionID: session.sid, action: .authLogin, outcome: .success, httpStatus: 200,
+                requestID: context.requestID, clientIP: request.peer.host, userAgent: request.headers["user-agent"],
+                details: AuditTrail.details(["mode": .string(chosen.rawValue)])
+            ))
+        } catch {
+            _ = try? await services.sessions.revoke(sid: session.sid, tenantID: tenant.id)
+            throw Problem(.serviceUnavailable, detail: "the audit log cannot be written", retryAfter: 1)
         }
         services.loginLimiter.reset(tenantID + "|" + email.lowercased())
 
@@ -136,6 +169,7 @@ public struct AuthRoutes: Sendable {
         } catch {
             throw Problem(.serviceUnavailable, retryAfter: 1)
         }
+        await v1.audit.record([v1.audit.entry(call, .authLogout, target: nil, outcome: .success, httpStatus: 204)])
         var headers = HTTPHeaders()
         if auth.viaCookie {
             headers.add("set-cookie", "\(RequestAuthenticator.cookieName)=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0")
@@ -162,14 +196,24 @@ public struct AuthRoutes: Sendable {
         let code = body.string("code", length: 6...6)
         if !code.isEmpty && !code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { body.fail("code", "must be 6 digits") }
         try body.validate()
+        let verified: WeavrResult<WeavrEmpty>
         do {
-            _ = try await auth.weavr.stepUpVerify(token: auth.weavrToken, channel: .sms, code: code, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
+            verified = try await auth.weavr.stepUpVerify(token: auth.weavrToken, channel: .sms, code: code, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
         } catch {
+            var problem = Problem.upstream(error)
             if case .conflict(let weavrCode) = error.kind, weavrCode == "VERIFICATION_CODE_INVALID" || weavrCode == "VERIFICATION_CODE_EXPIRED" {
-                throw Problem(.validationFailed, invalidFields: [.init(name: "code", reason: weavrCode == "VERIFICATION_CODE_EXPIRED" ? "expired" : "incorrect")])
+                problem = Problem(.validationFailed, invalidFields: [.init(name: "code", reason: weavrCode == "VERIFICATION_CODE_EXPIRED" ? "expired" : "incorrect")])
             }
+            await v1.audit.record([v1.audit.entry(
+                call, .authStepUp, target: nil, outcome: .failure, httpStatus: problem.code.status, upstreamStatus: error.status,
+                upstreamRequestRef: error.requestRef, details: AuditTrail.details(["upstream_code": .string(error.code ?? "-")])
+            )])
+            if problem.code == .validationFailed { throw problem }
             throw error
         }
+        await v1.audit.record([v1.audit.entry(
+            call, .authStepUp, target: nil, outcome: .success, httpStatus: 200, upstreamStatus: 204, upstreamRequestRef: verified.requestRef
+        )])
         let session: Session
         do {
             guard let updated = try await services.sessions.markSteppedUp(sid: auth.session.sid, tenantID: auth.tenant.id, weavrToken: nil) else {

@@ -1,3 +1,4 @@
+import Audit
 import NIOFreeHTTP
 import Upstream
 
@@ -13,8 +14,17 @@ import Upstream
 ///   `{operations: [{sequence, target, status, error? {code}}], nextCursor}`
 /// - `POST /v1/bulk/{id}/pause|resume|cancel` → 200 with the bulk re-read; an invalid transition is 409
 ///   `conflict` with `upstreamCode: INVALID_STATE`.
+///
+/// Audit: a submit counts its items against the tenant's daily `bulk.operations` quota (all or nothing) and
+/// writes a `bulk.submit` intent (details: kind, count) together with one `bulk.operation` intent per card or
+/// user id (target the id; bounded by Weavr's 10,000 items), then the `bulk.submit` outcome (target the bulk id)
+/// — `AuditTrail.mutation`. Ids go in `target`, not in details: 18-digit Weavr ids can pass the card-number
+/// check of `AuditDetails`. When the process is final, the first read that sees it so writes one
+/// `bulk.operation` outcome row per operation, exactly once (`SQLiteAuditLog.appendOnce`, key
+/// `bulk:<tenant>:<id>`).
 struct BulkRoutes: Sendable {
     let v1: V1Router
+    var audit: AuditTrail { v1.audit }
 
     /// 10,000 ids of up to 32 digits with quotes and commas fit, with room to spare.
     static let idListBodyLimit = 400 * 1024
@@ -40,7 +50,7 @@ struct BulkRoutes: Sendable {
         let mode = BulkSubmission.mode(&reader)
         try reader.validate()
         guard let ids else { throw Problem(.validationFailed) }
-        return try await submitAndExecute(call, mode: mode, listName: "cardIds") { (weavr: WeavrClient, token: String) async throws(WeavrError) -> BulkSubmitResponse in
+        return try await submitAndExecute(call, mode: mode, listName: "cardIds", kind: "card_block", ids: ids, count: ids.count) { (weavr: WeavrClient, token: String) async throws(WeavrError) -> BulkSubmitResponse in
             try await weavr.submitCardBlockBulk(token: token, cardIds: ids, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
         }
     }
@@ -54,7 +64,7 @@ struct BulkRoutes: Sendable {
         let mode = BulkSubmission.mode(&reader)
         try reader.validate()
         guard let users else { throw Problem(.validationFailed) }
-        return try await submitAndExecute(call, mode: mode, listName: "users") { (weavr: WeavrClient, token: String) async throws(WeavrError) -> BulkSubmitResponse in
+        return try await submitAndExecute(call, mode: mode, listName: "users", kind: "user_create", ids: [], count: users.count) { (weavr: WeavrClient, token: String) async throws(WeavrError) -> BulkSubmitResponse in
             try await weavr.submitUsersBulk(token: token, users: users, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
         }
     }
@@ -65,7 +75,7 @@ struct BulkRoutes: Sendable {
         let mode = BulkSubmission.mode(&reader)
         try reader.validate()
         guard let ids else { throw Problem(.validationFailed) }
-        return try await submitAndExecute(call, mode: mode, listName: "userIds") { (weavr: WeavrClient, token: String) async throws(WeavrError) -> BulkSubmitResponse in
+        return try await submitAndExecute(call, mode: mode, listName: "userIds", kind: "user_invite", ids: ids, count: ids.count) { (weavr: WeavrClient, token: String) async throws(WeavrError) -> BulkSubmitResponse in
             try await weavr.submitUserInvitesBulk(token: token, userIds: ids, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
         }
     }
@@ -73,35 +83,48 @@ struct BulkRoutes: Sendable {
     /// Submits, then executes. A retry with the same `Idempotency-Key` gets Weavr's replayed submit (the same
     /// bulk); if that bulk already runs, execute's 409 `INVALID_STATE` is not an error: its status is re-read.
     private func submitAndExecute(
-        _ call: V1Call, mode: BulkMode, listName: String,
+        _ call: V1Call, mode: BulkMode, listName: String, kind: String, ids: [String], count: Int,
         _ submit: (WeavrClient, String) async throws(WeavrError) -> BulkSubmitResponse
     ) async throws -> HTTPResponse {
-        let weavr = call.auth.weavr
-        let submitted: BulkSubmitResponse
-        do {
-            submitted = try await submit(weavr, call.weavrToken)
-        } catch {
-            throw BulkSubmission.problem(error, listName: listName)
+        let details: [String: AuditDetails.Value] = ["kind": .string(kind), "count": .integer(Int64(count))]
+        let items = ids.enumerated().map { index, id in
+            audit.entry(call, .bulkOperation, target: id, outcome: .intent,
+                        details: AuditTrail.details(["kind": .string(kind), "index": .integer(Int64(index))]))
         }
-        var status = "running"
-        do {
-            _ = try await weavr.executeBulk(token: call.weavrToken, id: submitted.bulkId, mode: mode, requestID: call.requestID)
-        } catch where error.kind == .conflict(code: "INVALID_STATE") {
+        return try await audit.mutation(call, action: .bulkSubmit, target: nil, quota: .bulkOperations, units: count,
+                                        details: details, alsoIntended: items) {
+            let weavr = call.auth.weavr
+            let submitted: BulkSubmitResponse
             do {
-                status = BulkView.status(try await weavr.getBulk(token: call.weavrToken, id: submitted.bulkId, requestID: call.requestID).value.status)
-            } catch {
-                throw Problem.upstream(error)
+                submitted = try await submit(weavr, call.weavrToken)
+            } catch let error as WeavrError {
+                throw UpstreamFailure(problem: BulkSubmission.problem(error, listName: listName), weavr: error)
             }
-        } catch {
-            throw Problem.upstream(error)
+            var status = "running"
+            var ref: String?
+            do {
+                ref = try await weavr.executeBulk(token: call.weavrToken, id: submitted.bulkId, mode: mode, requestID: call.requestID).requestRef
+            } catch let error as WeavrError where error.kind == .conflict(code: "INVALID_STATE") {
+                do {
+                    status = BulkView.status(try await weavr.getBulk(token: call.weavrToken, id: submitted.bulkId, requestID: call.requestID).value.status)
+                } catch let error as WeavrError {
+                    throw UpstreamFailure(problem: Problem.upstream(error), weavr: error)
+                }
+            } catch let error as WeavrError {
+                throw UpstreamFailure(problem: Problem.upstream(error), weavr: error)
+            }
+            var json = JSONWriter()
+            json.beginObject()
+            json.field("id", submitted.bulkId)
+            json.field("status", status)
+            json.field("operationCount", submitted.operationCount)
+            json.endObject()
+            return AuditedOutcome(
+                response: .json(202, json.bytes, headers: ["location": "/v1/bulk/\(submitted.bulkId)"]),
+                upstreamStatus: 200, upstreamRequestRef: ref, target: submitted.bulkId,
+                details: ["operation_count": .integer(Int64(submitted.operationCount))]
+            )
         }
-        var json = JSONWriter()
-        json.beginObject()
-        json.field("id", submitted.bulkId)
-        json.field("status", status)
-        json.field("operationCount", submitted.operationCount)
-        json.endObject()
-        return .json(202, json.bytes, headers: ["location": "/v1/bulk/\(submitted.bulkId)"])
     }
 
     // MARK: read
@@ -167,9 +190,47 @@ struct BulkRoutes: Sendable {
         } catch {
             throw Problem.upstream(error)
         }
+        if bulk.isFinal { await recordOperations(call, bulk: bulk) }
         var json = JSONWriter()
         BulkView.write(bulk, to: &json)
         return .json(200, json.bytes, headers: ["cache-control": "no-store"])
+    }
+
+    /// The per-operation outcomes of a final bulk, once: one `bulk.operation` row per operation (target the
+    /// card or user id, `success` for a completed operation, `failure` with Weavr's error code otherwise),
+    /// actor the reading session's user. A failure to list or write is reported and retried by a later read.
+    private func recordOperations(_ call: V1Call, bulk: BulkProcessDetails) async {
+        let key = "bulk:\(call.auth.tenant.id):\(bulk.bulkId)"
+        if (try? audit.services.audit.isRecorded(key: key)) == true { return }
+        var operations: [BulkOperation] = []
+        do {
+            while operations.count < BulkSubmission.maxOperations {
+                let page = try await call.auth.weavr.bulkOperations(
+                    token: call.weavrToken, id: bulk.bulkId, offset: operations.isEmpty ? nil : operations.count, limit: 100, requestID: call.requestID
+                ).value
+                operations += page.items
+                if page.items.isEmpty || operations.count >= page.count { break }
+            }
+        } catch {
+            AuditTrail.report("bulk \(bulk.bulkId): operations not listed for the audit log: \(error)")
+            return
+        }
+        let type = BulkView.type(bulk.operation)
+        let entries = operations.map { operation in
+            let status = BulkView.status(operation.status, allowed: BulkView.operationStatuses)
+            var details: [String: AuditDetails.Value] = ["bulk": .string(bulk.bulkId), "type": .string(type), "status": .string(status)]
+            if let sequence = operation.sequence { details["sequence"] = .integer(sequence) }
+            if status != "completed" { details["upstream_code"] = .string(status == "failed" ? BulkOperationView.errorCode(operation.responsePayload) : status.uppercased()) }
+            return audit.entry(
+                call, .bulkOperation, target: BulkOperationView.target(operation), outcome: status == "completed" ? .success : .failure,
+                details: AuditTrail.details(details)
+            )
+        }
+        do {
+            try await audit.services.audit.appendOnce(key: key, entries)
+        } catch {
+            AuditTrail.report("bulk \(bulk.bulkId): per-operation audit rows not written: \(error)")
+        }
     }
 
     /// The `{id}` segment: Weavr's bulk ids are short tokens (`^[0-9]+$` in older specs); anything else is a 404

@@ -1,3 +1,4 @@
+import Audit
 import NIOFreeHTTP
 import Upstream
 
@@ -5,8 +6,12 @@ import Upstream
 /// server-side, Weavr offsets behind an opaque cursor, Weavr errors mapped to problems.
 ///
 /// Card data is private: every answer carries `cache-control: no-store`.
+///
+/// Mutations are audited and (except PATCH) count against the tenant's daily quota through
+/// `AuditTrail.mutation`: quota, intent row, Weavr, outcome row, then the answer. Reads write no rows.
 struct CardsRoutes: Sendable {
     let v1: V1Router
+    var audit: AuditTrail { v1.audit }
 
     /// The card states a client can filter on (Weavr's `ManagedInstrumentState.state`, lower-case).
     static let states = ["active", "blocked", "destroyed", "not_enabled"]
@@ -72,10 +77,16 @@ struct CardsRoutes: Sendable {
     /// `POST /v1/cards` → 201 with the card and `Location`.
     func create(_ call: V1Call) async throws -> HTTPResponse {
         let body = try CardInput.create(call.request, profiles: call.auth.tenant.cardProfiles)
-        let card = try await CardFieldNames.mapped { () async throws(WeavrError) in
-            try await call.auth.weavr.createCard(token: call.weavrToken, body: body, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
+        return try await audit.mutation(call, action: .cardIssue, target: nil, quota: .cardsIssue,
+                                        details: ["profile_id": .string(body.profileId)]) {
+            let result = try await Self.upstream { () async throws(WeavrError) in
+                try await call.auth.weavr.createCard(token: call.weavrToken, body: body, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
+            }
+            return AuditedOutcome(
+                response: Self.json(201, CardView.body(result.value), location: "/v1/cards/" + result.value.id),
+                upstreamStatus: 200, upstreamRequestRef: result.requestRef, target: result.value.id
+            )
         }
-        return Self.json(201, CardView.body(card), location: "/v1/cards/" + card.id)
     }
 
     // MARK: one card
@@ -102,33 +113,41 @@ struct CardsRoutes: Sendable {
     func patch(_ call: V1Call) async throws -> HTTPResponse {
         let id = try Self.pathID(call)
         let body = try CardInput.patch(call.request)
-        let card = try await CardFieldNames.mapped { () async throws(WeavrError) in
-            try await call.auth.weavr.patchCard(token: call.weavrToken, id: id, body: body, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
+        return try await audit.mutation(call, action: .cardUpdate, target: id, quota: nil) {
+            let result = try await Self.upstream { () async throws(WeavrError) in
+                try await call.auth.weavr.patchCard(token: call.weavrToken, id: id, body: body, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
+            }
+            return AuditedOutcome(response: Self.json(200, CardView.body(result.value)), upstreamStatus: 200, upstreamRequestRef: result.requestRef)
         }
-        return Self.json(200, CardView.body(card))
     }
 
     /// `POST /v1/cards/{id}/block` → 200 with the card as it is now (`state: blocked`).
     func block(_ call: V1Call) async throws -> HTTPResponse {
         let id = try Self.pathID(call)
-        _ = try await call.auth.weavr.blockCard(token: call.weavrToken, id: id, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
-        return await Self.fresh(call, id: id)
+        return try await audit.mutation(call, action: .cardBlock, target: id, quota: .cardsBlock) {
+            let result = try await call.auth.weavr.blockCard(token: call.weavrToken, id: id, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
+            return AuditedOutcome(response: await Self.fresh(call, id: id), upstreamStatus: 204, upstreamRequestRef: result.requestRef)
+        }
     }
 
     /// `POST /v1/cards/{id}/unblock` → 200 with the card as it is now. Only a user's own block can be lifted:
     /// a system block is 403 `forbidden`.
     func unblock(_ call: V1Call) async throws -> HTTPResponse {
         let id = try Self.pathID(call)
-        _ = try await call.auth.weavr.unblockCard(token: call.weavrToken, id: id, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
-        return await Self.fresh(call, id: id)
+        return try await audit.mutation(call, action: .cardUnblock, target: id, quota: .cardsUnblock) {
+            let result = try await call.auth.weavr.unblockCard(token: call.weavrToken, id: id, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
+            return AuditedOutcome(response: await Self.fresh(call, id: id), upstreamStatus: 204, upstreamRequestRef: result.requestRef)
+        }
     }
 
     /// `DELETE /v1/cards/{id}`: Weavr's remove (destroy; not reversible; a prepaid card must be empty) → 204.
     /// Weavr declares no `idempotency-ref` on remove, so none is forwarded.
     func destroy(_ call: V1Call) async throws -> HTTPResponse {
         let id = try Self.pathID(call)
-        _ = try await call.auth.weavr.removeCard(token: call.weavrToken, id: id, requestID: call.requestID)
-        return HTTPResponse(status: 204, headers: ["cache-control": "no-store"])
+        return try await audit.mutation(call, action: .cardDestroy, target: id, quota: .cardsDestroy) {
+            let result = try await call.auth.weavr.removeCard(token: call.weavrToken, id: id, requestID: call.requestID)
+            return AuditedOutcome(response: HTTPResponse(status: 204, headers: ["cache-control": "no-store"]), upstreamStatus: 204, upstreamRequestRef: result.requestRef)
+        }
     }
 
     /// After a block or unblock (Weavr answers 204): the card re-read, so the client sees the new state in
@@ -142,6 +161,17 @@ struct CardsRoutes: Sendable {
     }
 
     // MARK: helpers
+
+    /// A Weavr card mutation with its 400 mapped to public names (`CardFieldNames`); every failure keeps
+    /// Weavr's status and `request-ref` for the audit row (`UpstreamFailure`).
+    static func upstream<Value>(_ body: () async throws(WeavrError) -> Value) async throws(UpstreamFailure) -> Value {
+        do {
+            return try await body()
+        } catch {
+            if case .badRequest(let fields) = error.kind { throw UpstreamFailure(problem: CardFieldNames.problem(fields), weavr: error) }
+            throw UpstreamFailure(problem: Problem.upstream(error), weavr: error)
+        }
+    }
 
     /// The `{id}` path parameter of a card or account: Weavr ids are digits (`^[0-9]+$`); anything else is 404 without asking Weavr.
     static func pathID(_ call: V1Call) throws(Problem) -> String {

@@ -1,3 +1,4 @@
+import Audit
 import Auth
 import NIOFreeHTTP
 import Upstream
@@ -10,12 +11,14 @@ struct V1Router: Sendable {
     let services: GatewayServices
     let authenticator: RequestAuthenticator
     let idempotency: IdempotencyGuard
+    let audit: AuditTrail
 
     /// `idempotencyStore` defaults to the SQLite store on `services.database`.
     init(services: GatewayServices, idempotencyStore: (any IdempotencyStore)? = nil) {
         self.services = services
         authenticator = RequestAuthenticator(services: services)
         idempotency = IdempotencyGuard(services: services, store: idempotencyStore)
+        audit = AuditTrail(services: services)
     }
 
     /// A read (GET): no idempotency handling.
@@ -48,6 +51,7 @@ struct V1Router: Sendable {
         do {
             auth = try await authenticator.authenticate(request)
         } catch {
+            await auditDenial(error, request, context)
             return error.response()
         }
         let rate = services.requestRates.check(tenant: auth.tenant, sid: auth.session.sid)
@@ -60,15 +64,47 @@ struct V1Router: Sendable {
             response = try await body(auth)
         } catch let problem as Problem {
             await authenticator.endSessionIfWeavrRejected(problem, auth)
+            await auditDenial(problem, request, context, auth: auth)
             response = problem.response()
         } catch let error as WeavrError {
             let problem = Problem.upstream(error)
             await authenticator.endSessionIfWeavrRejected(problem, auth)
+            await auditDenial(problem, request, context, auth: auth)
             response = problem.response()
         } catch {
             response = Problem(.internalError).response()
         }
-        for (name, value) in rate.headers { response.headers.replaceOrAdd(name, value) }
+        // draft-ietf-httpapi-ratelimit-headers-11: both fields are lists, so a handler's own policies (a
+        // daily quota) are kept beside the request-rate ones.
+        for (name, value) in rate.headers {
+            if let own = response.headers[name] {
+                response.headers.replaceOrAdd(name, value + ", " + own)
+            } else {
+                response.headers.add(name, value)
+            }
+        }
         return response
+    }
+
+    /// An `access.denied` row for a refusal anyone could trigger but that says someone tried: a presented
+    /// token that does not check out (401), a failed CSRF check, a missing step-up. Requests without any
+    /// credential are not recorded. These rows are awaited (group-committed) but never change the answer.
+    func auditDenial(_ problem: Problem, _ request: HTTPRequest, _ context: RequestContext, auth: AuthenticatedRequest? = nil) async {
+        let reason: String
+        switch problem.code {
+        case .unauthenticated:
+            guard auth == nil, (try? RequestAuthenticator.credential(request)) != nil else { return }
+            reason = "invalid_session"
+        case .csrfFailed: reason = "csrf_failed"
+        case .stepUpRequired: reason = "step_up_required"
+        default: return
+        }
+        let details = AuditTrail.details(["reason": .string(reason), "method": .string(request.method), "route": .string(context.route ?? "-")])
+        let entry = audit.entry(
+            request, context, .accessDenied, tenant: auth?.tenant.id, actor: auth?.session.userID ?? "unknown",
+            sessionID: auth?.session.sid, target: request.pathParameters["id"], outcome: .denied,
+            httpStatus: problem.code.status, details: details
+        )
+        await audit.record([entry])
     }
 }

@@ -1,0 +1,104 @@
+import Audit
+import NIOFreeHTTP
+import Storage
+import Upstream
+
+extension AuditTrail {
+    /// Runs an audited mutation (DESIGN.md "Quotas and audit"), in this order:
+    ///
+    /// 1. the daily quota (`units` of `quota`, atomically): over the limit → 429 `quota_exceeded` with
+    ///    `Retry-After` (seconds to UTC midnight) and the RateLimit fields, and a `quota.denied` row;
+    /// 2. the `intent` row, durably: if it cannot be written Weavr is not called, the units go back and the
+    ///    answer is 503 `service_unavailable` (fail closed);
+    /// 3. `perform` (the Weavr call);
+    /// 4. the outcome row (`success` / `failure`, statuses, Weavr `request-ref`), awaited before the answer.
+    ///
+    /// If the outcome row cannot be written after Weavr acted, the client still gets Weavr's answer: the
+    /// action happened and the intent row proves the attempt; refusing would invite a retry of something
+    /// already done. The loss is reported on standard error.
+    ///
+    /// Quota units go back when Weavr answered with a 4xx (it did nothing). After a timeout, a 5xx or a
+    /// broken connection Weavr may have acted, so the unit stays spent: the quota is never exceeded.
+    ///
+    /// `alsoIntended` rows (a bulk's per-item intents) are written in the same append as the intent.
+    ///
+    /// `perform` should throw `UpstreamFailure` (or the bare `WeavrError`) for Weavr failures so that the
+    /// row gets Weavr's status and `request-ref`. Validate the request before calling this: nothing that
+    /// fails here is the client's fault except the quota.
+    func mutation(
+        _ call: V1Call, action: AuditAction, target: String?, quota: QuotaOperation?, units: Int = 1,
+        details: [String: AuditDetails.Value] = [:], alsoIntended: [AuditEntry] = [], _ perform: () async throws -> AuditedOutcome
+    ) async throws -> HTTPResponse {
+        let tenantID = call.auth.tenant.id
+        var quotaHeaders = HTTPHeaders()
+        var consumed: DailyQuota?
+        if let quota, let daily = DailyQuota(quota, tenant: call.auth.tenant) {
+            let decision: QuotaDecision
+            do {
+                decision = try await services.quotas.consume(tenant: tenantID, operation: quota, amount: units, limit: daily.limit, day: nil)
+            } catch {
+                throw Problem(.serviceUnavailable, detail: "quota ledger unavailable", retryAfter: 1)
+            }
+            let now = services.clock.now
+            quotaHeaders = daily.headers(decision, now: now)
+            guard decision.allowed else {
+                var denied = details
+                denied["operation"] = .string(quota.rawValue)
+                denied["limit"] = .integer(Int64(daily.limit))
+                denied["used"] = .integer(Int64(decision.used))
+                denied["requested"] = .integer(Int64(units))
+                await record([entry(call, .quotaDenied, target: target, outcome: .denied, httpStatus: 429, details: Self.details(denied))])
+                return Problem(
+                    .quotaExceeded, detail: "the tenant's daily \(quota.rawValue) quota is used up",
+                    retryAfter: DailyQuota.secondsUntilReset(decision, now: now)
+                ).response(headers: quotaHeaders)
+            }
+            consumed = daily
+        }
+        func giveBack() async {
+            guard let consumed else { return }
+            do {
+                try await services.quotas.release(tenant: tenantID, operation: consumed.operation, amount: units, day: nil)
+            } catch {
+                Self.report("quota release failed (\(consumed.operation.rawValue), request \(call.requestID)): \(error)")
+            }
+        }
+
+        do {
+            try await services.audit.append([entry(call, action, target: target, outcome: .intent, details: Self.details(details))] + alsoIntended)
+        } catch {
+            await giveBack()
+            throw Problem(.serviceUnavailable, detail: "the audit log cannot be written; nothing was done", retryAfter: 1)
+        }
+
+        let outcome: AuditedOutcome
+        do {
+            outcome = try await perform()
+        } catch {
+            let (problem, weavr, rethrown): (Problem, WeavrError?, any Error) =
+                switch error {
+                case let failure as UpstreamFailure: (failure.problem, failure.weavr, failure.problem)
+                case let weavr as WeavrError: (Problem.upstream(weavr), weavr, weavr)
+                case let problem as Problem: (problem, nil, problem)
+                default: (Problem(.internalError), nil, error)
+                }
+            var failed = details
+            if let code = weavr?.code { failed["upstream_code"] = .string(code) }
+            failed["problem"] = .string(problem.code.rawValue)
+            if weavr == nil || (400..<500).contains(weavr?.status ?? 0) { await giveBack() }
+            await record([entry(
+                call, action, target: target, outcome: .failure, httpStatus: problem.code.status,
+                upstreamStatus: weavr?.status, upstreamRequestRef: weavr?.requestRef, details: Self.details(failed)
+            )])
+            throw rethrown
+        }
+        await record([entry(
+            call, action, target: outcome.target ?? target, outcome: .success, httpStatus: outcome.response.status,
+            upstreamStatus: outcome.upstreamStatus, upstreamRequestRef: outcome.upstreamRequestRef,
+            details: Self.details(details.merging(outcome.details) { _, new in new })
+        )])
+        var response = outcome.response
+        for (name, value) in quotaHeaders { response.headers.replaceOrAdd(name, value) }
+        return response
+    }
+}

@@ -1,0 +1,169 @@
+import Audit
+import Auth
+import Foundation
+import NIOFreeHTTP
+import Testing
+
+/// The audit rows the `/v1` API writes (DESIGN.md "Quotas and audit"), end to end over real sockets.
+@Suite("Audit trail")
+struct AuditTrailTests {
+    typealias Seed = GatewayHarness.Seed
+
+    static func withHarness(_ body: (GatewayHarness) async throws -> Void) async throws {
+        let harness = try await GatewayHarness()
+        do {
+            try await body(harness)
+            let verification = try harness.services.audit.verify()
+            #expect(verification.ok, "\(verification)")
+            try expectNoSecrets(harness)
+        } catch {
+            await harness.shutdown()
+            throw error
+        }
+        await harness.shutdown()
+    }
+
+    /// No row, and no byte of the database file, holds the api-key, a password or a Weavr token.
+    static func expectNoSecrets(_ harness: GatewayHarness) throws {
+        let rows = try harness.services.audit.all()
+        for secret in ["sim-demo-api-key", GatewayHarness.otherAPIKey, "Password1!", "Wrong-password-9", "simtok."] {
+            #expect(!rows.contains { $0.allText.contains(secret) }, "\(secret) in an audit row")
+            #expect(!harness.databaseBytes().contains(bytes: Array(secret.utf8)), "\(secret) in the database file")
+        }
+        // No details value holds a card number (AuditDetails refuses Luhn-valid runs; ids are in `target`).
+        for row in rows {
+            #expect(!row.details.contains("cardNumber"))
+        }
+    }
+
+    @Test func aCardBlockWritesItsIntentThenItsSuccessWithWeavrsRequestRef() async throws {
+        try await Self.withHarness { harness in
+            let token = try await harness.login()
+            let reply = try await harness.call("POST", "/v1/cards/\(Seed.fundedEUR)/block", token: token, headers: ["user-agent": "audit-test/1.0"])
+            #expect(reply.status == 200)
+            let requestID = try #require(reply.headers["x-request-id"])
+            let rows = try harness.services.audit.all(AuditFilter(action: "card.block", target: Seed.fundedEUR))
+            #expect(rows.map(\.outcome) == ["intent", "success"])
+            let (intent, success) = (rows[0], rows[1])
+            #expect(intent.seq < success.seq)
+            for row in rows {
+                #expect(row.tenant == "acme")
+                #expect(row.actor == "100000000000000101" || (row.actor != "unknown" && !row.actor.isEmpty))
+                #expect(row.sessionHash?.count == 64)
+                #expect(row.requestID == requestID)
+                #expect(row.clientIP == "127.0.0.1")
+                #expect(row.userAgent == "audit-test/1.0")
+            }
+            #expect(intent.httpStatus == nil && intent.upstreamRequestRef == nil)
+            #expect(success.httpStatus == 200 && success.upstreamStatus == 204)
+            #expect((success.upstreamRequestRef ?? "").isEmpty == false)
+            // The session id itself is never stored, only its hash.
+            #expect(!rows.contains { $0.allText.contains(token) })
+        }
+    }
+
+    @Test func aFailingBlockWritesItsIntentAndAFailureWithTheUpstreamStatus() async throws {
+        try await Self.withHarness { harness in
+            let token = try await harness.login()
+            let reply = try await harness.call("POST", "/v1/cards/\(Seed.userBlocked)/block", token: token)
+            #expect(reply.status == 409)
+            let rows = try harness.services.audit.all(AuditFilter(action: "card.block", target: Seed.userBlocked))
+            #expect(rows.map(\.outcome) == ["intent", "failure"])
+            let failure = try #require(rows.last)
+            #expect(failure.httpStatus == 409 && failure.upstreamStatus == 409)
+            #expect((failure.upstreamRequestRef ?? "").isEmpty == false)
+            #expect(failure.details.contains("INSTRUMENT_ALREADY_BLOCKED"))
+            #expect(failure.requestID == reply.headers["x-request-id"])
+        }
+    }
+
+    @Test func readsWriteNoRowsAndEveryCardMutationIsAudited() async throws {
+        try await Self.withHarness { harness in
+            let token = try await harness.login()
+            let before = try harness.services.audit.all().count
+            #expect(try await harness.call("GET", "/v1/cards", token: token).status == 200)
+            #expect(try await harness.call("GET", "/v1/cards/\(Seed.fundedEUR)", token: token).status == 200)
+            #expect(try await harness.call("GET", "/v1/me", token: token).status == 200)
+            #expect(try harness.services.audit.all().count == before)
+
+            let created = try await harness.createCard(token: token)
+            #expect(created.status == 201)
+            let id = try #require(created.json["id"] as? String)
+            #expect(try await harness.call("PATCH", "/v1/cards/\(id)", token: token, json: ["name": "Renamed"]).status == 200)
+            #expect(try await harness.call("POST", "/v1/cards/\(id)/block", token: token).status == 200)
+            #expect(try await harness.call("POST", "/v1/cards/\(id)/unblock", token: token).status == 200)
+            #expect(try await harness.call("DELETE", "/v1/cards/\(id)", token: token).status == 204)
+            let rows = try harness.services.audit.all(AuditFilter(action: "card.*"))
+            let pairs = rows.map { "\($0.action) \($0.outcome)" }
+            #expect(pairs == [
+                "card.issue intent", "card.issue success", "card.update intent", "card.update success",
+                "card.block intent", "card.block success", "card.unblock intent", "card.unblock success",
+                "card.destroy intent", "card.destroy success",
+            ])
+            #expect(rows[0].target == nil)
+            #expect(rows.dropFirst().allSatisfy { $0.target == id })
+        }
+    }
+
+    @Test func authEventsAndAccessDenialsAreAuditedWithoutCredentials() async throws {
+        try await Self.withHarness { harness in
+            let wrong = try await harness.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "alice@example.com", "password": "Wrong-password-9", "mode": "bearer"])
+            #expect(wrong.status == 401)
+            let token = try await harness.login()
+            let logins = try harness.services.audit.all(AuditFilter(action: "auth.login"))
+            #expect(logins.map(\.outcome) == ["failure", "success"])
+            #expect(logins[0].actor == "unknown")
+            #expect(logins[0].details.contains("email_sha256"))
+            #expect(!logins.contains { $0.allText.contains("alice@example.com") })
+            #expect(logins[1].actor != "unknown" && logins[1].sessionHash?.count == 64)
+
+            // A forged token, and a sensitive read without step-up: access.denied.
+            #expect(try await harness.call("GET", "/v1/cards", token: "gw1.x.y.z").status == 401)
+            #expect(try await harness.call("GET", "/v1/cards").status == 401)  // no credential: not recorded
+            #expect(try await harness.call("GET", "/v1/cards/\(Seed.fundedEUR)?include=sensitive", token: token).status == 403)
+            let denials = try harness.services.audit.all(AuditFilter(action: "access.denied"))
+            #expect(denials.count == 2)
+            #expect(denials.map { $0.httpStatus } == [401, 403])
+            #expect(denials[0].actor == "unknown" && denials[0].details.contains("invalid_session"))
+            #expect(denials[1].details.contains("step_up_required") && denials[1].tenant == "acme")
+
+            #expect(try await harness.call("POST", "/v1/auth/step-up", token: token).status == 202)
+            #expect(try await harness.call("POST", "/v1/auth/step-up/verify", token: token, json: ["code": "000000"]).status == 422)
+            #expect(try await harness.call("POST", "/v1/auth/step-up/verify", token: token, json: ["code": "123456"]).status == 200)
+            #expect(try harness.services.audit.all(AuditFilter(action: "auth.step_up")).map(\.outcome) == ["failure", "success"])
+            #expect(try await harness.call("POST", "/v1/auth/logout", token: token).status == 204)
+            #expect(try harness.services.audit.all(AuditFilter(action: "auth.logout")).count == 1)
+            #expect(!(try harness.services.audit.all()).contains { $0.allText.contains(token) })
+        }
+    }
+
+    @Test func aBulkIsAuditedOnSubmitAndItsOperationsExactlyOnceWhenFinal() async throws {
+        try await Self.withHarness { harness in
+            let token = try await harness.login()
+            let ids = try await harness.createCards(3)
+            let submitted = try await harness.call("POST", "/v1/bulk/cards/block", token: token, json: ["cardIds": ids])
+            #expect(submitted.status == 202)
+            let bulkID = try #require(submitted.json["id"] as? String)
+            let submits = try harness.services.audit.all(AuditFilter(action: "bulk.submit"))
+            #expect(submits.map(\.outcome) == ["intent", "success"])
+            #expect(submits[0].details.contains("\"count\":3") && submits[0].details.contains("card_block"))
+            #expect(submits[1].target == bulkID)
+            // One intent per card, in the same append as the submit's intent.
+            let intents = try harness.services.audit.all(AuditFilter(action: "bulk.operation", outcome: .intent))
+            #expect(intents.map(\.target) == ids)
+            #expect(intents.allSatisfy { $0.seq > submits[0].seq && $0.seq < submits[1].seq })
+
+            _ = try await harness.waitForBulk(bulkID, token: token)
+            // Several reads of the final bulk, some concurrent: the operations are recorded once.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 { group.addTask { _ = try await harness.call("GET", "/v1/bulk/\(bulkID)", token: token) } }
+                try await group.waitForAll()
+            }
+            let operations = try harness.services.audit.all(AuditFilter(action: "bulk.operation", outcome: .success))
+            #expect(operations.count == 3)
+            #expect(Set(operations.compactMap(\.target)) == Set(ids))
+            #expect(operations.allSatisfy { $0.details.contains(bulkID) || $0.details.contains("withheld") })
+            #expect(try harness.services.audit.all(AuditFilter(action: "bulk.operation")).count == 6)
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Audit
+import Foundation
+import NIOFreeHTTP
+import Storage
+import Testing
+
+/// When the audit log cannot be written, a mutation is not sent to Weavr: 503, never a 500 or a hang
+/// (DESIGN.md "Storage": disk full / locked → the mutation fails closed).
+@Suite("Fail closed")
+struct FailClosedTests {
+    typealias Seed = GatewayHarness.Seed
+
+    @Test func aFullDiskRefusesACardBlockWithoutCallingWeavrAndRecoversWhenSpaceReturns() async throws {
+        let harness = try await GatewayHarness()
+        do {
+            let token = try await harness.login()
+            // Warm the quota counter row so that only the audit write can fail for want of space.
+            #expect(try await harness.call("POST", "/v1/cards/\(Seed.emptyGBP)/block", token: token).status == 200)
+            // max_page_count is clamped to the file's size: then fill the free space with audit rows.
+            try await harness.database.write { try $0.setMaxPageCount(1) }
+            let filler = AuditEntry(tenant: "acme", actor: "filler", action: AuditAction(rawValue: "test.filler")!, target: Seed.fundedEUR, outcome: .denied)
+            var full = false
+            for batch in [20, 1] {
+                for _ in 0..<20_000 {
+                    do {
+                        try await harness.services.audit.append(Array(repeating: filler, count: batch))
+                    } catch let error as StorageError {
+                        #expect(error == .full)
+                        full = true
+                        break
+                    }
+                }
+            }
+            #expect(full)
+            harness.simulator.clearCapturedRequests()
+            let refused = try await harness.call("POST", "/v1/cards/\(Seed.fundedEUR)/block", token: token)
+            #expect(refused.status == 503)
+            #expect(refused.code == "service_unavailable")
+            #expect(refused.headers["retry-after"] != nil)
+            #expect(harness.weavrRequests("POST", "/managed_cards/\(Seed.fundedEUR)/block").isEmpty)
+            #expect(try harness.services.quotas.usage(tenant: "acme", day: nil)[.cardsBlock] == 1)  // the unit went back
+            // Reads keep working.
+            #expect(try await harness.call("GET", "/v1/cards/\(Seed.fundedEUR)", token: token).status == 200)
+
+            try await harness.database.write { try $0.setMaxPageCount(1_000_000) }
+            let blocked = try await harness.call("POST", "/v1/cards/\(Seed.fundedEUR)/block", token: token)
+            #expect(blocked.status == 200)
+            #expect(harness.weavrRequests("POST", "/managed_cards/\(Seed.fundedEUR)/block").count == 1)
+            #expect(try harness.services.audit.all(AuditFilter(action: "card.block", target: Seed.fundedEUR)).map(\.outcome) == ["intent", "success"])
+            #expect(try harness.services.audit.verify().ok)
+        } catch {
+            await harness.shutdown()
+            throw error
+        }
+        await harness.shutdown()
+    }
+
+    @Test func aLockedDatabaseRefusesACardBlockWithinTheBusyTimeout() async throws {
+        let busyTimeout = 300
+        let gateway = try await RestartableGateway(configuration: Database.Configuration(
+            connection: SQLiteConnection.Configuration(busyTimeoutMilliseconds: busyTimeout)
+        ))
+        do {
+            let token = try await gateway.login()
+            let locker = try SQLiteConnection(path: gateway.path)
+            try locker.execute("BEGIN EXCLUSIVE")
+            gateway.simulator.clearCapturedRequests()
+            let started = ContinuousClock.now
+            let refused = try await gateway.call("POST", "/v1/cards/\(Seed.fundedEUR)/block", token: token)
+            let elapsed = ContinuousClock.now - started
+            try locker.execute("ROLLBACK")
+            locker.close()
+            #expect(refused.status == 503)
+            #expect(refused.code == "service_unavailable")
+            #expect(elapsed < .milliseconds(busyTimeout * 6), "took \(elapsed)")
+            #expect(!gateway.simulator.capturedRequests.contains { $0.path.hasSuffix("/block") })
+
+            let blocked = try await gateway.call("POST", "/v1/cards/\(Seed.fundedEUR)/block", token: token)
+            #expect(blocked.status == 200)
+            #expect(try gateway.services.audit.verify().ok)
+        } catch {
+            await gateway.shutdown()
+            throw error
+        }
+        await gateway.shutdown()
+    }
+}
