@@ -63,6 +63,7 @@ public struct AuthRoutes: Sendable {
         }
         // Unknown or suspended tenants get the same answer as bad credentials.
         guard let tenant, tenant.status == .active else { throw Self.invalidCredentials }
+        RequestObservation.current?.tenant = tenant.id
         let chosen = mode ?? (tenant.sessionModes.contains(.cookie) && !tenant.sessionModes.contains(.bearer) ? .cookie : .bearer)
         guard tenant.sessionModes.contains(chosen) else {
             throw Problem(.validationFailed, invalidFields: [.init(name: "mode", reason: "not enabled for this tenant")])
