@@ -36,7 +36,7 @@ public struct WeavrCallObservation: Sendable {
     private static let literals: Set<Substring> = ["managed_cards", "users", "_id_", "_user_id_"]
 
     /// `method` plus `path` with caller-supplied ids replaced by `{id}`, so the label set stays bounded.
-    static func operation(method: String, path: String) -> String {
+    public static func operationLabel(method: String, path: String) -> String {
         var previous: Substring = ""
         var parts: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {

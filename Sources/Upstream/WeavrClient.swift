@@ -104,7 +104,7 @@ public final class WeavrClient: Sendable {
     private func observe(_ call: Call, _ failure: WeavrError?, status: Int? = nil, since start: ContinuousClock.Instant) {
         guard let observer = configuration.observer else { return }
         observer(WeavrCallObservation(
-            operation: WeavrCallObservation.operation(method: call.method, path: call.path),
+            operation: WeavrCallObservation.operationLabel(method: call.method, path: call.path),
             outcome: failure.map(WeavrCallObservation.outcome(of:)) ?? "ok",
             status: status, duration: ContinuousClock.now - start
         ))
