@@ -104,6 +104,6 @@ enum PrometheusParser {
 extension Array where Element == PrometheusParser.Sample {
     /// The value of the sample named `name` whose labels include `labels` (nil when none matches).
     func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
-        first { $0.name == name && labels.allSatisfy { key, value in $0.labels[key] == value } }?.value
+        first { sample in sample.name == name && labels.allSatisfy { key, value in sample.labels[key] == value } }?.value
     }
 }
