@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         // CLI parsing for `weavr-gateway serve|demo|simulator|tenant|audit|keys|migrate`.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Structured logging API; the JSON handler is ours (`Gateway/Observability/JSONLogHandler.swift`).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System libraries: OpenSSL 3 (libssl-dev) and SQLite 3 (libsqlite3-dev).
@@ -42,7 +44,10 @@ let package = Package(
         .target(name: "WeavrSimulator", dependencies: ["NIOFreeHTTP"], exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "Gateway",
-            dependencies: ["NIOFreeHTTP", "Storage", "Auth", "Upstream", "Audit"],
+            dependencies: [
+                "NIOFreeHTTP", "Storage", "Auth", "Upstream", "Audit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -50,6 +55,7 @@ let package = Package(
             dependencies: [
                 "Gateway", "WeavrSimulator", "CSystem", "Auth", "Storage", "Audit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -73,7 +79,14 @@ let package = Package(
         ),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite"], swiftSettings: strict),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "NIOFreeHTTP", "WeavrSimulator", "Auth", "Storage", "Upstream", "Audit"], swiftSettings: strict),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "NIOFreeHTTP", "WeavrSimulator", "Auth", "Storage", "Upstream", "Audit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "WeavrSimulatorTests", dependencies: ["WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
         .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage"], swiftSettings: strict),
         .testTarget(name: "AuditTests", dependencies: ["Audit", "Auth", "Storage", "CSQLite"], swiftSettings: strict),

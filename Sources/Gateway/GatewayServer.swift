@@ -1,13 +1,20 @@
+public import Logging
 public import NIOFreeHTTP
 
 /// Builds the gateway's public HTTP server: routes and middlewares on top of NIOFreeHTTP.
 public enum GatewayServer {
-    /// The public router: request id, access log hook, health, the OpenAPI document, and (with services)
-    /// CORS and the `/v1` API.
-    public static func makeRouter(services: GatewayServices? = nil, accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil) -> Router {
+    /// The public router: request id, metrics and the JSON access log (`accessLogger`), the plain access-log
+    /// hook (`accessLog`), health and readiness, the OpenAPI document, and (with services) CORS and the `/v1` API.
+    public static func makeRouter(
+        services: GatewayServices? = nil, accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil, accessLogger: Logger? = nil
+    ) -> Router {
         var router = Router(middlewares: [RequestIDMiddleware()])
+        if services != nil || accessLogger != nil {
+            router.use(ObservabilityMiddleware(metrics: services?.metrics, accessLog: accessLogger))
+        }
         if let accessLog { router.use(AccessLogMiddleware(accessLog)) }
         HealthRoutes.register(on: &router)
+        ReadinessRoutes.register(on: &router, services: services)
         OpenAPIRoutes.register(on: &router)
         if let services {
             router.use(CORSMiddleware(origins: AllowedOrigins(tenants: services.tenants)))

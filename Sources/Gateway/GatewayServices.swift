@@ -36,6 +36,8 @@ public final class GatewayServices: Sendable {
     /// The signing keys' store (listing for the admin API).
     public let keyStore: SQLiteKeyRingStore
     public let authenticator: SessionAuthenticator
+    /// Prometheus metrics (`/metrics` on the admin listener); Weavr calls and database commits report here.
+    public let metrics: GatewayMetrics
     public let clock: any WallClock
     let csrfKey: SecretBytes
     let weavrClients: WeavrClientCache
@@ -64,7 +66,19 @@ public final class GatewayServices: Sendable {
         keyRing = try await KeyRing(store: keyStore)
         authenticator = SessionAuthenticator(keyRing: keyRing, sessions: sessions, clock: clock)
         csrfKey = masterKey.subkey(for: .csrf)
-        weavrClients = WeavrClientCache(http: http, configuration: settings.weavr)
+        let breakers = CircuitBreakerRegistry()
+        let metrics = GatewayMetrics(database: database) {
+            breakers.all.mapValues { ($0.state, $0.timesOpened) }
+        }
+        self.metrics = metrics
+        var weavrConfiguration = settings.weavr
+        let observer = weavrConfiguration.observer
+        weavrConfiguration.observer = { observation in
+            metrics.recordUpstream(observation)
+            RequestObservation.current?.addUpstream(nanoseconds: UInt64(max(0, observation.duration.seconds * 1e9)))
+            observer?(observation)
+        }
+        weavrClients = WeavrClientCache(http: http, configuration: weavrConfiguration, breakers: breakers)
         requestRates = RequestRateLimits(tenantPerMinute: settings.tenantRequestsPerMinute, sessionPerMinute: settings.sessionRequestsPerMinute)
         loginLimiter = RateLimiter(rate: settings.loginAttemptsPer15Minutes, per: .seconds(900), burst: settings.loginAttemptsPer15Minutes)
     }
@@ -128,12 +142,14 @@ final class WeavrClientCache: Sendable {
 
     private let http: HTTPClient
     private let configuration: WeavrClient.Configuration
-    private let breakers = CircuitBreakerRegistry()
+    /// The circuit breakers, one per base URL (readiness and metrics read their states).
+    let breakers: CircuitBreakerRegistry
     private let entries = Mutex<[String: Entry]>([:])
 
-    init(http: HTTPClient, configuration: WeavrClient.Configuration) {
+    init(http: HTTPClient, configuration: WeavrClient.Configuration, breakers: CircuitBreakerRegistry = CircuitBreakerRegistry()) {
         self.http = http
         self.configuration = configuration
+        self.breakers = breakers
     }
 
     func cached(_ tenant: Tenant) -> WeavrClient? {

@@ -95,6 +95,12 @@ public final class Database: Sendable {
         writer.statistics
     }
 
+    /// Calls `observer` on the writer thread after every committed transaction (batch size, duration), for
+    /// metrics; nil stops. Keep it short: the next batch waits for it.
+    public func observeCommits(_ observer: (@Sendable (WriterCommit) -> Void)?) {
+        writer.observeCommits(observer)
+    }
+
     /// Writes waiting for the writer thread (queue depth).
     public var pendingWrites: Int {
         writer.pendingJobCount

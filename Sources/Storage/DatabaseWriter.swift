@@ -17,6 +17,7 @@ final class DatabaseWriter: @unchecked Sendable {
     private let limits: Limits
     private let condition = ConditionLock()
     private let recordedStatistics = Mutex(WriterStatistics())
+    private let commitObserver = Mutex<(@Sendable (WriterCommit) -> Void)?>(nil)
     private var thread: DedicatedThread?
 
     // Guarded by `condition`.
@@ -36,6 +37,11 @@ final class DatabaseWriter: @unchecked Sendable {
     /// A snapshot of the counters.
     var statistics: WriterStatistics {
         recordedStatistics.withLock { $0 }
+    }
+
+    /// Sets the function called on the writer thread after each committed transaction.
+    func observeCommits(_ observer: (@Sendable (WriterCommit) -> Void)?) {
+        commitObserver.withLock { $0 = observer }
     }
 
     /// Jobs waiting for the writer thread.
@@ -111,6 +117,7 @@ final class DatabaseWriter: @unchecked Sendable {
     private func commitInOneTransaction(_ batch: ArraySlice<WriteJob>) {
         var performed: [(job: WriteJob, acknowledge: @Sendable () -> Void)] = []
         var failedCount = 0
+        let start = ContinuousClock.now
         func fail(_ job: WriteJob, _ error: any Error) {
             failedCount += 1
             job.fail(error)
@@ -161,6 +168,9 @@ final class DatabaseWriter: @unchecked Sendable {
             return
         }
         record(committedJobs: performed.count, failedJobs: failedCount)
+        if let observer = commitObserver.withLock({ $0 }), !performed.isEmpty {
+            observer(WriterCommit(jobs: performed.count, duration: ContinuousClock.now - start))
+        }
         for done in performed { done.acknowledge() }
     }
 

@@ -19,6 +19,11 @@ public final class CircuitBreakerRegistry: Sendable {
         }
     }
 
+    /// Every base URL with its breaker, for metrics.
+    public var all: [String: CircuitBreaker] {
+        breakers.withLock { $0 }
+    }
+
     /// Every base URL with its breaker's state, for metrics and readiness.
     public var states: [String: CircuitBreaker.State] {
         let current = breakers.withLock { $0 }

@@ -9,6 +9,9 @@ extension WeavrClient {
         public var retry: RetryPolicy = RetryPolicy()
         /// Header carrying the caller's request id to Weavr for end-to-end tracing. Default `x-request-id`.
         public var requestIDHeader: String = "x-request-id"
+        /// Called after every attempt (and every call the circuit refused) with the operation, outcome and
+        /// duration, for metrics. Runs on the caller's task: keep it short and non-blocking. Default nil.
+        public var observer: (@Sendable (WeavrCallObservation) -> Void)?
 
         public init() {}
     }

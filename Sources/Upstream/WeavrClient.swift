@@ -68,12 +68,18 @@ public final class WeavrClient: Sendable {
         while true {
             let remaining = overallDeadline - ContinuousClock.now
             guard remaining > .zero else { throw WeavrError(.timeout) }
-            guard let permit = circuitBreaker.acquire() else { throw WeavrError(.unavailable(WeavrError.circuitOpenReason)) }
+            guard let permit = circuitBreaker.acquire() else {
+                let refused = WeavrError(.unavailable(WeavrError.circuitOpenReason))
+                observe(call, refused, since: ContinuousClock.now)
+                throw refused
+            }
             let failure: WeavrError
+            let attemptStart = ContinuousClock.now
             do {
                 let response = try await http.execute(request, timeout: min(configuration.attemptTimeout, remaining))
                 if (200..<300).contains(response.status) {
                     circuitBreaker.record(permit, failed: false)
+                    observe(call, nil, status: response.status, since: attemptStart)
                     return response
                 }
                 failure = WeavrError(response: response)
@@ -81,6 +87,7 @@ public final class WeavrClient: Sendable {
                 failure = WeavrError(transport: error)
             }
             circuitBreaker.record(permit, failed: failure.countsAsUpstreamFailure)
+            observe(call, failure, status: failure.status, since: attemptStart)
             guard let pause = configuration.retry.delay(after: failure, retry: retry, isRepeatable: call.isRepeatable),
                   ContinuousClock.now + pause < overallDeadline
             else { throw failure }
@@ -91,6 +98,16 @@ public final class WeavrClient: Sendable {
                 throw failure
             }
         }
+    }
+
+    /// Reports one attempt to `configuration.observer`.
+    private func observe(_ call: Call, _ failure: WeavrError?, status: Int? = nil, since start: ContinuousClock.Instant) {
+        guard let observer = configuration.observer else { return }
+        observer(WeavrCallObservation(
+            operation: WeavrCallObservation.operationLabel(method: call.method, path: call.path),
+            outcome: failure.map(WeavrCallObservation.outcome(of:)) ?? "ok",
+            status: status, duration: ContinuousClock.now - start
+        ))
     }
 
     func makeRequest(_ call: Call) -> HTTPClientRequest {

@@ -85,7 +85,7 @@ public struct AdminAPI: Sendable {
         return tokens.admin(for: String(parts[1]))
     }
 
-    /// The admin router: tenants, sessions, keys. `extend` adds more routes (usage, audit) with `route`.
+    /// The admin router: tenants, sessions, keys, and `GET /metrics` (no token). `extend` adds more routes (usage, audit) with `route`.
     public func makeRouter(extend: ((inout Router, AdminAPI) -> Void)? = nil) -> Router {
         var router = Router(middlewares: [RequestIDMiddleware()])
         route(&router, "GET", "/admin/v1/tenants", action: "admin.tenant.list") { _, _ in
@@ -163,6 +163,8 @@ public struct AdminAPI: Sendable {
             return .json(200, AdminJSON.key(key).bytes)
         }
         addAuditRoutes(to: &router)
+        // Unauthenticated and not audited, for Prometheus: the admin listener must stay private.
+        MetricsRoutes.register(on: &router, metrics: services.metrics)
         extend?(&router, self)
         return router
     }

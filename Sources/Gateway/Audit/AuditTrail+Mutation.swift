@@ -48,6 +48,7 @@ extension AuditTrail {
                 denied["used"] = .integer(Int64(decision.used))
                 denied["requested"] = .integer(Int64(units))
                 await record([entry(call, .quotaDenied, target: target, outcome: .denied, httpStatus: 429, details: Self.details(denied))])
+                services.metrics.recordQuotaDenial(tenant: call.auth.tenant.id, operation: quota.rawValue)
                 return Problem(
                     .quotaExceeded, detail: "the tenant's daily \(quota.rawValue) quota is used up",
                     retryAfter: DailyQuota.secondsUntilReset(decision, now: now)

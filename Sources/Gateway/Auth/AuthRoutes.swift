@@ -83,6 +83,7 @@ public struct AuthRoutes: Sendable {
             await loginFailed(request, context, tenant: nil, email: email, reason: "unknown_tenant", status: 401)
             throw Self.invalidCredentials
         }
+        RequestObservation.current?.tenant = tenant.id
         let chosen = mode ?? (tenant.sessionModes.contains(.cookie) && !tenant.sessionModes.contains(.bearer) ? .cookie : .bearer)
         guard tenant.sessionModes.contains(chosen) else {
             throw Problem(.validationFailed, invalidFields: [.init(name: "mode", reason: "not enabled for this tenant")])

@@ -29,6 +29,7 @@ struct RequestAuthenticator: Sendable {
             throw Problem(.serviceUnavailable, retryAfter: 1)
         }
         guard let tenant, tenant.status == .active else { throw Self.rejected }
+        RequestObservation.current?.tenant = tenant.id
         if viaCookie && !tenant.sessionModes.contains(.cookie) { throw Self.rejected }
         if !viaCookie && !tenant.sessionModes.contains(.bearer) { throw Self.rejected }
         let session: Session

@@ -11,6 +11,8 @@ final class RequestRateLimits: Sendable {
         var allowed: Bool
         var retryAfter: Int
         var headers: HTTPHeaders
+        /// The policy closest to (or over) its limit: `tenant` or `session`.
+        var scope: String
     }
 
     private let defaultTenantPerMinute: Int
@@ -49,6 +51,6 @@ final class RequestRateLimits: Sendable {
         headers.add("ratelimit", "\"\(tightest.name)\";r=\(tightest.decision.remaining);t=\(tightest.decision.resetSeconds)")
         let allowed = session.allowed && (tenantDecision?.allowed ?? false)
         let retryAfter = max(session.retryAfterSeconds, tenantDecision?.retryAfterSeconds ?? 0)
-        return Decision(allowed: allowed, retryAfter: max(1, retryAfter), headers: headers)
+        return Decision(allowed: allowed, retryAfter: max(1, retryAfter), headers: headers, scope: tightest.name)
     }
 }

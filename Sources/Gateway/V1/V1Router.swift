@@ -56,6 +56,7 @@ struct V1Router: Sendable {
         }
         let rate = services.requestRates.check(tenant: auth.tenant, sid: auth.session.sid)
         guard rate.allowed else {
+            services.metrics.recordRateLimited(tenant: auth.tenant.id, scope: rate.scope)
             return Problem(.rateLimited, detail: "request rate over the tenant's or session's limit", retryAfter: rate.retryAfter)
                 .response(headers: rate.headers)
         }
