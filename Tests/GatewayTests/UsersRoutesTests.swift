@@ -157,16 +157,16 @@ struct UsersRoutesTests {
     }
 
     @Test func cursorsRoundTripAndAreCanonical() throws {
-        let cursor = OffsetCursor(scope: "users", offset: 40)
-        #expect(OffsetCursor.decode(cursor.encoded, scope: "users") == cursor)
-        #expect(OffsetCursor.decode(cursor.encoded, scope: "bulk:1:operations:ALL") == nil)
+        let cursor = PageCursor(list: "users", filters: "", offset: 40)
+        #expect(PageCursor.decode(cursor.encoded, list: "users", filters: "") == cursor)
+        #expect(PageCursor.decode(cursor.encoded, list: "bulk:1:operations:ALL", filters: "") == nil)
         // Same bytes, different text: the unused low bits of the last character must be zero (RFC 4648 §3.5).
-        let text = OffsetCursor(scope: "users", offset: 4).encoded
+        let text = PageCursor(list: "users", filters: "", offset: 4).encoded
         var tampered = Array(text.utf8)
         tampered[tampered.count - 1] ^= 1
-        #expect(OffsetCursor.decode(String(decoding: tampered, as: UTF8.self), scope: "users") == nil)
-        #expect(OffsetCursor.decode(text + "A", scope: "users") == nil)
-        #expect(OffsetCursor.decode(OffsetCursor(scope: "users", offset: OffsetCursor.maxOffset + 1).encoded, scope: "users") == nil)
+        #expect(PageCursor.decode(String(decoding: tampered, as: UTF8.self), list: "users", filters: "") == nil)
+        #expect(PageCursor.decode(text + "A", list: "users", filters: "") == nil)
+        #expect(PageCursor.decode(PageCursor(list: "users", filters: "", offset: PageCursor.maxOffset + 1).encoded, list: "users", filters: "") == nil)
     }
 
     @Test func weavrFailuresOfAUserCreateMapToPublicProblems() {

@@ -23,7 +23,7 @@ struct PageRequest: Sendable, Equatable {
         }
         offset = 0
         if let text = request.queryParameter("cursor") {
-            if let cursor = OffsetCursor.decode(text, scope: scope) {
+            if let cursor = PageCursor.decode(text, list: scope, filters: "") {
                 offset = cursor.offset
             } else {
                 invalid.append(.init(name: "cursor", reason: "not a cursor returned by this list"))
@@ -35,6 +35,6 @@ struct PageRequest: Sendable, Equatable {
     /// The cursor of the page after one that returned `returned` of `total` items; nil on the last page.
     func nextCursor(returned: Int, total: Int) -> String? {
         guard returned > 0, offset + returned < total else { return nil }
-        return OffsetCursor(scope: scope, offset: offset + returned).encoded
+        return PageCursor(list: scope, filters: "", offset: offset + returned).encoded
     }
 }
