@@ -53,10 +53,10 @@ public struct AuthRoutes: Sendable {
     }
 
     func login(_ request: HTTPRequest, _ context: RequestContext) async throws(Problem) -> HTTPResponse {
-        var body = try JSONBody(request, maxBytes: 16 * 1024)
-        let tenantID = body.string("tenant", length: 2...63)
-        let email = body.string("email", length: 3...254)
-        let password = body.string("password", length: 1...100)
+        var body = try FieldReader(request: request, maxBytes: 16 * 1024)
+        let tenantID = body.string("tenant", length: 2...63) ?? ""
+        let email = body.string("email", length: 3...254) ?? ""
+        let password = body.string("password", length: 1...100) ?? ""
         let requestedMode = body.optionalString("mode", length: 1...10)
         if !email.isEmpty && !email.contains("@") { body.fail("email", "must be an email address") }
         var mode: Tenant.SessionMode?
@@ -193,8 +193,8 @@ public struct AuthRoutes: Sendable {
 
     func stepUpVerify(_ call: V1Call) async throws -> HTTPResponse {
         let auth = call.auth
-        var body = try JSONBody(call.request, maxBytes: 4 * 1024)
-        let code = body.string("code", length: 6...6)
+        var body = try FieldReader(request: call.request, maxBytes: 4 * 1024)
+        let code = body.string("code", length: 6...6) ?? ""
         if !code.isEmpty && !code.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { body.fail("code", "must be 6 digits") }
         try body.validate()
         let verified: WeavrResult<WeavrEmpty>

@@ -11,7 +11,7 @@ import Upstream
 enum CardInput {
     /// `POST /v1/cards` → Weavr `CreateManagedCard`, with the tenant's profile id for currency + mode.
     static func create(_ request: HTTPRequest, profiles: Tenant.CardProfiles) throws(Problem) -> CardCreateBody {
-        var body = try BodyFields(request)
+        var body = try FieldReader(request: request)
         let name = body.string("name", length: 1...50)
         let nameOnCard = body.string("nameOnCard", length: 1...27)
         let currency = body.string("currency", length: 3...3)
@@ -45,7 +45,7 @@ enum CardInput {
 
     /// `PATCH /v1/cards/{id}` → Weavr `PatchManagedCard` with only the given fields (at least one).
     static func patch(_ request: HTTPRequest) throws(Problem) -> CardPatchBody {
-        var body = try BodyFields(request)
+        var body = try FieldReader(request: request)
         guard body.has("name") || body.has("nameOnCard") || body.has("billingAddress") else {
             throw Problem(.validationFailed, detail: "send at least one of name, nameOnCard, billingAddress",
                           invalidFields: [.init(name: "name", reason: "at least one of name, nameOnCard, billingAddress is required")])
@@ -59,7 +59,7 @@ enum CardInput {
     }
 
     /// `billingAddress {line1, line2?, city, postCode, state?, country}` → Weavr's `BillingAddress`.
-    private static func billingAddress(_ body: inout BodyFields, required: Bool) -> BillingAddress? {
+    private static func billingAddress(_ body: inout FieldReader, required: Bool) -> BillingAddress? {
         guard var fields = body.object("billingAddress", required: required) else { return nil }
         let line1 = fields.string("line1", length: 1...150)
         let line2 = fields.optionalString("line2", length: 0...150)

@@ -1,7 +1,7 @@
 import NIOFreeHTTP
 
 /// The query string of a `/v1` list or read: every value of every parameter (percent-decoded, "+" is a
-/// space), with typed accessors that collect failures by parameter name, like `JSONBody` does for bodies.
+/// space), with typed accessors that collect failures by parameter name, like `FieldReader` does for bodies.
 struct ListQuery {
     private var values: [String: [String]] = [:]
     private(set) var invalid: [Problem.InvalidField] = []

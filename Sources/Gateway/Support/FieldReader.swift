@@ -1,8 +1,9 @@
 import Foundation
 import NIOFreeHTTP
 
-/// Reads the fields of one JSON object (a request body or an item inside one) and records every failure
-/// under its public name, prefixed for nested items (`users[3].email`).
+/// Reads the fields of one JSON object (a request body, a nested object or an item of a list) and records
+/// every failure under its public name, prefixed for nested fields (`billingAddress.line1`, `users[3].email`).
+/// The one body reader of the `/v1` API.
 struct FieldReader {
     let object: [String: Any]
     /// Put before every field name, e.g. `users[3].`.
@@ -14,8 +15,10 @@ struct FieldReader {
         self.prefix = prefix
     }
 
-    /// Parses `request.body` as a JSON object (415 unless `application/json`, 400 unless an object).
-    init(request: HTTPRequest) throws(Problem) {
+    /// Parses `request.body` as a JSON object (413 over `maxBytes`, 415 unless `application/json`, 400
+    /// unless an object). Routes on the `/v1` path have their body capped already.
+    init(request: HTTPRequest, maxBytes: Int = 1024 * 1024) throws(Problem) {
+        if request.body.count > maxBytes { throw Problem(.payloadTooLarge, detail: "body over \(maxBytes) bytes") }
         let type = request.headers["content-type"]?.lowercased() ?? ""
         guard type.hasPrefix("application/json") else { throw Problem(.unsupportedMediaType, detail: "send application/json") }
         guard let value = try? JSONSerialization.jsonObject(with: Data(request.body)), let object = value as? [String: Any] else {
@@ -31,6 +34,20 @@ struct FieldReader {
 
     mutating func fail(_ name: String, _ reason: String) {
         invalid.append(.init(name: prefix + name, reason: reason))
+    }
+
+    /// A nested object read with its own prefix (`billingAddress.`); nil (and a failure when `required`)
+    /// when absent or not an object.
+    mutating func object(_ name: String, required: Bool) -> FieldReader? {
+        guard has(name) else {
+            if required { fail(name, "required") }
+            return nil
+        }
+        guard let nested = object[name] as? [String: Any] else {
+            fail(name, "must be an object")
+            return nil
+        }
+        return FieldReader(nested, prefix: prefix + name + ".")
     }
 
     /// Adds a nested reader's failures (it carries its own prefix).
