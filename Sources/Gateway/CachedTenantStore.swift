@@ -53,6 +53,11 @@ public final class CachedTenantStore: TenantStore {
         try await store.weavrAPIKey(for: id)
     }
 
+    /// Forgets every cached tenant (SIGHUP: the next request reads each tenant from the store).
+    public func invalidateAll() {
+        cache.withLock { $0.removeAll() }
+    }
+
     /// Forgets `id` (after a change).
     public func invalidate(_ id: String) {
         _ = cache.withLock { $0.removeValue(forKey: id) }

@@ -41,7 +41,9 @@ public final class GatewayServices: Sendable {
     public let clock: any WallClock
     let csrfKey: SecretBytes
     let weavrClients: WeavrClientCache
-    let loginLimiter: RateLimiter
+    /// Login attempts per tenant+email; replaced (counts start over) when a reload changes the rate.
+    var loginLimiter: RateLimiter { loginLimiterState.withLock { $0.limiter } }
+    private let loginLimiterState: Mutex<(rate: Int, limiter: RateLimiter)>
     let requestRates: RequestRateLimits
     /// Decrypted Weavr tokens by session, for 60 s: the session row is still read on every request (so
     /// revocation is immediate); only the second read and the AES-GCM open are saved.
@@ -80,7 +82,17 @@ public final class GatewayServices: Sendable {
         }
         weavrClients = WeavrClientCache(http: http, configuration: weavrConfiguration, breakers: breakers)
         requestRates = RequestRateLimits(tenantPerMinute: settings.tenantRequestsPerMinute, sessionPerMinute: settings.sessionRequestsPerMinute)
-        loginLimiter = RateLimiter(rate: settings.loginAttemptsPer15Minutes, per: .seconds(900), burst: settings.loginAttemptsPer15Minutes)
+        let loginRate = settings.loginAttemptsPer15Minutes
+        loginLimiterState = Mutex((loginRate, RateLimiter(rate: loginRate, per: .seconds(900), burst: loginRate)))
+    }
+
+    /// Applies new default rate limits (SIGHUP). Tenants with their own `rate.*` quotas keep them.
+    public func reloadRateLimits(tenantPerMinute: Int, sessionPerMinute: Int, loginAttemptsPer15Minutes: Int) {
+        requestRates.setDefaults(tenantPerMinute: tenantPerMinute, sessionPerMinute: sessionPerMinute)
+        loginLimiterState.withLock { state in
+            guard state.rate != loginAttemptsPer15Minutes else { return }
+            state = (loginAttemptsPer15Minutes, RateLimiter(rate: loginAttemptsPer15Minutes, per: .seconds(900), burst: loginAttemptsPer15Minutes))
+        }
     }
 
     /// The Weavr client of `tenant` (built once per base URL + api-key; the key is decrypted on first use).

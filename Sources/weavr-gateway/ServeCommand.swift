@@ -4,88 +4,118 @@ import Foundation
 import Gateway
 import Glibc
 import NIOFreeHTTP
+import Synchronization
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the gateway's public listener."
+        abstract: "Run the gateway's public listener (and the admin API with admin.tokensFile).",
+        discussion: """
+            Settings come from defaults, then --config FILE (JSON), then WEAVR_GATEWAY_<SECTION>_<KEY> environment \
+            variables, then the flags below (each wins over the one before); `weavr-gateway config reference` lists \
+            every key. SIGTERM/SIGINT drain (in-flight requests finish within shutdownGraceSeconds, then exit 0). \
+            SIGHUP re-reads the configuration and applies limits, rate limits, accessLog, shutdownGraceSeconds and \
+            the TLS certificate (new connections; open ones keep theirs), drops cached tenants and reloads the \
+            signing keys; address, database, admin and session settings need a restart.
+            """
     )
 
-    @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
+    @Option(help: "JSON configuration file; environment variables and flags override it.")
+    var config: String?
 
-    @Option(help: "Port to listen on (0 picks a free port and prints it).")
-    var port = 8080
+    @Option(help: "Address to listen on (listen.host; default 127.0.0.1).")
+    var host: String?
 
-    @Option(help: "PEM certificate chain; enables TLS together with --tls-key.")
+    @Option(help: "Port to listen on (listen.port; default 8080; 0 picks a free port and prints it).")
+    var port: Int?
+
+    @Option(help: "PEM certificate chain; enables TLS together with --tls-key (tls.certificateFile).")
     var tlsCert: String?
 
-    @Option(help: "PEM private key for --tls-cert.")
+    @Option(help: "PEM private key for --tls-cert (tls.privateKeyFile).")
     var tlsKey: String?
 
-    @Option(help: "Event-loop threads (default: one per core).")
+    @Option(help: "Event-loop threads (listen.threads; default: one per core).")
     var threads: Int?
 
-    @Option(help: "Seconds to let in-flight requests finish on SIGTERM/SIGINT.")
-    var shutdownGrace = 10
+    @Option(help: "Seconds to let in-flight requests finish on SIGTERM/SIGINT (shutdownGraceSeconds; default 10).")
+    var shutdownGrace: Int?
 
-    @Flag(help: "Print one line per request to standard error.")
-    var accessLog = false
+    @Flag(inversion: .prefixedNo, help: "Print one line per request to standard error (accessLog; default off).")
+    var accessLog: Bool?
 
-    @Option(help: "SQLite database (tenants, keys, sessions). Without it only /healthz is served.")
+    @Option(help: "SQLite database (database.path). Without it only /healthz is served.")
     var db: String?
 
-    @Option(help: "File holding the 32-byte master key (base64 or raw, mode 0600). Default: $GATEWAY_MASTER_KEY.")
+    @Option(help: "File holding the 32-byte master key (masterKeyFile; base64 or raw, mode 0600). Default: $GATEWAY_MASTER_KEY.")
     var masterKeyFile: String?
 
-    @Option(help: "Admin bearer tokens, one `NAME sha256:HEX` per line (make one with `weavr-gateway admin-token NAME`). Without it the admin API is off.")
+    @Option(help: "Admin bearer tokens, one `NAME sha256:HEX` per line (admin.tokensFile; make one with `weavr-gateway admin-token NAME`). Without it the admin API is off.")
     var adminTokens: String?
 
-    @Option(help: "Address of the admin API listener (keep it on loopback or a private network).")
-    var adminHost = "127.0.0.1"
+    @Option(help: "Address of the admin API listener (admin.host; default 127.0.0.1).")
+    var adminHost: String?
 
-    @Option(help: "Port of the admin API listener (0 picks a free one).")
-    var adminPort = 9090
+    @Option(help: "Port of the admin API listener (admin.port; default 9090; 0 picks a free one).")
+    var adminPort: Int?
 
-    func validate() throws {
-        if adminTokens != nil && db == nil { throw ValidationError("--admin-tokens needs --db.") }
-        if !(0...65535).contains(adminPort) { throw ValidationError("--admin-port must be 0…65535.") }
-        if (tlsCert == nil) != (tlsKey == nil) {
-            throw ValidationError("--tls-cert and --tls-key go together.")
-        }
-        if !(0...65535).contains(port) { throw ValidationError("--port must be 0…65535.") }
-        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be 1…256.") }
+    /// The flags given, as configuration overrides.
+    var flagOverrides: [GatewayConfiguration.FlagOverride] {
+        let flags: [(String, String, String?)] = [
+            ("--host", "listen.host", host), ("--port", "listen.port", port.map(String.init)),
+            ("--threads", "listen.threads", threads.map(String.init)),
+            ("--tls-cert", "tls.certificateFile", tlsCert), ("--tls-key", "tls.privateKeyFile", tlsKey),
+            ("--db", "database.path", db), ("--master-key-file", "masterKeyFile", masterKeyFile),
+            ("--admin-tokens", "admin.tokensFile", adminTokens), ("--admin-host", "admin.host", adminHost),
+            ("--admin-port", "admin.port", adminPort.map(String.init)),
+            ("--shutdown-grace", "shutdownGraceSeconds", shutdownGrace.map(String.init)),
+            ("--access-log", "accessLog", accessLog.map(String.init)),
+        ]
+        return flags.compactMap { flag, path, value in value.map { .init(flag: flag, path: path, value: $0) } }
+    }
+
+    func loadConfiguration() throws(ConfigurationError) -> GatewayConfiguration {
+        try GatewayConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment, flags: flagOverrides)
     }
 
     func run() async throws {
         let signals = ShutdownSignals()  // before any thread starts, so every thread inherits the mask
-        var configuration = HTTPServer.Configuration()
-        configuration.host = host
-        configuration.port = port
-        if let tlsCert, let tlsKey {
-            configuration.tls = .server(certificateChainFile: tlsCert, privateKeyFile: tlsKey)
+        let reloads = ReloadSignals()
+        let settings: GatewayConfiguration
+        do {
+            settings = try loadConfiguration()
+        } catch {
+            StandardError.write("weavr-gateway: invalid configuration:\n" + error.problems.map { "  \($0)\n" }.joined())
+            throw ExitCode(1)
         }
-        var log: (@Sendable (AccessLogEntry) -> Void)?
-        if accessLog {
-            log = { entry in
-                let micros = entry.durationNanoseconds / 1_000
-                StandardError.write("\(entry.requestID) \(entry.method) \(entry.route) \(entry.status) \(micros)us\n")
-            }
+        let live = LiveSettings(settings)
+        let configuration = settings.httpServer
+        // Always installed so SIGHUP can turn it on and off; off, it costs one atomic load per request.
+        let log: @Sendable (AccessLogEntry) -> Void = { entry in
+            guard live.accessLog else { return }
+            let micros = entry.durationNanoseconds / 1_000
+            StandardError.write("\(entry.requestID) \(entry.method) \(entry.route) \(entry.status) \(micros)us\n")
         }
-        let group = EventLoopGroup(threads: threads ?? EventLoopGroup.coreCount)
+        let group = EventLoopGroup(threads: settings.listen.threads ?? EventLoopGroup.coreCount)
         var services: GatewayServices?
-        if let db {
+        if let db = settings.database.path {
             do {
                 let database = try GatewayStorage.open(db)
-                let masterKey = try GatewayStorage.masterKey(file: masterKeyFile)
+                let masterKey = try GatewayStorage.masterKey(file: settings.masterKeyFile)
                 let http = try HTTPClient(group: group)
-                services = try await GatewayServices(database: database, masterKey: masterKey, http: http)
+                let lifetime = SessionLifetime(
+                    idleTimeout: Int64(settings.sessions.idleTimeoutSeconds) * 1000,
+                    absoluteLifetime: Int64(settings.sessions.absoluteTimeoutSeconds) * 1000
+                )
+                services = try await GatewayServices(
+                    database: database, masterKey: masterKey, http: http, settings: settings.serviceSettings, sessionLifetime: lifetime
+                )
             } catch {
                 group.shutdown()
                 throw ValidationError("cannot open \(db): \(error)")
             }
         } else {
-            StandardError.write("no --db given: serving /healthz only\n")
+            StandardError.write("no database.path (--db) given: serving /healthz only\n")
         }
         let server: HTTPServer
         do {
@@ -98,12 +128,12 @@ struct ServeCommand: AsyncParsableCommand {
         let scheme = configuration.tls == nil ? "http" : "https"
         StandardOutput.write("weavr-gateway listening on \(scheme)://\(server.localAddress!)\n")
         var adminServer: HTTPServer?
-        if let adminTokens, let services {
+        if let adminTokens = settings.admin.tokensFile, let services {
             do {
                 let tokens = try AdminTokens(configuration: String(contentsOfFile: adminTokens, encoding: .utf8))
                 var adminConfiguration = HTTPServer.Configuration()
-                adminConfiguration.host = adminHost
-                adminConfiguration.port = adminPort
+                adminConfiguration.host = settings.admin.host
+                adminConfiguration.port = settings.admin.port
                 let admin = try HTTPServer(configuration: adminConfiguration, group: group, responder: AdminAPI(services: services, tokens: tokens).makeRouter())
                 try admin.start()
                 adminServer = admin
@@ -114,12 +144,86 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("cannot start the admin API: \(error)")
             }
         }
+        let reloader = Task { [services] in
+            for await _ in reloads.events() {
+                await reload(started: settings, live: live, server: server, services: services)
+            }
+        }
         let signal = await signals.next()
-        StandardError.write("received \(signal), draining (up to \(shutdownGrace)s)\n")
+        reloader.cancel()
+        let grace = live.shutdownGraceSeconds
+        StandardError.write("received \(signal), draining (up to \(grace)s)\n")
         if let adminServer { adminServer.beginShutdown() }
-        await server.shutdown(gracePeriod: .seconds(shutdownGrace))
+        await server.shutdown(gracePeriod: .seconds(grace))
         if let adminServer { await adminServer.finishShutdown(gracePeriod: .seconds(1)) }
         group.shutdown()
+    }
+
+    /// SIGHUP: re-reads the configuration (file, environment, the same flags) and applies what can change
+    /// live; a configuration with errors is refused whole and the running one stays.
+    private func reload(started: GatewayConfiguration, live: LiveSettings, server: HTTPServer, services: GatewayServices?) async {
+        let next: GatewayConfiguration
+        do {
+            next = try loadConfiguration()
+        } catch {
+            StandardError.write("SIGHUP: configuration not reloaded (the running one stays):\n" + error.problems.map { "  \($0)\n" }.joined())
+            return
+        }
+        var notes: [String] = []
+        server.reloadLimits(next.httpServer)
+        switch (started.httpServer.tls, next.httpServer.tls) {
+        case (.some, .some(let tls)):
+            do {
+                try server.reloadTLS(tls)
+                notes.append("TLS certificate")
+            } catch {
+                notes.append("TLS certificate NOT reloaded (\(error.message)); the old one stays")
+            }
+        case (.none, .some):
+            notes.append("TLS NOT enabled: turning it on needs a restart")
+        case (.some, .none):
+            notes.append("TLS NOT disabled: turning it off needs a restart")
+        case (.none, .none):
+            break
+        }
+        live.update(next)
+        if let services {
+            services.reloadRateLimits(
+                tenantPerMinute: next.rateLimits.tenantPerMinute, sessionPerMinute: next.rateLimits.sessionPerMinute,
+                loginAttemptsPer15Minutes: next.rateLimits.loginAttemptsPer15Minutes
+            )
+            services.tenants.invalidateAll()
+            notes.append("tenants")
+            do {
+                try await services.keyRing.reload()
+                notes.append("signing keys")
+            } catch {
+                notes.append("signing keys NOT reloaded (\(error))")
+            }
+        }
+        var line = "SIGHUP: reloaded limits, rate limits, accessLog, shutdownGraceSeconds, " + notes.joined(separator: ", ")
+        let restart = next.restartOnlyChanges(comparedTo: started)
+        if !restart.isEmpty { line += "; changed but need a restart: " + restart.joined(separator: ", ") }
+        StandardError.write(line + "\n")
+    }
+}
+
+/// The settings SIGHUP changes that are read outside the server and services.
+final class LiveSettings: Sendable {
+    private let accessLogOn: Atomic<Bool>
+    private let grace: Atomic<Int>
+
+    init(_ configuration: GatewayConfiguration) {
+        accessLogOn = Atomic(configuration.accessLog)
+        grace = Atomic(configuration.shutdownGraceSeconds)
+    }
+
+    var accessLog: Bool { accessLogOn.load(ordering: .relaxed) }
+    var shutdownGraceSeconds: Int { grace.load(ordering: .relaxed) }
+
+    func update(_ configuration: GatewayConfiguration) {
+        accessLogOn.store(configuration.accessLog, ordering: .relaxed)
+        grace.store(configuration.shutdownGraceSeconds, ordering: .relaxed)
     }
 }
 

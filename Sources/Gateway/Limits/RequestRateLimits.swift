@@ -15,16 +15,21 @@ final class RequestRateLimits: Sendable {
         var scope: String
     }
 
-    private let defaultTenantPerMinute: Int
-    private let defaultSessionPerMinute: Int
+    private let defaults: Mutex<(tenantPerMinute: Int, sessionPerMinute: Int)>
     private let limiters = Mutex<[String: (tenantRate: Int, sessionRate: Int, tenant: RateLimiter, sessions: RateLimiter)]>([:])
 
     init(tenantPerMinute: Int, sessionPerMinute: Int) {
-        defaultTenantPerMinute = tenantPerMinute
-        defaultSessionPerMinute = sessionPerMinute
+        defaults = Mutex((tenantPerMinute, sessionPerMinute))
+    }
+
+    /// New defaults for tenants without their own `rate.*` quotas (a configuration reload). A tenant whose
+    /// rate changes gets fresh limiters on its next request.
+    func setDefaults(tenantPerMinute: Int, sessionPerMinute: Int) {
+        defaults.withLock { $0 = (tenantPerMinute, sessionPerMinute) }
     }
 
     func check(tenant: Tenant, sid: String) -> Decision {
+        let (defaultTenantPerMinute, defaultSessionPerMinute) = defaults.withLock { $0 }
         let tenantRate = tenant.quotas["rate.tenant_per_minute"] ?? defaultTenantPerMinute
         let sessionRate = tenant.quotas["rate.session_per_minute"] ?? defaultSessionPerMinute
         let (tenantLimiter, sessionLimiter) = limiters.withLock { table in

@@ -7,22 +7,29 @@ final class ConnectionLimiter: Sendable {
     private struct Counts {
         var total = 0
         var perIP: [String: Int] = [:]
+        var maxTotal: Int
+        var maxPerIP: Int
     }
 
-    private let counts = Mutex(Counts())
-    let maxTotal: Int
-    let maxPerIP: Int
+    private let counts: Mutex<Counts>
 
     init(maxTotal: Int, maxPerIP: Int) {
-        self.maxTotal = maxTotal
-        self.maxPerIP = maxPerIP
+        counts = Mutex(Counts(maxTotal: maxTotal, maxPerIP: maxPerIP))
+    }
+
+    /// New caps (a configuration reload); connections already open above them stay open.
+    func setLimits(maxTotal: Int, maxPerIP: Int) {
+        counts.withLock { counts in
+            counts.maxTotal = maxTotal
+            counts.maxPerIP = maxPerIP
+        }
     }
 
     func acquire(ip: String) -> Decision {
         counts.withLock { counts in
-            if counts.total >= maxTotal { return .globalLimit }
+            if counts.total >= counts.maxTotal { return .globalLimit }
             let current = counts.perIP[ip, default: 0]
-            if current >= maxPerIP { return .perIPLimit }
+            if current >= counts.maxPerIP { return .perIPLimit }
             counts.total += 1
             counts.perIP[ip] = current + 1
             return .accepted

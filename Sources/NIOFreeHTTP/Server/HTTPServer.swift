@@ -5,18 +5,41 @@ import Synchronization
 /// An HTTP/1.1 server (plain or TLS) on an event loop group: one `SO_REUSEPORT` listener per loop,
 /// connections served on the loop that accepted them.
 public final class HTTPServer: Sendable {
-    /// State every loop reads: configuration, responder, TLS context, connection limits.
+    /// The limits and TLS context a connection is accepted with. A reload makes a new generation; open
+    /// connections keep the one they were accepted with (a TLS session keeps its `SSL_CTX` alive).
+    final class Generation: Sendable {
+        let configuration: Configuration
+        let tlsContext: TLSContext?
+
+        init(configuration: Configuration, tlsContext: TLSContext?) {
+            self.configuration = configuration
+            self.tlsContext = tlsContext
+        }
+    }
+
+    /// State every loop reads: the start-up configuration (address, backlog), responder, the current
+    /// generation, connection limits.
     final class Shared: Sendable {
         let configuration: Configuration
         let responder: any HTTPResponder
-        let tlsContext: TLSContext?
         let limiter: ConnectionLimiter
+        private let generation: Mutex<Generation>
 
         init(configuration: Configuration, responder: any HTTPResponder, tlsContext: TLSContext?) {
             self.configuration = configuration
             self.responder = responder
-            self.tlsContext = tlsContext
+            generation = Mutex(Generation(configuration: configuration, tlsContext: tlsContext))
             limiter = ConnectionLimiter(maxTotal: configuration.maxConnections, maxPerIP: configuration.maxConnectionsPerIP)
+        }
+
+        /// What a newly accepted connection uses (read once, at accept time).
+        var current: Generation {
+            generation.withLock { $0 }
+        }
+
+        func replace(_ next: Generation) {
+            generation.withLock { $0 = next }
+            limiter.setLimits(maxTotal: next.configuration.maxConnections, maxPerIP: next.configuration.maxConnectionsPerIP)
         }
     }
 
@@ -56,6 +79,39 @@ public final class HTTPServer: Sendable {
     /// Open connections over all loops.
     public var openConnections: Int {
         shared.limiter.openConnections
+    }
+
+    /// Swaps the TLS certificate and key (and the rest of the `TLSConfiguration`) for connections
+    /// accepted from now on; open connections keep their sessions. The new files are loaded and
+    /// checked before anything changes, so a bad certificate throws and the old one stays in use.
+    /// A server started without TLS cannot turn it on here (that takes a restart).
+    public func reloadTLS(_ configuration: TLSConfiguration) throws(TLSError) {
+        guard shared.current.tlsContext != nil else {
+            throw TLSError(message: "this listener was started without TLS; enabling it needs a restart")
+        }
+        let context = try TLSContext.makeServer(configuration)
+        let current = shared.current
+        var next = current.configuration
+        next.tls = configuration
+        shared.replace(Generation(configuration: next, tlsContext: context))
+    }
+
+    /// Applies new limits and timeouts (body, header, connection limits, timeouts, pipelining) to
+    /// connections accepted from now on. `host`, `port`, `backlog` and `tls` are ignored here: the
+    /// address needs a restart, the certificate goes through ``reloadTLS(_:)``.
+    public func reloadLimits(_ configuration: Configuration) {
+        let current = shared.current
+        var next = configuration
+        next.host = current.configuration.host
+        next.port = current.configuration.port
+        next.backlog = current.configuration.backlog
+        next.tls = current.configuration.tls
+        shared.replace(Generation(configuration: next, tlsContext: current.tlsContext))
+    }
+
+    /// The limits and TLS settings new connections get (after any reload).
+    public var currentConfiguration: Configuration {
+        shared.current.configuration
     }
 
     /// Binds one listener per loop and starts accepting.
@@ -178,7 +234,9 @@ final class HTTPListener: EventLoopHandler {
                 continue
             }
             Socket.setNoDelay(client)
-            let connection = HTTPServerConnection(fd: client, peer: peer, loop: loop, shared: shared, loopState: state)
+            let connection = HTTPServerConnection(
+                fd: client, peer: peer, loop: loop, shared: shared, generation: shared.current, loopState: state
+            )
             state.connections[ObjectIdentifier(connection)] = connection
             // Registered once, edge-triggered, for both directions.
             let events = csys_EPOLLIN | csys_EPOLLOUT | csys_EPOLLRDHUP | csys_EPOLLET
@@ -196,7 +254,7 @@ final class HTTPListener: EventLoopHandler {
 
     /// Over a connection cap: a best-effort 503 (plain listeners only), then close.
     private func refuse(_ client: Int32) {
-        if shared.tlsContext == nil {
+        if shared.current.tlsContext == nil {
             // Consume what already arrived so close() does not turn into a reset that hides the 503.
             var scratch = [UInt8](repeating: 0, count: 4096)
             _ = recv(client, &scratch, scratch.count, Int32(MSG_DONTWAIT))

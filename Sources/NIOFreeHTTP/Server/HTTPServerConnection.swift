@@ -18,6 +18,8 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
     let peer: SocketAddress
     private let loop: EventLoop
     private let shared: HTTPServer.Shared
+    /// Limits and TLS context as they were when this connection was accepted (reloads apply to new ones).
+    private let generation: HTTPServer.Generation
     private let loopState: HTTPServer.LoopState
     private var tls: TLSSession?
     private var tlsInfo: TLSInfo?
@@ -47,14 +49,16 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
     private var lingerDeadline: UInt64 = 0
     private var servedRequests = 0
 
-    init(fd: Int32, peer: SocketAddress, loop: EventLoop, shared: HTTPServer.Shared, loopState: HTTPServer.LoopState) {
+    init(fd: Int32, peer: SocketAddress, loop: EventLoop, shared: HTTPServer.Shared, generation: HTTPServer.Generation,
+         loopState: HTTPServer.LoopState) {
         self.fd = fd
         self.peer = peer
         self.loop = loop
         self.shared = shared
+        self.generation = generation
         self.loopState = loopState
-        parser = HTTPRequestParser(limits: shared.configuration.parserLimits)
-        phase = shared.tlsContext == nil ? .open : .detectingTLS
+        parser = HTTPRequestParser(limits: generation.configuration.parserLimits)
+        phase = generation.tlsContext == nil ? .open : .detectingTLS
         acceptedAt = loop.now
         headStartedAt = loop.now
         idleSince = loop.now
@@ -105,7 +109,7 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
             if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return }
             return closeNow()
         }
-        guard TLSSession.looksLikeTLS(firstByte: first), let context = shared.tlsContext else {
+        guard TLSSession.looksLikeTLS(firstByte: first), let context = generation.tlsContext else {
             // Plain HTTP on the TLS port: a clear answer in plain text, then close.
             let body = "This port speaks HTTPS only.\n"
             let text = "HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\ncontent-length: \(body.utf8.count)\r\nconnection: close\r\n\r\n\(body)"
@@ -217,7 +221,7 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
             currentHead = nil
             currentBody = []
             idleSince = loop.now
-            if queue.count - queueStart >= shared.configuration.maxPipelineDepth || !head.keepAlive {
+            if queue.count - queueStart >= generation.configuration.maxPipelineDepth || !head.keepAlive {
                 readPaused = true
                 return false
             }
@@ -470,7 +474,7 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
         phase = .lingering
         if let tls { tls.shutdown() }
         shutdown(fd, Int32(SHUT_WR))
-        lingerDeadline = loop.now &+ shared.configuration.lingerTimeout.nanoseconds
+        lingerDeadline = loop.now &+ generation.configuration.lingerTimeout.nanoseconds
         if peerClosedInput { return closeNow() }
         drainWhileLingering()
     }
@@ -509,7 +513,7 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
 
     /// Called by the loop's periodic sweep.
     func checkTimeouts(now: UInt64) {
-        let configuration = shared.configuration
+        let configuration = generation.configuration
         switch phase {
         case .closed:
             return
