@@ -6,11 +6,12 @@ public enum GatewayServer {
     /// The public router: request id, metrics and the JSON access log (`accessLogger`), the plain access-log
     /// hook (`accessLog`), health and readiness, the OpenAPI document, and (with services) CORS and the `/v1` API.
     public static func makeRouter(
-        services: GatewayServices? = nil, accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil, accessLogger: Logger? = nil
+        services: GatewayServices? = nil, accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil, accessLogger: Logger? = nil,
+        accessLogEnabled: @escaping @Sendable () -> Bool = { true }
     ) -> Router {
         var router = Router(middlewares: [RequestIDMiddleware()])
         if services != nil || accessLogger != nil {
-            router.use(ObservabilityMiddleware(metrics: services?.metrics, accessLog: accessLogger))
+            router.use(ObservabilityMiddleware(metrics: services?.metrics, accessLog: accessLogger, accessLogEnabled: accessLogEnabled))
         }
         if let accessLog { router.use(AccessLogMiddleware(accessLog)) }
         HealthRoutes.register(on: &router)

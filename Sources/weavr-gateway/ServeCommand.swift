@@ -90,12 +90,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let live = LiveSettings(settings)
         let configuration = settings.httpServer
-        // Always installed so SIGHUP can turn it on and off; off, it costs one atomic load per request.
-        let log: @Sendable (AccessLogEntry) -> Void = { entry in
-            guard live.accessLog else { return }
-            let micros = entry.durationNanoseconds / 1_000
-            StandardError.write("\(entry.requestID) \(entry.method) \(entry.route) \(entry.status) \(micros)us\n")
-        }
+        // JSON log lines on standard error (swift-log); the access log is checked per request, so SIGHUP
+        // can turn it on and off (one atomic load when off).
+        GatewayLogging.bootstrap()
         let group = EventLoopGroup(threads: settings.listen.threads ?? EventLoopGroup.coreCount)
         var services: GatewayServices?
         if let db = settings.database.path {
@@ -119,8 +116,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let server: HTTPServer
         do {
-            server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.makeRouter(services: services, accessLog: log))
+            server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.makeRouter(
+                services: services, accessLogger: GatewayLogging.accessLogger, accessLogEnabled: { live.accessLog }
+            ))
             try server.start()
+            services?.metrics.observe(server: server, listener: "public")
         } catch {
             group.shutdown()
             throw ValidationError("cannot start: \(error)")
@@ -137,6 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let admin = try HTTPServer(configuration: adminConfiguration, group: group, responder: AdminAPI(services: services, tokens: tokens).makeRouter())
                 try admin.start()
                 adminServer = admin
+                services.metrics.observe(server: admin, listener: "admin")
                 StandardOutput.write("admin API listening on http://\(admin.localAddress!)\n")
             } catch {
                 await server.shutdown(gracePeriod: .seconds(1))

@@ -39,7 +39,7 @@ struct ServerReloadTests {
         let certificates = try TestCertificates.shared()
         try await withTestServer(configure: {
             $0.tls = .server(certificateChainFile: certificates.serverChain, privateKeyFile: certificates.serverKey)
-        }) { server in
+        }) { server async throws in
             // The RSA chain with the EC key: the pair does not match.
             #expect(refusesReload(server, .server(certificateChainFile: certificates.rsaServerChain, privateKeyFile: certificates.serverKey)))
             #expect(refusesReload(server, .server(certificateChainFile: "/nonexistent.pem", privateKeyFile: certificates.serverKey)))

@@ -10,8 +10,11 @@ public import NIOFreeHTTP
 public struct ObservabilityMiddleware: HTTPMiddleware {
     let metrics: GatewayMetrics?
     let accessLog: Logger?
+    /// Checked per request, so a reload can turn the access log on and off (one atomic load).
+    let accessLogEnabled: @Sendable () -> Bool
 
-    public init(metrics: GatewayMetrics?, accessLog: Logger?) {
+    public init(metrics: GatewayMetrics?, accessLog: Logger?, accessLogEnabled: @escaping @Sendable () -> Bool = { true }) {
+        self.accessLogEnabled = accessLogEnabled
         self.metrics = metrics
         self.accessLog = accessLog
     }
@@ -38,7 +41,7 @@ public struct ObservabilityMiddleware: HTTPMiddleware {
         let nanoseconds = EventLoop.monotonicNanoseconds() &- context.startedAt
         let tenant = observation.tenant
         metrics?.recordRequest(route: context.route, method: request.method, status: status, tenant: tenant, seconds: Double(nanoseconds) / 1e9)
-        guard let accessLog else { return }
+        guard let accessLog, accessLogEnabled() else { return }
         var metadata: Logger.Metadata = [
             "request_id": .string(context.requestID),
             "route": .string(context.route ?? "unmatched"),
