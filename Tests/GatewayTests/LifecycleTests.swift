@@ -147,7 +147,7 @@ struct LifecycleTests {
         let request = try Self.curl(["http://127.0.0.1:\(port)/healthz"])
         _ = try await request.waitForExit(timeout: .seconds(5))
         #expect(request.output.hasSuffix("200"))
-        try await gateway.waitForOutput(containing: "GET /healthz 200")  // accessLog turned on live
+        try await gateway.waitForOutput(containing: #""route":"/healthz","status":200"#)  // accessLog turned on live (JSON line)
 
         try #"{"listen": {"port": "eighty"}}"#.write(toFile: config, atomically: true, encoding: .utf8)
         gateway.signal(SIGHUP)

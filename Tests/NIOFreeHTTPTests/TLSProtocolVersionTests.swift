@@ -39,7 +39,7 @@ struct TLSProtocolVersionTests {
         var received = [UInt8]()
         if handshake == .done(0) {
             // s_client sends what it reads from stdin, then close_notify at stdin's EOF.
-            input.fileHandleForWriting.write(Data(clientInput.utf8))
+            try? input.fileHandleForWriting.write(contentsOf: Data(clientInput.utf8))
             try input.fileHandleForWriting.close()
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4_096, alignment: 1)
             defer { buffer.deallocate() }

@@ -64,7 +64,7 @@ final class RunningProcess: Sendable {
     }
 
     func write(_ text: String) {
-        input.fileHandleForWriting.write(Data(text.utf8))
+        try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
     }
 
     func signal(_ number: Int32) {
