@@ -107,6 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
                 services = try await GatewayServices(
                     database: database, masterKey: masterKey, http: http, settings: settings.serviceSettings, sessionLifetime: lifetime
                 )
+                if let services { RetentionTask.start(services: services) }
             } catch {
                 group.shutdown()
                 throw ValidationError("cannot open \(db): \(error)")
