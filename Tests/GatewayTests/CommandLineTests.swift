@@ -89,4 +89,20 @@ struct CommandLineTests {
         #expect(bad.status != 0)
         #expect(!bad.output.contains("c2hvcnQta2V5"))
     }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "build weavr-gateway first (swift build)"))
+    func migrateCreatesTheSchemaAndRefusesAFileThatIsNotADatabase() async throws {
+        let directory = NSTemporaryDirectory() + "cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fresh = try await Self.run(["migrate", "--db", directory + "/gw.sqlite"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(fresh.status == 0)
+        #expect(fresh.output.hasPrefix("OK schema version"))
+        let garbage = Data(repeating: 0x41, count: 8192)
+        try garbage.write(to: URL(fileURLWithPath: directory + "/bad.sqlite"))
+        let refused = try await Self.run(["migrate", "--db", directory + "/bad.sqlite"], environment: ["PATH": "/usr/bin:/bin"])
+        #expect(refused.status != 0)
+        #expect(refused.output.contains("not a database"))
+        #expect(FileManager.default.contents(atPath: directory + "/bad.sqlite") == garbage)  // never recreated
+    }
 }
