@@ -113,8 +113,7 @@ public final class GatewayServices: Sendable {
     func idempotencyRef(tenantID: String, userID: String, route: String, method: String, key: String) -> String {
         let message = Array([tenantID, userID, method, route, key].joined(separator: "\u{1F}").utf8)
         let digest = HMACSHA256.authenticate(key: csrfKey, message: Array("idempotency|".utf8) + message)
-        let digits = Array("0123456789abcdef".utf8)
-        return String(decoding: digest.prefix(16).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] }, as: UTF8.self)
+        return Hex.encode(Array(digest.prefix(16)))
     }
 
     /// The Weavr token of a live session (cached briefly; see `weavrTokens`).
@@ -136,11 +135,9 @@ public final class GatewayServices: Sendable {
 
     /// The CSRF token of a session: HMAC(csrf subkey, sid), hex. Stateless; dies with the session.
     func csrfToken(sid: String) -> String {
-        HMACSHA256.authenticate(key: csrfKey, message: Array("csrf|\(sid)".utf8)).map { byte in
-            let digits = Array("0123456789abcdef".utf8)
-            return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]], as: UTF8.self)
-        }.joined()
+        Hex.encode(HMACSHA256.authenticate(key: csrfKey, message: Array("csrf|\(sid)".utf8)))
     }
+
 }
 
 /// One `WeavrClient` per tenant, rebuilt when the tenant's base URL or api-key changes; circuit breakers

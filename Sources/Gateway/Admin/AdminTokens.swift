@@ -13,7 +13,9 @@ public struct AdminTokens: Sendable {
             let line = raw.trimmingCharacters()
             if line.isEmpty || line.hasPrefix("#") { continue }
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard parts.count == 2, parts[1].hasPrefix("sha256:"), let hash = Self.hex(parts[1].dropFirst(7)), hash.count == 32,
+            let digest = parts.count == 2 ? parts[1].dropFirst(7) : ""
+            guard parts.count == 2, parts[1].hasPrefix("sha256:"), digest == digest.lowercased(),
+                  let hash = Hex.decode(String(digest)), hash.count == 32,
                   parts[0].utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ":") }) else {
                 throw AdminTokensError(line: number + 1)
             }
@@ -40,20 +42,6 @@ public struct AdminTokens: Sendable {
         return (token, "\(name) sha256:\(SHA256.hexHash(token))")
     }
 
-    private static func hex(_ text: Substring) -> [UInt8]? {
-        var bytes: [UInt8] = []
-        var high: UInt8?
-        for byte in text.utf8 {
-            let value: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - 48
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte - 87
-            default: return nil
-            }
-            if let h = high { bytes.append(h << 4 | value); high = nil } else { high = value }
-        }
-        return high == nil ? bytes : nil
-    }
 }
 
 /// A bad line in the admin tokens configuration (the line number only; never its content).
