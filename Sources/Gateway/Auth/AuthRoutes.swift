@@ -6,12 +6,10 @@ import Upstream
 /// `/v1/auth/*` and `/v1/me`: login through Weavr, logout, step-up, and the current session.
 public struct AuthRoutes: Sendable {
     let services: GatewayServices
-    let authenticator: RequestAuthenticator
     let v1: V1Router
 
     public init(services: GatewayServices) {
         self.services = services
-        authenticator = RequestAuthenticator(services: services)
         v1 = V1Router(services: services)
     }
 

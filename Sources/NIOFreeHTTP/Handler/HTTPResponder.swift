@@ -3,16 +3,3 @@
 public protocol HTTPResponder: Sendable {
     func respond(to request: HTTPRequest, context: RequestContext) async throws -> HTTPResponse
 }
-
-/// A responder from a closure.
-public struct ClosureResponder: HTTPResponder {
-    let body: @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse
-
-    public init(_ body: @escaping @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse) {
-        self.body = body
-    }
-
-    public func respond(to request: HTTPRequest, context: RequestContext) async throws -> HTTPResponse {
-        try await body(request, context)
-    }
-}
