@@ -162,13 +162,13 @@ struct CardsRoutes: Sendable {
 
     // MARK: helpers
 
-    /// A Weavr card mutation with its 400 mapped to public names (`CardFieldNames`); every failure keeps
+    /// A Weavr card mutation with its 400 mapped to public names (`UpstreamFieldNames`); every failure keeps
     /// Weavr's status and `request-ref` for the audit row (`UpstreamFailure`).
     static func upstream<Value>(_ body: () async throws(WeavrError) -> Value) async throws(UpstreamFailure) -> Value {
         do {
             return try await body()
         } catch {
-            if case .badRequest(let fields) = error.kind { throw UpstreamFailure(problem: CardFieldNames.problem(fields), weavr: error) }
+            if case .badRequest(let fields) = error.kind { throw UpstreamFailure(problem: UpstreamFieldNames.problem(fields), weavr: error) }
             throw UpstreamFailure(problem: Problem.upstream(error), weavr: error)
         }
     }
