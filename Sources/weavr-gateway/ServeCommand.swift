@@ -190,10 +190,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         live.update(next)
         if let services {
-            services.reloadRateLimits(
-                tenantPerMinute: next.rateLimits.tenantPerMinute, sessionPerMinute: next.rateLimits.sessionPerMinute,
-                loginAttemptsPer15Minutes: next.rateLimits.loginAttemptsPer15Minutes
-            )
+            services.reloadRateLimits(next.serviceSettings)
             services.tenants.invalidateAll()
             notes.append("tenants")
             do {

@@ -69,8 +69,9 @@ public struct AdminAPI: Sendable {
                     response = Problem(.serviceUnavailable, retryAfter: 1).response()
                 }
             } else {
-                call.action = "admin.denied"
-                response = Problem(.unauthenticated, detail: "admin token required").response()
+                // Anyone who reaches the listener can cause this: counted, one row per client IP and minute.
+                services.denials.record(reason: "admin_unauthenticated", clientIP: request.peer.host)
+                return Problem(.unauthenticated, detail: "admin token required").response()
             }
             call.status = response.status
             await onAudit(call)

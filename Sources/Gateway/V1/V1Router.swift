@@ -54,6 +54,7 @@ struct V1Router: Sendable {
             await auditDenial(error, request, context)
             return error.response()
         }
+        context.establishCORSTenant(auth.tenant)
         let rate = services.requestRates.check(tenant: auth.tenant, sid: auth.session.sid)
         guard rate.allowed else {
             services.metrics.recordRateLimited(tenant: auth.tenant.id, scope: rate.scope)
@@ -87,9 +88,11 @@ struct V1Router: Sendable {
         return response
     }
 
-    /// An `access.denied` row for a refusal anyone could trigger but that says someone tried: a presented
-    /// token that does not check out (401), a failed CSRF check, a missing step-up. Requests without any
-    /// credential are not recorded. These rows are awaited (group-committed) but never change the answer.
+    /// Records a refusal that says someone tried: a presented token that does not check out (401), a failed
+    /// CSRF or origin check, a missing step-up. Before a session is established these are only counted
+    /// (`DenialLedger`: one row per client IP, reason and minute); requests without any credential are not
+    /// recorded. A refusal of an authenticated session (step-up) is one `access.denied` row, awaited
+    /// (group-committed) but never changing the answer.
     func auditDenial(_ problem: Problem, _ request: HTTPRequest, _ context: RequestContext, auth: AuthenticatedRequest? = nil) async {
         let reason: String
         switch problem.code {
@@ -97,13 +100,18 @@ struct V1Router: Sendable {
             guard auth == nil, (try? RequestAuthenticator.credential(request)) != nil else { return }
             reason = "invalid_session"
         case .csrfFailed: reason = "csrf_failed"
+        case .forbidden where auth == nil: reason = "origin_not_allowed"
         case .stepUpRequired: reason = "step_up_required"
         default: return
         }
+        guard let auth else {
+            services.denials.record(reason: reason, clientIP: services.clientIP(request))
+            return
+        }
         let details = AuditTrail.details(["reason": .string(reason), "method": .string(request.method), "route": .string(context.route ?? "-")])
         let entry = audit.entry(
-            request, context, .accessDenied, tenant: auth?.tenant.id, actor: auth?.session.userID ?? "unknown",
-            sessionID: auth?.session.sid, target: request.pathParameters["id"], outcome: .denied,
+            request, context, .accessDenied, tenant: auth.tenant.id, actor: auth.session.userID,
+            sessionID: auth.session.sid, target: request.pathParameters["id"], outcome: .denied,
             httpStatus: problem.code.status, details: details
         )
         await audit.record([entry])
