@@ -16,9 +16,9 @@ public struct AuthRoutes: Sendable {
     public func register(on router: inout Router) {
         router.post("/v1/auth/login") { request, context in await respond { try await login(request, context) } }
         // The rest need a session: the shared /v1 path (authentication, rate limits, problem mapping).
-        v1.mutation(&router, "POST", "/v1/auth/logout", bodyLimit: 4 * 1024) { call in try await logout(call) }
-        v1.mutation(&router, "POST", "/v1/auth/step-up", bodyLimit: 4 * 1024) { call in try await stepUp(call) }
-        v1.mutation(&router, "POST", "/v1/auth/step-up/verify", bodyLimit: 4 * 1024) { call in try await stepUpVerify(call) }
+        v1.mutation(&router, "POST", "/v1/auth/logout", bodyLimit: 4 * 1024, sessionBound: true) { call in try await logout(call) }
+        v1.mutation(&router, "POST", "/v1/auth/step-up", bodyLimit: 4 * 1024, sessionBound: true) { call in try await stepUp(call) }
+        v1.mutation(&router, "POST", "/v1/auth/step-up/verify", bodyLimit: 4 * 1024, sessionBound: true) { call in try await stepUpVerify(call) }
         v1.query(&router, "/v1/me") { call in me(call) }
     }
 

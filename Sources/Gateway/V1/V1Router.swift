@@ -31,14 +31,19 @@ struct V1Router: Sendable {
     }
 
     /// A mutation (POST, PATCH, DELETE): the body is capped at `bodyLimit` bytes (413 `payload_too_large`
-    /// before the handler runs) and the call goes through `IdempotencyGuard`.
-    func mutation(_ router: inout Router, _ method: String, _ path: String, bodyLimit: Int = 64 * 1024, _ handler: @escaping Handler) {
+    /// before the handler runs) and the call goes through `IdempotencyGuard`. A `sessionBound` route (logout,
+    /// step-up) acts on the session itself, so its `Idempotency-Key`s are scoped to the session: a key used in
+    /// an earlier session never replays into a later one.
+    func mutation(
+        _ router: inout Router, _ method: String, _ path: String, bodyLimit: Int = 64 * 1024, sessionBound: Bool = false,
+        _ handler: @escaping Handler
+    ) {
         router.add(method, path) { request, context in
             await run(request, context) { auth in
                 guard request.body.count <= bodyLimit else {
                     throw Problem(.payloadTooLarge, detail: "body over \(bodyLimit) bytes")
                 }
-                return try await idempotency.run(request: request, context: context, auth: auth) { ref in
+                return try await idempotency.run(request: request, context: context, auth: auth, sessionBound: sessionBound) { ref in
                     try await handler(V1Call(request: request, context: context, auth: auth, idempotencyRef: ref))
                 }
             }
