@@ -3,13 +3,14 @@ public import NIOFreeHTTP
 
 /// Builds the gateway's public HTTP server: routes and middlewares on top of NIOFreeHTTP.
 public enum GatewayServer {
-    /// The public router: request id, metrics and the JSON access log (`accessLogger`), the plain access-log
-    /// hook (`accessLog`), health and readiness, the OpenAPI document, and (with services) CORS and the `/v1` API.
+    /// The public router: request id, security headers (`hstsMaxAgeSeconds` when the listener speaks TLS),
+    /// metrics and the JSON access log (`accessLogger`), the plain access-log hook (`accessLog`), health and
+    /// readiness, the OpenAPI document, and (with services) CORS and the `/v1` API.
     public static func makeRouter(
         services: GatewayServices? = nil, accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil, accessLogger: Logger? = nil,
-        accessLogEnabled: @escaping @Sendable () -> Bool = { true }
+        accessLogEnabled: @escaping @Sendable () -> Bool = { true }, hstsMaxAgeSeconds: Int? = nil
     ) -> Router {
-        var router = Router(middlewares: [RequestIDMiddleware()])
+        var router = Router(middlewares: [RequestIDMiddleware(), SecurityHeadersMiddleware(hstsMaxAgeSeconds: hstsMaxAgeSeconds)])
         if services != nil || accessLogger != nil {
             router.use(ObservabilityMiddleware(metrics: services?.metrics, accessLog: accessLogger, accessLogEnabled: accessLogEnabled))
         }

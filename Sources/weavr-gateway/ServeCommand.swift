@@ -118,7 +118,8 @@ struct ServeCommand: AsyncParsableCommand {
         let server: HTTPServer
         do {
             server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.makeRouter(
-                services: services, accessLogger: GatewayLogging.accessLogger, accessLogEnabled: { live.accessLog }
+                services: services, accessLogger: GatewayLogging.accessLogger, accessLogEnabled: { live.accessLog },
+                hstsMaxAgeSeconds: configuration.tls == nil ? nil : settings.tls.hstsMaxAgeSeconds
             ))
             try server.start()
             services?.metrics.observe(server: server, listener: "public")

@@ -46,7 +46,11 @@ struct AdminAPITests {
         #expect(try await admin.gateway.call("GET", "/admin/v1/tenants").status == 404)
         let wrong = try await admin.call("GET", "/admin/v1/tenants", token: "gwa_wrong")
         #expect(wrong.status == 401)
-        #expect(try await admin.call("GET", "/admin/v1/tenants").status == 200)
+        let listed = try await admin.call("GET", "/admin/v1/tenants")
+        #expect(listed.status == 200)
+        for reply in [wrong, listed] {
+            #expect(reply.headers["x-content-type-options"] == "nosniff" && reply.headers["cache-control"] == "no-store")
+        }
         // Wrong admin tokens are counted, one row per client IP and minute (anyone reaching the listener can send them).
         #expect(try admin.gateway.services.audit.query(AuditFilter(outcome: .denied), limit: 10).records.isEmpty)
         try await admin.gateway.services.denials.flush(everything: true)

@@ -104,6 +104,7 @@ struct LifecycleTests {
         defer { open.stop() }
         open.write("GET /healthz HTTP/1.1\r\nhost: localhost\r\n\r\n")
         let firstAnswer = try await open.waitForOutput(containing: "HTTP/1.1 200")
+        #expect(firstAnswer.lowercased().contains("strict-transport-security: max-age=31536000"), "\(firstAnswer)")
 
         // New files in place, then SIGHUP.
         try FileManager.default.removeItem(atPath: certificate)
