@@ -19,7 +19,7 @@ public enum GatewayServer {
         ReadinessRoutes.register(on: &router, services: services)
         OpenAPIRoutes.register(on: &router)
         if let services {
-            router.use(CORSMiddleware(origins: AllowedOrigins(tenants: services.tenants)))
+            router.use(CORSMiddleware(origins: AllowedOrigins(tenants: services.tenants, generation: { services.storeChanges.generation })))
             AuthRoutes(services: services).register(on: &router)
             let v1 = V1Router(services: services)
             CardsRoutes(v1: v1).register(on: &router)

@@ -46,6 +46,9 @@ public final class GatewayServices: Sendable {
     public let metrics: GatewayMetrics
     /// Anonymous refusals, counted and written to the audit log one row per client IP, reason and minute.
     public let denials: DenialLedger
+    /// Tenant and signing-key changes by any writer of the database: cached tenants are dropped and the key
+    /// ring reloaded (`start()` it in a running gateway; tests call `check()`).
+    public let storeChanges: StoreChangeWatcher
     public let clock: any WallClock
     let csrfKey: SecretBytes
     let weavrClients: WeavrClientCache
@@ -72,7 +75,13 @@ public final class GatewayServices: Sendable {
         quotas = SQLiteQuotaLedger(database: database, clock: clock)
         keyStore = SQLiteKeyRingStore(database: database, masterKey: masterKey, clock: clock)
         _ = try await keyStore.ensureActiveKey()
-        keyRing = try await KeyRing(store: keyStore)
+        let keyRing = try await KeyRing(store: keyStore)
+        self.keyRing = keyRing
+        let tenants = self.tenants
+        storeChanges = StoreChangeWatcher(database: database) {
+            tenants.invalidateAll()
+            try? await keyRing.reload()
+        }
         authenticator = SessionAuthenticator(keyRing: keyRing, sessions: sessions, clock: clock)
         csrfKey = masterKey.subkey(for: .csrf)
         let breakers = CircuitBreakerRegistry()
@@ -104,6 +113,13 @@ public final class GatewayServices: Sendable {
     public func reloadRateLimits(_ next: Settings) {
         requestRates.setDefaults(tenantPerMinute: next.tenantRequestsPerMinute, sessionPerMinute: next.sessionRequestsPerMinute)
         loginThrottle.update(Self.loginSettings(next))
+    }
+
+    /// Starts what a running gateway does in the background: watching the database for tenant and key
+    /// changes by other writers, and writing the counted access denials. Cancel the tasks to stop.
+    @discardableResult
+    public func startBackgroundTasks() -> [Task<Void, Never>] {
+        [storeChanges.start(), denials.start()]
     }
 
     /// The client's address: the socket peer, or what a trusted proxy says (`ClientAddress`).

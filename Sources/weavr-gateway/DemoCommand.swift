@@ -51,6 +51,7 @@ struct DemoCommand: AsyncParsableCommand {
         let masterKey = try MasterKey.load(fileAt: keyFile)
         let http = try HTTPClient(group: group)
         let services = try await GatewayServices(database: database, masterKey: masterKey, http: http)
+        services.startBackgroundTasks()
         let base = "http://127.0.0.1:\(simulatorAddress.port)"
         if let existing = try await services.tenants.get("demo") {
             if existing.weavrBaseURL != base {

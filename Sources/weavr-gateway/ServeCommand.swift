@@ -107,7 +107,10 @@ struct ServeCommand: AsyncParsableCommand {
                 services = try await GatewayServices(
                     database: database, masterKey: masterKey, http: http, settings: settings.serviceSettings, sessionLifetime: lifetime
                 )
-                if let services { RetentionTask.start(services: services) }
+                if let services {
+                    RetentionTask.start(services: services)
+                    services.startBackgroundTasks()
+                }
             } catch {
                 group.shutdown()
                 throw ValidationError("cannot open \(db): \(error)")
@@ -159,6 +162,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let adminServer { adminServer.beginShutdown() }
         await server.shutdown(gracePeriod: .seconds(grace))
         if let adminServer { await adminServer.finishShutdown(gracePeriod: .seconds(1)) }
+        _ = try? await services?.denials.flush(everything: true)
         group.shutdown()
     }
 
