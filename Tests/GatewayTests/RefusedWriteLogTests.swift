@@ -33,22 +33,7 @@ struct RefusedWriteLogTests {
             let token = try await harness.login()
             #expect(try await harness.call("POST", "/v1/cards/\(Seed.emptyGBP)/block", token: token).status == 200)
             #expect(lines.all.isEmpty)
-            // max_page_count is clamped to the file's size: then fill the free space with audit rows.
-            try await harness.database.write { try $0.setMaxPageCount(1) }
-            let filler = AuditEntry(tenant: "acme", actor: "filler", action: AuditAction(rawValue: "test.filler")!, target: Seed.fundedEUR, outcome: .denied)
-            var full = false
-            for batch in [20, 1] {
-                for _ in 0..<20_000 {
-                    do {
-                        try await harness.services.audit.append(Array(repeating: filler, count: batch))
-                    } catch let error as StorageError {
-                        #expect(error == .full)
-                        full = true
-                        break
-                    }
-                }
-            }
-            #expect(full)
+            #expect(try await FailClosedTests.fillTheDisk(harness))
             for _ in 0..<20 {
                 let refused = try await harness.call("POST", "/v1/cards/\(Seed.fundedEUR)/block", token: token)
                 #expect(refused.status == 503)

@@ -7,11 +7,7 @@ import Testing
 struct WriteFailureTests {
     @Test func aFullDatabaseIsRecordedAndReportedButAJobsOwnErrorIsNot() async throws {
         let directory = try TemporaryDirectory()
-        let database = try Database.open(
-            path: directory.file("db.sqlite"),
-            migrations: ItemsSchema.migrations,
-            configuration: Database.Configuration(connection: SQLiteConnection.Configuration(maxPageCount: 1))
-        )
+        let database = try ItemsSchema.openCapped(in: directory)
         defer { database.close() }
         let reported = Mutex<[StorageError]>([])
         database.observeWriteFailures { failure in reported.withLock { $0.append(failure.error) } }

@@ -7,9 +7,7 @@ import WeavrSimulator
 @Suite struct CircuitOpenAnswerTests {
     @Test func aTimeoutWhoseCircuitOpenedBeforeTheRetryStaysATimeout() async throws {
         let clock = ManualNanosecondClock()
-        var breakerConfiguration = CircuitBreaker.Configuration()
-        breakerConfiguration.failureThreshold = 1
-        let breaker = CircuitBreaker(configuration: breakerConfiguration) { clock.now() }
+        let breaker = clock.breaker(failureThreshold: 1)
         var configuration = WeavrClient.Configuration.forTests
         configuration.attemptTimeout = .milliseconds(200)
         try await withUpstream(clientConfiguration: configuration, breaker: breaker) { harness in
@@ -25,10 +23,7 @@ import WeavrSimulator
 
     @Test func aRefusalCarriesTheRemainingCoolDown() async throws {
         let clock = ManualNanosecondClock()
-        var breakerConfiguration = CircuitBreaker.Configuration()
-        breakerConfiguration.failureThreshold = 1
-        breakerConfiguration.coolDown = .seconds(10)
-        let breaker = CircuitBreaker(configuration: breakerConfiguration) { clock.now() }
+        let breaker = clock.breaker(failureThreshold: 1, coolDown: .seconds(10))
         try await withUpstream(breaker: breaker) { harness in
             let token = try await harness.login()
             harness.simulator.setFault(.status(500), for: "GET", path: "/managed_cards/{id}")
