@@ -1,5 +1,6 @@
 public import Audit
 public import Auth
+public import Logging
 public import NIOFreeHTTP
 public import Storage
 import Synchronization
@@ -25,6 +26,12 @@ public final class GatewayServices: Sendable {
         public var sessionRequestsPerMinute = 600
         /// Weavr client settings (deadlines, retries) for every tenant.
         public var weavr = WeavrClient.Configuration()
+        /// `/readyz` reports `database: full` / `unwritable` for this long after a write was refused for that
+        /// reason, even when its own heartbeat write fits. Default 10 s.
+        public var readinessFailureWindow: Duration = .seconds(10)
+        /// Where refused writes are logged (`RefusedWriteLog`: warning, one line per reason per 10 s). Default
+        /// the process's logging system, label `storage`.
+        public var storageLogger = Logger(label: "storage")
 
         public init() {}
     }
@@ -67,6 +74,8 @@ public final class GatewayServices: Sendable {
     ) async throws {
         self.settings = settings
         self.database = database
+        let refusedWrites = RefusedWriteLog(logger: settings.storageLogger)
+        database.observeWriteFailures { refusedWrites.record($0) }
         self.clock = clock
         let box = SecretBox(masterKey: masterKey)
         tenants = CachedTenantStore(SQLiteTenantStore(database: database, secretBox: box, clock: clock), clock: clock)

@@ -4,6 +4,7 @@ import Foundation
 import Gateway
 import Glibc
 import NIOFreeHTTP
+import Storage
 import Synchronization
 
 struct ServeCommand: AsyncParsableCommand {
@@ -88,6 +89,8 @@ struct ServeCommand: AsyncParsableCommand {
             StandardError.write("weavr-gateway: invalid configuration:\n" + error.problems.map { "  \($0)\n" }.joined())
             throw ExitCode(1)
         }
+        // One serving process per database file: a second one exits here, before touching anything.
+        let serveLock = try settings.database.path.map(GatewayStorage.lockForServing)
         let live = LiveSettings(settings)
         let configuration = settings.httpServer
         // JSON log lines on standard error (swift-log); the access log is checked per request, so SIGHUP
@@ -164,6 +167,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let adminServer { await adminServer.finishShutdown(gracePeriod: .seconds(1)) }
         _ = try? await services?.denials.flush(everything: true)
         group.shutdown()
+        withExtendedLifetime(serveLock) {}
     }
 
     /// SIGHUP: re-reads the configuration (file, environment, the same flags) and applies what can change

@@ -395,6 +395,7 @@ struct CardsRoutesTests {
         #expect(down.status == 503)
         #expect(down.code == "upstream_unavailable")
         #expect(down.headers["retry-after"] != nil)
+        gateway.simulator.clearFaults()  // block reads the card first
         gateway.simulator.setFault(.status(500), for: "POST", path: "/managed_cards/{id}/block")
         let broken = try await gateway.call("POST", "/v1/cards/\(Seed.emptyGBP)/block", token: token)
         #expect(broken.status == 502)

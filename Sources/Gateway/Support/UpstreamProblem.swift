@@ -28,9 +28,16 @@ extension Problem {
         case .timeout:
             return Problem(.upstreamTimeout, retryAfter: 5)
         case .unavailable:
-            return Problem(.upstreamUnavailable, retryAfter: 5)
+            // An open circuit: not before its cool-down is over (whole seconds, rounded up).
+            return Problem(.upstreamUnavailable, retryAfter: error.retryAfter.map(wholeSecondsRoundedUp) ?? 5)
         case .invalidResponse:
             return Problem(.upstreamError, retryAfter: 5)
         }
+    }
+
+    /// `duration` in whole seconds, rounded up, at least 1 (a `Retry-After` of 0 invites a busy loop).
+    static func wholeSecondsRoundedUp(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return max(1, Int(seconds) + (attoseconds > 0 ? 1 : 0))
     }
 }
