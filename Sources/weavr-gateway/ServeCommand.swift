@@ -15,9 +15,11 @@ struct ServeCommand: AsyncParsableCommand {
             Settings come from defaults, then --config FILE (JSON), then WEAVR_GATEWAY_<SECTION>_<KEY> environment \
             variables, then the flags below (each wins over the one before); `weavr-gateway config reference` lists \
             every key. SIGTERM/SIGINT drain (in-flight requests finish within shutdownGraceSeconds, then exit 0). \
-            SIGHUP re-reads the configuration and applies limits, rate limits, accessLog, shutdownGraceSeconds and \
-            the TLS certificate (new connections; open ones keep theirs), drops cached tenants and reloads the \
-            signing keys; address, database, admin and session settings need a restart.
+            SIGHUP re-reads the configuration and applies limits, rate limits, login limits, accessLog, \
+            shutdownGraceSeconds and the TLS certificate (new connections; open ones keep theirs), re-reads the admin \
+            tokens file, drops cached tenants and reloads the signing keys; address, database, admin listener, \
+            trustedProxies and session settings need a restart. Tenant and key changes made by the `tenant` and \
+            `keys` commands need no SIGHUP: they are in force within 1 s.
             """
     )
 
@@ -136,13 +138,15 @@ struct ServeCommand: AsyncParsableCommand {
         let scheme = configuration.tls == nil ? "http" : "https"
         StandardOutput.write("weavr-gateway listening on \(scheme)://\(server.localAddress!)\n")
         var adminServer: HTTPServer?
+        var adminTokenSource: AdminTokenSource?
         if let adminTokens = settings.admin.tokensFile, let services {
             do {
-                let tokens = try AdminTokens(configuration: String(contentsOfFile: adminTokens, encoding: .utf8))
+                let tokens = AdminTokenSource(try AdminTokens(configuration: String(contentsOfFile: adminTokens, encoding: .utf8)))
+                adminTokenSource = tokens
                 var adminConfiguration = HTTPServer.Configuration()
                 adminConfiguration.host = settings.admin.host
                 adminConfiguration.port = settings.admin.port
-                let admin = try HTTPServer(configuration: adminConfiguration, group: group, responder: AdminAPI(services: services, tokens: tokens).makeRouter())
+                let admin = try HTTPServer(configuration: adminConfiguration, group: group, responder: AdminAPI(services: services, tokenSource: tokens).makeRouter())
                 try admin.start()
                 adminServer = admin
                 services.metrics.observe(server: admin, listener: "admin")
@@ -153,9 +157,9 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("cannot start the admin API: \(error)")
             }
         }
-        let reloader = Task { [services] in
+        let reloader = Task { [services, adminTokenSource] in
             for await _ in reloads.events() {
-                await reload(started: settings, live: live, server: server, services: services)
+                await reload(started: settings, live: live, server: server, services: services, adminTokens: adminTokenSource)
             }
         }
         let signal = await signals.next()
@@ -172,7 +176,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// SIGHUP: re-reads the configuration (file, environment, the same flags) and applies what can change
     /// live; a configuration with errors is refused whole and the running one stays.
-    private func reload(started: GatewayConfiguration, live: LiveSettings, server: HTTPServer, services: GatewayServices?) async {
+    private func reload(
+        started: GatewayConfiguration, live: LiveSettings, server: HTTPServer, services: GatewayServices?, adminTokens: AdminTokenSource?
+    ) async {
         let next: GatewayConfiguration
         do {
             next = try loadConfiguration()
@@ -207,6 +213,15 @@ struct ServeCommand: AsyncParsableCommand {
                 notes.append("signing keys")
             } catch {
                 notes.append("signing keys NOT reloaded (\(error))")
+            }
+        }
+        // The admin tokens file (same path: admin.tokensFile needs a restart): a removed token is refused at once.
+        if let adminTokens, let file = started.admin.tokensFile {
+            do {
+                adminTokens.replace(with: try AdminTokens(configuration: String(contentsOfFile: file, encoding: .utf8)))
+                notes.append("admin tokens")
+            } catch {
+                notes.append("admin tokens NOT reloaded (\(error)); the old ones stay")
             }
         }
         var line = "SIGHUP: reloaded limits, rate limits, accessLog, shutdownGraceSeconds, " + notes.joined(separator: ", ")
