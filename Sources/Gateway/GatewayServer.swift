@@ -10,6 +10,7 @@ public enum GatewayServer {
         accessLogEnabled: @escaping @Sendable () -> Bool = { true }
     ) -> Router {
         var router = Router(middlewares: [RequestIDMiddleware()])
+        router.problemRenderer = Problem.render
         if services != nil || accessLogger != nil {
             router.use(ObservabilityMiddleware(metrics: services?.metrics, accessLog: accessLogger, accessLogEnabled: accessLogEnabled))
         }

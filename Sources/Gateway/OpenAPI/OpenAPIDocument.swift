@@ -33,10 +33,17 @@ enum OpenAPIDocument {
 
     static func paths() -> Object {
         let id = pathParameter("id")
+        let bulkSubmitted = jsonResponse("Submitted and started; follow `Location` (`GET /v1/bulk/{id}`) for progress", ref("BulkSubmitted"),
+                                         headers: ["Location": ["description": "The bulk's URL", "schema": ["type": "string"]] as Object])
         return [
             "/healthz": [
                 "get": operation("getHealth", tag: "ops", summary: "Liveness", public: true, problems: [],
                                  responses: ["200": jsonResponse("The process is up", ref("Health"))]),
+            ] as Object,
+            "/readyz": [
+                "get": operation("getReadiness", tag: "ops", summary: "Readiness: storage, signing keys and Weavr circuits", public: true, problems: [],
+                                 responses: ["200": jsonResponse("Ready", ref("Readiness")),
+                                             "503": jsonResponse("Not ready; `checks` names what failed", ref("Readiness"))]),
             ] as Object,
             "/openapi.json": [
                 "get": operation("getOpenAPI", tag: "ops", summary: "This document", public: true, problems: [],
@@ -70,11 +77,11 @@ enum OpenAPIDocument {
             "/v1/cards": [
                 "get": operation("listCards", tag: "cards", summary: "List cards",
                                  parameters: pageParameters() + [
-                                    queryParameter("state", enumSchema(["active", "blocked", "destroyed", "not_enabled"]), "Only cards in this state"),
+                                    queryParameter("state", stateList(), "Only cards in these states (repeat the parameter or separate with commas)"),
                                     queryParameter("type", enumSchema(["virtual", "physical"]), "Only cards of this type"),
                                     queryParameter("mode", enumSchema(["prepaid", "debit"]), "Only cards of this mode"),
                                     queryParameter("currency", ref("Currency"), "Only cards in this currency"),
-                                    queryParameter("name", ["type": "string", "maxLength": 100], "Only cards whose name contains this text"),
+                                    queryParameter("name", ["type": "string", "minLength": 1, "maxLength": 50], "Only cards with exactly this name"),
                                  ],
                                  problems: readProblems + ["422"],
                                  responses: ["200": jsonResponse("A page of cards", ref("CardPage"))]),
@@ -106,7 +113,7 @@ enum OpenAPIDocument {
             "/v1/accounts": [
                 "get": operation("listAccounts", tag: "accounts", summary: "List managed accounts",
                                  parameters: pageParameters() + [
-                                    queryParameter("state", enumSchema(["active", "blocked", "destroyed"]), "Only accounts in this state"),
+                                    queryParameter("state", stateList(), "Only accounts in these states (repeat the parameter or separate with commas)"),
                                     queryParameter("currency", ref("Currency"), "Only accounts in this currency"),
                                  ],
                                  problems: readProblems + ["422"],
@@ -119,10 +126,7 @@ enum OpenAPIDocument {
             ] as Object,
             "/v1/users": [
                 "get": operation("listUsers", tag: "users", summary: "List the identity's users",
-                                 parameters: pageParameters() + [
-                                    queryParameter("active", ["type": "boolean"], "Only active (or inactive) users"),
-                                    queryParameter("email", ["type": "string", "maxLength": 254], "Only the user with this email"),
-                                 ],
+                                 parameters: pageParameters(),
                                  problems: readProblems + ["422"],
                                  responses: ["200": jsonResponse("A page of users", ref("UserPage"))]),
                 "post": mutation("createUser", tag: "users", summary: "Create an authorised user (requires step-up)", body: ref("CreateUserRequest"),
@@ -136,15 +140,15 @@ enum OpenAPIDocument {
             ] as Object,
             "/v1/bulk/cards/block": [
                 "post": mutation("bulkBlockCards", tag: "bulk", summary: "Block many cards", body: ref("BulkBlockCardsRequest"),
-                                 success: ["202": jsonResponse("The bulk process", ref("Bulk"))]),
+                                 success: ["202": bulkSubmitted]),
             ] as Object,
             "/v1/bulk/users": [
                 "post": mutation("bulkCreateUsers", tag: "bulk", summary: "Create many users (requires step-up)", body: ref("BulkCreateUsersRequest"),
-                                 success: ["202": jsonResponse("The bulk process", ref("Bulk"))]),
+                                 success: ["202": bulkSubmitted]),
             ] as Object,
             "/v1/bulk/users/invites": [
                 "post": mutation("bulkInviteUsers", tag: "bulk", summary: "Invite many users", body: ref("BulkInviteUsersRequest"),
-                                 success: ["202": jsonResponse("The bulk process", ref("Bulk"))]),
+                                 success: ["202": bulkSubmitted]),
             ] as Object,
             "/v1/bulk/{id}": [
                 "parameters": [id],
@@ -225,6 +229,11 @@ enum OpenAPIDocument {
 
     static func queryParameter(_ name: String, _ schema: Object, _ description: String) -> Object {
         ["name": name, "in": "query", "required": false, "schema": schema, "description": description]
+    }
+
+    /// A repeatable instrument-state filter (`state=active&state=blocked` or `state=active,blocked`).
+    static func stateList() -> Object {
+        ["type": "array", "items": ref("InstrumentState"), "minItems": 1]
     }
 
     static func pageParameters() -> [Object] {
