@@ -12,8 +12,9 @@ extension OpenAPIDocument {
             ] as Object,
             "parameters": [
                 "RequestId": ["name": "X-Request-Id", "in": "header", "required": false,
-                              "description": "Your request id (1–128 of A-Z a-z 0-9 . _ -); generated when absent or invalid.",
-                              "schema": ["type": "string", "pattern": "^[A-Za-z0-9._-]{1,128}$"] as Object] as Object,
+                              "description": "Your request id: kept when it is 1–128 of A-Z a-z 0-9 . _ -, otherwise replaced by a "
+                                  + "generated one (never refused); the answer's `X-Request-Id` is the one used.",
+                              "schema": ["type": "string"] as Object] as Object,
                 "IdempotencyKey": ["name": "Idempotency-Key", "in": "header", "required": false,
                                    "description": "Makes the mutation safe to retry: the first response is replayed for 24 h for the same "
                                        + "user, key and request; a different request under the key → 422 `idempotency_key_reused`; "

@@ -32,7 +32,9 @@ enum OpenAPIDocument {
     // MARK: paths
 
     static func paths() -> Object {
-        let id = pathParameter("id")
+        // Weavr ids are digits; a bulk id is a short token. Anything else is 404 without asking Weavr.
+        let weavrID = pathParameter("id", pattern: "^[0-9]{1,32}$")
+        let bulkID = pathParameter("id", pattern: "^[A-Za-z0-9_-]{1,64}$")
         let bulkSubmitted = jsonResponse("Submitted and started; follow `Location` (`GET /v1/bulk/{id}`) for progress", ref("BulkSubmitted"),
                                          headers: ["Location": ["description": "The bulk's URL", "schema": ["type": "string"]] as Object])
         return [
@@ -90,7 +92,7 @@ enum OpenAPIDocument {
                                                                headers: ["Location": ["description": "The card's URL", "schema": ["type": "string"]] as Object])]),
             ] as Object,
             "/v1/cards/{id}": [
-                "parameters": [id],
+                "parameters": [weavrID],
                 "get": operation("getCard", tag: "cards", summary: "One card",
                                  parameters: [queryParameter("include", enumSchema(["sensitive"]), "`sensitive`: also return sensitive card details (requires step-up)")],
                                  problems: readProblems + ["404", "422"],
@@ -101,12 +103,12 @@ enum OpenAPIDocument {
                                    success: ["204": emptyResponse("Destroyed")]),
             ] as Object,
             "/v1/cards/{id}/block": [
-                "parameters": [id],
+                "parameters": [weavrID],
                 "post": mutation("blockCard", tag: "cards", summary: "Block a card", body: nil,
                                  success: ["200": jsonResponse("The blocked card", ref("Card"))]),
             ] as Object,
             "/v1/cards/{id}/unblock": [
-                "parameters": [id],
+                "parameters": [weavrID],
                 "post": mutation("unblockCard", tag: "cards", summary: "Unblock a card blocked by a user", body: nil,
                                  success: ["200": jsonResponse("The active card", ref("Card"))]),
             ] as Object,
@@ -120,7 +122,7 @@ enum OpenAPIDocument {
                                  responses: ["200": jsonResponse("A page of accounts", ref("AccountPage"))]),
             ] as Object,
             "/v1/accounts/{id}": [
-                "parameters": [id],
+                "parameters": [weavrID],
                 "get": operation("getAccount", tag: "accounts", summary: "One account", problems: readProblems + ["404"],
                                  responses: ["200": jsonResponse("The account", ref("Account"))]),
             ] as Object,
@@ -134,7 +136,7 @@ enum OpenAPIDocument {
                                                                headers: ["Location": ["description": "The user's URL", "schema": ["type": "string"]] as Object])]),
             ] as Object,
             "/v1/users/{id}/invite": [
-                "parameters": [id],
+                "parameters": [weavrID],
                 "post": mutation("inviteUser", tag: "users", summary: "Send the user an invitation", body: nil,
                                  success: ["204": emptyResponse("Invitation sent")]),
             ] as Object,
@@ -151,12 +153,12 @@ enum OpenAPIDocument {
                                  success: ["202": bulkSubmitted]),
             ] as Object,
             "/v1/bulk/{id}": [
-                "parameters": [id],
+                "parameters": [bulkID],
                 "get": operation("getBulk", tag: "bulk", summary: "A bulk process and its progress", problems: readProblems + ["404"],
                                  responses: ["200": jsonResponse("The bulk process", ref("Bulk"))]),
             ] as Object,
             "/v1/bulk/{id}/operations": [
-                "parameters": [id],
+                "parameters": [bulkID],
                 "get": operation("listBulkOperations", tag: "bulk", summary: "The operations of a bulk process",
                                  parameters: pageParameters() + [
                                     queryParameter("status", ref("BulkOperationStatus"), "Only operations in this status"),
@@ -164,9 +166,9 @@ enum OpenAPIDocument {
                                  problems: readProblems + ["404", "422"],
                                  responses: ["200": jsonResponse("A page of operations", ref("BulkOperationPage"))]),
             ] as Object,
-            "/v1/bulk/{id}/pause": bulkControl("pauseBulk", "Pause a running bulk process", id),
-            "/v1/bulk/{id}/resume": bulkControl("resumeBulk", "Resume a paused bulk process", id),
-            "/v1/bulk/{id}/cancel": bulkControl("cancelBulk", "Cancel the remaining operations", id),
+            "/v1/bulk/{id}/pause": bulkControl("pauseBulk", "Pause a running bulk process", bulkID),
+            "/v1/bulk/{id}/resume": bulkControl("resumeBulk", "Resume a paused bulk process", bulkID),
+            "/v1/bulk/{id}/cancel": bulkControl("cancelBulk", "Cancel the remaining operations", bulkID),
         ]
     }
 
@@ -223,8 +225,8 @@ enum OpenAPIDocument {
 
     static func enumSchema(_ values: [String]) -> Object { ["type": "string", "enum": values] }
 
-    static func pathParameter(_ name: String) -> Object {
-        ["name": name, "in": "path", "required": true, "schema": ["type": "string", "minLength": 1, "maxLength": 64] as Object]
+    static func pathParameter(_ name: String, pattern: String) -> Object {
+        ["name": name, "in": "path", "required": true, "schema": ["type": "string", "pattern": pattern] as Object]
     }
 
     static func queryParameter(_ name: String, _ schema: Object, _ description: String) -> Object {
