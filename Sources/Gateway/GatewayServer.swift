@@ -10,7 +10,9 @@ public enum GatewayServer {
         services: GatewayServices? = nil, accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil, accessLogger: Logger? = nil,
         accessLogEnabled: @escaping @Sendable () -> Bool = { true }, hstsMaxAgeSeconds: Int? = nil
     ) -> Router {
-        var router = Router(middlewares: [RequestIDMiddleware(), SecurityHeadersMiddleware(hstsMaxAgeSeconds: hstsMaxAgeSeconds)])
+        let securityHeaders = SecurityHeadersMiddleware(hstsMaxAgeSeconds: hstsMaxAgeSeconds)
+        var router = Router(middlewares: [RequestIDMiddleware(), securityHeaders])
+        router.problemRenderer = securityHeaders.rendering(Problem.render)
         if services != nil || accessLogger != nil {
             router.use(ObservabilityMiddleware(metrics: services?.metrics, accessLog: accessLogger, accessLogEnabled: accessLogEnabled))
         }

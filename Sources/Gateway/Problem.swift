@@ -27,6 +27,12 @@ public struct Problem: Error, Sendable, Equatable {
         case upstreamError = "upstream_error"
         case serviceUnavailable = "service_unavailable"
         case internalError = "internal_error"
+        case requestTimeout = "request_timeout"
+        case uriTooLong = "uri_too_long"
+        case expectationFailed = "expectation_failed"
+        case requestHeaderFieldsTooLarge = "request_header_fields_too_large"
+        case notImplemented = "not_implemented"
+        case httpVersionNotSupported = "http_version_not_supported"
 
         /// The HTTP status this code is sent with.
         public var status: Int {
@@ -46,6 +52,12 @@ public struct Problem: Error, Sendable, Equatable {
             case .upstreamUnavailable, .serviceUnavailable: 503
             case .upstreamTimeout: 504
             case .internalError: 500
+            case .requestTimeout: 408
+            case .uriTooLong: 414
+            case .expectationFailed: 417
+            case .requestHeaderFieldsTooLarge: 431
+            case .notImplemented: 501
+            case .httpVersionNotSupported: 505
             }
         }
 
@@ -74,6 +86,12 @@ public struct Problem: Error, Sendable, Equatable {
             case .upstreamError: "Upstream error"
             case .serviceUnavailable: "Service unavailable"
             case .internalError: "Internal error"
+            case .requestTimeout: "Request timeout"
+            case .uriTooLong: "URI too long"
+            case .expectationFailed: "Expectation failed"
+            case .requestHeaderFieldsTooLarge: "Request header fields too large"
+            case .notImplemented: "Not implemented"
+            case .httpVersionNotSupported: "HTTP version not supported"
             }
         }
     }

@@ -21,15 +21,29 @@ public struct SecurityHeadersMiddleware: HTTPMiddleware {
         next: (HTTPRequest, RequestContext) async throws -> HTTPResponse
     ) async throws -> HTTPResponse {
         var response = try await next(request, context)
+        decorate(&response, isPrivate: Self.isPrivate(request.path))
+        return response
+    }
+
+    /// `render` with these headers added: for the server's own refusals (400, 408, 413, 431, …), which never
+    /// pass through the middlewares. They belong to no route, so they are never cached either.
+    public func rendering(_ render: @escaping @Sendable (HTTPServerProblem) -> HTTPResponse) -> @Sendable (HTTPServerProblem) -> HTTPResponse {
+        { problem in
+            var response = render(problem)
+            decorate(&response, isPrivate: true)
+            return response
+        }
+    }
+
+    func decorate(_ response: inout HTTPResponse, isPrivate: Bool) {
         response.headers.replaceOrAdd("x-content-type-options", "nosniff")
         response.headers.replaceOrAdd("referrer-policy", "no-referrer")
-        if Self.isPrivate(request.path), !response.headers.contains("cache-control") {
+        if isPrivate, !response.headers.contains("cache-control") {
             response.headers.add("cache-control", "no-store")
         }
         if let hstsMaxAgeSeconds {
             response.headers.replaceOrAdd("strict-transport-security", "max-age=\(hstsMaxAgeSeconds)")
         }
-        return response
     }
 
     /// `/v1…` and `/admin…`: answers that belong to one session or one operator.

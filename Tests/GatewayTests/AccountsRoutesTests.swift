@@ -23,7 +23,7 @@ struct AccountsRoutesTests {
         #expect(all.json["nextCursor"] is NSNull)
         let accounts = all.json["accounts"] as? [[String: Any]] ?? []
         for account in accounts {
-            #expect(Set(account.keys) == ["id", "name", "currency", "state", "blockedReason", "balance", "createdAt"])
+            #expect(Set(account.keys) == ["id", "name", "currency", "state", "blockedReason", "destroyedReason", "balance", "createdAt"])
         }
         let eur = try #require(accounts.first { $0["id"] as? String == Seed.accountEUR })
         #expect(eur["name"] as? String == "Operating EUR")

@@ -32,13 +32,15 @@ public struct Tenant: Sendable, Hashable, Codable {
     /// for each session. Absent keys use the gateway's defaults.
     public static let rateLimitKeys = ["rate.tenant_per_minute", "rate.session_per_minute"]
 
-    /// The daily limits a tenant gets unless configured otherwise.
+    /// The daily limits a tenant gets unless configured otherwise. Each lets the documented maximum of one
+    /// request through several times a day: `bulk.operations` counts bulk items, and one bulk may hold 10,000
+    /// (Weavr's limit), so its default is five full-size bulks a day.
     public static let defaultQuotas: [String: Int] = [
         "cards.issue": 1_000,
         "cards.block": 1_000,
         "cards.unblock": 1_000,
         "cards.destroy": 200,
-        "bulk.operations": 50,
+        "bulk.operations": 50_000,
     ]
 
     /// Creates a tenant; `quotas` are merged over `defaultQuotas`. Call `validate()` (the

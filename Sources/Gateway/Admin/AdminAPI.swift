@@ -94,6 +94,7 @@ public struct AdminAPI: Sendable {
     /// The admin router: tenants, sessions, keys, and `GET /metrics` (no token). `extend` adds more routes (usage, audit) with `route`.
     public func makeRouter(extend: ((inout Router, AdminAPI) -> Void)? = nil) -> Router {
         var router = Router(middlewares: [RequestIDMiddleware(), SecurityHeadersMiddleware()])
+        router.problemRenderer = SecurityHeadersMiddleware().rendering(Problem.render)
         route(&router, "GET", "/admin/v1/tenants", action: "admin.tenant.list") { _, _ in
             let tenants = try await services.tenants.list()
             return .json(200, AdminJSON.array(tenants.map(AdminJSON.tenant)))

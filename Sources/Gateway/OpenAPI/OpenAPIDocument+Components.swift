@@ -1,3 +1,5 @@
+import Foundation
+
 extension OpenAPIDocument {
     static func components() -> Object {
         [
@@ -10,8 +12,9 @@ extension OpenAPIDocument {
             ] as Object,
             "parameters": [
                 "RequestId": ["name": "X-Request-Id", "in": "header", "required": false,
-                              "description": "Your request id (1–128 of A-Z a-z 0-9 . _ -); generated when absent or invalid.",
-                              "schema": ["type": "string", "pattern": "^[A-Za-z0-9._-]{1,128}$"] as Object] as Object,
+                              "description": "Your request id: kept when it is 1–128 of A-Z a-z 0-9 . _ -, otherwise replaced by a "
+                                  + "generated one (never refused); the answer's `X-Request-Id` is the one used.",
+                              "schema": ["type": "string"] as Object] as Object,
                 "IdempotencyKey": ["name": "Idempotency-Key", "in": "header", "required": false,
                                    "description": "Makes the mutation safe to retry: the first response is replayed for 24 h for the same "
                                        + "user, key and request; a different request under the key → 422 `idempotency_key_reused`; "
@@ -76,6 +79,18 @@ extension OpenAPIDocument {
         let timestamp: Object = ["type": "string", "format": "date-time"]
         let nullableTimestamp: Object = ["type": ["string", "null"], "format": "date-time"]
         let money: Object = ["type": "integer", "format": "int64", "description": "Minor units (cents)."]
+        // `GET /v1/me`, and the login answer that adds its token fields to it.
+        let me: Object = [
+            "tenant": object(["id": ["type": "string"] as Object, "name": ["type": "string"] as Object], required: ["id", "name"]),
+            "user": object([
+                "id": ["type": "string"] as Object,
+                "identity": object(["type": enumSchema(["corporate", "consumer"]), "id": ["type": "string"] as Object], required: ["type", "id"]),
+            ], required: ["id", "identity"]),
+            "steppedUp": ["type": "boolean"] as Object,
+            "expiresAt": timestamp,
+            "idleExpiresAt": timestamp,
+        ]
+        let meRequired = ["tenant", "user", "steppedUp", "expiresAt", "idleExpiresAt"]
         return [
             "Problem": object([
                 "type": ["type": "string", "format": "uri"] as Object,
@@ -87,23 +102,41 @@ extension OpenAPIDocument {
                 "invalidFields": ["type": "array", "items": object(["name": ["type": "string"] as Object, "reason": ["type": "string"] as Object],
                                                                    required: ["name", "reason"])] as Object,
             ], required: ["type", "title", "status", "code"]),
+            "BulkOperationError": object(["code": ["type": "string", "pattern": "^[A-Z0-9_]{1,64}$",
+                                                   "description": "Weavr's error code (`VALIDATION_FAILED` for a 400, `UNKNOWN` when Weavr gave none)."] as Object],
+                                         required: ["code"]),
             "Health": object(["status": enumSchema(["ok"])], required: ["status"]),
+            "Readiness": object([
+                "status": enumSchema(["ready", "not_ready"]),
+                "checks": object(["database", "signing_keys", "upstream"].reduce(into: Object()) { $0[$1] = ["type": "string"] as Object },
+                                 required: ["database"]),
+                "openCircuits": ["type": "integer", "minimum": 1, "description": "Weavr base URLs whose circuit is open."] as Object,
+            ], required: ["status", "checks"]),
             "Currency": ["type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217 code."] as Object,
             "Balance": object(["available": money, "actual": money], required: ["available", "actual"]),
+            "InstrumentState": enumSchema(CardsRoutes.states),
+            "BlockedReason": ["type": ["string", "null"], "enum": InstrumentStateView.blockedReasons + [NSNull()],
+                              "description": "Why the instrument is blocked (Weavr's `state.blockedReason`, lower-case; `other` for a reason "
+                                  + "this API does not know yet); null unless `state` is `blocked`. Only `user` can be unblocked."] as Object,
+            "DestroyedReason": ["type": ["string", "null"], "enum": InstrumentStateView.destroyedReasons + [NSNull()],
+                                "description": "Why the instrument was destroyed (Weavr's `state.destroyedReason`, lower-case; `other` for a "
+                                    + "reason this API does not know yet); null unless `state` is `destroyed`."] as Object,
             "Card": object([
                 "id": ["type": "string"] as Object,
                 "name": ["type": "string"] as Object,
                 "nameOnCard": ["type": "string"] as Object,
                 "last4": ["type": ["string", "null"], "pattern": "^[0-9]{4}$"] as Object,
-                "expiry": ["type": ["string", "null"], "description": "MMYY."] as Object,
-                "state": enumSchema(["active", "blocked", "destroyed", "not_enabled"]),
-                "blockedReason": ["type": ["string", "null"]] as Object,
+                "expiry": ["type": ["string", "null"], "pattern": "^[0-9]{2}/[0-9]{2}$", "description": "MM/YY (e.g. `11/29`)."] as Object,
+                "state": ref("InstrumentState"),
+                "blockedReason": ref("BlockedReason"),
+                "destroyedReason": ref("DestroyedReason"),
                 "type": enumSchema(["virtual", "physical"]),
                 "mode": enumSchema(["prepaid", "debit"]),
                 "currency": ref("Currency"),
                 "balance": ["oneOf": [ref("Balance"), ["type": "null"] as Object]] as Object,
                 "createdAt": timestamp,
-            ], required: ["id", "name", "nameOnCard", "last4", "expiry", "state", "blockedReason", "type", "mode", "currency", "balance", "createdAt"]),
+            ], required: ["id", "name", "nameOnCard", "last4", "expiry", "state", "blockedReason", "destroyedReason", "type", "mode", "currency",
+                          "balance", "createdAt"]),
             "CreateCardRequest": object([
                 "name": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
                 "nameOnCard": ["type": "string", "minLength": 1, "maxLength": 27] as Object,
@@ -111,12 +144,12 @@ extension OpenAPIDocument {
                 "mode": ["type": "string", "enum": ["prepaid", "debit"], "default": "prepaid"] as Object,
                 "billingAddress": ref("BillingAddress"),
                 "parentAccountId": ["type": "string", "pattern": "^[0-9]{1,32}$", "description": "Debit mode only: the parent managed account."] as Object,
-            ], required: ["name", "nameOnCard", "currency", "billingAddress"]),
+            ], required: ["name", "nameOnCard", "currency", "billingAddress"], open: true),
             "UpdateCardRequest": object([
                 "name": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
                 "nameOnCard": ["type": "string", "minLength": 1, "maxLength": 27] as Object,
                 "billingAddress": ref("BillingAddress"),
-            ], required: [], minProperties: 1),
+            ], required: [], minProperties: 1, open: true),
             "BillingAddress": object([
                 "line1": ["type": "string", "minLength": 1, "maxLength": 150] as Object,
                 "line2": ["type": "string", "maxLength": 150] as Object,
@@ -124,21 +157,24 @@ extension OpenAPIDocument {
                 "postCode": ["type": "string", "minLength": 1, "maxLength": 10] as Object,
                 "state": ["type": "string", "maxLength": 50] as Object,
                 "country": ["type": "string", "pattern": "^[A-Z]{2}$"] as Object,
-            ], required: ["line1", "city", "postCode", "country"]),
-            "CardPage": page(ref("Card")),
+            ], required: ["line1", "city", "postCode", "country"], open: true),
+            "CardPage": page("cards", ref("Card")),
             "Account": object([
                 "id": ["type": "string"] as Object,
                 "name": ["type": "string"] as Object,
                 "currency": ref("Currency"),
-                "state": enumSchema(["active", "blocked", "destroyed"]),
-                "blockedReason": ["type": ["string", "null"]] as Object,
-                "balance": ["oneOf": [ref("Balance"), ["type": "null"] as Object]] as Object,
+                "state": ref("InstrumentState"),
+                "blockedReason": ref("BlockedReason"),
+                "destroyedReason": ref("DestroyedReason"),
+                "balance": ref("Balance"),
                 "createdAt": timestamp,
-            ], required: ["id", "name", "currency", "state", "blockedReason", "balance", "createdAt"]),
-            "AccountPage": page(ref("Account")),
-            "Mobile": object(["countryCode": ["type": "string", "pattern": "^\\+[0-9]{1,3}$"] as Object,
-                              "number": ["type": "string", "pattern": "^[0-9]{1,12}$"] as Object],
+            ], required: ["id", "name", "currency", "state", "blockedReason", "destroyedReason", "balance", "createdAt"]),
+            "AccountPage": page("accounts", ref("Account")),
+            "Mobile": object(["countryCode": ["type": "string"] as Object, "number": ["type": "string"] as Object],
                              required: ["countryCode", "number"]),
+            "MobileInput": object(["countryCode": ["type": "string", "pattern": "^\\+[0-9]{1,3}$"] as Object,
+                                   "number": ["type": "string", "pattern": "^[0-9]{1,12}$"] as Object],
+                                  required: ["countryCode", "number"], open: true),
             "User": object([
                 "id": ["type": "string"] as Object,
                 "name": ["type": "string"] as Object,
@@ -152,14 +188,24 @@ extension OpenAPIDocument {
                 "name": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
                 "surname": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
                 "email": ["type": "string", "format": "email", "maxLength": 254] as Object,
-                "mobile": ref("Mobile"),
+                "mobile": ref("MobileInput"),
                 "roles": ["type": "array", "items": ["type": "string"] as Object] as Object,
-            ], required: ["name", "surname", "email"]),
-            "UserPage": page(ref("User")),
-            "BulkStatus": enumSchema(["submitted", "running", "paused", "completed", "partially_completed", "failed", "cancelled"]),
-            "BulkOperationStatus": enumSchema(["submitted", "running", "completed", "failed", "cancelled"]),
+            ], required: ["name", "surname", "email"], open: true),
+            "UserPage": page("users", ref("User")),
+            "BulkStatus": ["type": "string", "enum": BulkView.statuses + ["unknown"],
+                           "description": "Weavr's status, lower-case; `unknown` for one this API does not know yet."] as Object,
+            "BulkOperationStatus": ["type": "string", "enum": BulkView.operationStatuses + ["unknown"],
+                                    "description": "Weavr's status, lower-case; `unknown` for one this API does not know yet."] as Object,
+            "BulkType": ["type": "string", "enum": BulkView.types,
+                         "description": "What every operation of the process does."] as Object,
+            "BulkSubmitted": object([
+                "id": ["type": "string"] as Object,
+                "status": ref("BulkStatus"),
+                "operationCount": ["type": "integer", "minimum": 0] as Object,
+            ], required: ["id", "status", "operationCount"]),
             "Bulk": object([
                 "id": ["type": "string"] as Object,
+                "type": ref("BulkType"),
                 "status": ref("BulkStatus"),
                 "operationCount": ["type": "integer", "minimum": 0] as Object,
                 "progress": object(["submitted", "running", "completed", "failed", "cancelled"].reduce(into: Object()) {
@@ -167,60 +213,62 @@ extension OpenAPIDocument {
                 }, required: ["submitted", "running", "completed", "failed", "cancelled"]),
                 "startedAt": nullableTimestamp,
                 "finishedAt": nullableTimestamp,
-            ], required: ["id", "status", "operationCount", "progress", "startedAt", "finishedAt"]),
+            ], required: ["id", "type", "status", "operationCount", "progress", "startedAt", "finishedAt"]),
             "BulkOperation": object([
-                "id": ["type": "string"] as Object,
+                "sequence": ["type": ["integer", "null"], "description": "The operation's position in the submitted list."] as Object,
                 "status": ref("BulkOperationStatus"),
                 "target": ["type": ["string", "null"], "description": "The card or user the operation acts on."] as Object,
-                "error": ["oneOf": [ref("Problem"), ["type": "null"] as Object]] as Object,
-            ], required: ["id", "status"]),
-            "BulkOperationPage": page(ref("BulkOperation")),
-            "BulkBlockCardsRequest": object(["cardIds": idList()], required: ["cardIds"]),
-            "BulkCreateUsersRequest": object(["users": ["type": "array", "minItems": 1, "maxItems": 10000, "items": ref("CreateUserRequest")] as Object],
-                                             required: ["users"]),
-            "BulkInviteUsersRequest": object(["userIds": idList()], required: ["userIds"]),
+                "error": ref("BulkOperationError"),
+            ], required: ["sequence", "target", "status"]),
+            "BulkOperationPage": page("operations", ref("BulkOperation")),
+            "OnFailure": ["type": "string", "enum": ["continue", "stop"], "default": "continue",
+                          "description": "`stop`: the remaining operations are cancelled after the first failure."] as Object,
+            "BulkBlockCardsRequest": object(["cardIds": idList(), "onFailure": ref("OnFailure")], required: ["cardIds"], open: true),
+            "BulkCreateUsersRequest": object(["users": ["type": "array", "minItems": 1, "maxItems": BulkSubmission.maxOperations,
+                                                        "items": ref("CreateUserRequest")] as Object,
+                                              "onFailure": ref("OnFailure")],
+                                             required: ["users"], open: true),
+            "BulkInviteUsersRequest": object(["userIds": idList(), "onFailure": ref("OnFailure")], required: ["userIds"], open: true),
             "LoginRequest": object([
                 "tenant": ["type": "string", "pattern": "^[a-z0-9][a-z0-9-]{1,62}$"] as Object,
                 "email": ["type": "string", "format": "email", "maxLength": 254] as Object,
                 "password": ["type": "string", "minLength": 1, "maxLength": 100, "writeOnly": true] as Object,
                 "mode": enumSchema(["cookie", "bearer"]),
-            ], required: ["tenant", "email", "password"]),
-            "LoginResponse": ["allOf": [ref("Me"), object([
+            ], required: ["tenant", "email", "password"], open: true),
+            "LoginResponse": object(me.merging([
                 "mode": enumSchema(["cookie", "bearer"]),
                 "token": ["type": "string", "description": "Bearer mode: send as `Authorization: Bearer …`."] as Object,
                 "tokenType": enumSchema(["Bearer"]),
                 "csrfToken": ["type": "string", "description": "Cookie mode: send as `X-CSRF-Token` on unsafe methods."] as Object,
-            ], required: ["mode"])]] as Object,
-            "Me": object([
-                "tenant": object(["id": ["type": "string"] as Object, "name": ["type": "string"] as Object], required: ["id", "name"]),
-                "user": object([
-                    "id": ["type": "string"] as Object,
-                    "identity": object(["type": enumSchema(["corporate", "consumer"]), "id": ["type": "string"] as Object], required: ["type", "id"]),
-                ], required: ["id", "identity"]),
-                "steppedUp": ["type": "boolean"] as Object,
-                "expiresAt": timestamp,
-                "idleExpiresAt": timestamp,
-            ], required: ["tenant", "user", "steppedUp", "expiresAt", "idleExpiresAt"]),
+            ]) { own, _ in own }, required: meRequired + ["mode"]),
+            "Me": object(me, required: meRequired),
             "StepUpChallenge": object(["channel": enumSchema(["sms"]), "status": enumSchema(["challenge_sent"])], required: ["channel", "status"]),
-            "StepUpVerifyRequest": object(["code": ["type": "string", "pattern": "^[0-9]{6}$"] as Object], required: ["code"]),
+            "StepUpVerifyRequest": object(["code": ["type": "string", "pattern": "^[0-9]{6}$"] as Object], required: ["code"], open: true),
         ]
     }
 
-    static func object(_ properties: Object, required: [String], minProperties: Int? = nil) -> Object {
+    /// An object schema. Answers are closed (`additionalProperties: false`: a member the server adds without
+    /// documenting it fails the end-to-end suite); request bodies are `open`, as the server ignores members
+    /// it does not know.
+    static func object(_ properties: Object, required: [String], minProperties: Int? = nil, open: Bool = false) -> Object {
         var schema: Object = ["type": "object", "properties": properties]
         if !required.isEmpty { schema["required"] = required }
         if let minProperties { schema["minProperties"] = minProperties }
+        if !open { schema["additionalProperties"] = false }
         return schema
     }
 
-    static func page(_ item: Object) -> Object {
+    /// A page of a `/v1` list: the items under the list's own name (`cards`, `accounts`, …) and `nextCursor`.
+    static func page(_ name: String, _ item: Object) -> Object {
         object([
-            "items": ["type": "array", "items": item] as Object,
+            name: ["type": "array", "items": item] as Object,
             "nextCursor": ["type": ["string", "null"], "description": "Pass as `cursor` for the next page; null on the last page."] as Object,
-        ], required: ["items", "nextCursor"])
+        ], required: [name, "nextCursor"])
     }
 
+    /// 1…10,000 distinct numeric ids (a Weavr bulk holds at most 10,000 operations).
     static func idList() -> Object {
-        ["type": "array", "minItems": 1, "maxItems": 1000, "uniqueItems": true, "items": ["type": "string", "minLength": 1] as Object]
+        ["type": "array", "minItems": 1, "maxItems": BulkSubmission.maxOperations, "uniqueItems": true,
+         "items": ["type": "string", "pattern": "^[0-9]{1,32}$"] as Object]
     }
 }

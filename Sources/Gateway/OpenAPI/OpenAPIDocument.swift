@@ -32,11 +32,20 @@ enum OpenAPIDocument {
     // MARK: paths
 
     static func paths() -> Object {
-        let id = pathParameter("id")
+        // Weavr ids are digits; a bulk id is a short token. Anything else is 404 without asking Weavr.
+        let weavrID = pathParameter("id", pattern: "^[0-9]{1,32}$")
+        let bulkID = pathParameter("id", pattern: "^[A-Za-z0-9_-]{1,64}$")
+        let bulkSubmitted = jsonResponse("Submitted and started; follow `Location` (`GET /v1/bulk/{id}`) for progress", ref("BulkSubmitted"),
+                                         headers: ["Location": ["description": "The bulk's URL", "schema": ["type": "string"]] as Object])
         return [
             "/healthz": [
                 "get": operation("getHealth", tag: "ops", summary: "Liveness", public: true, problems: [],
                                  responses: ["200": jsonResponse("The process is up", ref("Health"))]),
+            ] as Object,
+            "/readyz": [
+                "get": operation("getReadiness", tag: "ops", summary: "Readiness: storage, signing keys and Weavr circuits", public: true, problems: [],
+                                 responses: ["200": jsonResponse("Ready", ref("Readiness")),
+                                             "503": jsonResponse("Not ready; `checks` names what failed", ref("Readiness"))]),
             ] as Object,
             "/openapi.json": [
                 "get": operation("getOpenAPI", tag: "ops", summary: "This document", public: true, problems: [],
@@ -70,11 +79,11 @@ enum OpenAPIDocument {
             "/v1/cards": [
                 "get": operation("listCards", tag: "cards", summary: "List cards",
                                  parameters: pageParameters() + [
-                                    queryParameter("state", enumSchema(["active", "blocked", "destroyed", "not_enabled"]), "Only cards in this state"),
+                                    queryParameter("state", stateList(), "Only cards in these states (repeat the parameter or separate with commas)"),
                                     queryParameter("type", enumSchema(["virtual", "physical"]), "Only cards of this type"),
                                     queryParameter("mode", enumSchema(["prepaid", "debit"]), "Only cards of this mode"),
                                     queryParameter("currency", ref("Currency"), "Only cards in this currency"),
-                                    queryParameter("name", ["type": "string", "maxLength": 100], "Only cards whose name contains this text"),
+                                    queryParameter("name", ["type": "string", "minLength": 1, "maxLength": 50], "Only cards with exactly this name"),
                                  ],
                                  problems: readProblems + ["422"],
                                  responses: ["200": jsonResponse("A page of cards", ref("CardPage"))]),
@@ -83,7 +92,7 @@ enum OpenAPIDocument {
                                                                headers: ["Location": ["description": "The card's URL", "schema": ["type": "string"]] as Object])]),
             ] as Object,
             "/v1/cards/{id}": [
-                "parameters": [id],
+                "parameters": [weavrID],
                 "get": operation("getCard", tag: "cards", summary: "One card",
                                  parameters: [queryParameter("include", enumSchema(["sensitive"]), "`sensitive`: also return sensitive card details (requires step-up)")],
                                  problems: readProblems + ["404", "422"],
@@ -94,35 +103,32 @@ enum OpenAPIDocument {
                                    success: ["204": emptyResponse("Destroyed")]),
             ] as Object,
             "/v1/cards/{id}/block": [
-                "parameters": [id],
+                "parameters": [weavrID],
                 "post": mutation("blockCard", tag: "cards", summary: "Block a card", body: nil,
                                  success: ["200": jsonResponse("The blocked card", ref("Card"))]),
             ] as Object,
             "/v1/cards/{id}/unblock": [
-                "parameters": [id],
+                "parameters": [weavrID],
                 "post": mutation("unblockCard", tag: "cards", summary: "Unblock a card blocked by a user", body: nil,
                                  success: ["200": jsonResponse("The active card", ref("Card"))]),
             ] as Object,
             "/v1/accounts": [
                 "get": operation("listAccounts", tag: "accounts", summary: "List managed accounts",
                                  parameters: pageParameters() + [
-                                    queryParameter("state", enumSchema(["active", "blocked", "destroyed"]), "Only accounts in this state"),
+                                    queryParameter("state", stateList(), "Only accounts in these states (repeat the parameter or separate with commas)"),
                                     queryParameter("currency", ref("Currency"), "Only accounts in this currency"),
                                  ],
                                  problems: readProblems + ["422"],
                                  responses: ["200": jsonResponse("A page of accounts", ref("AccountPage"))]),
             ] as Object,
             "/v1/accounts/{id}": [
-                "parameters": [id],
+                "parameters": [weavrID],
                 "get": operation("getAccount", tag: "accounts", summary: "One account", problems: readProblems + ["404"],
                                  responses: ["200": jsonResponse("The account", ref("Account"))]),
             ] as Object,
             "/v1/users": [
                 "get": operation("listUsers", tag: "users", summary: "List the identity's users",
-                                 parameters: pageParameters() + [
-                                    queryParameter("active", ["type": "boolean"], "Only active (or inactive) users"),
-                                    queryParameter("email", ["type": "string", "maxLength": 254], "Only the user with this email"),
-                                 ],
+                                 parameters: pageParameters(),
                                  problems: readProblems + ["422"],
                                  responses: ["200": jsonResponse("A page of users", ref("UserPage"))]),
                 "post": mutation("createUser", tag: "users", summary: "Create an authorised user (requires step-up)", body: ref("CreateUserRequest"),
@@ -130,29 +136,29 @@ enum OpenAPIDocument {
                                                                headers: ["Location": ["description": "The user's URL", "schema": ["type": "string"]] as Object])]),
             ] as Object,
             "/v1/users/{id}/invite": [
-                "parameters": [id],
+                "parameters": [weavrID],
                 "post": mutation("inviteUser", tag: "users", summary: "Send the user an invitation", body: nil,
                                  success: ["204": emptyResponse("Invitation sent")]),
             ] as Object,
             "/v1/bulk/cards/block": [
                 "post": mutation("bulkBlockCards", tag: "bulk", summary: "Block many cards", body: ref("BulkBlockCardsRequest"),
-                                 success: ["202": jsonResponse("The bulk process", ref("Bulk"))]),
+                                 success: ["202": bulkSubmitted]),
             ] as Object,
             "/v1/bulk/users": [
                 "post": mutation("bulkCreateUsers", tag: "bulk", summary: "Create many users (requires step-up)", body: ref("BulkCreateUsersRequest"),
-                                 success: ["202": jsonResponse("The bulk process", ref("Bulk"))]),
+                                 success: ["202": bulkSubmitted]),
             ] as Object,
             "/v1/bulk/users/invites": [
                 "post": mutation("bulkInviteUsers", tag: "bulk", summary: "Invite many users", body: ref("BulkInviteUsersRequest"),
-                                 success: ["202": jsonResponse("The bulk process", ref("Bulk"))]),
+                                 success: ["202": bulkSubmitted]),
             ] as Object,
             "/v1/bulk/{id}": [
-                "parameters": [id],
+                "parameters": [bulkID],
                 "get": operation("getBulk", tag: "bulk", summary: "A bulk process and its progress", problems: readProblems + ["404"],
                                  responses: ["200": jsonResponse("The bulk process", ref("Bulk"))]),
             ] as Object,
             "/v1/bulk/{id}/operations": [
-                "parameters": [id],
+                "parameters": [bulkID],
                 "get": operation("listBulkOperations", tag: "bulk", summary: "The operations of a bulk process",
                                  parameters: pageParameters() + [
                                     queryParameter("status", ref("BulkOperationStatus"), "Only operations in this status"),
@@ -160,9 +166,9 @@ enum OpenAPIDocument {
                                  problems: readProblems + ["404", "422"],
                                  responses: ["200": jsonResponse("A page of operations", ref("BulkOperationPage"))]),
             ] as Object,
-            "/v1/bulk/{id}/pause": bulkControl("pauseBulk", "Pause a running bulk process", id),
-            "/v1/bulk/{id}/resume": bulkControl("resumeBulk", "Resume a paused bulk process", id),
-            "/v1/bulk/{id}/cancel": bulkControl("cancelBulk", "Cancel the remaining operations", id),
+            "/v1/bulk/{id}/pause": bulkControl("pauseBulk", "Pause a running bulk process", bulkID),
+            "/v1/bulk/{id}/resume": bulkControl("resumeBulk", "Resume a paused bulk process", bulkID),
+            "/v1/bulk/{id}/cancel": bulkControl("cancelBulk", "Cancel the remaining operations", bulkID),
         ]
     }
 
@@ -219,12 +225,17 @@ enum OpenAPIDocument {
 
     static func enumSchema(_ values: [String]) -> Object { ["type": "string", "enum": values] }
 
-    static func pathParameter(_ name: String) -> Object {
-        ["name": name, "in": "path", "required": true, "schema": ["type": "string", "minLength": 1, "maxLength": 64] as Object]
+    static func pathParameter(_ name: String, pattern: String) -> Object {
+        ["name": name, "in": "path", "required": true, "schema": ["type": "string", "pattern": pattern] as Object]
     }
 
     static func queryParameter(_ name: String, _ schema: Object, _ description: String) -> Object {
         ["name": name, "in": "query", "required": false, "schema": schema, "description": description]
+    }
+
+    /// A repeatable instrument-state filter (`state=active&state=blocked` or `state=active,blocked`).
+    static func stateList() -> Object {
+        ["type": "array", "items": ref("InstrumentState"), "minItems": 1]
     }
 
     static func pageParameters() -> [Object] {

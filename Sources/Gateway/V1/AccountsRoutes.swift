@@ -22,7 +22,7 @@ struct AccountsRoutes: Sendable {
     /// after the last account looked at, so a filtered page may hold fewer than `limit` accounts (even
     /// none) while `nextCursor` is still set; follow it until it is null.
     func list(_ call: V1Call) async throws -> HTTPResponse {
-        var query = try ListQuery(call.request)
+        var query = try ListQuery(call.request, allowed: ["currency", "state", "limit", "cursor"])
         let currency = query.currency()
         let states = query.choices("state", CardsRoutes.states)
         let limit = query.limit()
@@ -81,6 +81,7 @@ struct AccountsRoutes: Sendable {
     /// `GET /v1/accounts/{id}` (non-digit ids are 404 without asking Weavr).
     func get(_ call: V1Call) async throws -> HTTPResponse {
         let id = try CardsRoutes.pathID(call)
+        try ListQuery(call.request, allowed: []).validate()
         let account = try await call.auth.weavr.getAccount(token: call.weavrToken, id: id, requestID: call.requestID).value
         var json = JSONWriter()
         AccountView.write(account, into: &json)

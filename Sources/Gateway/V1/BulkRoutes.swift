@@ -131,19 +131,16 @@ struct BulkRoutes: Sendable {
 
     func get(_ call: V1Call) async throws -> HTTPResponse {
         let id = try BulkRoutes.bulkID(call)
+        try ListQuery(call.request, allowed: []).validate()
         return try await respondWithBulk(call, id: id)
     }
 
     func operations(_ call: V1Call) async throws -> HTTPResponse {
         let id = try BulkRoutes.bulkID(call)
-        var weavrStatus: String?
-        if let status = call.request.queryParameter("status") {
-            guard BulkView.operationStatuses.contains(status) else {
-                throw Problem(.validationFailed, invalidFields: [.init(name: "status", reason: "must be one of " + BulkView.operationStatuses.joined(separator: ", "))])
-            }
-            weavrStatus = status.uppercased()
-        }
-        let page = try PageRequest(call.request, scope: "bulk:\(id):operations:\(weavrStatus ?? "ALL")")
+        var query = try ListQuery(call.request, allowed: ["status", "limit", "cursor"])
+        let weavrStatus = query.choice("status", BulkView.operationStatuses)?.uppercased()
+        let page = PageRequest(&query, scope: "bulk:\(id):operations:\(weavrStatus ?? "ALL")")
+        try query.validate()
         let result: WeavrPage<BulkOperation>
         do {
             result = try await call.auth.weavr.bulkOperations(

@@ -15,6 +15,8 @@ struct CardsRoutes: Sendable {
 
     /// The card states a client can filter on (Weavr's `ManagedInstrumentState.state`, lower-case).
     static let states = ["active", "blocked", "destroyed", "not_enabled"]
+    /// The query parameters of `GET /v1/cards`; any other is 422 `validation_failed`.
+    static let listParameters = ["state", "type", "mode", "currency", "name", "limit", "cursor"]
 
     func register(on router: inout Router) {
         v1.query(&router, "/v1/cards") { call in try await list(call) }
@@ -30,7 +32,7 @@ struct CardsRoutes: Sendable {
 
     /// `GET /v1/cards?state=&type=&mode=&currency=&name=&limit=&cursor=` → `{cards, nextCursor}`.
     func list(_ call: V1Call) async throws -> HTTPResponse {
-        var query = try ListQuery(call.request)
+        var query = try ListQuery(call.request, allowed: Self.listParameters)
         var filter = CardListFilter()
         let states = query.choices("state", Self.states)
         filter.states = states.map { $0.uppercased() }
@@ -99,7 +101,7 @@ struct CardsRoutes: Sendable {
     /// appears only once Weavr's tokenised fields are wired, and never holds a PAN or CVV in clear.
     func get(_ call: V1Call) async throws -> HTTPResponse {
         let id = try Self.pathID(call)
-        var query = try ListQuery(call.request)
+        var query = try ListQuery(call.request, allowed: ["include"])
         let include = query.choices("include", ["sensitive"])
         try query.validate()
         if include.contains("sensitive"), !call.auth.session.isSteppedUp {

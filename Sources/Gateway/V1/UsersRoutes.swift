@@ -20,7 +20,9 @@ struct UsersRoutes: Sendable {
     }
 
     func list(_ call: V1Call) async throws -> HTTPResponse {
-        let page = try PageRequest(call.request, scope: "users")
+        var query = try ListQuery(call.request, allowed: ["limit", "cursor"])
+        let page = PageRequest(&query, scope: "users")
+        try query.validate()
         let result: WeavrPage<WeavrUser>
         do {
             result = try await call.auth.weavr.listUsers(token: call.weavrToken, offset: page.offset, limit: page.limit, requestID: call.requestID).value

@@ -45,11 +45,15 @@ public struct HTTPResponse: Sendable {
         json(status, Array(body.utf8), headers: headers)
     }
 
-    /// An RFC 9457 problem document with a fixed, input-free `detail`.
-    public static func problem(_ status: Int, title: String, detail: String? = nil, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+    /// An RFC 9457 problem document with a fixed, input-free `detail` and a `code` (by default the status's,
+    /// `HTTPServerProblem.code(for:)`).
+    public static func problem(
+        _ status: Int, title: String, code: String? = nil, detail: String? = nil, headers: HTTPHeaders = HTTPHeaders()
+    ) -> HTTPResponse {
         var headers = headers
         headers.replaceOrAdd("content-type", "application/problem+json")
         var text = #"{"type":"about:blank","title":"# + JSONText.quote(title) + #","status":\#(status)"#
+        text += #","code":"# + JSONText.quote(code ?? HTTPServerProblem.code(for: status))
         if let detail { text += #","detail":"# + JSONText.quote(detail) }
         text += "}"
         return HTTPResponse(status: status, headers: headers, body: Array(text.utf8))

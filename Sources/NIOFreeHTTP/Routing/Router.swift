@@ -17,6 +17,9 @@ public struct Router: HTTPResponder {
 
     private var root = Node()
     private var middlewares: [any HTTPMiddleware]
+    /// Renders the router's own 404 and 405 and the server's refusals (`HTTPResponder.problemResponse`).
+    /// Default: `HTTPServerProblem.response`.
+    public var problemRenderer: @Sendable (HTTPServerProblem) -> HTTPResponse = { $0.response }
     /// Every registered (method, pattern) pair, in registration order.
     public private(set) var routes: [(method: String, pattern: String)] = []
 
@@ -124,12 +127,19 @@ public struct Router: HTTPResponder {
             endpoint = handler
         case .methodNotAllowed(let allowed, let pattern):
             context.route = pattern
-            let allow = allowed.joined(separator: ", ")
-            endpoint = { _, _ in .problem(405, title: "Method Not Allowed", headers: ["allow": allow]) }
+            // RFC 9110 §15.5.6: a 405 lists the methods the target supports in `Allow`.
+            let problem = HTTPServerProblem(status: 405, detail: "the path does not support this method", headers: ["allow": allowed.joined(separator: ", ")])
+            let render = problemRenderer
+            endpoint = { _, _ in render(problem) }
         case .notFound:
-            endpoint = { _, _ in .problem(404, title: "Not Found") }
+            let render = problemRenderer
+            endpoint = { _, _ in render(HTTPServerProblem(status: 404, detail: "no such path")) }
         }
         return try await runChain(0, endpoint, request, context)
+    }
+
+    public func problemResponse(_ problem: HTTPServerProblem) -> HTTPResponse {
+        problemRenderer(problem)
     }
 
     /// Runs middleware `index` and, through its `next`, the rest and then the endpoint (no allocation per step).

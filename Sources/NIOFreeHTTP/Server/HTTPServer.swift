@@ -23,13 +23,25 @@ public final class HTTPServer: Sendable {
         let configuration: Configuration
         let responder: any HTTPResponder
         let limiter: ConnectionLimiter
+        /// The whole 503 sent to a connection over a cap, rendered once by the responder.
+        let refusal: [UInt8]
         private let generation: Mutex<Generation>
 
         init(configuration: Configuration, responder: any HTTPResponder, tlsContext: TLSContext?) {
             self.configuration = configuration
             self.responder = responder
+            refusal = Shared.refusal(responder)
             generation = Mutex(Generation(configuration: configuration, tlsContext: tlsContext))
             limiter = ConnectionLimiter(maxTotal: configuration.maxConnections, maxPerIP: configuration.maxConnectionsPerIP)
+        }
+
+        private static func refusal(_ responder: any HTTPResponder) -> [UInt8] {
+            let response = responder.problemResponse(HTTPServerProblem(status: 503, detail: "too many connections", headers: ["retry-after": "1"]))
+            guard case .bytes(let body) = response.body else { return [] }
+            var bytes: [UInt8] = []
+            HTTPResponseEncoder.encodeHead(status: response.status, headers: response.headers, framing: .contentLength(body.count),
+                                           keepAlive: false, requestVersion: .http1_1, into: &bytes)
+            return bytes + body
         }
 
         /// What a newly accepted connection uses (read once, at accept time).
@@ -246,11 +258,6 @@ final class HTTPListener: EventLoopHandler {
         }
     }
 
-    private static let refusal: [UInt8] = {
-        let body = #"{"type":"about:blank","title":"Service Unavailable","status":503,"detail":"too many connections"}"#
-        return Array(("HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/problem+json\r\n"
-            + "content-length: \(body.utf8.count)\r\nretry-after: 1\r\nconnection: close\r\n\r\n" + body).utf8)
-    }()
 
     /// Over a connection cap: a best-effort 503 (plain listeners only), then close.
     private func refuse(_ client: Int32) {
@@ -258,7 +265,7 @@ final class HTTPListener: EventLoopHandler {
             // Consume what already arrived so close() does not turn into a reset that hides the 503.
             var scratch = [UInt8](repeating: 0, count: 4096)
             _ = recv(client, &scratch, scratch.count, Int32(MSG_DONTWAIT))
-            _ = HTTPListener.refusal.withUnsafeBytes { csys_send_nosignal(client, $0.baseAddress, $0.count) }
+            _ = shared.refusal.withUnsafeBytes { csys_send_nosignal(client, $0.baseAddress, $0.count) }
             shutdown(client, Int32(SHUT_WR))
         }
         Glibc.close(client)

@@ -288,7 +288,7 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
             do {
                 response = try await responder.respond(to: request, context: context)
             } catch {
-                response = .problem(500, title: "Internal Server Error")
+                response = responder.problemResponse(HTTPServerProblem(status: 500))
             }
             if case .stream = response.body {
                 await self.send(response, keepAlive: keepAlive, isHead: isHead, version: version)
@@ -418,7 +418,7 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
     private func writePendingError() {
         guard let (status, detail) = pendingError else { return }
         pendingError = nil
-        let response = HTTPResponse.problem(status, title: HTTPResponseEncoder.reasonPhrase(status), detail: detail)
+        let response = shared.responder.problemResponse(HTTPServerProblem(status: status, detail: detail))
         var headers = response.headers
         headers.replaceOrAdd("date", loop.httpDate)
         if case .bytes(let body) = response.body {

@@ -1,9 +1,10 @@
 import Auth
 import Foundation
-import Gateway
+@testable import Gateway
 import NIOFreeHTTP
 import Storage
 import Synchronization
+import Testing
 import WeavrSimulator
 
 /// A whole gateway over real sockets: simulator (two programmes), SQLite in a temp dir, two tenants,
@@ -72,6 +73,13 @@ final class GatewayHarness: @unchecked Sendable {
         try server.start()
     }
 
+    /// The served `/openapi.json` (the bytes `OpenAPIRoutes` sends; `OpenAPITests` checks they are the same):
+    /// every response `call` sees is checked against it (`checkContract`).
+    var contract: OpenAPIValidator { Self.servedContract }
+    static let servedContract = try! OpenAPIValidator(json: OpenAPIDocument.json)
+    /// False for a test that sends what the document forbids on purpose and checks the answer itself.
+    var checksContract = true
+
     func shutdown() async {
         await server.shutdown(gracePeriod: .seconds(1))
         await simulator.shutdown()
@@ -102,8 +110,16 @@ final class GatewayHarness: @unchecked Sendable {
         }
         let response = try await client.execute(request)
         let reply = Reply(status: response.status, headers: response.headers, body: response.body)
+        if checksContract { checkContract(method, path, reply) }
         transcript.withLock { $0.append(response.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n") + "\n" + reply.text) }
         return reply
+    }
+
+    /// Records a test issue for every way `reply` differs from the served OpenAPI document.
+    func checkContract(_ method: String, _ target: String, _ reply: Reply, sourceLocation: SourceLocation = #_sourceLocation) {
+        for failure in contract.check(method: method, target: target, status: reply.status, contentType: reply.headers["content-type"], body: reply.body) {
+            Issue.record("response differs from /openapi.json: \(failure)", sourceLocation: sourceLocation)
+        }
     }
 
     /// Logs in with bearer mode and returns the gateway token.

@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import Logging
 import NIOFreeHTTP
+import Testing
 
 /// A `GatewayHarness` plus what the observability tests look at: a second public listener with the JSON
 /// access logger (its lines captured), and the admin listener serving `/metrics`.
@@ -46,7 +47,9 @@ final class ObservedGateway: Sendable {
             request.headers.add("content-type", "application/json")
         }
         let response = try await gateway.client.execute(request)
-        return GatewayHarness.Reply(status: response.status, headers: response.headers, body: response.body)
+        let reply = GatewayHarness.Reply(status: response.status, headers: response.headers, body: response.body)
+        if !toAdmin { gateway.checkContract(method, path, reply) }
+        return reply
     }
 
     /// Bearer login through the logged listener.

@@ -5,6 +5,15 @@ import Glibc
 /// headers) as text, for requests an HTTP client will not send (a declared body that never comes).
 enum RawHTTPExchange {
     static func head(port: Int, request: String, timeout: Duration = .seconds(5)) async throws -> String {
+        try await exchange(port: port, request: request, timeout: timeout, untilClosed: false)
+    }
+
+    /// The whole answer to a request the server refuses and then closes the connection on: head and body.
+    static func untilClosed(port: Int, request: String, timeout: Duration = .seconds(5)) async throws -> String {
+        try await exchange(port: port, request: request, timeout: timeout, untilClosed: true)
+    }
+
+    private static func exchange(port: Int, request: String, timeout: Duration, untilClosed: Bool) async throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -31,7 +40,7 @@ enum RawHTTPExchange {
             let n = recv(fd, &buffer, buffer.count, 0)
             if n <= 0 { break }
             received += buffer[0..<n]
-            if received.contains(bytes: Array("\r\n\r\n".utf8)) { break }
+            if !untilClosed, received.contains(bytes: Array("\r\n\r\n".utf8)) { break }
         }
         return String(decoding: received, as: UTF8.self)
     }

@@ -13,6 +13,9 @@ enum BulkView {
         return allowed.contains(lower) ? lower : "unknown"
     }
 
+    /// Public types of a process (`type`).
+    static let types = ["card_block", "card_unblock", "card_remove", "user_create", "user_invite", "other"]
+
     /// What the process does, from Weavr's `operation` (the equivalent single operation's path).
     static func type(_ operation: String?) -> String {
         switch operation {

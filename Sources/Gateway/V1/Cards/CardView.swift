@@ -31,9 +31,9 @@ enum CardView {
         return json.bytes
     }
 
-    /// Weavr's `expiryMmyy` ("0929") as "09/29"; anything else is passed as is.
-    static func expiry(_ mmyy: String) -> String {
-        guard mmyy.utf8.count == 4, mmyy.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return mmyy }
+    /// Weavr's `expiryMmyy` ("0929") as "09/29" (`MM/YY`); anything else (none yet, or not four digits) is null.
+    static func expiry(_ mmyy: String) -> String? {
+        guard mmyy.utf8.count == 4, mmyy.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
         return String(mmyy.prefix(2)) + "/" + String(mmyy.suffix(2))
     }
 
@@ -47,14 +47,6 @@ enum CardView {
     }
 }
 
-/// `state` and `blockedReason` of a card or account, flattened from Weavr's `ManagedInstrumentState`.
-enum InstrumentStateView {
-    static func write(_ state: ManagedInstrumentState, into json: inout JSONWriter) {
-        json.field("state", state.state.lowercased())
-        let reason = state.state == "BLOCKED" ? state.blockedReason?.lowercased() : nil
-        json.field("blockedReason", reason)
-    }
-}
 
 /// `{available, actual}` in minor units.
 enum BalanceView {

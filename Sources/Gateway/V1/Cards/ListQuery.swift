@@ -6,8 +6,10 @@ struct ListQuery {
     private var values: [String: [String]] = [:]
     private(set) var invalid: [Problem.InvalidField] = []
 
-    /// Parses `request.query`; bytes that do not percent-decode to UTF-8 are a 400.
-    init(_ request: HTTPRequest) throws(Problem) {
+    /// Parses `request.query`; bytes that do not percent-decode to UTF-8 are a 400. A parameter not in
+    /// `allowed` is a failure naming it ("unknown query parameter"), so a misspelt or unsupported filter is
+    /// a 422 rather than silently ignored (an unfiltered list is the one answer that looks right but is not).
+    init(_ request: HTTPRequest, allowed: [String]) throws(Problem) {
         guard let query = request.query else { return }
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -15,6 +17,9 @@ struct ListQuery {
                 throw Problem(.badRequest, detail: "the query string is not valid percent-encoded UTF-8")
             }
             values[name, default: []].append(value)
+        }
+        for name in values.keys.sorted() where !allowed.contains(name) {
+            fail(name, "unknown query parameter; this endpoint takes " + (allowed.isEmpty ? "none" : allowed.joined(separator: ", ")))
         }
     }
 
@@ -69,7 +74,7 @@ struct ListQuery {
     /// `limit` in `range`, `defaultValue` when absent.
     mutating func limit(_ range: ClosedRange<Int> = 1...100, default defaultValue: Int = 20) -> Int {
         guard let text = single("limit") else { return defaultValue }
-        guard text.utf8.count <= 4, let value = Int(text), range.contains(value) else {
+        guard (1...4).contains(text.utf8.count), text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int(text), range.contains(value) else {
             fail("limit", "must be an integer \(range.lowerBound)…\(range.upperBound)")
             return defaultValue
         }

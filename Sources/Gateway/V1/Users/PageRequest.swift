@@ -1,7 +1,6 @@
-import NIOFreeHTTP
-
 /// The paging query of a `/v1` list: `limit` (1…100, default 20) and the opaque `cursor`, turned into
-/// Weavr's `offset` and `limit`. Bad values are 422 `validation_failed` naming `limit` or `cursor`.
+/// Weavr's `offset` and `limit`. Bad values are recorded on the `ListQuery` (422 `validation_failed`
+/// naming `limit` or `cursor` when the caller validates it).
 struct PageRequest: Sendable, Equatable {
     static let defaultLimit = 20
     static let maxLimit = 100
@@ -10,26 +9,17 @@ struct PageRequest: Sendable, Equatable {
     var offset: Int
     var limit: Int
 
-    init(_ request: HTTPRequest, scope: String) throws(Problem) {
+    init(_ query: inout ListQuery, scope: String) {
         self.scope = scope
-        var invalid: [Problem.InvalidField] = []
-        limit = PageRequest.defaultLimit
-        if let text = request.queryParameter("limit") {
-            if text.utf8.count <= 3, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int(text), (1...PageRequest.maxLimit).contains(value) {
-                limit = value
-            } else {
-                invalid.append(.init(name: "limit", reason: "must be an integer 1…\(PageRequest.maxLimit)"))
-            }
-        }
+        limit = query.limit(1...PageRequest.maxLimit, default: PageRequest.defaultLimit)
         offset = 0
-        if let text = request.queryParameter("cursor") {
+        if let text = query.single("cursor") {
             if let cursor = PageCursor.decode(text, list: scope, filters: "") {
                 offset = cursor.offset
             } else {
-                invalid.append(.init(name: "cursor", reason: "not a cursor returned by this list"))
+                query.fail("cursor", "not a cursor returned by this list")
             }
         }
-        if !invalid.isEmpty { throw Problem(.validationFailed, invalidFields: invalid) }
     }
 
     /// The cursor of the page after one that returned `returned` of `total` items; nil on the last page.
