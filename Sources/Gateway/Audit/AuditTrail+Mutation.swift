@@ -79,7 +79,7 @@ extension AuditTrail {
             let (problem, weavr, rethrown): (Problem, WeavrError?, any Error) =
                 switch error {
                 case let failure as UpstreamFailure: (failure.problem, failure.weavr, failure.problem)
-                case let weavr as WeavrError: (Problem.upstream(weavr), weavr, weavr)
+                case let weavr as WeavrError: UpstreamFailure(weavr).parts
                 case let problem as Problem: (problem, nil, problem)
                 default: (Problem(.internalError), nil, error)
                 }

@@ -57,8 +57,8 @@ struct IdempotencyGuard: Sendable {
         do {
             response = try await body(ref)
         } catch {
-            let problem = (error as? Problem) ?? (error as? WeavrError).map(Problem.upstream) ?? Problem(.internalError)
-            await finish(scope, fingerprint, problem.response())
+            // Failures arrive mapped (`UpstreamErrorMiddleware` runs inside this step); anything else is a 500.
+            await finish(scope, fingerprint, (error as? any HTTPResponseError)?.response() ?? Problem(.internalError).response())
             throw error
         }
         await finish(scope, fingerprint, response)
