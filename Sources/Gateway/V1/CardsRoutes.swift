@@ -2,7 +2,7 @@ import Audit
 import NIOFreeHTTP
 import Upstream
 
-/// The `/v1` cards routes (DESIGN.md "The public API"): flat card JSON, the tenant's card profiles applied
+/// The `/v1` cards routes (docs/ARCHITECTURE.md "The public API"): flat card JSON, the tenant's card profiles applied
 /// server-side, Weavr offsets behind an opaque cursor, Weavr errors mapped to problems.
 ///
 /// Card data is private: every answer carries `cache-control: no-store`.

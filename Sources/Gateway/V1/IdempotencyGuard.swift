@@ -2,7 +2,7 @@ import Auth
 import NIOFreeHTTP
 import Upstream
 
-/// `Idempotency-Key` on mutations (DESIGN.md): the first response is stored per tenant + user + key for
+/// `Idempotency-Key` on mutations (docs/ARCHITECTURE.md): the first response is stored per tenant + user + key for
 /// 24 h and replayed with `Idempotent-Replayed: true`; the same key with a different request → 422
 /// `idempotency_key_reused`; while the first is in flight → 409 `idempotency_in_flight`.
 ///

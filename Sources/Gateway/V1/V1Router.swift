@@ -3,7 +3,7 @@ import Auth
 import NIOFreeHTTP
 import Upstream
 
-/// The authenticated `/v1` API as one route group (DESIGN.md "The request pipeline"):
+/// The authenticated `/v1` API as one route group (docs/ARCHITECTURE.md "The request pipeline"):
 ///
 ///     /v1 group: Authentication → RequestRate → BodyLimit → Idempotency → UpstreamErrors → route
 ///
