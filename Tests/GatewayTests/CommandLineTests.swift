@@ -37,7 +37,7 @@ struct CommandLineTests {
         }
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "build weavr-gateway first (swift build)"))
+    @Test(.requiresGatewayBinary)
     func tenantAPIKeyComesFromStandardInputAndIsNeverShownOrStoredInPlaintext() async throws {
         let directory = NSTemporaryDirectory() + "cli-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -77,7 +77,7 @@ struct CommandLineTests {
         #expect(keys.output.contains("active"))
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "build weavr-gateway first (swift build)"))
+    @Test(.requiresGatewayBinary)
     func missingOrBadMasterKeyIsAClearErrorWithoutTheValue() async throws {
         let directory = NSTemporaryDirectory() + "cli-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -90,7 +90,7 @@ struct CommandLineTests {
         #expect(!bad.output.contains("c2hvcnQta2V5"))
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "build weavr-gateway first (swift build)"))
+    @Test(.requiresGatewayBinary)
     func migrateCreatesTheSchemaAndRefusesAFileThatIsNotADatabase() async throws {
         let directory = NSTemporaryDirectory() + "cli-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -172,7 +172,7 @@ struct ConfigurationTests {
         }
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CommandLineTests.binary), "build weavr-gateway first (swift build)"))
+    @Test(.requiresGatewayBinary)
     func configCheckPrintsTheEffectiveConfigurationOrTheErrors() async throws {
         let directory = NSTemporaryDirectory() + "config-check-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

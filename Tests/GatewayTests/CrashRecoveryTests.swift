@@ -17,7 +17,7 @@ struct CrashRecoveryTests {
         let byRequestID = Mutex<[String: String]>([:])
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "build weavr-gateway first (swift build)"),
+    @Test(.requiresGatewayBinary,
           .timeLimit(.minutes(2)))
     func everyAcknowledgedBlockSurvivesSIGKILLAndTheChainVerifies() async throws {
         let directory = NSTemporaryDirectory() + "crash-\(UUID().uuidString)"

@@ -8,7 +8,7 @@ import Testing
 struct DemoWalkthroughTests {
     static let binary = CommandLineTests.binary
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "build weavr-gateway first (swift build)"))
+    @Test(.requiresGatewayBinary)
     func demoBootsAndTheWalkthroughPasses() async throws {
         let directory = NSTemporaryDirectory() + "demo-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

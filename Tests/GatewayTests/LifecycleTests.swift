@@ -8,7 +8,6 @@ import Testing
 @Suite("Lifecycle", .serialized)
 struct LifecycleTests {
     static let binary = CommandLineTests.binary
-    static let built = FileManager.default.isExecutableFile(atPath: binary)
 
     private static func temporaryDirectory() throws -> String {
         let directory = NSTemporaryDirectory() + "lifecycle-\(UUID().uuidString)"
@@ -21,7 +20,7 @@ struct LifecycleTests {
         try RunningProcess("/usr/bin/curl", ["-sS", "--max-time", "20", "-w", "\n%{http_code}"] + arguments)
     }
 
-    @Test(.enabled(if: built, "build weavr-gateway first (swift build)"))
+    @Test(.requiresGatewayBinary)
     func sigtermLetsAnInFlightRequestFinishAndExitsZero() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -79,7 +78,7 @@ struct LifecycleTests {
         #expect(!after.output.hasSuffix("200"))
     }
 
-    @Test(.enabled(if: built, "build weavr-gateway first (swift build)"))
+    @Test(.requiresGatewayBinary)
     func sighupSwapsTheCertificateAndKeepsOpenConnections() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -133,7 +132,7 @@ struct LifecycleTests {
         #expect(try await gateway.waitForExit(timeout: .seconds(15)) == 0)
     }
 
-    @Test(.enabled(if: built, "build weavr-gateway first (swift build)"))
+    @Test(.requiresGatewayBinary)
     func sighupReReadsTheAdminTokensFileAndARemovedTokenIsRefusedAtOnce() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -174,7 +173,7 @@ struct LifecycleTests {
         #expect(try await gateway.waitForExit(timeout: .seconds(15)) == 0)
     }
 
-    @Test(.enabled(if: built, "build weavr-gateway first (swift build)"))
+    @Test(.requiresGatewayBinary)
     func sighupWithABrokenConfigurationKeepsTheRunningOne() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -7,9 +7,8 @@ import Testing
 @Suite("Single serve process", .serialized)
 struct SingleServeProcessTests {
     static let binary = CommandLineTests.binary
-    static let built = FileManager.default.isExecutableFile(atPath: binary)
 
-    @Test(.enabled(if: built, "build weavr-gateway first (swift build)"))
+    @Test(.requiresGatewayBinary)
     func aSecondServeOnTheSameDatabaseExitsNamingTheLockAndItsHolder() async throws {
         let directory = NSTemporaryDirectory() + "single-serve-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

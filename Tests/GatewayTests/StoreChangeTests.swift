@@ -8,14 +8,13 @@ import Testing
 /// running gateway without SIGHUP: the change counter is bumped by triggers and polled.
 @Suite("Store changes from other writers")
 struct StoreChangeTests {
-    static var binaryBuilt: Bool { FileManager.default.isExecutableFile(atPath: CommandLineTests.binary) }
 
     static func cli(_ gateway: GatewayHarness, _ arguments: [String]) async throws -> CommandLineTests.Result {
         try await CommandLineTests.run(arguments + ["--db", gateway.directory + "/gateway.sqlite"],
                                        environment: ["GATEWAY_MASTER_KEY": gateway.masterKeyBase64, "PATH": "/usr/bin:/bin"])
     }
 
-    @Test(.enabled(if: binaryBuilt, "build weavr-gateway first (swift build)"))
+    @Test(.requiresGatewayBinary)
     func aKeyRetiredByTheCommandLineStopsItsTokensOnTheNextCheck() async throws {
         let gateway = try await GatewayHarness()
         let token = try await gateway.login()
@@ -33,7 +32,7 @@ struct StoreChangeTests {
         await gateway.shutdown()
     }
 
-    @Test(.enabled(if: binaryBuilt, "build weavr-gateway first (swift build)"))
+    @Test(.requiresGatewayBinary)
     func aTenantSuspendedByTheCommandLineIsRefusedByTheRunningLoop() async throws {
         let gateway = try await GatewayHarness()
         let token = try await gateway.login()

@@ -10,11 +10,10 @@ struct SpecConformanceTests {
         + ["/usr/bin/python3", "/usr/local/bin/python3"]).first(where: FileManager.default.isExecutableFile(atPath:))
 
     /// Runs `scripts/spec_conformance.py` against a live simulator: every status declared by Weavr's spec,
-    /// every JSON body valid against the declared schema. Skipped (with a message) when python3 is missing.
-    @Test(.enabled(if: python != nil, "python3 not found: spec conformance script skipped"))
-    func simulatorConformsToWeavrSpec() async throws {
+    /// every JSON body valid against the declared schema. Fails (with a message) when python3 is missing.
+    @Test func simulatorConformsToWeavrSpec() async throws {
+        let python = try #require(SpecConformanceTests.python, "python3 not found: install it with scripts/requirements.txt (bash .ci/run does)")
         try await withSimulator { _, client async throws in
-            let python = SpecConformanceTests.python!
             let arguments = [SpecConformanceTests.script, "--base-url", "http://127.0.0.1:\(client.port)"]
             // The script runs on a thread of its own, not on the tests' cooperative pool.
             let (status, data) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Int32, Data), any Error>) in
