@@ -236,6 +236,11 @@ struct WriterTests {
         }
         database = nil
         _ = try await write.value
+        // The write committed before the database closed itself on the writer thread, and the file is whole.
+        let check = try SQLiteConnection(path: directory.file("db.sqlite"), mode: .readOnly)
+        defer { check.close() }
+        #expect(try check.query("SELECT count(*) FROM items").first?[0].int64Value == 1)
+        #expect(try check.query("PRAGMA quick_check").first?[0] == .text("ok"))
     }
 
     @Test func capsTheBatchSize() async throws {
