@@ -61,7 +61,8 @@ struct IdempotencyTests {
         let token = try await server.harness.login()
         server.harness.simulator.setFault(.latency(.milliseconds(1500)), for: "POST", path: TestRouteServer.weavrRoute)
         async let first = server.call("POST", "/v1/test/step-up", token: token, body: Self.body, headers: ["idempotency-key": "k-3"])
-        try await Task.sleep(for: .milliseconds(400))
+        // Observable state, not a guess: Weavr has the first call (so its key is claimed) and is holding it.
+        try await waitUntil(timeout: .seconds(30)) { server.weavrCalls == 1 }
         let second = try await server.call("POST", "/v1/test/step-up", token: token, body: Self.body, headers: ["idempotency-key": "k-3"])
         #expect(second.status == 409)
         #expect(second.code == "idempotency_in_flight")

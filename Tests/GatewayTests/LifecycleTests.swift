@@ -59,7 +59,12 @@ struct LifecycleTests {
 
         let started = ContinuousClock.now
         let slow = try Self.curl([base + "/v1/cards", "-H", "authorization: Bearer \(token)"])
-        try await Task.sleep(for: .milliseconds(500))
+        // Observable state, not a guess: the simulator has received the list call and is holding it.
+        try await waitUntil(timeout: .seconds(20)) {
+            let requests = try Self.curl(["http://127.0.0.1:\(simulatorPort)/_simulator/requests"])
+            _ = try await requests.waitForExit(timeout: .seconds(10))
+            return requests.output.contains("\"/managed_cards\"") && requests.output.contains("\"GET\"")
+        }
         #expect(slow.status == nil, "the request finished before SIGTERM: \(slow.output)")
         gateway.signal(SIGTERM)
 

@@ -91,7 +91,12 @@ struct BulkTests {
             try await Task.sleep(for: .milliseconds(150))
             #expect(try await client.send("GET", "/bulks/\(bulk)/operations?status=COMPLETED", token: token).object["count"] as? Int == pausedCompleted)
             #expect(try await client.send("POST", "/bulks/\(bulk)/resume", token: token).status == 204)
-            try await Task.sleep(for: .milliseconds(100))
+            // Resumed: wait until it has made progress again (observable), then cancel the rest.
+            let deadline = ContinuousClock.now + .seconds(30)
+            while try await client.send("GET", "/bulks/\(bulk)/operations?status=COMPLETED", token: token).object["count"] as? Int ?? 0 <= pausedCompleted {
+                guard ContinuousClock.now < deadline else { Issue.record("the resumed bulk made no progress"); break }
+                try await Task.sleep(for: .milliseconds(5))
+            }
             #expect(try await client.send("POST", "/bulks/\(bulk)/cancel", token: token).status == 204)
             #expect(try await status(bulk, client: client, token: token) == "CANCELLED")
             #expect(try await client.send("POST", "/bulks/\(bulk)/resume", token: token).errorCode == "INVALID_STATE")
