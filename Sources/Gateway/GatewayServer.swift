@@ -3,14 +3,16 @@ public import NIOFreeHTTP
 
 /// Builds the gateway's public HTTP server: routes and middlewares on top of NIOFreeHTTP.
 public enum GatewayServer {
-    /// The public router: request id, metrics and the JSON access log (`accessLogger`), the plain access-log
-    /// hook (`accessLog`), health and readiness, the OpenAPI document, and (with services) CORS and the `/v1` API.
+    /// The public router: request id, security headers (`hstsMaxAgeSeconds` when the listener speaks TLS),
+    /// metrics and the JSON access log (`accessLogger`), the plain access-log hook (`accessLog`), health and
+    /// readiness, the OpenAPI document, and (with services) CORS and the `/v1` API.
     public static func makeRouter(
         services: GatewayServices? = nil, accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil, accessLogger: Logger? = nil,
-        accessLogEnabled: @escaping @Sendable () -> Bool = { true }
+        accessLogEnabled: @escaping @Sendable () -> Bool = { true }, hstsMaxAgeSeconds: Int? = nil
     ) -> Router {
-        var router = Router(middlewares: [RequestIDMiddleware()])
-        router.problemRenderer = Problem.render
+        let securityHeaders = SecurityHeadersMiddleware(hstsMaxAgeSeconds: hstsMaxAgeSeconds)
+        var router = Router(middlewares: [RequestIDMiddleware(), securityHeaders])
+        router.problemRenderer = securityHeaders.rendering(Problem.render)
         if services != nil || accessLogger != nil {
             router.use(ObservabilityMiddleware(metrics: services?.metrics, accessLog: accessLogger, accessLogEnabled: accessLogEnabled))
         }
@@ -19,7 +21,7 @@ public enum GatewayServer {
         ReadinessRoutes.register(on: &router, services: services)
         OpenAPIRoutes.register(on: &router)
         if let services {
-            router.use(CORSMiddleware(origins: AllowedOrigins(tenants: services.tenants)))
+            router.use(CORSMiddleware(origins: AllowedOrigins(tenants: services.tenants, generation: { services.storeChanges.generation })))
             AuthRoutes(services: services).register(on: &router)
             let v1 = V1Router(services: services)
             CardsRoutes(v1: v1).register(on: &router)

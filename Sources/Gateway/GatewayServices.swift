@@ -1,5 +1,6 @@
 public import Audit
 public import Auth
+public import Logging
 public import NIOFreeHTTP
 public import Storage
 import Synchronization
@@ -11,14 +12,26 @@ public final class GatewayServices: Sendable {
     public struct Settings: Sendable {
         /// The `aud` of session tokens. Default "weavr-gateway".
         public var audience = "weavr-gateway"
-        /// Login attempts per tenant+email: burst and refill per 15 minutes. Default 10.
-        public var loginAttemptsPer15Minutes = 10
+        /// Login attempts per tenant + email per 30 minutes without a success (below Weavr's lockout). Default 4.
+        public var loginAttemptsPerEmail = 4
+        /// Login attempts per client IP per minute. Default 30.
+        public var loginPerClientIPPerMinute = 30
+        /// Login attempts per tenant per minute (all clients together). Default 600.
+        public var loginPerTenantPerMinute = 600
+        /// Proxies whose `Forwarded` / `X-Forwarded-For` name the client. Default none.
+        public var trustedProxies = TrustedProxies.none
         /// `/v1` requests per minute for a whole tenant, unless the tenant sets `rate.tenant_per_minute`. Default 6,000.
         public var tenantRequestsPerMinute = 6_000
         /// `/v1` requests per minute for one session, unless the tenant sets `rate.session_per_minute`. Default 600.
         public var sessionRequestsPerMinute = 600
         /// Weavr client settings (deadlines, retries) for every tenant.
         public var weavr = WeavrClient.Configuration()
+        /// `/readyz` reports `database: full` / `unwritable` for this long after a write was refused for that
+        /// reason, even when its own heartbeat write fits. Default 10 s.
+        public var readinessFailureWindow: Duration = .seconds(10)
+        /// Where refused writes are logged (`RefusedWriteLog`: warning, one line per reason per 10 s). Default
+        /// the process's logging system, label `storage`.
+        public var storageLogger = Logger(label: "storage")
 
         public init() {}
     }
@@ -38,12 +51,16 @@ public final class GatewayServices: Sendable {
     public let authenticator: SessionAuthenticator
     /// Prometheus metrics (`/metrics` on the admin listener); Weavr calls and database commits report here.
     public let metrics: GatewayMetrics
+    /// Anonymous refusals, counted and written to the audit log one row per client IP, reason and minute.
+    public let denials: DenialLedger
+    /// Tenant and signing-key changes by any writer of the database: cached tenants are dropped and the key
+    /// ring reloaded (`start()` it in a running gateway; tests call `check()`).
+    public let storeChanges: StoreChangeWatcher
     public let clock: any WallClock
     let csrfKey: SecretBytes
     let weavrClients: WeavrClientCache
-    /// Login attempts per tenant+email; replaced (counts start over) when a reload changes the rate.
-    var loginLimiter: RateLimiter { loginLimiterState.withLock { $0.limiter } }
-    private let loginLimiterState: Mutex<(rate: Int, limiter: RateLimiter)>
+    /// Login attempts per client IP, tenant and tenant + email.
+    let loginThrottle: LoginThrottle
     let requestRates: RequestRateLimits
     /// Decrypted Weavr tokens by session, for 60 s: the session row is still read on every request (so
     /// revocation is immediate); only the second read and the AES-GCM open are saved.
@@ -57,6 +74,8 @@ public final class GatewayServices: Sendable {
     ) async throws {
         self.settings = settings
         self.database = database
+        let refusedWrites = RefusedWriteLog(logger: settings.storageLogger)
+        database.observeWriteFailures { refusedWrites.record($0) }
         self.clock = clock
         let box = SecretBox(masterKey: masterKey)
         tenants = CachedTenantStore(SQLiteTenantStore(database: database, secretBox: box, clock: clock), clock: clock)
@@ -65,7 +84,13 @@ public final class GatewayServices: Sendable {
         quotas = SQLiteQuotaLedger(database: database, clock: clock)
         keyStore = SQLiteKeyRingStore(database: database, masterKey: masterKey, clock: clock)
         _ = try await keyStore.ensureActiveKey()
-        keyRing = try await KeyRing(store: keyStore)
+        let keyRing = try await KeyRing(store: keyStore)
+        self.keyRing = keyRing
+        let tenants = self.tenants
+        storeChanges = StoreChangeWatcher(database: database) {
+            tenants.invalidateAll()
+            try? await keyRing.reload()
+        }
         authenticator = SessionAuthenticator(keyRing: keyRing, sessions: sessions, clock: clock)
         csrfKey = masterKey.subkey(for: .csrf)
         let breakers = CircuitBreakerRegistry()
@@ -73,6 +98,7 @@ public final class GatewayServices: Sendable {
             breakers.all.mapValues { ($0.state, $0.timesOpened) }
         }
         self.metrics = metrics
+        denials = DenialLedger(audit: audit, metrics: metrics, clock: clock)
         var weavrConfiguration = settings.weavr
         let observer = weavrConfiguration.observer
         weavrConfiguration.observer = { observation in
@@ -82,17 +108,32 @@ public final class GatewayServices: Sendable {
         }
         weavrClients = WeavrClientCache(http: http, configuration: weavrConfiguration, breakers: breakers)
         requestRates = RequestRateLimits(tenantPerMinute: settings.tenantRequestsPerMinute, sessionPerMinute: settings.sessionRequestsPerMinute)
-        let loginRate = settings.loginAttemptsPer15Minutes
-        loginLimiterState = Mutex((loginRate, RateLimiter(rate: loginRate, per: .seconds(900), burst: loginRate)))
+        loginThrottle = LoginThrottle(Self.loginSettings(settings))
     }
 
-    /// Applies new default rate limits (SIGHUP). Tenants with their own `rate.*` quotas keep them.
-    public func reloadRateLimits(tenantPerMinute: Int, sessionPerMinute: Int, loginAttemptsPer15Minutes: Int) {
-        requestRates.setDefaults(tenantPerMinute: tenantPerMinute, sessionPerMinute: sessionPerMinute)
-        loginLimiterState.withLock { state in
-            guard state.rate != loginAttemptsPer15Minutes else { return }
-            state = (loginAttemptsPer15Minutes, RateLimiter(rate: loginAttemptsPer15Minutes, per: .seconds(900), burst: loginAttemptsPer15Minutes))
-        }
+    private static func loginSettings(_ settings: Settings) -> LoginThrottle.Settings {
+        LoginThrottle.Settings(
+            attemptsPerEmail: settings.loginAttemptsPerEmail, perClientIPPerMinute: settings.loginPerClientIPPerMinute,
+            perTenantPerMinute: settings.loginPerTenantPerMinute
+        )
+    }
+
+    /// Applies new default rate limits and login limits (SIGHUP). Tenants with their own `rate.*` quotas keep them.
+    public func reloadRateLimits(_ next: Settings) {
+        requestRates.setDefaults(tenantPerMinute: next.tenantRequestsPerMinute, sessionPerMinute: next.sessionRequestsPerMinute)
+        loginThrottle.update(Self.loginSettings(next))
+    }
+
+    /// Starts what a running gateway does in the background: watching the database for tenant and key
+    /// changes by other writers, and writing the counted access denials. Cancel the tasks to stop.
+    @discardableResult
+    public func startBackgroundTasks() -> [Task<Void, Never>] {
+        [storeChanges.start(), denials.start()]
+    }
+
+    /// The client's address: the socket peer, or what a trusted proxy says (`ClientAddress`).
+    func clientIP(_ request: HTTPRequest) -> String {
+        ClientAddress.of(request, trusting: settings.trustedProxies)
     }
 
     /// The Weavr client of `tenant` (built once per base URL + api-key; the key is decrypted on first use).

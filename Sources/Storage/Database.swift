@@ -101,6 +101,18 @@ public final class Database: Sendable {
         writer.observeCommits(observer)
     }
 
+    /// Calls `observer` for every write refused because the database could not take it (disk full, read-only,
+    /// I/O error, busy, closed: `StorageError.isUnavailable`), on the thread that refused it (usually the writer
+    /// thread); nil stops. A job's own errors (constraints) are not reported. Keep it short.
+    public func observeWriteFailures(_ observer: (@Sendable (WriteFailure) -> Void)?) {
+        writer.observeFailures(observer)
+    }
+
+    /// The most recent write refused because the database could not take it, if any (for readiness).
+    public var lastWriteFailure: WriteFailure? {
+        writer.lastFailure
+    }
+
     /// Writes waiting for the writer thread (queue depth).
     public var pendingWrites: Int {
         writer.pendingJobCount

@@ -18,6 +18,8 @@ final class DatabaseWriter: @unchecked Sendable {
     private let condition = ConditionLock()
     private let recordedStatistics = Mutex(WriterStatistics())
     private let commitObserver = Mutex<(@Sendable (WriterCommit) -> Void)?>(nil)
+    private let failureObserver = Mutex<(@Sendable (WriteFailure) -> Void)?>(nil)
+    private let recordedFailure = Mutex<WriteFailure?>(nil)
     private var thread: DedicatedThread?
 
     // Guarded by `condition`.
@@ -44,6 +46,17 @@ final class DatabaseWriter: @unchecked Sendable {
         commitObserver.withLock { $0 = observer }
     }
 
+    /// Sets the function called for every write refused for want of the database (`StorageError.isUnavailable`),
+    /// on the thread that refused it.
+    func observeFailures(_ observer: (@Sendable (WriteFailure) -> Void)?) {
+        failureObserver.withLock { $0 = observer }
+    }
+
+    /// The most recent write refused for want of the database, if any.
+    var lastFailure: WriteFailure? {
+        recordedFailure.withLock { $0 }
+    }
+
     /// Jobs waiting for the writer thread.
     var pendingJobCount: Int {
         condition.withLock { pendingJobs.count }
@@ -59,7 +72,18 @@ final class DatabaseWriter: @unchecked Sendable {
             condition.signal()
             return nil
         }
-        if let rejection { job.fail(rejection) }
+        if let rejection { refuse(job, rejection) }
+    }
+
+    /// Fails `job` with `error`; a failure of the database itself (not of the job's own work, such as a
+    /// constraint) is also recorded and reported to the failure observer.
+    private func refuse(_ job: WriteJob, _ error: any Error) {
+        if let storageError = error as? StorageError, storageError.isUnavailable {
+            let failure = WriteFailure(error: storageError, time: .now)
+            recordedFailure.withLock { $0 = failure }
+            failureObserver.withLock { $0 }?(failure)
+        }
+        job.fail(error)
     }
 
     /// Runs every queued job, stops the thread and closes the connection.
@@ -120,7 +144,7 @@ final class DatabaseWriter: @unchecked Sendable {
         let start = ContinuousClock.now
         func fail(_ job: WriteJob, _ error: any Error) {
             failedCount += 1
-            job.fail(error)
+            refuse(job, error)
         }
 
         for (position, job) in zip(batch.indices, batch) {

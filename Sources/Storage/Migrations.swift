@@ -23,9 +23,10 @@ public struct Migrations: Sendable {
 
     /// The gateway's own schema. Business tables are added by the stores that own them:
     /// versions 1–3 are `Auth`'s (`Migrations+AuthSchema.swift`), 4 the idempotency store's
-    /// (`Migrations+IdempotencySchema.swift`), 5–9 the audit log's and quota ledger's
-    /// (`Migrations+AuditSchema.swift`).
-    public static let gateway = Migrations(authSchema + idempotencySchema + auditSchema)
+    /// (`Migrations+IdempotencySchema.swift`), 5–7 the audit log's and quota ledger's
+    /// (`Migrations+AuditSchema.swift`), 8 the change counter (`Migrations+ChangeSchema.swift`), 9 the
+    /// readiness heartbeat (`Migrations+ReadinessSchema.swift`).
+    public static let gateway = Migrations(authSchema + idempotencySchema + auditSchema + changeSchema + readinessSchema)
 
     /// Brings the database of `connection` up to `latestVersion`; returns the versions applied.
     ///

@@ -54,6 +54,18 @@ public final class CircuitBreaker: Sendable {
         }
     }
 
+    /// How long an open circuit still refuses calls before it lets a trial through; zero when it is closed or
+    /// half-open, or its cool-down is over. A refused caller should wait at least this long (`Retry-After`).
+    public var remainingCoolDown: Duration {
+        let time = now()
+        return storage.withLock { storage in
+            guard storage.state == .open else { return .zero }
+            let elapsed = time &- storage.openedAt
+            let coolDown = coolDownNanoseconds
+            return elapsed >= coolDown ? .zero : .nanoseconds(Int64(coolDown - elapsed))
+        }
+    }
+
     /// How many times the circuit has opened (for metrics).
     public var timesOpened: Int {
         storage.withLock { $0.timesOpened }
@@ -104,7 +116,11 @@ public final class CircuitBreaker: Sendable {
     }
 
     private func coolDownOver(_ storage: Storage, _ time: UInt64) -> Bool {
-        time &- storage.openedAt >= UInt64(max(0, configuration.coolDown.components.seconds)) * 1_000_000_000
+        time &- storage.openedAt >= coolDownNanoseconds
+    }
+
+    private var coolDownNanoseconds: UInt64 {
+        UInt64(max(0, configuration.coolDown.components.seconds)) * 1_000_000_000
             + UInt64(max(0, configuration.coolDown.components.attoseconds / 1_000_000_000))
     }
 }

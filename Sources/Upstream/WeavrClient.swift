@@ -65,13 +65,16 @@ public final class WeavrClient: Sendable {
         let start = ContinuousClock.now
         let overallDeadline = start + configuration.overallTimeout
         var retry = 0
+        var previousFailure: WeavrError?
         while true {
             let remaining = overallDeadline - ContinuousClock.now
             guard remaining > .zero else { throw WeavrError(.timeout) }
             guard let permit = circuitBreaker.acquire() else {
-                let refused = WeavrError(.unavailable(WeavrError.circuitOpenReason))
+                let refused = WeavrError(.unavailable(WeavrError.circuitOpenReason), retryAfter: circuitBreaker.remainingCoolDown)
                 observe(call, refused, since: ContinuousClock.now)
-                throw refused
+                // A retry refused because the circuit opened meanwhile (perhaps on this call's own failure) ends
+                // with what Weavr did: a timeout stays a timeout.
+                throw previousFailure ?? refused
             }
             let failure: WeavrError
             let attemptStart = ContinuousClock.now
@@ -88,6 +91,7 @@ public final class WeavrClient: Sendable {
             }
             circuitBreaker.record(permit, failed: failure.countsAsUpstreamFailure)
             observe(call, failure, status: failure.status, since: attemptStart)
+            previousFailure = failure
             guard let pause = configuration.retry.delay(after: failure, retry: retry, isRepeatable: call.isRepeatable),
                   ContinuousClock.now + pause < overallDeadline
             else { throw failure }

@@ -35,11 +35,20 @@ public struct WeavrError: Error, Sendable, Equatable, CustomStringConvertible {
     public var status: Int?
     /// Weavr's `request-ref` header, when an answer carried one.
     public var requestRef: String?
+    /// How long to wait before calling again, when the gateway itself knows: an open circuit's remaining
+    /// cool-down.
+    public var retryAfter: Duration?
 
-    public init(_ kind: Kind, status: Int? = nil, requestRef: String? = nil) {
+    public init(_ kind: Kind, status: Int? = nil, requestRef: String? = nil, retryAfter: Duration? = nil) {
         self.kind = kind
         self.status = status
         self.requestRef = requestRef
+        self.retryAfter = retryAfter
+    }
+
+    /// True when the call was refused by the open circuit breaker without reaching Weavr.
+    public var isCircuitOpen: Bool {
+        kind == .unavailable(WeavrError.circuitOpenReason)
     }
 
     /// True for 403 `STEP_UP_REQUIRED`: the token must be stepped up (SCA) before retrying.

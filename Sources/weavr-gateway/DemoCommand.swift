@@ -4,6 +4,7 @@ import Foundation
 import Gateway
 import Glibc
 import NIOFreeHTTP
+import Storage
 import WeavrSimulator
 
 struct DemoCommand: AsyncParsableCommand {
@@ -27,6 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let signals = ShutdownSignals()
         try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+        let serveLock = try GatewayStorage.lockForServing(dataDir + "/gateway.sqlite")
         let keyFile = dataDir + "/master.key"
         if !FileManager.default.fileExists(atPath: keyFile) {
             let bytes = try SecureRandom.bytes(32)
@@ -51,6 +53,7 @@ struct DemoCommand: AsyncParsableCommand {
         let masterKey = try MasterKey.load(fileAt: keyFile)
         let http = try HTTPClient(group: group)
         let services = try await GatewayServices(database: database, masterKey: masterKey, http: http)
+        services.startBackgroundTasks()
         let base = "http://127.0.0.1:\(simulatorAddress.port)"
         if let existing = try await services.tenants.get("demo") {
             if existing.weavrBaseURL != base {
@@ -107,5 +110,6 @@ struct DemoCommand: AsyncParsableCommand {
         await http.shutdown()
         database.close()
         group.shutdown()
+        withExtendedLifetime(serveLock) {}
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Gateway
 import Glibc
 import NIOFreeHTTP
+import Storage
 import Synchronization
 
 struct ServeCommand: AsyncParsableCommand {
@@ -14,9 +15,11 @@ struct ServeCommand: AsyncParsableCommand {
             Settings come from defaults, then --config FILE (JSON), then WEAVR_GATEWAY_<SECTION>_<KEY> environment \
             variables, then the flags below (each wins over the one before); `weavr-gateway config reference` lists \
             every key. SIGTERM/SIGINT drain (in-flight requests finish within shutdownGraceSeconds, then exit 0). \
-            SIGHUP re-reads the configuration and applies limits, rate limits, accessLog, shutdownGraceSeconds and \
-            the TLS certificate (new connections; open ones keep theirs), drops cached tenants and reloads the \
-            signing keys; address, database, admin and session settings need a restart.
+            SIGHUP re-reads the configuration and applies limits, rate limits, login limits, accessLog, \
+            shutdownGraceSeconds and the TLS certificate (new connections; open ones keep theirs), re-reads the admin \
+            tokens file, drops cached tenants and reloads the signing keys; address, database, admin listener, \
+            trustedProxies and session settings need a restart. Tenant and key changes made by the `tenant` and \
+            `keys` commands need no SIGHUP: they are in force within 1 s.
             """
     )
 
@@ -88,6 +91,8 @@ struct ServeCommand: AsyncParsableCommand {
             StandardError.write("weavr-gateway: invalid configuration:\n" + error.problems.map { "  \($0)\n" }.joined())
             throw ExitCode(1)
         }
+        // One serving process per database file: a second one exits here, before touching anything.
+        let serveLock = try settings.database.path.map(GatewayStorage.lockForServing)
         let live = LiveSettings(settings)
         let configuration = settings.httpServer
         // JSON log lines on standard error (swift-log); the access log is checked per request, so SIGHUP
@@ -107,7 +112,10 @@ struct ServeCommand: AsyncParsableCommand {
                 services = try await GatewayServices(
                     database: database, masterKey: masterKey, http: http, settings: settings.serviceSettings, sessionLifetime: lifetime
                 )
-                if let services { RetentionTask.start(services: services) }
+                if let services {
+                    RetentionTask.start(services: services)
+                    services.startBackgroundTasks()
+                }
             } catch {
                 group.shutdown()
                 throw ValidationError("cannot open \(db): \(error)")
@@ -118,7 +126,8 @@ struct ServeCommand: AsyncParsableCommand {
         let server: HTTPServer
         do {
             server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.makeRouter(
-                services: services, accessLogger: GatewayLogging.accessLogger, accessLogEnabled: { live.accessLog }
+                services: services, accessLogger: GatewayLogging.accessLogger, accessLogEnabled: { live.accessLog },
+                hstsMaxAgeSeconds: configuration.tls == nil ? nil : settings.tls.hstsMaxAgeSeconds
             ))
             try server.start()
             services?.metrics.observe(server: server, listener: "public")
@@ -129,13 +138,15 @@ struct ServeCommand: AsyncParsableCommand {
         let scheme = configuration.tls == nil ? "http" : "https"
         StandardOutput.write("weavr-gateway listening on \(scheme)://\(server.localAddress!)\n")
         var adminServer: HTTPServer?
+        var adminTokenSource: AdminTokenSource?
         if let adminTokens = settings.admin.tokensFile, let services {
             do {
-                let tokens = try AdminTokens(configuration: String(contentsOfFile: adminTokens, encoding: .utf8))
+                let tokens = AdminTokenSource(try AdminTokens(configuration: String(contentsOfFile: adminTokens, encoding: .utf8)))
+                adminTokenSource = tokens
                 var adminConfiguration = HTTPServer.Configuration()
                 adminConfiguration.host = settings.admin.host
                 adminConfiguration.port = settings.admin.port
-                let admin = try HTTPServer(configuration: adminConfiguration, group: group, responder: AdminAPI(services: services, tokens: tokens).makeRouter())
+                let admin = try HTTPServer(configuration: adminConfiguration, group: group, responder: AdminAPI(services: services, tokenSource: tokens).makeRouter())
                 try admin.start()
                 adminServer = admin
                 services.metrics.observe(server: admin, listener: "admin")
@@ -146,9 +157,9 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ValidationError("cannot start the admin API: \(error)")
             }
         }
-        let reloader = Task { [services] in
+        let reloader = Task { [services, adminTokenSource] in
             for await _ in reloads.events() {
-                await reload(started: settings, live: live, server: server, services: services)
+                await reload(started: settings, live: live, server: server, services: services, adminTokens: adminTokenSource)
             }
         }
         let signal = await signals.next()
@@ -158,12 +169,16 @@ struct ServeCommand: AsyncParsableCommand {
         if let adminServer { adminServer.beginShutdown() }
         await server.shutdown(gracePeriod: .seconds(grace))
         if let adminServer { await adminServer.finishShutdown(gracePeriod: .seconds(1)) }
+        _ = try? await services?.denials.flush(everything: true)
         group.shutdown()
+        withExtendedLifetime(serveLock) {}
     }
 
     /// SIGHUP: re-reads the configuration (file, environment, the same flags) and applies what can change
     /// live; a configuration with errors is refused whole and the running one stays.
-    private func reload(started: GatewayConfiguration, live: LiveSettings, server: HTTPServer, services: GatewayServices?) async {
+    private func reload(
+        started: GatewayConfiguration, live: LiveSettings, server: HTTPServer, services: GatewayServices?, adminTokens: AdminTokenSource?
+    ) async {
         let next: GatewayConfiguration
         do {
             next = try loadConfiguration()
@@ -190,10 +205,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         live.update(next)
         if let services {
-            services.reloadRateLimits(
-                tenantPerMinute: next.rateLimits.tenantPerMinute, sessionPerMinute: next.rateLimits.sessionPerMinute,
-                loginAttemptsPer15Minutes: next.rateLimits.loginAttemptsPer15Minutes
-            )
+            services.reloadRateLimits(next.serviceSettings)
             services.tenants.invalidateAll()
             notes.append("tenants")
             do {
@@ -201,6 +213,15 @@ struct ServeCommand: AsyncParsableCommand {
                 notes.append("signing keys")
             } catch {
                 notes.append("signing keys NOT reloaded (\(error))")
+            }
+        }
+        // The admin tokens file (same path: admin.tokensFile needs a restart): a removed token is refused at once.
+        if let adminTokens, let file = started.admin.tokensFile {
+            do {
+                adminTokens.replace(with: try AdminTokens(configuration: String(contentsOfFile: file, encoding: .utf8)))
+                notes.append("admin tokens")
+            } catch {
+                notes.append("admin tokens NOT reloaded (\(error)); the old ones stay")
             }
         }
         var line = "SIGHUP: reloaded limits, rate limits, accessLog, shutdownGraceSeconds, " + notes.joined(separator: ", ")

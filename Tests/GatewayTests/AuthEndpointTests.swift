@@ -1,3 +1,4 @@
+import Audit
 import Auth
 import Foundation
 import Gateway
@@ -75,22 +76,38 @@ struct AuthEndpointTests {
         await gateway.shutdown()
     }
 
-    @Test func weavrLockoutBecomesA423Problem() async throws {
+    @Test func aLockedAccountAnswersExactlyLikeBadCredentials() async throws {
+        var settings = GatewayServices.Settings()
+        settings.loginAttemptsPerEmail = 20  // let Weavr's own lockout (5 failures) happen
+        let gateway = try await GatewayHarness(settings: settings)
+        for _ in 0..<6 {
+            _ = try await gateway.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "bob@example.com", "password": "wrong"])
+        }
+        let locked = try await gateway.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "bob@example.com", "password": "Password2!"])
+        let wrong = try await gateway.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "carol@example.com", "password": "wrong"])
+        #expect(locked.status == 401)
+        #expect(locked.body == wrong.body)
+        #expect(locked.headers["retry-after"] == nil)
+        let rows = try gateway.services.audit.all(AuditFilter(action: "auth.login"))
+        #expect(rows.last { $0.details.contains("\"locked\"") } != nil)
+        await gateway.shutdown()
+    }
+
+    @Test func theDefaultPerEmailLimitStopsBeforeWeavrsLockout() async throws {
         let gateway = try await GatewayHarness()
         var statuses: [Int] = []
-        for _ in 0..<6 {
+        for _ in 0..<7 {
             statuses.append(try await gateway.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "bob@example.com", "password": "wrong"]).status)
         }
-        #expect(statuses.last == 423)
-        let locked = try await gateway.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "bob@example.com", "password": "Password2!"])
-        #expect(locked.status == 423)
-        #expect(locked.code == "locked")
+        #expect(statuses == [401, 401, 401, 401, 429, 429, 429])
+        let attempts = gateway.simulator.capturedRequests.filter { $0.route == "/login_with_password" }.count
+        #expect(attempts == 4)  // Weavr locks after 5 failed consecutive logins: it never saw a fifth
         await gateway.shutdown()
     }
 
     @Test func loginAttemptsAreLimitedPerTenantAndEmail() async throws {
         var settings = GatewayServices.Settings()
-        settings.loginAttemptsPer15Minutes = 3
+        settings.loginAttemptsPerEmail = 3
         let gateway = try await GatewayHarness(settings: settings)
         for _ in 0..<3 {
             #expect(try await gateway.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "alice@example.com", "password": "x"]).status == 401)

@@ -80,4 +80,50 @@ struct CORSTests {
         #expect(plain.headers["vary"] == nil)
         await gateway.shutdown()
     }
+
+    /// Two tenants on one gateway, each with its own app origin.
+    static let globexOrigin = "https://app.globex.example"
+
+    static func twoTenants() async throws -> GatewayHarness {
+        let gateway = try await Self.harness()
+        _ = try await gateway.services.tenants.update("globex", TenantUpdate(allowedOrigins: [globexOrigin]))
+        return gateway
+    }
+
+    @Test func aSessionsResponsesAreReadableOnlyByItsOwnTenantsOrigins() async throws {
+        let gateway = try await Self.twoTenants()
+        let login = try await gateway.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "alice@example.com", "password": "Password1!", "mode": "cookie"], headers: ["origin": Self.origin])
+        #expect(login.headers["access-control-allow-origin"] == Self.origin)
+        let cookie = String(try #require(login.headers["set-cookie"]).split(separator: ";")[0])
+        // Globex's page, with acme's cookie: acme's data is not granted to it.
+        let cards = try await gateway.call("GET", "/v1/cards", headers: ["cookie": cookie, "origin": Self.globexOrigin])
+        #expect(cards.status == 200)
+        #expect(cards.headers["access-control-allow-origin"] == nil)
+        #expect(cards.headers["access-control-allow-credentials"] == nil)
+        let own = try await gateway.call("GET", "/v1/cards", headers: ["cookie": cookie, "origin": Self.origin])
+        #expect(own.headers["access-control-allow-origin"] == Self.origin)
+        // A login for acme from globex's page is not readable by it either (and refused: an unsafe request).
+        let crossLogin = try await gateway.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "alice@example.com", "password": "Password1!"], headers: ["origin": Self.globexOrigin])
+        #expect(crossLogin.status == 403)
+        #expect(crossLogin.headers["access-control-allow-origin"] == nil)
+        await gateway.shutdown()
+    }
+
+    @Test func unsafeRequestsFromAnotherTenantsOriginAreRefusedBeforeTheyRun() async throws {
+        let gateway = try await Self.twoTenants()
+        let login = try await gateway.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "alice@example.com", "password": "Password1!", "mode": "cookie"])
+        let csrf = try #require(login.json["csrfToken"] as? String)
+        let cookie = String(try #require(login.headers["set-cookie"]).split(separator: ";")[0])
+        let before = gateway.simulator.capturedRequests.count
+        let blocked = try await gateway.call("POST", "/v1/cards/\(GatewayHarness.Seed.fundedEUR)/block", headers: ["cookie": cookie, "x-csrf-token": csrf, "origin": Self.globexOrigin])
+        #expect(blocked.status == 403)
+        #expect(blocked.code == "forbidden")
+        #expect(gateway.simulator.capturedRequests.count == before)  // nothing reached Weavr
+        let null = try await gateway.call("POST", "/v1/auth/logout", headers: ["cookie": cookie, "x-csrf-token": csrf, "origin": "null"])
+        #expect(null.status == 403)
+        // The tenant's own origin, and a client that sends no Origin (a native app), pass.
+        #expect(try await gateway.call("POST", "/v1/auth/step-up", headers: ["cookie": cookie, "x-csrf-token": csrf, "origin": Self.origin]).status == 202)
+        #expect(try await gateway.call("POST", "/v1/auth/step-up", headers: ["cookie": cookie, "x-csrf-token": csrf]).status == 202)
+        await gateway.shutdown()
+    }
 }

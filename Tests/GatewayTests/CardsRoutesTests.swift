@@ -254,7 +254,7 @@ struct CardsRoutesTests {
     }
 
     @Test func weavrFieldNamesMapToPublicOnes() {
-        let problem = CardFieldNames.problem([
+        let problem = UpstreamFieldNames.problem([
             WeavrInvalidField(fieldName: "friendlyName", error: "SIZE"),
             WeavrInvalidField(fieldName: "billingAddress.addressLine1", error: "REQUIRED"),
             WeavrInvalidField(fieldName: "billingAddress.addressLine2", error: "SIZE"),
@@ -265,7 +265,7 @@ struct CardsRoutesTests {
         #expect(problem.code == .validationFailed)
         #expect(problem.invalidFields.map(\.name) == ["name", "billingAddress.line1", "billingAddress.line2", "parentAccountId", "currency"])
         #expect(problem.invalidFields[1].reason == "required")
-        #expect(CardFieldNames.problem([WeavrInvalidField(fieldName: "tag", error: "REGEX")]).code == .upstreamError)
+        #expect(UpstreamFieldNames.problem([WeavrInvalidField(fieldName: "tag", error: "REGEX")]).code == .upstreamError)
     }
 
     // MARK: one card
@@ -395,6 +395,7 @@ struct CardsRoutesTests {
         #expect(down.status == 503)
         #expect(down.code == "upstream_unavailable")
         #expect(down.headers["retry-after"] != nil)
+        gateway.simulator.clearFaults()  // block reads the card first
         gateway.simulator.setFault(.status(500), for: "POST", path: "/managed_cards/{id}/block")
         let broken = try await gateway.call("POST", "/v1/cards/\(Seed.emptyGBP)/block", token: token)
         #expect(broken.status == 502)

@@ -16,22 +16,7 @@ struct FailClosedTests {
             let token = try await harness.login()
             // Warm the quota counter row so that only the audit write can fail for want of space.
             #expect(try await harness.call("POST", "/v1/cards/\(Seed.emptyGBP)/block", token: token).status == 200)
-            // max_page_count is clamped to the file's size: then fill the free space with audit rows.
-            try await harness.database.write { try $0.setMaxPageCount(1) }
-            let filler = AuditEntry(tenant: "acme", actor: "filler", action: AuditAction(rawValue: "test.filler")!, target: Seed.fundedEUR, outcome: .denied)
-            var full = false
-            for batch in [20, 1] {
-                for _ in 0..<20_000 {
-                    do {
-                        try await harness.services.audit.append(Array(repeating: filler, count: batch))
-                    } catch let error as StorageError {
-                        #expect(error == .full)
-                        full = true
-                        break
-                    }
-                }
-            }
-            #expect(full)
+            #expect(try await Self.fillTheDisk(harness))
             harness.simulator.clearCapturedRequests()
             let refused = try await harness.call("POST", "/v1/cards/\(Seed.fundedEUR)/block", token: token)
             #expect(refused.status == 503)
@@ -52,6 +37,43 @@ struct FailClosedTests {
             await harness.shutdown()
             throw error
         }
+        await harness.shutdown()
+    }
+
+    /// Caps the database at its current size (`max_page_count` is clamped to it) and fills the free pages
+    /// with audit rows: every later write fails with `StorageError.full`. True when it got there.
+    static func fillTheDisk(_ harness: GatewayHarness) async throws -> Bool {
+        try await harness.database.write { try $0.setMaxPageCount(1) }
+        let filler = AuditEntry(tenant: "acme", actor: "filler", action: AuditAction(rawValue: "test.filler")!, target: Seed.fundedEUR, outcome: .denied)
+        var full = false
+        for batch in [20, 1] {
+            for _ in 0..<20_000 {
+                do {
+                    try await harness.services.audit.append(Array(repeating: filler, count: batch))
+                } catch let error as StorageError {
+                    #expect(error == .full)
+                    full = true
+                    break
+                }
+            }
+        }
+        return full
+    }
+
+    @Test func aLoginThatCannotBeSavedLogsTheWeavrTokenOut() async throws {
+        let harness = try await GatewayHarness()
+        _ = try await harness.login()  // warm every table a login touches
+        #expect(try await Self.fillTheDisk(harness))
+        harness.simulator.clearCapturedRequests()
+        let refused = try await harness.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "alice@example.com", "password": "Password1!", "mode": "bearer"])
+        #expect(refused.status == 503)
+        #expect(refused.code == "service_unavailable")
+        #expect(refused.json["token"] == nil)
+        // Weavr issued a token; it must not stay alive when the gateway cannot keep the session.
+        let issued = harness.weavrRequests("POST", "/login_with_password").count
+        let loggedOut = harness.weavrRequests("POST", "/logout")
+        #expect(issued == 1)
+        #expect(loggedOut.count == 1)
         await harness.shutdown()
     }
 

@@ -132,6 +132,27 @@ struct IdempotencyTests {
         await server.shutdown()
     }
 
+    @Test func keysOfSessionBoundRoutesNeverReplayIntoALaterSession() async throws {
+        let gateway = try await GatewayHarness()
+        let first = try await gateway.login()
+        #expect(try await gateway.call("POST", "/v1/auth/step-up", token: first, headers: ["idempotency-key": "s"]).status == 202)
+        #expect(try await gateway.call("POST", "/v1/auth/logout", token: first, headers: ["idempotency-key": "k"]).status == 204)
+        let second = try await gateway.login()
+        let challenge = try await gateway.call("POST", "/v1/auth/step-up", token: second, headers: ["idempotency-key": "s"])
+        #expect(challenge.status == 202 && challenge.headers["idempotent-replayed"] == nil)
+        let verify = try await gateway.call("POST", "/v1/auth/step-up/verify", token: second, json: ["code": "123456"], headers: ["idempotency-key": "v"])
+        #expect(verify.status == 200 && verify.json["steppedUp"] as? Bool == true)
+        let logout = try await gateway.call("POST", "/v1/auth/logout", token: second, headers: ["idempotency-key": "k"])
+        #expect(logout.status == 204)
+        #expect(logout.headers["idempotent-replayed"] == nil)
+        #expect(try await gateway.call("GET", "/v1/me", token: second).status == 401)  // the second session really ended
+        // Within one session the key still replays.
+        let third = try await gateway.login()
+        #expect(try await gateway.call("POST", "/v1/auth/step-up", token: third, headers: ["idempotency-key": "again"]).status == 202)
+        #expect(try await gateway.call("POST", "/v1/auth/step-up", token: third, headers: ["idempotency-key": "again"]).headers["idempotent-replayed"] == "true")
+        await gateway.shutdown()
+    }
+
     @Test func aStoreFailureRefusesTheRequestWithoutRunningIt() async throws {
         let server = try TestRouteServer(try await GatewayHarness(), idempotencyStore: FailingIdempotencyStore())
         let token = try await server.harness.login()

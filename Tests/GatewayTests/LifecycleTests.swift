@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import Glibc
 import Testing
 
@@ -104,6 +105,7 @@ struct LifecycleTests {
         defer { open.stop() }
         open.write("GET /healthz HTTP/1.1\r\nhost: localhost\r\n\r\n")
         let firstAnswer = try await open.waitForOutput(containing: "HTTP/1.1 200")
+        #expect(firstAnswer.lowercased().contains("strict-transport-security: max-age=31536000"), "\(firstAnswer)")
 
         // New files in place, then SIGHUP.
         try FileManager.default.removeItem(atPath: certificate)
@@ -127,6 +129,47 @@ struct LifecycleTests {
         gateway.signal(SIGHUP)
         try await gateway.waitForOutput(containing: "TLS certificate NOT reloaded", after: before)
         #expect(try await ReloadPKI.subject(port: port).contains("gateway-second"))
+        gateway.signal(SIGTERM)
+        #expect(try await gateway.waitForExit(timeout: .seconds(15)) == 0)
+    }
+
+    @Test(.enabled(if: built, "build weavr-gateway first (swift build)"))
+    func sighupReReadsTheAdminTokensFileAndARemovedTokenIsRefusedAtOnce() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let key = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        let environment = ["GATEWAY_MASTER_KEY": key, "PATH": "/usr/bin:/bin"]
+        let (kept, keptLine) = try AdminTokens.generate(name: "kept")
+        let (removed, removedLine) = try AdminTokens.generate(name: "removed")
+        let tokensFile = directory + "/admin-tokens"
+        try (keptLine + "\n" + removedLine + "\n").write(toFile: tokensFile, atomically: true, encoding: .utf8)
+        let gateway = try RunningProcess(Self.binary, ["serve", "--db", directory + "/gw.sqlite", "--port", "0", "--admin-port", "0", "--admin-tokens", tokensFile],
+                                         environment: environment)
+        defer { gateway.stop() }
+        _ = try await gateway.port(after: "weavr-gateway listening on")
+        let adminPort = try await gateway.port(after: "admin API listening on http://")
+        func status(_ token: String) async throws -> String {
+            let call = try Self.curl(["-o", "/dev/null", "-H", "authorization: Bearer \(token)", "http://127.0.0.1:\(adminPort)/admin/v1/tenants"])
+            _ = try await call.waitForExit(timeout: .seconds(20))
+            return String(call.output.split(separator: "\n").last ?? "")
+        }
+        #expect(try await status(removed) == "200")
+        #expect(try await status(kept) == "200")
+
+        try (keptLine + "\n").write(toFile: tokensFile, atomically: true, encoding: .utf8)
+        let before = gateway.output.utf8.count
+        gateway.signal(SIGHUP)
+        try await gateway.waitForOutput(containing: "SIGHUP: reloaded", after: before)
+        #expect(gateway.output.contains("admin tokens"), "\(gateway.output)")
+        #expect(try await status(removed) == "401")
+        #expect(try await status(kept) == "200")
+
+        // A broken file is refused and the tokens in force stay.
+        try "not a token line\n".write(toFile: tokensFile, atomically: true, encoding: .utf8)
+        let again = gateway.output.utf8.count
+        gateway.signal(SIGHUP)
+        try await gateway.waitForOutput(containing: "admin tokens NOT reloaded", after: again)
+        #expect(try await status(kept) == "200")
         gateway.signal(SIGTERM)
         #expect(try await gateway.waitForExit(timeout: .seconds(15)) == 0)
     }

@@ -32,12 +32,17 @@ struct RateLimiterTests {
         #expect(limiter.acquire("a").allowed)
     }
 
-    @Test func trackedKeysAreBoundedAndFailClosed() {
+    @Test func trackedKeysAreBoundedAndTheMostThrottledAreKept() {
         let clock = FakeClock()
-        let limiter = RateLimiter(rate: 1, per: .seconds(10), burst: 1, maxKeys: 3) { clock.now.load(ordering: .relaxed) }
-        for key in ["a", "b", "c"] { #expect(limiter.acquire(key).allowed) }
-        #expect(!limiter.acquire("d").allowed)  // table full, nobody refilled yet
-        clock.advance(seconds: 11)
-        #expect(limiter.acquire("d").allowed)  // refilled keys were dropped
+        let limiter = RateLimiter(rate: 1, per: .seconds(10), burst: 1, maxKeys: 4) { clock.now.load(ordering: .relaxed) }
+        for key in ["a", "b", "c", "d"] {
+            #expect(limiter.acquire(key).allowed)
+            clock.advance(seconds: 1)
+        }
+        #expect(limiter.acquire("e").allowed)  // full, nobody refilled: the least throttled half is forgotten
+        #expect(limiter.trackedKeys <= 4)
+        #expect(!limiter.acquire("d").allowed)  // the most recently throttled are kept
+        #expect(!limiter.acquire("c").allowed)
+        #expect(limiter.acquire("a").allowed)   // forgotten: starts afresh
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import NIOFreeHTTP
+import Storage
 import Testing
 import Upstream
 
@@ -49,6 +50,55 @@ struct ReadinessTests {
         #expect(reply.status == 503)
         #expect((reply.json["checks"] as? [String: String])?["database"] == "unwritable")
         #expect((reply.json["checks"] as? [String: String])?["signing_keys"] == "ok")
+        #expect(try await observed.call("GET", "/healthz").status == 200)
+        await observed.shutdown()
+    }
+
+    /// The file is capped at its size with a few free pages left: the heartbeat (and the old page check) still
+    /// fit, but a write needing more space fails with SQLITE_FULL, as on a full disk. Readiness reports it, and
+    /// recovers once writes fit again.
+    @Test func notReadyWhileWritesFailForAFullDatabaseEvenWhenTheHeartbeatFits() async throws {
+        var settings = GatewayServices.Settings()
+        settings.readinessFailureWindow = .seconds(3)
+        let observed = try await ObservedGateway(settings: settings)
+        let database = observed.gateway.database
+        #expect(try await observed.call("GET", "/readyz").status == 200)
+        try await database.write { connection in
+            try connection.execute("CREATE TABLE ballast (b BLOB); CREATE TABLE large (b BLOB)")
+            try connection.run("INSERT INTO ballast VALUES (zeroblob(65536))")
+        }
+        try await database.write { try $0.execute("DELETE FROM ballast") }
+        try await database.write { try $0.setMaxPageCount(1) }  // clamped to the current size
+        await #expect(throws: StorageError.full) {
+            try await database.write { try $0.run("INSERT INTO large VALUES (zeroblob(1048576))") }
+        }
+        try await database.write { try $0.run("INSERT INTO large VALUES (zeroblob(100))") }  // small writes still fit
+
+        let reply = try await observed.call("GET", "/readyz")
+        #expect(reply.status == 503)
+        #expect(reply.json["status"] as? String == "not_ready")
+        #expect((reply.json["checks"] as? [String: String])?["database"] == "full")
+
+        try await database.write { try $0.setMaxPageCount(1_000_000) }
+        try await database.write { try $0.run("INSERT INTO large VALUES (zeroblob(1048576))") }
+        let deadline = ContinuousClock.now + .seconds(30)
+        var recovered = try await observed.call("GET", "/readyz")
+        while recovered.status != 200, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            recovered = try await observed.call("GET", "/readyz")
+        }
+        #expect(recovered.status == 200, "\(recovered.text)")
+        #expect((recovered.json["checks"] as? [String: String])?["database"] == "ok")
+        await observed.shutdown()
+    }
+
+    /// A database the writer cannot write (SQLITE_READONLY) is `unwritable`.
+    @Test func notReadyWhenTheDatabaseRefusesWrites() async throws {
+        let observed = try await ObservedGateway()
+        try await observed.gateway.database.write { try $0.execute("PRAGMA query_only = ON") }
+        let reply = try await observed.call("GET", "/readyz")
+        #expect(reply.status == 503)
+        #expect((reply.json["checks"] as? [String: String])?["database"] == "unwritable")
         #expect(try await observed.call("GET", "/healthz").status == 200)
         await observed.shutdown()
     }

@@ -46,6 +46,8 @@ struct RefusalProblemTests {
         let raw = try await RawHTTPExchange.untilClosed(port: gateway.port, request: request)
         #expect(raw.hasPrefix("HTTP/1.1 \(status) "))
         #expect(raw.lowercased().contains("content-type: application/problem+json"))
+        #expect(raw.lowercased().contains("x-content-type-options: nosniff"))
+        #expect(raw.lowercased().contains("cache-control: no-store"))
         let body = Self.body(raw)
         #expect(body["code"] as? String == code)
         #expect(body["status"] as? Int == status)

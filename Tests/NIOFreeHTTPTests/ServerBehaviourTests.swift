@@ -340,3 +340,18 @@ struct ServerHalfCloseTests {
         }
     }
 }
+
+@Suite("Server and other protocols")
+struct ServerForeignProtocolTests {
+    /// A TLS ClientHello on the plaintext port: 400 and close at once, though the client sends nothing more
+    /// and the header deadline is far away.
+    @Test func aTLSClientHelloOnAPlaintextPortGets400AndCloseAtOnce() async throws {
+        try await withTestServer(configure: { $0.headerTimeout = .seconds(60) }) { server in
+            let client = try RawClient(port: server.port)
+            try client.send(CodecMethodTokenTests.clientHello)
+            let responses = await client.responses(1, timeout: 10)
+            #expect(responses.map(\.status) == [400])
+            #expect(await client.waitForClose(timeout: 10))
+        }
+    }
+}

@@ -12,6 +12,16 @@ enum ItemsSchema {
             """),
     ]
 
+    /// A database of this schema in `directory` whose file cannot grow past its size after the migrations
+    /// (`max_page_count` 1 is clamped to it): writes that need a new page fail with SQLITE_FULL.
+    static func openCapped(in directory: TemporaryDirectory) throws -> Database {
+        try Database.open(
+            path: directory.file("db.sqlite"),
+            migrations: migrations,
+            configuration: Database.Configuration(connection: SQLiteConnection.Configuration(maxPageCount: 1))
+        )
+    }
+
     static func count(in database: Database) throws -> Int64 {
         try database.read { try $0.query("SELECT count(*) FROM items")[0][0].int64Value ?? -1 }
     }

@@ -4,11 +4,7 @@ import Testing
 struct UnavailabilityTests {
     @Test func fullDatabaseFailsWritesButKeepsReadsWorking() async throws {
         let directory = try TemporaryDirectory()
-        let database = try Database.open(
-            path: directory.file("db.sqlite"),
-            migrations: ItemsSchema.migrations,
-            configuration: Database.Configuration(connection: SQLiteConnection.Configuration(maxPageCount: 1))
-        )
+        let database = try ItemsSchema.openCapped(in: directory)
         defer { database.close() }
         try await ItemsSchema.insert("small", into: database)
 

@@ -193,11 +193,7 @@ struct WriterTests {
 
     @Test func acknowledgesExactlyTheWritesThatSurviveAFullDiskMidBatch() async throws {
         let directory = try TemporaryDirectory()
-        let database = try Database.open(
-            path: directory.file("db.sqlite"),
-            migrations: ItemsSchema.migrations,
-            configuration: Database.Configuration(connection: SQLiteConnection.Configuration(maxPageCount: 1))
-        )
+        let database = try ItemsSchema.openCapped(in: directory)
         defer { database.close() }
 
         let gate = WriterGate()

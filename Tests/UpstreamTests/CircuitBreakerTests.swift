@@ -6,10 +6,7 @@ import WeavrSimulator
 @Suite struct CircuitBreakerTests {
     @Test func opensFailsFastHalfOpensAndClosesAgainstTheSimulator() async throws {
         let clock = ManualNanosecondClock()
-        var breakerConfiguration = CircuitBreaker.Configuration()
-        breakerConfiguration.failureThreshold = 3
-        breakerConfiguration.coolDown = .seconds(10)
-        let breaker = CircuitBreaker(configuration: breakerConfiguration) { clock.now() }
+        let breaker = clock.breaker(failureThreshold: 3, coolDown: .seconds(10))
         try await withUpstream(breaker: breaker) { harness in
             let token = try await harness.login()
             harness.simulator.setFault(.status(500), for: "GET", path: "/managed_cards/{id}")

@@ -1,6 +1,6 @@
 /// `weavr-gateway keys rotate|list|retire` as library calls returning text to print.
-/// Output shows key ids and states, never key bytes. Running gateways pick changes up on
-/// their next `KeyRing.reload()`.
+/// Output shows key ids and states, never key bytes. Running gateways on the same database pick
+/// changes up within about a second (they poll its change counter).
 public struct KeyCommands: Sendable {
     private let store: any KeyRingStore
 
@@ -14,7 +14,7 @@ public struct KeyCommands: Sendable {
         let previous = try await store.list().first { $0.state == .active }
         let info = try await store.rotate()
         if let previous {
-            return "new active signing key \(info.kid); \(previous.kid) now only verifies existing tokens\n"
+            return "new active signing key \(info.kid); \(previous.kid) now only verifies existing tokens; running gateways on this database apply it within 1 s\n"
         }
         return "new active signing key \(info.kid)\n"
     }
@@ -30,6 +30,6 @@ public struct KeyCommands: Sendable {
     /// `keys retire KID`: tokens signed with it stop verifying (those sessions must log in again).
     public func retire(_ kid: String) async throws -> String {
         let info = try await store.retire(kid)
-        return "retired signing key \(info.kid); tokens it signed no longer verify\n"
+        return "retired signing key \(info.kid); running gateways on this database stop accepting the tokens it signed within 1 s\n"
     }
 }

@@ -58,7 +58,7 @@ public struct TenantCommands: Sendable {
     /// `tenant suspend ID`.
     public func suspend(_ id: String) async throws -> String {
         let tenant = try await store.setStatus(id, .suspended)
-        return "tenant \(tenant.id) is suspended\n"
+        return "tenant \(tenant.id) is suspended; running gateways on this database refuse its sessions within 1 s\n"
     }
 
     /// `tenant activate ID`.

@@ -19,13 +19,18 @@ public struct AdminAPI: Sendable {
     }
 
     let services: GatewayServices
-    let tokens: AdminTokens
+    let tokens: AdminTokenSource
     let onAudit: @Sendable (Call) async -> Void
 
     /// `onAudit` defaults to writing an `admin.*` row to the services' audit log for every call.
     public init(services: GatewayServices, tokens: AdminTokens, onAudit: (@Sendable (Call) async -> Void)? = nil) {
+        self.init(services: services, tokenSource: AdminTokenSource(tokens), onAudit: onAudit)
+    }
+
+    /// With tokens that can be replaced while running (`serve` re-reads the tokens file on SIGHUP).
+    public init(services: GatewayServices, tokenSource: AdminTokenSource, onAudit: (@Sendable (Call) async -> Void)? = nil) {
         self.services = services
-        self.tokens = tokens
+        tokens = tokenSource
         self.onAudit = onAudit ?? { call in await AdminAPI.record(call, in: services) }
     }
 
@@ -69,8 +74,9 @@ public struct AdminAPI: Sendable {
                     response = Problem(.serviceUnavailable, retryAfter: 1).response()
                 }
             } else {
-                call.action = "admin.denied"
-                response = Problem(.unauthenticated, detail: "admin token required").response()
+                // Anyone who reaches the listener can cause this: counted, one row per client IP and minute.
+                services.denials.record(reason: "admin_unauthenticated", clientIP: request.peer.host)
+                return Problem(.unauthenticated, detail: "admin token required").response()
             }
             call.status = response.status
             await onAudit(call)
@@ -82,13 +88,13 @@ public struct AdminAPI: Sendable {
         guard let header = request.headers["authorization"] else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return tokens.admin(for: String(parts[1]))
+        return tokens.tokens.admin(for: String(parts[1]))
     }
 
     /// The admin router: tenants, sessions, keys, and `GET /metrics` (no token). `extend` adds more routes (usage, audit) with `route`.
     public func makeRouter(extend: ((inout Router, AdminAPI) -> Void)? = nil) -> Router {
-        var router = Router(middlewares: [RequestIDMiddleware()])
-        router.problemRenderer = Problem.render
+        var router = Router(middlewares: [RequestIDMiddleware(), SecurityHeadersMiddleware()])
+        router.problemRenderer = SecurityHeadersMiddleware().rendering(Problem.render)
         route(&router, "GET", "/admin/v1/tenants", action: "admin.tenant.list") { _, _ in
             let tenants = try await services.tenants.list()
             return .json(200, AdminJSON.array(tenants.map(AdminJSON.tenant)))

@@ -22,7 +22,7 @@ struct AuditTrail: Sendable {
         AuditEntry(
             tenant: call.auth.tenant.id, actor: call.auth.session.userID, sessionID: call.auth.session.sid,
             action: action, target: target, outcome: outcome, httpStatus: httpStatus, upstreamStatus: upstreamStatus,
-            upstreamRequestRef: upstreamRequestRef, requestID: call.requestID, clientIP: call.request.peer.host,
+            upstreamRequestRef: upstreamRequestRef, requestID: call.requestID, clientIP: services.clientIP(call.request),
             userAgent: call.request.headers["user-agent"], details: details
         )
     }
@@ -36,7 +36,7 @@ struct AuditTrail: Sendable {
         AuditEntry(
             tenant: tenant, actor: actor, sessionID: sessionID, action: action, target: target, outcome: outcome,
             httpStatus: httpStatus, upstreamStatus: upstreamStatus, upstreamRequestRef: upstreamRequestRef,
-            requestID: context.requestID, clientIP: request.peer.host, userAgent: request.headers["user-agent"], details: details
+            requestID: context.requestID, clientIP: services.clientIP(request), userAgent: request.headers["user-agent"], details: details
         )
     }
 

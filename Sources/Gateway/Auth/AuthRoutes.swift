@@ -16,9 +16,9 @@ public struct AuthRoutes: Sendable {
     public func register(on router: inout Router) {
         router.post("/v1/auth/login") { request, context in await respond { try await login(request, context) } }
         // The rest need a session: the shared /v1 path (authentication, rate limits, problem mapping).
-        v1.mutation(&router, "POST", "/v1/auth/logout", bodyLimit: 4 * 1024) { call in try await logout(call) }
-        v1.mutation(&router, "POST", "/v1/auth/step-up", bodyLimit: 4 * 1024) { call in try await stepUp(call) }
-        v1.mutation(&router, "POST", "/v1/auth/step-up/verify", bodyLimit: 4 * 1024) { call in try await stepUpVerify(call) }
+        v1.mutation(&router, "POST", "/v1/auth/logout", bodyLimit: 4 * 1024, sessionBound: true) { call in try await logout(call) }
+        v1.mutation(&router, "POST", "/v1/auth/step-up", bodyLimit: 4 * 1024, sessionBound: true) { call in try await stepUp(call) }
+        v1.mutation(&router, "POST", "/v1/auth/step-up/verify", bodyLimit: 4 * 1024, sessionBound: true) { call in try await stepUpVerify(call) }
         v1.query(&router, "/v1/me") { call in me(call) }
     }
 
@@ -64,12 +64,12 @@ public struct AuthRoutes: Sendable {
         }
         try body.validate()
 
-        // Brute force: limited per tenant + email, before Weavr is asked.
-        let limit = services.loginLimiter.acquire(tenantID + "|" + email.lowercased())
-        guard limit.allowed else {
-            await loginFailed(request, context, tenant: nil, email: email, reason: "rate_limited", outcome: .denied, status: 429)
-            throw Problem(.rateLimited, detail: "too many login attempts", retryAfter: limit.retryAfterSeconds)
-        }
+        // Brute force and Weavr's rate limit: per client IP first, then — for an existing tenant only — per
+        // tenant and per tenant + email, all before Weavr is asked (LoginThrottle). Refusals here are counted
+        // (DenialLedger), not written one row each.
+        let clientIP = services.clientIP(request)
+        let byIP = services.loginThrottle.admitClientIP(clientIP)
+        guard byIP.allowed else { throw refuse(.clientIP, byIP, clientIP: clientIP, tenant: nil) }
         let tenant: Tenant?
         do {
             tenant = try await services.tenants.get(tenantID)
@@ -78,10 +78,21 @@ public struct AuthRoutes: Sendable {
         }
         // Unknown or suspended tenants get the same answer as bad credentials.
         guard let tenant, tenant.status == .active else {
-            await loginFailed(request, context, tenant: nil, email: email, reason: "unknown_tenant", status: 401)
+            services.denials.record(reason: "login_unknown_tenant", clientIP: clientIP)
             throw Self.invalidCredentials
         }
         RequestObservation.current?.tenant = tenant.id
+        context.establishCORSTenant(tenant)
+        do {
+            try RequestAuthenticator.checkOrigin(request, of: tenant)
+        } catch {
+            services.denials.record(reason: "origin_not_allowed", clientIP: clientIP, tenant: tenant.id)
+            throw error
+        }
+        let byTenant = services.loginThrottle.admitTenant(tenant.id)
+        guard byTenant.allowed else { throw refuse(.tenant, byTenant, clientIP: clientIP, tenant: tenant.id) }
+        let byEmail = services.loginThrottle.admitEmail(email, tenantID: tenant.id)
+        guard byEmail.allowed else { throw refuse(.email, byEmail, clientIP: clientIP, tenant: tenant.id) }
         let chosen = mode ?? (tenant.sessionModes.contains(.cookie) && !tenant.sessionModes.contains(.bearer) ? .cookie : .bearer)
         guard tenant.sessionModes.contains(chosen) else {
             throw Problem(.validationFailed, invalidFields: [.init(name: "mode", reason: "not enabled for this tenant")])
@@ -101,11 +112,17 @@ public struct AuthRoutes: Sendable {
             }
         } catch {
             let problem: Problem
+            let reason: String
             switch error.kind {
-            case .forbidden, .unauthorized, .notFound, .badRequest: problem = Self.invalidCredentials
-            default: problem = Problem.upstream(error)
+            // A locked user answers exactly like bad credentials: a 423 would tell which emails exist.
+            case .locked:
+                (problem, reason) = (Self.invalidCredentials, "locked")
+            case .forbidden, .unauthorized, .notFound, .badRequest:
+                (problem, reason) = (Self.invalidCredentials, "invalid_credentials")
+            default:
+                problem = Problem.upstream(error)
+                reason = problem.code.rawValue
             }
-            let reason = problem == Self.invalidCredentials ? "invalid_credentials" : problem.code.rawValue
             await loginFailed(request, context, tenant: tenant, email: email, reason: reason, status: problem.code.status, weavr: error)
             throw problem
         }
@@ -117,19 +134,22 @@ public struct AuthRoutes: Sendable {
             )
             gatewayToken = try services.authenticator.issueToken(for: session, audience: services.settings.audience)
         } catch {
-            throw Problem(.serviceUnavailable, retryAfter: 1)
+            // The session cannot be kept (disk full, database down): the Weavr token must not stay alive.
+            _ = try? await weavr.logout(token: token, requestID: context.requestID)
+            throw Problem(.serviceUnavailable, detail: "the session cannot be saved", retryAfter: 1)
         }
         do {
             try await services.audit.append(AuditEntry(
                 tenant: tenant.id, actor: userID, sessionID: session.sid, action: .authLogin, outcome: .success, httpStatus: 200,
-                requestID: context.requestID, clientIP: request.peer.host, userAgent: request.headers["user-agent"],
+                requestID: context.requestID, clientIP: clientIP, userAgent: request.headers["user-agent"],
                 details: AuditTrail.details(["mode": .string(chosen.rawValue)])
             ))
         } catch {
             _ = try? await services.sessions.revoke(sid: session.sid, tenantID: tenant.id)
+            _ = try? await weavr.logout(token: token, requestID: context.requestID)
             throw Problem(.serviceUnavailable, detail: "the audit log cannot be written", retryAfter: 1)
         }
-        services.loginLimiter.reset(tenantID + "|" + email.lowercased())
+        services.loginThrottle.succeeded(email, tenantID: tenant.id)
 
         var json = JSONWriter()
         json.beginObject()
@@ -150,6 +170,12 @@ public struct AuthRoutes: Sendable {
             headers.add("set-cookie", "\(RequestAuthenticator.cookieName)=\(gatewayToken); Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=\(maxAge)")
         }
         return .json(200, json.bytes, headers: headers)
+    }
+
+    /// A login refused by one of the limits: counted (not one audit row each), 429 with `Retry-After`.
+    private func refuse(_ scope: LoginThrottle.Scope, _ decision: RateLimiter.Decision, clientIP: String, tenant: String?) -> Problem {
+        services.denials.record(reason: "login_limited_" + scope.rawValue, clientIP: clientIP, tenant: tenant)
+        return Problem(.rateLimited, detail: "too many login attempts", retryAfter: max(1, decision.retryAfterSeconds))
     }
 
     static var invalidCredentials: Problem {

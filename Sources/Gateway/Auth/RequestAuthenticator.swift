@@ -30,6 +30,8 @@ struct RequestAuthenticator: Sendable {
         }
         guard let tenant, tenant.status == .active else { throw Self.rejected }
         RequestObservation.current?.tenant = tenant.id
+        // Defence in depth beside CSRF: an unsafe request from a page of another origin than the tenant's own.
+        if unsafe { try Self.checkOrigin(request, of: tenant) }
         if viaCookie && !tenant.sessionModes.contains(.cookie) { throw Self.rejected }
         if !viaCookie && !tenant.sessionModes.contains(.bearer) { throw Self.rejected }
         let session: Session
@@ -56,6 +58,13 @@ struct RequestAuthenticator: Sendable {
         guard let weavrToken else { throw Self.rejected }
         let weavr = try await services.weavr(for: tenant)
         return AuthenticatedRequest(tenant: tenant, session: session, weavr: weavr, weavrToken: weavrToken, viaCookie: viaCookie)
+    }
+
+    /// An `Origin` on an unsafe request must be one of `tenant`'s allowed origins (exact match); requests
+    /// without `Origin` (native apps, servers) pass: CSRF protection covers browsers, which always send it.
+    static func checkOrigin(_ request: HTTPRequest, of tenant: Tenant) throws(Problem) {
+        guard let origin = request.headers["origin"], !tenant.allowedOrigins.contains(origin) else { return }
+        throw Problem(.forbidden, detail: "this origin is not allowed for the tenant")
     }
 
     /// The single answer for every bad, expired, revoked or foreign token.

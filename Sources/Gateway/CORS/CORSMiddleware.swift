@@ -1,14 +1,19 @@
+import Auth
 import NIOFreeHTTP
 
 /// CORS (WHATWG Fetch §3.2) for browser frontends, from the tenants' `allowedOrigins` (exact match).
 ///
 /// A preflight carries no credentials, so it cannot be tied to a tenant: an `OPTIONS` on a `/v1` path
 /// with `Origin` and `Access-Control-Request-Method` is answered 204 when the origin is allowed by any
-/// active tenant, else 403 `forbidden` without CORS headers. Actual requests get the CORS response
-/// headers under the same rule (the union, not the session's tenant): CORS only lets a page read a
-/// response; the session itself (a `SameSite=Strict` cookie plus `X-CSRF-Token`, or a bearer token)
-/// still decides what the request may do. `Vary: Origin` is sent whenever the request had an `Origin`,
-/// since the answer depends on it (RFC 9110 §12.5.5).
+/// active tenant, else 403 `forbidden` without CORS headers. A preflight answer carries no data.
+///
+/// An actual response is readable (`Access-Control-Allow-Origin` + `-Credentials`) only by an origin of
+/// the tenant the request acted for — the authenticated session's tenant, or the tenant of a login — so
+/// tenant B's page can never read tenant A's data with A's cookie. A response for which no tenant was
+/// established (a 401 before any session, `/openapi.json`) carries no tenant's data and is readable by any
+/// active tenant's origin, so a page can see why it failed. Unsafe requests whose `Origin` is not one of
+/// the session's tenant's are refused before they run (403, `RequestAuthenticator`). `Vary: Origin` is
+/// sent whenever the request had an `Origin`, since the answer depends on it (RFC 9110 §12.5.5).
 struct CORSMiddleware: HTTPMiddleware {
     static let allowedMethods = "GET, POST, PATCH, DELETE"
     static let allowedHeaders = "authorization, content-type, idempotency-key, x-csrf-token, x-request-id"
@@ -37,9 +42,18 @@ struct CORSMiddleware: HTTPMiddleware {
             headers.add("vary", "Origin")
             return HTTPResponse(status: 204, headers: headers)
         }
+        var context = context
+        let tenant = CORSTenant()
+        context.values[CORSTenantKey.self] = tenant
         var response = try await next(request, context)
         response.headers.add("vary", "Origin")
-        if await origins.contains(origin) {
+        let allowed: Bool
+        if let tenantOrigins = tenant.allowedOrigins {
+            allowed = tenantOrigins.contains(origin)
+        } else {
+            allowed = await origins.contains(origin)
+        }
+        if allowed {
             response.headers.replaceOrAdd("access-control-allow-origin", origin)
             response.headers.replaceOrAdd("access-control-allow-credentials", "true")
             response.headers.replaceOrAdd("access-control-expose-headers", Self.exposedHeaders)

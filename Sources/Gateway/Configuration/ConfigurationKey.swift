@@ -12,6 +12,8 @@ public struct ConfigurationKey {
         /// A file path, or null for "not set".
         case optionalPath
         case boolean
+        /// Addresses or CIDR networks: a JSON array of strings, or one comma-separated string (`trustedProxies`).
+        case addressList
 
         /// "an integer 0…65535", for error messages and the README.
         public var expectation: String {
@@ -21,6 +23,7 @@ public struct ConfigurationKey {
             case .string: "a string"
             case .optionalPath: "a file path (string) or null"
             case .boolean: "true or false"
+            case .addressList: "a list of IP addresses or CIDR networks (JSON array, or comma-separated)"
             }
         }
     }
@@ -36,14 +39,17 @@ public struct ConfigurationKey {
     let set: (inout GatewayConfiguration, ConfigurationValue) -> Void
 
     /// `WEAVR_GATEWAY_` + the path in upper snake case: `listen.port` → `WEAVR_GATEWAY_LISTEN_PORT`,
-    /// `limits.maxConnectionsPerIP` → `WEAVR_GATEWAY_LIMITS_MAX_CONNECTIONS_PER_IP`.
+    /// `limits.maxConnectionsPerIP` → `WEAVR_GATEWAY_LIMITS_MAX_CONNECTIONS_PER_IP`,
+    /// `rateLimits.loginPerClientIPPerMinute` → `WEAVR_GATEWAY_RATE_LIMITS_LOGIN_PER_CLIENT_IP_PER_MINUTE`.
     public var environmentName: String {
         var name = "WEAVR_GATEWAY_"
         var previous: Character = "_"
-        for character in path {
+        let characters = Array(path)
+        for (index, character) in characters.enumerated() {
+            let next = index + 1 < characters.count ? characters[index + 1] : "_"
             if character == "." {
                 name += "_"
-            } else if character.isUppercase, previous.isLowercase || previous.isNumber {
+            } else if character.isUppercase, previous.isLowercase || previous.isNumber || (previous.isUppercase && next.isLowercase) {
                 name += "_" + character.uppercased()
             } else if character.isNumber, previous.isLetter {
                 name += "_" + String(character)
@@ -73,6 +79,8 @@ public struct ConfigurationKey {
             return trimmed.isEmpty ? nil : .string(trimmed)
         case .optionalPath:
             return trimmed.isEmpty ? .null : .string(text)
+        case .addressList:
+            return Self.addressList(trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         case .boolean:
             switch trimmed.lowercased() {
             case "true", "1", "yes", "on": return .boolean(true)
@@ -92,8 +100,18 @@ public struct ConfigurationKey {
         case (.optionalPath, .string(let value)) where !value.isEmpty: .string(value)
         case (.optionalPath, .null): .null
         case (.boolean, .boolean(let value)): .boolean(value)
+        case (.addressList, .string(let text)): parse(text: text)
+        case (.addressList, .array(let values)):
+            Self.addressList(values.compactMap { if case .string(let text) = $0 { text } else { nil } }, expected: values.count)
         default: nil
         }
+    }
+
+    /// The canonical value of an address list (comma-joined), or nil when an entry is not an address or CIDR.
+    private static func addressList(_ entries: [String], expected: Int? = nil) -> ConfigurationValue? {
+        let entries = entries.filter { !$0.isEmpty }
+        guard expected.map({ $0 == entries.count }) ?? true, case .success = TrustedProxies.parse(entries) else { return nil }
+        return .string(entries.joined(separator: ", "))
     }
 }
 
@@ -133,6 +151,17 @@ extension ConfigurationKey {
                          get: { $0[keyPath: keyPath].map { .string($0) } ?? .null },
                          set: { configuration, value in
                              if case .string(let text) = value { configuration[keyPath: keyPath] = text } else { configuration[keyPath: keyPath] = nil }
+                         })
+    }
+
+    static func addressList(
+        _ path: String, _ keyPath: WritableKeyPath<GatewayConfiguration, [String]>, reloadable: Bool, _ meaning: String
+    ) -> ConfigurationKey {
+        ConfigurationKey(path: path, form: .addressList, meaning: meaning, reloadable: reloadable,
+                         get: { .string($0[keyPath: keyPath].joined(separator: ", ")) },
+                         set: { configuration, value in
+                             guard case .string(let text) = value else { return }
+                             configuration[keyPath: keyPath] = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                          })
     }
 

@@ -45,7 +45,10 @@ extension GatewayConfiguration {
         var settings = GatewayServices.Settings()
         settings.tenantRequestsPerMinute = rateLimits.tenantPerMinute
         settings.sessionRequestsPerMinute = rateLimits.sessionPerMinute
-        settings.loginAttemptsPer15Minutes = rateLimits.loginAttemptsPer15Minutes
+        settings.loginAttemptsPerEmail = rateLimits.loginAttemptsPerEmail
+        settings.loginPerClientIPPerMinute = rateLimits.loginPerClientIPPerMinute
+        settings.loginPerTenantPerMinute = rateLimits.loginPerTenantPerMinute
+        if case .success(let proxies) = TrustedProxies.parse(trustedProxies) { settings.trustedProxies = proxies }
         return settings
     }
 

@@ -21,6 +21,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var certificateFile: String?
         /// PEM private key of the leaf. Default nil.
         public var privateKeyFile: String?
+        /// `Strict-Transport-Security: max-age` sent when TLS is on; 0 sends none. Default 1 year.
+        public var hstsMaxAgeSeconds = 31_536_000
     }
 
     /// The SQLite database.
@@ -71,8 +73,12 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var tenantPerMinute = 6_000
         /// `/v1` requests per minute per session. Default 600.
         public var sessionPerMinute = 600
-        /// Login attempts per tenant+email per 15 minutes. Default 10.
-        public var loginAttemptsPer15Minutes = 10
+        /// Login attempts per tenant + email per 30 minutes without a success. Default 4 (Weavr locks at 5).
+        public var loginAttemptsPerEmail = 4
+        /// Login attempts per client IP per minute. Default 30.
+        public var loginPerClientIPPerMinute = 30
+        /// Login attempts per tenant per minute. Default 600.
+        public var loginPerTenantPerMinute = 600
     }
 
     public var listen = Listen()
@@ -84,6 +90,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var limits = Limits()
     public var sessions = Sessions()
     public var rateLimits = RateLimits()
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client (addresses or CIDRs). Default none.
+    public var trustedProxies: [String] = []
     /// Seconds in-flight requests get to finish on SIGTERM/SIGINT. Default 10.
     public var shutdownGraceSeconds = 10
     /// One line per request on standard error. Default false.

@@ -5,7 +5,8 @@ import Synchronization
 ///
 /// Allows `burst` requests at once and `rate` per `period` sustained. Memory is bounded: at most
 /// `maxKeys` keys are tracked; past that, keys whose bucket has refilled are dropped first, and if none
-/// has, the new key is refused (fail closed) rather than growing without bound.
+/// has, the half of the keys nearest to refilled (the least throttled) are forgotten. A flood of junk keys
+/// therefore never locks anybody out: it can at worst let a forgotten key start afresh.
 public final class RateLimiter: Sendable {
     /// The verdict for one request.
     public struct Decision: Sendable, Equatable {
@@ -48,7 +49,8 @@ public final class RateLimiter: Sendable {
             if table[key] == nil && table.count >= maxKeys {
                 table = table.filter { $0.value > now }
                 if table.count >= maxKeys {
-                    return Decision(allowed: false, remaining: 0, retryAfterSeconds: 1, resetSeconds: 1)
+                    let keep = table.sorted { $0.value > $1.value }.prefix(maxKeys / 2)
+                    table = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
                 }
             }
             // GCRA: theoretical arrival time; allowed when tat - tolerance <= now.
@@ -66,6 +68,9 @@ public final class RateLimiter: Sendable {
             return Decision(allowed: true, remaining: remaining, retryAfterSeconds: 0, resetSeconds: Self.ceilSeconds(newTat - now))
         }
     }
+
+    /// Keys tracked now (at most `maxKeys`).
+    public var trackedKeys: Int { state.withLock { $0.count } }
 
     /// Forgets `key` (for example after a successful login).
     public func reset(_ key: String) {

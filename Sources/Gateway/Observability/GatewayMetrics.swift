@@ -38,6 +38,10 @@ public final class GatewayMetrics: Sendable {
         "weavr_gateway_rate_limited_total", help: "Requests refused with 429 by a request-rate limit, by tenant and scope (tenant, session).",
         kind: .counter, labels: ["tenant", "scope"], maxSeries: 5_000
     )
+    public let accessDenials = MetricFamily(
+        "weavr_gateway_access_denials_total", help: "Requests refused before any session or Weavr call (bad tokens, CSRF, login limits, unknown tenants, admin tokens), by reason.",
+        kind: .counter, labels: ["reason"], maxSeries: 100
+    )
     public let writeDuration = HistogramFamily(
         "weavr_gateway_audit_write_seconds", help: "Duration of one database write transaction (audit log, quotas, sessions; BEGIN to COMMIT including fsync).",
         buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
@@ -127,6 +131,11 @@ public final class GatewayMetrics: Sendable {
         quotaDenials.add(1, [tenantLabel(tenant), operation])
     }
 
+    /// Counts an anonymous refusal (`DenialLedger`), by reason.
+    public func recordAccessDenial(reason: String) {
+        accessDenials.add(1, [reason])
+    }
+
     /// Counts a 429 from a request-rate limit; `scope` is `tenant` or `session`.
     public func recordRateLimited(tenant: String, scope: String) {
         rateLimited.add(1, [tenantLabel(tenant), scope])
@@ -154,7 +163,7 @@ public final class GatewayMetrics: Sendable {
     public func render() -> String {
         refreshGauges()
         var text = PrometheusText()
-        for family in [httpRequests, upstreamRequests, quotaDenials, rateLimited, circuitState, circuitOpenings,
+        for family in [httpRequests, upstreamRequests, quotaDenials, rateLimited, accessDenials, circuitState, circuitOpenings,
                        transactions, jobsCommitted, jobsFailed, largestBatch, pendingWrites, openConnections,
                        residentMemory, openFDs] {
             family.write(to: &text)

@@ -127,8 +127,11 @@ struct CardsRoutes: Sendable {
     func block(_ call: V1Call) async throws -> HTTPResponse {
         let id = try Self.pathID(call)
         return try await audit.mutation(call, action: .cardBlock, target: id, quota: .cardsBlock) {
+            let before = try await call.auth.weavr.getCard(token: call.weavrToken, id: id, requestID: call.requestID).value
             let result = try await call.auth.weavr.blockCard(token: call.weavrToken, id: id, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
-            return AuditedOutcome(response: await Self.fresh(call, id: id), upstreamStatus: 204, upstreamRequestRef: result.requestRef)
+            // Weavr: ACTIVE → BLOCKED(USER).
+            let after = ManagedInstrumentState(state: "BLOCKED", blockedReason: "USER")
+            return AuditedOutcome(response: await Self.fresh(call, before: before, after: after), upstreamStatus: 204, upstreamRequestRef: result.requestRef)
         }
     }
 
@@ -137,8 +140,11 @@ struct CardsRoutes: Sendable {
     func unblock(_ call: V1Call) async throws -> HTTPResponse {
         let id = try Self.pathID(call)
         return try await audit.mutation(call, action: .cardUnblock, target: id, quota: .cardsUnblock) {
+            let before = try await call.auth.weavr.getCard(token: call.weavrToken, id: id, requestID: call.requestID).value
             let result = try await call.auth.weavr.unblockCard(token: call.weavrToken, id: id, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
-            return AuditedOutcome(response: await Self.fresh(call, id: id), upstreamStatus: 204, upstreamRequestRef: result.requestRef)
+            // Weavr: BLOCKED(USER) → ACTIVE.
+            let after = ManagedInstrumentState(state: "ACTIVE")
+            return AuditedOutcome(response: await Self.fresh(call, before: before, after: after), upstreamStatus: 204, upstreamRequestRef: result.requestRef)
         }
     }
 
@@ -152,25 +158,28 @@ struct CardsRoutes: Sendable {
         }
     }
 
-    /// After a block or unblock (Weavr answers 204): the card re-read, so the client sees the new state in
-    /// one round trip. The action has already happened, so if the re-read fails the answer is 204 No
-    /// Content rather than an error that would invite a retry (which Weavr would refuse with a 409).
-    static func fresh(_ call: V1Call, id: String) async -> HTTPResponse {
-        guard let card = try? await call.auth.weavr.getCard(token: call.weavrToken, id: id, requestID: call.requestID).value else {
-            return HTTPResponse(status: 204, headers: ["cache-control": "no-store"])
+    /// After a block or unblock (Weavr answers 204): 200 with the card re-read, so the client sees the new state
+    /// in one round trip. The action has already happened, so an error (which would invite a retry Weavr refuses
+    /// with a 409) is never the answer: if the re-read fails, the card read just before the action is answered
+    /// with the state the action is documented to leave (`after`). Either way the answer is 200 with the card.
+    static func fresh(_ call: V1Call, before: ManagedCard, after: ManagedInstrumentState) async -> HTTPResponse {
+        if let card = try? await call.auth.weavr.getCard(token: call.weavrToken, id: before.id, requestID: call.requestID).value {
+            return json(200, CardView.body(card))
         }
+        var card = before
+        card.state = after
         return json(200, CardView.body(card))
     }
 
     // MARK: helpers
 
-    /// A Weavr card mutation with its 400 mapped to public names (`CardFieldNames`); every failure keeps
+    /// A Weavr card mutation with its 400 mapped to public names (`UpstreamFieldNames`); every failure keeps
     /// Weavr's status and `request-ref` for the audit row (`UpstreamFailure`).
     static func upstream<Value>(_ body: () async throws(WeavrError) -> Value) async throws(UpstreamFailure) -> Value {
         do {
             return try await body()
         } catch {
-            if case .badRequest(let fields) = error.kind { throw UpstreamFailure(problem: CardFieldNames.problem(fields), weavr: error) }
+            if case .badRequest(let fields) = error.kind { throw UpstreamFailure(problem: UpstreamFieldNames.problem(fields), weavr: error) }
             throw UpstreamFailure(problem: Problem.upstream(error), weavr: error)
         }
     }

@@ -23,15 +23,17 @@ struct IdempotencyGuard: Sendable {
     }
 
     func run(
-        request: HTTPRequest, context: RequestContext, auth: AuthenticatedRequest,
+        request: HTTPRequest, context: RequestContext, auth: AuthenticatedRequest, sessionBound: Bool = false,
         _ body: (_ idempotencyRef: String?) async throws -> HTTPResponse
     ) async throws -> HTTPResponse {
         guard let key = request.headers["idempotency-key"] else { return try await body(nil) }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw Problem(.validationFailed, invalidFields: [.init(name: "Idempotency-Key", reason: "1–255 visible ASCII characters")])
         }
-        let ref = services.idempotencyRef(tenantID: auth.tenant.id, userID: auth.session.userID, route: context.route ?? request.path, method: request.method, key: key)
-        let scope = IdempotencyScope(tenantID: auth.tenant.id, userID: auth.session.userID, key: key)
+        // Whose key: the user's, or for a session-bound route the user's in this session (by the sid's hash).
+        let owner = sessionBound ? auth.session.userID + "|session:" + SHA256.hexHash(auth.session.sid) : auth.session.userID
+        let ref = services.idempotencyRef(tenantID: auth.tenant.id, userID: owner, route: context.route ?? request.path, method: request.method, key: key)
+        let scope = IdempotencyScope(tenantID: auth.tenant.id, userID: owner, key: key)
         let fingerprint = fingerprint(of: request)
 
         let claim: IdempotencyClaim

@@ -73,9 +73,6 @@ struct UsersRoutes: Sendable {
     /// Weavr's 400 field names for a user body, as the public API names them (anything else → `body`).
     static func problem(_ error: WeavrError) -> Problem {
         guard case .badRequest(let fields) = error.kind else { return Problem.upstream(error) }
-        let known: Set<String> = ["name", "surname", "email", "mobile", "mobile.countryCode", "mobile.number", "roles"]
-        return Problem(.validationFailed, invalidFields: fields.map { field in
-            .init(name: known.contains(field.fieldName) ? field.fieldName : "body", reason: field.error.lowercased())
-        })
+        return UpstreamFieldNames.problem(fields, unknownAs: "body")
     }
 }

@@ -31,14 +31,19 @@ struct V1Router: Sendable {
     }
 
     /// A mutation (POST, PATCH, DELETE): the body is capped at `bodyLimit` bytes (413 `payload_too_large`
-    /// before the handler runs) and the call goes through `IdempotencyGuard`.
-    func mutation(_ router: inout Router, _ method: String, _ path: String, bodyLimit: Int = 64 * 1024, _ handler: @escaping Handler) {
+    /// before the handler runs) and the call goes through `IdempotencyGuard`. A `sessionBound` route (logout,
+    /// step-up) acts on the session itself, so its `Idempotency-Key`s are scoped to the session: a key used in
+    /// an earlier session never replays into a later one.
+    func mutation(
+        _ router: inout Router, _ method: String, _ path: String, bodyLimit: Int = 64 * 1024, sessionBound: Bool = false,
+        _ handler: @escaping Handler
+    ) {
         router.add(method, path) { request, context in
             await run(request, context) { auth in
                 guard request.body.count <= bodyLimit else {
                     throw Problem(.payloadTooLarge, detail: "body over \(bodyLimit) bytes")
                 }
-                return try await idempotency.run(request: request, context: context, auth: auth) { ref in
+                return try await idempotency.run(request: request, context: context, auth: auth, sessionBound: sessionBound) { ref in
                     try await handler(V1Call(request: request, context: context, auth: auth, idempotencyRef: ref))
                 }
             }
@@ -54,6 +59,7 @@ struct V1Router: Sendable {
             await auditDenial(error, request, context)
             return error.response()
         }
+        context.establishCORSTenant(auth.tenant)
         let rate = services.requestRates.check(tenant: auth.tenant, sid: auth.session.sid)
         guard rate.allowed else {
             services.metrics.recordRateLimited(tenant: auth.tenant.id, scope: rate.scope)
@@ -87,9 +93,11 @@ struct V1Router: Sendable {
         return response
     }
 
-    /// An `access.denied` row for a refusal anyone could trigger but that says someone tried: a presented
-    /// token that does not check out (401), a failed CSRF check, a missing step-up. Requests without any
-    /// credential are not recorded. These rows are awaited (group-committed) but never change the answer.
+    /// Records a refusal that says someone tried: a presented token that does not check out (401), a failed
+    /// CSRF or origin check, a missing step-up. Before a session is established these are only counted
+    /// (`DenialLedger`: one row per client IP, reason and minute); requests without any credential are not
+    /// recorded. A refusal of an authenticated session (step-up) is one `access.denied` row, awaited
+    /// (group-committed) but never changing the answer.
     func auditDenial(_ problem: Problem, _ request: HTTPRequest, _ context: RequestContext, auth: AuthenticatedRequest? = nil) async {
         let reason: String
         switch problem.code {
@@ -97,13 +105,18 @@ struct V1Router: Sendable {
             guard auth == nil, (try? RequestAuthenticator.credential(request)) != nil else { return }
             reason = "invalid_session"
         case .csrfFailed: reason = "csrf_failed"
+        case .forbidden where auth == nil: reason = "origin_not_allowed"
         case .stepUpRequired: reason = "step_up_required"
         default: return
         }
+        guard let auth else {
+            services.denials.record(reason: reason, clientIP: services.clientIP(request))
+            return
+        }
         let details = AuditTrail.details(["reason": .string(reason), "method": .string(request.method), "route": .string(context.route ?? "-")])
         let entry = audit.entry(
-            request, context, .accessDenied, tenant: auth?.tenant.id, actor: auth?.session.userID ?? "unknown",
-            sessionID: auth?.session.sid, target: request.pathParameters["id"], outcome: .denied,
+            request, context, .accessDenied, tenant: auth.tenant.id, actor: auth.session.userID,
+            sessionID: auth.session.sid, target: request.pathParameters["id"], outcome: .denied,
             httpStatus: problem.code.status, details: details
         )
         await audit.record([entry])

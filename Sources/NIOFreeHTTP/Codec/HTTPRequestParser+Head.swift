@@ -1,4 +1,25 @@
 extension HTTPRequestParser {
+    /// RFC 9110 §9.1, §5.6.2 — the method is a token: its first byte that cannot be a tchar is rejected as
+    /// soon as it arrives, so a peer speaking another protocol (a TLS ClientHello starts with 0x16) gets its
+    /// 400 at once instead of the connection waiting for a line end that never comes. `partial` is the
+    /// request line so far, or the whole line without its CRLF; a lone CR at its start may be the first half
+    /// of an empty line (RFC 9112 §2.2). Bytes already checked are not scanned again.
+    mutating func checkMethodPrefix(_ partial: UnsafeRawBufferPointer) -> HTTPParseError? {
+        guard var i = checkedMethodBytes else { return nil }
+        if i == 0, partial.count == 1, partial[0] == HTTPByteClass.cr { return nil }
+        while i < partial.count {
+            let byte = partial[i]
+            if byte == HTTPByteClass.sp, i > 0 {
+                checkedMethodBytes = nil
+                return nil
+            }
+            guard HTTPByteClass.isToken(byte) else { return .badRequest("invalid request line") }
+            i += 1
+        }
+        checkedMethodBytes = i
+        return nil
+    }
+
     /// Parses `method SP request-target SP HTTP-version` (RFC 9112 §3) and starts a new head.
     mutating func parseRequestLine(_ line: UnsafeRawBufferPointer) -> HTTPParseError? {
         let n = line.count

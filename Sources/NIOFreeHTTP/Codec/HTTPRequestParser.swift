@@ -42,6 +42,9 @@ public struct HTTPRequestParser: Sendable {
     /// Bytes after the current line's start already known to hold no LF.
     var lineScanned = 0
     var leadingEmptyLines = 0
+    /// While a request line arrives: how many of its bytes are known to be method characters, or nil once
+    /// the SP after the method has arrived (`checkMethodPrefix`).
+    var checkedMethodBytes: Int? = 0
     /// Bytes of the header or trailer section so far, CRLFs included.
     var sectionBytes = 0
     var fieldCount = 0
@@ -139,12 +142,20 @@ public struct HTTPRequestParser: Sendable {
                     lineScanned = n - pos
                     // Limits fire while the line is still arriving; a trailing CR may be half of its CRLF.
                     let partial = n > pos && bytes[n - 1] == HTTPByteClass.cr ? n - pos - 1 : n - pos
+                    // The method is checked before the length, here and below, so any split gives the same answer.
+                    if phase == .requestLine, let error = checkMethodPrefix(UnsafeRawBufferPointer(rebasing: bytes[pos..<n])) {
+                        return (pos, error)
+                    }
                     return (pos, lineLimitError(contentLength: partial, complete: false))
                 }
                 lineScanned = 0
                 // RFC 9112 §2.2 — a line ends with CRLF; a bare LF is rejected.
                 let hasCR = lf > pos && bytes[lf - 1] == HTTPByteClass.cr
                 let line = UnsafeRawBufferPointer(rebasing: bytes[pos..<(hasCR ? lf - 1 : lf)])
+                if phase == .requestLine {
+                    if let error = checkMethodPrefix(line) { return (pos, error) }
+                    checkedMethodBytes = 0
+                }
                 if let error = lineLimitError(contentLength: line.count, complete: true) { return (pos, error) }
                 guard hasCR else { return (pos, .badRequest("bare LF")) }
                 pos = lf + 1

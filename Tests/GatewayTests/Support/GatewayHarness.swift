@@ -20,6 +20,8 @@ final class GatewayHarness: @unchecked Sendable {
     let server: HTTPServer
     let client: HTTPClient
     let accessLog = LogLines()
+    /// The master key, base64 (for the `tenant` and `keys` commands run on this harness's database).
+    let masterKeyBase64: String
     var port: Int { server.localAddress!.port }
 
     static let otherAPIKey = "sim-other-api-key"
@@ -47,8 +49,10 @@ final class GatewayHarness: @unchecked Sendable {
         self.clock = clock
         database = try Database.open(path: directory + "/gateway.sqlite", migrations: .gateway)
         client = try HTTPClient(group: group)
+        let keyBytes = (0..<MasterKey.length).map { _ in UInt8.random(in: 0...255) }
+        masterKeyBase64 = Data(keyBytes).base64EncodedString()
         services = try await GatewayServices(
-            database: database, masterKey: try MasterKey.generate(), http: client, settings: settings,
+            database: database, masterKey: try MasterKey(bytes: keyBytes), http: client, settings: settings,
             clock: clock ?? SystemWallClock()
         )
         let base = "http://127.0.0.1:\(simulatorAddress.port)"

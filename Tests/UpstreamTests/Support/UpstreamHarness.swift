@@ -126,3 +126,13 @@ final class ManualNanosecondClock: Sendable {
         current.add(UInt64(duration.components.seconds) * 1_000_000_000 + UInt64(duration.components.attoseconds / 1_000_000_000))
     }
 }
+
+extension ManualNanosecondClock {
+    /// A breaker on this clock that opens after `failureThreshold` consecutive failures, for `coolDown`.
+    func breaker(failureThreshold: Int, coolDown: Duration = .seconds(10)) -> CircuitBreaker {
+        var configuration = CircuitBreaker.Configuration()
+        configuration.failureThreshold = failureThreshold
+        configuration.coolDown = coolDown
+        return CircuitBreaker(configuration: configuration) { self.now() }
+    }
+}

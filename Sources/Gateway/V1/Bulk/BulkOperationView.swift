@@ -39,16 +39,10 @@ enum BulkOperationView {
     static func errorCode(_ responsePayload: String?) -> String {
         guard let object = payload(responsePayload) else { return "UNKNOWN" }
         for key in ["errorCode", "code"] {
-            if let code = object[key] as? String, isCode(code) { return code }
+            if let code = WeavrVetting.code(object[key] as? String) { return code }
         }
         if object["syntaxErrors"] != nil { return "VALIDATION_FAILED" }
         return "UNKNOWN"
-    }
-
-    /// Only upper-case identifiers leave: a payload that echoes input cannot smuggle anything out.
-    static func isCode(_ text: String) -> Bool {
-        (1...64).contains(text.utf8.count)
-            && text.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
     }
 
     private static func payload(_ text: String?) -> [String: Any]? {

@@ -63,7 +63,7 @@ enum BulkSubmission {
     static func problem(_ error: WeavrError, listName: String) -> Problem {
         guard case .badRequest(let fields) = error.kind else { return Problem.upstream(error) }
         return Problem(.validationFailed, invalidFields: fields.prefix(100).map { field in
-            .init(name: publicName(field.fieldName, listName: listName), reason: field.error.lowercased())
+            .init(name: publicName(field.fieldName, listName: listName), reason: UpstreamFieldNames.reason(field.error))
         })
     }
 

@@ -7,7 +7,7 @@ import Upstream
 /// The gateway checks presence, types, lengths and its own enums (Weavr's `CreateManagedCard` limits:
 /// friendlyName 1–50, nameOnCard 1–27, address lines ≤ 150, city ≤ 50, postCode ≤ 10, country 2);
 /// character rules (name-on-card and post-code patterns, country case) are left to Weavr, whose 400
-/// comes back under the public names (`CardFieldNames`).
+/// comes back under the public names (`UpstreamFieldNames`).
 enum CardInput {
     /// `POST /v1/cards` → Weavr `CreateManagedCard`, with the tenant's profile id for currency + mode.
     static func create(_ request: HTTPRequest, profiles: Tenant.CardProfiles) throws(Problem) -> CardCreateBody {

@@ -1,7 +1,8 @@
 import Upstream
 
-/// Weavr's field names in a 400 `syntaxErrors.invalidFields` → the public `/v1` names.
-enum CardFieldNames {
+/// Weavr's field names in a 400 `syntaxErrors.invalidFields` → the public `/v1` names: an allow-list. A
+/// name not listed here (one the gateway fills in, or one Weavr made up) never reaches a client.
+enum UpstreamFieldNames {
     static let publicNames: [String: String] = [
         "friendlyName": "name",
         "nameOnCard": "nameOnCard",
@@ -17,15 +18,23 @@ enum CardFieldNames {
         "billingAddress.postCode": "billingAddress.postCode",
         "billingAddress.state": "billingAddress.state",
         "billingAddress.country": "billingAddress.country",
+        // Users (`POST /v1/users`).
+        "name": "name",
+        "surname": "surname",
+        "email": "email",
+        "mobile": "mobile",
+        "mobile.countryCode": "mobile.countryCode",
+        "mobile.number": "mobile.number",
+        "roles": "roles",
     ]
 
-    /// A Weavr 400 as `validation_failed` under public names. Fields the client never names (ones the
-    /// gateway fills in) are left out; when nothing the client sent is to blame, it is the gateway's
-    /// request that Weavr refused: 502 `upstream_error`.
-    static func problem(_ fields: [WeavrInvalidField]) -> Problem {
+    /// A Weavr 400 as `validation_failed` under public names. Fields not on the allow-list (ones the gateway
+    /// fills in, or anything else) are left out, or named `unknownAs` when given; when nothing the client
+    /// sent is to blame, it is the gateway's request that Weavr refused: 502 `upstream_error`.
+    static func problem(_ fields: [WeavrInvalidField], unknownAs: String? = nil) -> Problem {
         var mapped: [Problem.InvalidField] = []
-        for field in fields {
-            guard let name = publicNames[field.fieldName] else { continue }
+        for field in fields.prefix(100) {
+            guard let name = publicNames[field.fieldName] ?? unknownAs else { continue }
             let reason = reason(field.error)
             if !mapped.contains(.init(name: name, reason: reason)) { mapped.append(.init(name: name, reason: reason)) }
         }
@@ -46,7 +55,7 @@ enum CardFieldNames {
         }
     }
 
-    /// Runs a Weavr card mutation, mapping a 400 to public names; other failures pass unchanged.
+    /// Runs a Weavr mutation, mapping a 400 to public names; other failures pass unchanged.
     static func mapped<Value>(_ body: () async throws(WeavrError) -> Value) async throws -> Value {
         do {
             return try await body()

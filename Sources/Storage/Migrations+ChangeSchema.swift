@@ -1,0 +1,24 @@
+extension Migrations {
+    /// Version 8: a generation counter that every change to tenants or signing keys bumps — by triggers, so
+    /// every writer of the database counts, whether a running gateway, the `tenant`/`keys` commands or
+    /// another instance. Running gateways poll this one row cheaply and reload what changed
+    /// (`StoreChangeWatcher`).
+    static let changeSchema: [Migration] = [
+        Migration(
+            version: 8,
+            sql: """
+                CREATE TABLE store_changes (
+                    id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+                    generation INTEGER NOT NULL
+                ) STRICT;
+                INSERT INTO store_changes (id, generation) VALUES (1, 0);
+                CREATE TRIGGER tenants_inserted AFTER INSERT ON tenants BEGIN UPDATE store_changes SET generation = generation + 1; END;
+                CREATE TRIGGER tenants_updated AFTER UPDATE ON tenants BEGIN UPDATE store_changes SET generation = generation + 1; END;
+                CREATE TRIGGER tenants_deleted AFTER DELETE ON tenants BEGIN UPDATE store_changes SET generation = generation + 1; END;
+                CREATE TRIGGER signing_keys_inserted AFTER INSERT ON signing_keys BEGIN UPDATE store_changes SET generation = generation + 1; END;
+                CREATE TRIGGER signing_keys_updated AFTER UPDATE ON signing_keys BEGIN UPDATE store_changes SET generation = generation + 1; END;
+                CREATE TRIGGER signing_keys_deleted AFTER DELETE ON signing_keys BEGIN UPDATE store_changes SET generation = generation + 1; END;
+                """
+        ),
+    ]
+}
