@@ -13,7 +13,7 @@
 /*
  * TLS wrappers for NIOFreeHTTP (Sources/NIOFreeHTTP/TLS).
  * Everything here is a macro (or a macro-built constant) in OpenSSL 3.0 headers,
- * which the Swift importer cannot see; see DESIGN.md "TLS".
+ * which the Swift importer cannot see; see docs/ARCHITECTURE.md "TLS".
  */
 
 /* SSL_OP_* are built with SSL_OP_BIT(n), a cast the importer drops. */

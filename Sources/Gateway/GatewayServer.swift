@@ -22,12 +22,16 @@ public enum GatewayServer {
         OpenAPIRoutes.register(on: &router)
         if let services {
             router.use(CORSMiddleware(origins: AllowedOrigins(tenants: services.tenants, generation: { services.storeChanges.generation })))
-            AuthRoutes(services: services).register(on: &router)
-            let v1 = V1Router(services: services)
-            CardsRoutes(v1: v1).register(on: &router)
-            AccountsRoutes(v1: v1).register(on: &router)
-            UsersRoutes(v1: v1).register(on: &router)
-            BulkRoutes(v1: v1).register(on: &router)
+            let auth = AuthRoutes(services: services)
+            auth.registerLogin(on: &router)
+            let v1 = auth.v1
+            v1.register(on: &router) { routes in
+                auth.register(on: &routes)
+                CardsRoutes(v1: v1).register(on: &routes)
+                AccountsRoutes(v1: v1).register(on: &routes)
+                UsersRoutes(v1: v1).register(on: &routes)
+                BulkRoutes(v1: v1).register(on: &routes)
+            }
         }
         return router
     }

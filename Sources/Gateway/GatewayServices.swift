@@ -58,6 +58,8 @@ public final class GatewayServices: Sendable {
     public let storeChanges: StoreChangeWatcher
     public let clock: any WallClock
     let csrfKey: SecretBytes
+    /// `idempotency-ref`s and request fingerprints, under their own HKDF purpose.
+    let idempotencyKeys: IdempotencyKeys
     let weavrClients: WeavrClientCache
     /// Login attempts per client IP, tenant and tenant + email.
     let loginThrottle: LoginThrottle
@@ -93,6 +95,7 @@ public final class GatewayServices: Sendable {
         }
         authenticator = SessionAuthenticator(keyRing: keyRing, sessions: sessions, clock: clock)
         csrfKey = masterKey.subkey(for: .csrf)
+        idempotencyKeys = IdempotencyKeys(key: masterKey.subkey(for: .idempotency))
         let breakers = CircuitBreakerRegistry()
         let metrics = GatewayMetrics(database: database) {
             breakers.all.mapValues { ($0.state, $0.timesOpened) }
@@ -147,14 +150,6 @@ public final class GatewayServices: Sendable {
         }
         guard let apiKey else { throw Problem(.unauthenticated) }
         return weavrClients.client(for: tenant, apiKey: apiKey)
-    }
-
-    /// The `idempotency-ref` sent to Weavr for a client's `Idempotency-Key`: HMAC over tenant, user, method,
-    /// route and key (so keys of different users or routes never collide), 32 hex characters.
-    func idempotencyRef(tenantID: String, userID: String, route: String, method: String, key: String) -> String {
-        let message = Array([tenantID, userID, method, route, key].joined(separator: "\u{1F}").utf8)
-        let digest = HMACSHA256.authenticate(key: csrfKey, message: Array("idempotency|".utf8) + message)
-        return Hex.encode(Array(digest.prefix(16)))
     }
 
     /// The Weavr token of a live session (cached briefly; see `weavrTokens`).

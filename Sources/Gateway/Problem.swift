@@ -2,7 +2,7 @@ public import NIOFreeHTTP
 
 /// An RFC 9457 problem document with a stable `code` from the gateway's catalogue.
 /// Details are fixed, server-written text: never request bytes, never upstream bodies, never secrets.
-public struct Problem: Error, Sendable, Equatable {
+public struct Problem: HTTPResponseError, Sendable, Equatable {
     /// The catalogue of problem codes a client can program against.
     public enum Code: String, Sendable, CaseIterable {
         case badRequest = "bad_request"
@@ -126,8 +126,13 @@ public struct Problem: Error, Sendable, Equatable {
     /// The `type` URI of a code.
     public static func typeURI(_ code: Code) -> String { "urn:weavr-gateway:problem:" + code.rawValue }
 
-    /// The response for this problem (`application/problem+json`).
-    public func response(headers extra: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+    /// The response for this problem (`application/problem+json`); what the router sends when it is thrown.
+    public func response() -> HTTPResponse {
+        response(headers: HTTPHeaders())
+    }
+
+    /// The response for this problem with `extra` fields (`application/problem+json`).
+    public func response(headers extra: HTTPHeaders) -> HTTPResponse {
         var json = JSONWriter()
         json.beginObject()
         json.field("type", Problem.typeURI(code))

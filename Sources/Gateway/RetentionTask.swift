@@ -4,7 +4,7 @@ import Logging
 /// Daily housekeeping in a running gateway: audit rows older than the retention are pruned (an anchor keeps
 /// the chain verifiable), and quota counters older than 35 days are dropped. Runs once at start, then every 24 h.
 public enum RetentionTask {
-    /// The audit retention DESIGN.md asks for by default: 400 days.
+    /// The audit retention docs/ARCHITECTURE.md asks for by default: 400 days.
     public static let defaultAuditRetention: Duration = .seconds(400 * 86_400)
 
     /// Starts the loop; cancel the returned task to stop it.

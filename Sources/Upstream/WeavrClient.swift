@@ -47,13 +47,13 @@ public final class WeavrClient: Sendable {
     /// Runs `call` and decodes a 2xx body as `Value` (`WeavrEmpty` accepts any or no body).
     func perform<Value: Decodable & Sendable>(_ call: Call, as type: Value.Type) async throws(WeavrError) -> WeavrResult<Value> {
         let response = try await execute(call)
-        let requestRef = response.headers["request-ref"]
+        let requestRef = WeavrVetting.requestRef(response.headers["request-ref"])
         if Value.self == WeavrEmpty.self, let empty = WeavrEmpty() as? Value {
-            return WeavrResult(value: empty, requestRef: requestRef)
+            return WeavrResult(value: empty, requestRef: requestRef, status: response.status)
         }
         do {
             let value = try JSONDecoder().decode(Value.self, from: Data(response.body))
-            return WeavrResult(value: value, requestRef: requestRef)
+            return WeavrResult(value: value, requestRef: requestRef, status: response.status)
         } catch {
             throw WeavrError(.invalidResponse("body is not the expected JSON"), status: response.status, requestRef: requestRef)
         }

@@ -4,7 +4,7 @@ import Foundation
 import Storage
 
 /// `weavr-gateway audit verify|query|export|prune`. The log is a plain SHA-256 hash chain,
-/// so no master key is needed (DESIGN.md "Quotas and audit").
+/// so no master key is needed (docs/ARCHITECTURE.md "Quotas and audit").
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",

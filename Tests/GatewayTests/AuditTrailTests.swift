@@ -4,7 +4,7 @@ import Foundation
 import NIOFreeHTTP
 import Testing
 
-/// The audit rows the `/v1` API writes (DESIGN.md "Quotas and audit"), end to end over real sockets.
+/// The audit rows the `/v1` API writes (docs/ARCHITECTURE.md "Quotas and audit"), end to end over real sockets.
 @Suite("Audit trail")
 struct AuditTrailTests {
     typealias Seed = GatewayHarness.Seed

@@ -3,7 +3,7 @@ import Foundation
 import NIOFreeHTTP
 import Testing
 
-/// Request body limits: per route (`V1Router.mutation(bodyLimit:)`) and server-wide (1 MiB).
+/// Request body limits: per route (`V1Routes.mutation(bodyLimit:)`) and server-wide (1 MiB).
 @Suite("Body limits")
 struct BodyLimitTests {
     @Test func aBodyOverTheRouteLimitIs413BeforeTheHandlerRuns() async throws {

@@ -5,7 +5,7 @@ import Storage
 import Testing
 
 /// When the audit log cannot be written, a mutation is not sent to Weavr: 503, never a 500 or a hang
-/// (DESIGN.md "Storage": disk full / locked → the mutation fails closed).
+/// (docs/ARCHITECTURE.md "Storage": disk full / locked → the mutation fails closed).
 @Suite("Fail closed")
 struct FailClosedTests {
     typealias Seed = GatewayHarness.Seed

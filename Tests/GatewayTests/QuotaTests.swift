@@ -4,7 +4,7 @@ import Foundation
 import NIOFreeHTTP
 import Testing
 
-/// Daily per-tenant quotas on card mutations (DESIGN.md "Quotas and audit"), end to end over real sockets.
+/// Daily per-tenant quotas on card mutations (docs/ARCHITECTURE.md "Quotas and audit"), end to end over real sockets.
 @Suite("Quotas")
 struct QuotaTests {
     @Test func aQuotaOfTenAllowsExactlyTenOfAHundredConcurrentCardIssuesAndSurvivesARestart() async throws {

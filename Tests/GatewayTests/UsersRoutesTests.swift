@@ -170,10 +170,10 @@ struct UsersRoutesTests {
     }
 
     @Test func weavrFailuresOfAUserCreateMapToPublicProblems() {
-        #expect(UsersRoutes.problem(WeavrError(.forbidden(code: "STEP_UP_REQUIRED"), status: 403)).code == .stepUpRequired)
-        #expect(UsersRoutes.problem(WeavrError(.conflict(code: "EMAIL_NOT_UNIQUE"), status: 409)).upstreamCode == "EMAIL_NOT_UNIQUE")
+        #expect(Problem.upstream(WeavrError(.forbidden(code: "STEP_UP_REQUIRED"), status: 403)).code == .stepUpRequired)
+        #expect(Problem.upstream(WeavrError(.conflict(code: "EMAIL_NOT_UNIQUE"), status: 409)).upstreamCode == "EMAIL_NOT_UNIQUE")
         let fields = [WeavrInvalidField(fieldName: "mobile.number", error: "REGEX"), WeavrInvalidField(fieldName: "dateOfBirth.year", error: "RANGE")]
-        let problem = UsersRoutes.problem(WeavrError(.badRequest(invalidFields: fields), status: 400))
+        let problem = UpstreamFieldNames.problem(fields, unknownAs: "body")
         #expect(problem.code == .validationFailed)
         #expect(problem.invalidFields.map(\.name) == ["mobile.number", "body"])
     }

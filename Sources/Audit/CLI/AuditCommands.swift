@@ -2,7 +2,7 @@ public import Storage
 
 /// What `weavr-gateway audit …` does, minus argument parsing and process exit codes.
 ///
-/// The audit log is a plain SHA-256 chain (DESIGN.md "Quotas and audit"), so none of these
+/// The audit log is a plain SHA-256 chain (docs/ARCHITECTURE.md "Quotas and audit"), so none of these
 /// needs the master key.
 public struct AuditCommands: Sendable {
     private let log: SQLiteAuditLog

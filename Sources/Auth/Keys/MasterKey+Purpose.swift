@@ -9,6 +9,8 @@ extension MasterKey {
         case encryption
         /// The audit log's hash chain.
         case audit
+        /// `idempotency-ref`s sent to Weavr and the fingerprints of stored idempotent requests.
+        case idempotency
 
         /// The HKDF `info` string: `"weavr-gateway/v1/" + rawValue`.
         public var info: String { "weavr-gateway/v1/" + rawValue }

@@ -37,6 +37,16 @@ public struct SessionAuthenticator: Sendable {
         onRejection: ((SessionTokenRejection) -> Void)? = nil
     ) async throws -> Session {
         let claims = try SessionToken.verify(token, audience: audience, now: clock.now, keyRing: keyRing, onRejection: onRejection)
+        return try await authenticate(claims: claims, tenantID: tenantID, onRejection: onRejection)
+    }
+
+    /// The claims of a token verified by `SessionToken.verify` (so the HMAC is checked once per request):
+    /// the live session they stand for, after recording its use.
+    public func authenticate(
+        claims: SessionClaims,
+        tenantID: String,
+        onRejection: ((SessionTokenRejection) -> Void)? = nil
+    ) async throws -> Session {
         // A token of tenant A is never accepted on tenant B's requests.
         guard claims.tid == tenantID else {
             onRejection?(.wrongTenant)

@@ -1,7 +1,7 @@
 /// How long sessions live.
 public struct SessionLifetime: Sendable, Hashable {
     /// Weavr's auth token dies after 5 minutes without use, so a session's idle timeout
-    /// may not be longer (DESIGN.md "Auth"; Weavr Multi API, "auth_token" idle expiry).
+    /// may not be longer (docs/ARCHITECTURE.md "Auth"; Weavr Multi API, "auth_token" idle expiry).
     public static let maxIdleTimeout: Int64 = 5 * 60 * 1000
 
     /// Idle timeout in ms; default and maximum 5 minutes.

@@ -4,7 +4,7 @@ import Storage
 import Upstream
 
 extension AuditTrail {
-    /// Runs an audited mutation (DESIGN.md "Quotas and audit"), in this order:
+    /// Runs an audited mutation (docs/ARCHITECTURE.md "Quotas and audit"), in this order:
     ///
     /// 1. the daily quota (`units` of `quota`, atomically): over the limit → 429 `quota_exceeded` with
     ///    `Retry-After` (seconds to UTC midnight) and the RateLimit fields, and a `quota.denied` row;
@@ -79,7 +79,7 @@ extension AuditTrail {
             let (problem, weavr, rethrown): (Problem, WeavrError?, any Error) =
                 switch error {
                 case let failure as UpstreamFailure: (failure.problem, failure.weavr, failure.problem)
-                case let weavr as WeavrError: (Problem.upstream(weavr), weavr, weavr)
+                case let weavr as WeavrError: UpstreamFailure(weavr).parts
                 case let problem as Problem: (problem, nil, problem)
                 default: (Problem(.internalError), nil, error)
                 }

@@ -5,7 +5,7 @@ import Glibc
 #endif
 import NIOFreeHTTP
 
-/// Writes the `/v1` audit rows (DESIGN.md "Quotas and audit"): auth events, card and bulk mutations (intent
+/// Writes the `/v1` audit rows (docs/ARCHITECTURE.md "Quotas and audit"): auth events, card and bulk mutations (intent
 /// before Weavr, outcome after, with the daily quota in front), quota and access denials. Reads write nothing.
 ///
 /// Rows never hold secrets: the session id only as its hash (`AuditEntry`), no tokens, api-keys, passwords

@@ -4,7 +4,7 @@ import NIOFreeHTTP
 /// What an audited mutation's Weavr step produced: the client's response and the facts for the outcome row.
 struct AuditedOutcome: Sendable {
     var response: HTTPResponse
-    /// Weavr's status (Weavr's documented success status for the operation: `WeavrResult` keeps no status).
+    /// Weavr's status (`WeavrResult.status`).
     var upstreamStatus: Int?
     /// Weavr's `request-ref`.
     var upstreamRequestRef: String?

@@ -13,24 +13,18 @@ public struct AuthRoutes: Sendable {
         v1 = V1Router(services: services)
     }
 
-    public func register(on router: inout Router) {
-        router.post("/v1/auth/login") { request, context in await respond { try await login(request, context) } }
-        // The rest need a session: the shared /v1 path (authentication, rate limits, problem mapping).
-        v1.mutation(&router, "POST", "/v1/auth/logout", bodyLimit: 4 * 1024, sessionBound: true) { call in try await logout(call) }
-        v1.mutation(&router, "POST", "/v1/auth/step-up", bodyLimit: 4 * 1024, sessionBound: true) { call in try await stepUp(call) }
-        v1.mutation(&router, "POST", "/v1/auth/step-up/verify", bodyLimit: 4 * 1024, sessionBound: true) { call in try await stepUpVerify(call) }
-        v1.query(&router, "/v1/me") { call in me(call) }
+    /// `POST /v1/auth/login`: the one `/v1` route without a session, outside the `/v1` group.
+    public func registerLogin(on router: inout Router) {
+        router.post("/v1/auth/login") { request, context in try await login(request, context) }
     }
 
-    /// Runs a handler and turns a `Problem` into its response (anything else is a 500 without details).
-    func respond(_ body: () async throws -> HTTPResponse) async -> HTTPResponse {
-        do {
-            return try await body()
-        } catch let problem as Problem {
-            return problem.response()
-        } catch {
-            return Problem(.internalError).response()
-        }
+    /// The routes that need a session, in the `/v1` group; they act on the session itself, so their
+    /// `Idempotency-Key`s are the session's.
+    func register(on routes: inout V1Routes) {
+        routes.mutation("POST", "/auth/logout", bodyLimit: 4 * 1024, sessionBound: true) { call in try await logout(call) }
+        routes.mutation("POST", "/auth/step-up", bodyLimit: 4 * 1024, sessionBound: true) { call in try await stepUp(call) }
+        routes.mutation("POST", "/auth/step-up/verify", bodyLimit: 4 * 1024, sessionBound: true) { call in try await stepUpVerify(call) }
+        routes.query("/me") { call in me(call) }
     }
 
     // MARK: login
@@ -187,7 +181,7 @@ public struct AuthRoutes: Sendable {
     func logout(_ call: V1Call) async throws(Problem) -> HTTPResponse {
         let auth = call.auth
         // Best effort at Weavr: the gateway session ends whatever Weavr answers.
-        _ = try? await auth.weavr.logout(token: auth.weavrToken, requestID: call.requestID)
+        _ = try? await call.weavr.logout()
         services.forgetWeavrToken(sid: auth.session.sid)
         do {
             _ = try await services.sessions.revoke(sid: auth.session.sid, tenantID: auth.tenant.id)
@@ -206,7 +200,7 @@ public struct AuthRoutes: Sendable {
 
     func stepUp(_ call: V1Call) async throws -> HTTPResponse {
         let auth = call.auth
-        _ = try await auth.weavr.stepUpChallenge(token: auth.weavrToken, channel: .sms, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
+        _ = try await call.weavr.stepUpChallenge()
         var json = JSONWriter()
         json.beginObject()
         json.field("channel", "sms")
@@ -223,7 +217,7 @@ public struct AuthRoutes: Sendable {
         try body.validate()
         let verified: WeavrResult<WeavrEmpty>
         do {
-            verified = try await auth.weavr.stepUpVerify(token: auth.weavrToken, channel: .sms, code: code, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
+            verified = try await call.weavr.stepUpVerify(code: code)
         } catch {
             var problem = Problem.upstream(error)
             if case .conflict(let weavrCode) = error.kind, weavrCode == "VERIFICATION_CODE_INVALID" || weavrCode == "VERIFICATION_CODE_EXPIRED" {
@@ -237,7 +231,7 @@ public struct AuthRoutes: Sendable {
             throw error
         }
         await v1.audit.record([v1.audit.entry(
-            call, .authStepUp, target: nil, outcome: .success, httpStatus: 200, upstreamStatus: 204, upstreamRequestRef: verified.requestRef
+            call, .authStepUp, target: nil, outcome: .success, httpStatus: 200, upstreamStatus: verified.status, upstreamRequestRef: verified.requestRef
         )])
         let session: Session
         do {

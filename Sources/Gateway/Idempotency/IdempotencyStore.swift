@@ -1,4 +1,4 @@
-/// Keeps the first response of each `Idempotency-Key` (DESIGN.md, "The public API").
+/// Keeps the first response of each `Idempotency-Key` (docs/ARCHITECTURE.md, "The public API").
 protocol IdempotencyStore: Sendable {
     /// Atomically looks the key up and, when there is no live row, inserts an in-flight one.
     /// Expired rows and abandoned in-flight rows count as absent.

@@ -1,7 +1,7 @@
 import Upstream
 
 extension Problem {
-    /// Maps a Weavr failure to the gateway's catalogue (DESIGN.md "The public API"): Weavr bodies are
+    /// Maps a Weavr failure to the gateway's catalogue (docs/ARCHITECTURE.md "The public API"): Weavr bodies are
     /// never passed through; only codes vetted by `WeavrVetting` and field names on the allow-list of
     /// `UpstreamFieldNames` reach the client.
     static func upstream(_ error: WeavrError) -> Problem {

@@ -9,9 +9,9 @@ struct AccountsRoutes: Sendable {
     /// Weavr pages read per list request while filtering (at most 100 accounts each).
     static let maxPagesPerRequest = 5
 
-    func register(on router: inout Router) {
-        v1.query(&router, "/v1/accounts") { call in try await list(call) }
-        v1.query(&router, "/v1/accounts/{id}") { call in try await get(call) }
+    func register(on routes: inout V1Routes) {
+        routes.query("/accounts") { call in try await list(call) }
+        routes.query("/accounts/{id}") { call in try await get(call) }
     }
 
     /// `GET /v1/accounts` → `{accounts, nextCursor}`.
@@ -48,8 +48,8 @@ struct AccountsRoutes: Sendable {
         var pages = 0
         scan: while true {
             // Unfiltered, Weavr's page is the answer; filtered, read full pages and keep what matches.
-            let page = try await call.auth.weavr.listAccounts(
-                token: call.weavrToken, offset: position == 0 ? nil : position, limit: filtered ? 100 : limit, requestID: call.requestID
+            let page = try await call.weavr.listAccounts(
+                offset: position == 0 ? nil : position, limit: filtered ? 100 : limit
             ).value
             pages += 1
             for account in page.items {
@@ -82,7 +82,7 @@ struct AccountsRoutes: Sendable {
     func get(_ call: V1Call) async throws -> HTTPResponse {
         let id = try CardsRoutes.pathID(call)
         try ListQuery(call.request, allowed: []).validate()
-        let account = try await call.auth.weavr.getAccount(token: call.weavrToken, id: id, requestID: call.requestID).value
+        let account = try await call.weavr.getAccount(id).value
         var json = JSONWriter()
         AccountView.write(account, into: &json)
         return CardsRoutes.json(200, json.bytes)

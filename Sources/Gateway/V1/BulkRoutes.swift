@@ -31,14 +31,16 @@ struct BulkRoutes: Sendable {
     /// The server's own body cap: 10,000 users of ~100 bytes each.
     static let usersBodyLimit = 1024 * 1024
 
-    func register(on router: inout Router) {
-        v1.mutation(&router, "POST", "/v1/bulk/cards/block", bodyLimit: BulkRoutes.idListBodyLimit) { call in try await blockCards(call) }
-        v1.mutation(&router, "POST", "/v1/bulk/users", bodyLimit: BulkRoutes.usersBodyLimit) { call in try await createUsers(call) }
-        v1.mutation(&router, "POST", "/v1/bulk/users/invites", bodyLimit: BulkRoutes.idListBodyLimit) { call in try await inviteUsers(call) }
-        v1.query(&router, "/v1/bulk/{id}") { call in try await get(call) }
-        v1.query(&router, "/v1/bulk/{id}/operations") { call in try await operations(call) }
+    /// The route table: a submit counts each operation against the daily `bulk.operations` quota.
+    func register(on routes: inout V1Routes) {
+        let submit = AuditStep(action: .bulkSubmit, quota: .bulkOperations)
+        routes.mutation("POST", "/bulk/cards/block", bodyLimit: BulkRoutes.idListBodyLimit, audit: submit) { call in try await blockCards(call) }
+        routes.mutation("POST", "/bulk/users", bodyLimit: BulkRoutes.usersBodyLimit, audit: submit) { call in try await createUsers(call) }
+        routes.mutation("POST", "/bulk/users/invites", bodyLimit: BulkRoutes.idListBodyLimit, audit: submit) { call in try await inviteUsers(call) }
+        routes.query("/bulk/{id}") { call in try await get(call) }
+        routes.query("/bulk/{id}/operations") { call in try await operations(call) }
         for action in ["pause", "resume", "cancel"] {
-            v1.mutation(&router, "POST", "/v1/bulk/{id}/\(action)", bodyLimit: 1024) { call in try await transition(action, call) }
+            routes.mutation("POST", "/bulk/{id}/\(action)", bodyLimit: 1024) { call in try await transition(action, call) }
         }
     }
 
@@ -50,8 +52,8 @@ struct BulkRoutes: Sendable {
         let mode = BulkSubmission.mode(&reader)
         try reader.validate()
         guard let ids else { throw Problem(.validationFailed) }
-        return try await submitAndExecute(call, mode: mode, listName: "cardIds", kind: "card_block", ids: ids, count: ids.count) { (weavr: WeavrClient, token: String) async throws(WeavrError) -> BulkSubmitResponse in
-            try await weavr.submitCardBlockBulk(token: token, cardIds: ids, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
+        return try await submitAndExecute(call, mode: mode, listName: "cardIds", kind: "card_block", ids: ids, count: ids.count) { () async throws(WeavrError) -> BulkSubmitResponse in
+            try await call.weavr.submitCardBlockBulk(ids).value
         }
     }
 
@@ -64,8 +66,8 @@ struct BulkRoutes: Sendable {
         let mode = BulkSubmission.mode(&reader)
         try reader.validate()
         guard let users else { throw Problem(.validationFailed) }
-        return try await submitAndExecute(call, mode: mode, listName: "users", kind: "user_create", ids: [], count: users.count) { (weavr: WeavrClient, token: String) async throws(WeavrError) -> BulkSubmitResponse in
-            try await weavr.submitUsersBulk(token: token, users: users, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
+        return try await submitAndExecute(call, mode: mode, listName: "users", kind: "user_create", ids: [], count: users.count) { () async throws(WeavrError) -> BulkSubmitResponse in
+            try await call.weavr.submitUsersBulk(users).value
         }
     }
 
@@ -75,8 +77,8 @@ struct BulkRoutes: Sendable {
         let mode = BulkSubmission.mode(&reader)
         try reader.validate()
         guard let ids else { throw Problem(.validationFailed) }
-        return try await submitAndExecute(call, mode: mode, listName: "userIds", kind: "user_invite", ids: ids, count: ids.count) { (weavr: WeavrClient, token: String) async throws(WeavrError) -> BulkSubmitResponse in
-            try await weavr.submitUserInvitesBulk(token: token, userIds: ids, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
+        return try await submitAndExecute(call, mode: mode, listName: "userIds", kind: "user_invite", ids: ids, count: ids.count) { () async throws(WeavrError) -> BulkSubmitResponse in
+            try await call.weavr.submitUserInvitesBulk(ids).value
         }
     }
 
@@ -84,34 +86,34 @@ struct BulkRoutes: Sendable {
     /// bulk); if that bulk already runs, execute's 409 `INVALID_STATE` is not an error: its status is re-read.
     private func submitAndExecute(
         _ call: V1Call, mode: BulkMode, listName: String, kind: String, ids: [String], count: Int,
-        _ submit: (WeavrClient, String) async throws(WeavrError) -> BulkSubmitResponse
+        _ submit: () async throws(WeavrError) -> BulkSubmitResponse
     ) async throws -> HTTPResponse {
         let details: [String: AuditDetails.Value] = ["kind": .string(kind), "count": .integer(Int64(count))]
         let items = ids.enumerated().map { index, id in
             audit.entry(call, .bulkOperation, target: id, outcome: .intent,
                         details: AuditTrail.details(["kind": .string(kind), "index": .integer(Int64(index))]))
         }
-        return try await audit.mutation(call, action: .bulkSubmit, target: nil, quota: .bulkOperations, units: count,
-                                        details: details, alsoIntended: items) {
-            let weavr = call.auth.weavr
+        return try await call.audited(units: count, details: details, alsoIntended: items) {
             let submitted: BulkSubmitResponse
             do {
-                submitted = try await submit(weavr, call.weavrToken)
+                submitted = try await submit()
             } catch let error as WeavrError {
                 throw UpstreamFailure(problem: BulkSubmission.problem(error, listName: listName), weavr: error)
             }
             var status = "running"
             var ref: String?
+            var upstreamStatus = 200
             do {
-                ref = try await weavr.executeBulk(token: call.weavrToken, id: submitted.bulkId, mode: mode, requestID: call.requestID).requestRef
+                let executed = try await call.weavr.executeBulk(submitted.bulkId, mode: mode)
+                (upstreamStatus, ref) = (executed.status, executed.requestRef)
             } catch let error as WeavrError where error.kind == .conflict(code: "INVALID_STATE") {
                 do {
-                    status = BulkView.status(try await weavr.getBulk(token: call.weavrToken, id: submitted.bulkId, requestID: call.requestID).value.status)
+                    status = BulkView.status(try await call.weavr.getBulk(submitted.bulkId).value.status)
                 } catch let error as WeavrError {
-                    throw UpstreamFailure(problem: Problem.upstream(error), weavr: error)
+                    throw UpstreamFailure(error)
                 }
             } catch let error as WeavrError {
-                throw UpstreamFailure(problem: Problem.upstream(error), weavr: error)
+                throw UpstreamFailure(error)
             }
             var json = JSONWriter()
             json.beginObject()
@@ -121,7 +123,7 @@ struct BulkRoutes: Sendable {
             json.endObject()
             return AuditedOutcome(
                 response: .json(202, json.bytes, headers: ["location": "/v1/bulk/\(submitted.bulkId)"]),
-                upstreamStatus: 200, upstreamRequestRef: ref, target: submitted.bulkId,
+                upstreamStatus: upstreamStatus, upstreamRequestRef: ref, target: submitted.bulkId,
                 details: ["operation_count": .integer(Int64(submitted.operationCount))]
             )
         }
@@ -141,14 +143,7 @@ struct BulkRoutes: Sendable {
         let weavrStatus = query.choice("status", BulkView.operationStatuses)?.uppercased()
         let page = PageRequest(&query, scope: "bulk:\(id):operations:\(weavrStatus ?? "ALL")")
         try query.validate()
-        let result: WeavrPage<BulkOperation>
-        do {
-            result = try await call.auth.weavr.bulkOperations(
-                token: call.weavrToken, id: id, status: weavrStatus, offset: page.offset, limit: page.limit, requestID: call.requestID
-            ).value
-        } catch {
-            throw Problem.upstream(error)
-        }
+        let result = try await call.weavr.bulkOperations(id, status: weavrStatus, offset: page.offset, limit: page.limit).value
         var json = JSONWriter()
         json.beginObject()
         json.key("operations")
@@ -164,29 +159,23 @@ struct BulkRoutes: Sendable {
 
     func transition(_ action: String, _ call: V1Call) async throws -> HTTPResponse {
         let id = try BulkRoutes.bulkID(call)
-        let weavr = call.auth.weavr
         do {
             switch action {
-            case "pause": _ = try await weavr.pauseBulk(token: call.weavrToken, id: id, requestID: call.requestID)
-            case "resume": _ = try await weavr.resumeBulk(token: call.weavrToken, id: id, requestID: call.requestID)
-            default: _ = try await weavr.cancelBulk(token: call.weavrToken, id: id, requestID: call.requestID)
+            case "pause": _ = try await call.weavr.pauseBulk(id)
+            case "resume": _ = try await call.weavr.resumeBulk(id)
+            default: _ = try await call.weavr.cancelBulk(id)
             }
         } catch {
             if case .conflict = error.kind {
                 throw Problem(.conflict, detail: "the bulk cannot \(action) in its current state", upstreamCode: error.code)
             }
-            throw Problem.upstream(error)
+            throw error
         }
         return try await respondWithBulk(call, id: id)
     }
 
     private func respondWithBulk(_ call: V1Call, id: String) async throws -> HTTPResponse {
-        let bulk: BulkProcessDetails
-        do {
-            bulk = try await call.auth.weavr.getBulk(token: call.weavrToken, id: id, requestID: call.requestID).value
-        } catch {
-            throw Problem.upstream(error)
-        }
+        let bulk = try await call.weavr.getBulk(id).value
         if bulk.isFinal { await recordOperations(call, bulk: bulk) }
         var json = JSONWriter()
         BulkView.write(bulk, to: &json)
@@ -202,9 +191,7 @@ struct BulkRoutes: Sendable {
         var operations: [BulkOperation] = []
         do {
             while operations.count < BulkSubmission.maxOperations {
-                let page = try await call.auth.weavr.bulkOperations(
-                    token: call.weavrToken, id: bulk.bulkId, offset: operations.isEmpty ? nil : operations.count, limit: 100, requestID: call.requestID
-                ).value
+                let page = try await call.weavr.bulkOperations(bulk.bulkId, status: nil, offset: operations.isEmpty ? nil : operations.count, limit: 100).value
                 operations += page.items
                 if page.items.isEmpty || operations.count >= page.count { break }
             }

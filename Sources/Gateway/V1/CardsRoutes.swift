@@ -2,7 +2,7 @@ import Audit
 import NIOFreeHTTP
 import Upstream
 
-/// The `/v1` cards routes (DESIGN.md "The public API"): flat card JSON, the tenant's card profiles applied
+/// The `/v1` cards routes (docs/ARCHITECTURE.md "The public API"): flat card JSON, the tenant's card profiles applied
 /// server-side, Weavr offsets behind an opaque cursor, Weavr errors mapped to problems.
 ///
 /// Card data is private: every answer carries `cache-control: no-store`.
@@ -18,14 +18,15 @@ struct CardsRoutes: Sendable {
     /// The query parameters of `GET /v1/cards`; any other is 422 `validation_failed`.
     static let listParameters = ["state", "type", "mode", "currency", "name", "limit", "cursor"]
 
-    func register(on router: inout Router) {
-        v1.query(&router, "/v1/cards") { call in try await list(call) }
-        v1.mutation(&router, "POST", "/v1/cards", bodyLimit: 16 * 1024) { call in try await create(call) }
-        v1.query(&router, "/v1/cards/{id}") { call in try await get(call) }
-        v1.mutation(&router, "PATCH", "/v1/cards/{id}", bodyLimit: 16 * 1024) { call in try await patch(call) }
-        v1.mutation(&router, "POST", "/v1/cards/{id}/block", bodyLimit: 1024) { call in try await block(call) }
-        v1.mutation(&router, "POST", "/v1/cards/{id}/unblock", bodyLimit: 1024) { call in try await unblock(call) }
-        v1.mutation(&router, "DELETE", "/v1/cards/{id}", bodyLimit: 1024) { call in try await destroy(call) }
+    /// The route table: each mutation declares its audited action, its daily quota and its target.
+    func register(on routes: inout V1Routes) {
+        routes.query("/cards") { call in try await list(call) }
+        routes.mutation("POST", "/cards", bodyLimit: 16 * 1024, audit: AuditStep(action: .cardIssue, quota: .cardsIssue)) { call in try await create(call) }
+        routes.query("/cards/{id}") { call in try await get(call) }
+        routes.mutation("PATCH", "/cards/{id}", bodyLimit: 16 * 1024, audit: AuditStep(action: .cardUpdate, targetParameter: "id")) { call in try await patch(call) }
+        routes.mutation("POST", "/cards/{id}/block", bodyLimit: 1024, audit: AuditStep(action: .cardBlock, quota: .cardsBlock, targetParameter: "id")) { call in try await block(call) }
+        routes.mutation("POST", "/cards/{id}/unblock", bodyLimit: 1024, audit: AuditStep(action: .cardUnblock, quota: .cardsUnblock, targetParameter: "id")) { call in try await unblock(call) }
+        routes.mutation("DELETE", "/cards/{id}", bodyLimit: 1024, audit: AuditStep(action: .cardDestroy, quota: .cardsDestroy, targetParameter: "id")) { call in try await destroy(call) }
     }
 
     // MARK: list
@@ -58,9 +59,7 @@ struct CardsRoutes: Sendable {
         }
         try query.validate()
 
-        let page = try await call.auth.weavr.listCards(
-            token: call.weavrToken, filter: filter, offset: offset == 0 ? nil : offset, limit: limit, requestID: call.requestID
-        ).value
+        let page = try await call.weavr.listCards(filter: filter, offset: offset == 0 ? nil : offset, limit: limit).value
         var json = JSONWriter()
         json.beginObject()
         json.key("cards")
@@ -79,14 +78,11 @@ struct CardsRoutes: Sendable {
     /// `POST /v1/cards` → 201 with the card and `Location`.
     func create(_ call: V1Call) async throws -> HTTPResponse {
         let body = try CardInput.create(call.request, profiles: call.auth.tenant.cardProfiles)
-        return try await audit.mutation(call, action: .cardIssue, target: nil, quota: .cardsIssue,
-                                        details: ["profile_id": .string(body.profileId)]) {
-            let result = try await Self.upstream { () async throws(WeavrError) in
-                try await call.auth.weavr.createCard(token: call.weavrToken, body: body, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
-            }
+        return try await call.audited(details: ["profile_id": .string(body.profileId)]) {
+            let result = try await Self.upstream { () async throws(WeavrError) in try await call.weavr.createCard(body) }
             return AuditedOutcome(
                 response: Self.json(201, CardView.body(result.value), location: "/v1/cards/" + result.value.id),
-                upstreamStatus: 200, upstreamRequestRef: result.requestRef, target: result.value.id
+                upstreamStatus: result.status, upstreamRequestRef: result.requestRef, target: result.value.id
             )
         }
     }
@@ -107,7 +103,7 @@ struct CardsRoutes: Sendable {
         if include.contains("sensitive"), !call.auth.session.isSteppedUp {
             throw Problem(.stepUpRequired, detail: "verify a step-up challenge to see sensitive card details")
         }
-        let card = try await call.auth.weavr.getCard(token: call.weavrToken, id: id, requestID: call.requestID).value
+        let card = try await call.weavr.getCard(id).value
         return Self.json(200, CardView.body(card))
     }
 
@@ -115,23 +111,21 @@ struct CardsRoutes: Sendable {
     func patch(_ call: V1Call) async throws -> HTTPResponse {
         let id = try Self.pathID(call)
         let body = try CardInput.patch(call.request)
-        return try await audit.mutation(call, action: .cardUpdate, target: id, quota: nil) {
-            let result = try await Self.upstream { () async throws(WeavrError) in
-                try await call.auth.weavr.patchCard(token: call.weavrToken, id: id, body: body, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
-            }
-            return AuditedOutcome(response: Self.json(200, CardView.body(result.value)), upstreamStatus: 200, upstreamRequestRef: result.requestRef)
+        return try await call.audited {
+            let result = try await Self.upstream { () async throws(WeavrError) in try await call.weavr.patchCard(id, body) }
+            return AuditedOutcome(response: Self.json(200, CardView.body(result.value)), upstreamStatus: result.status, upstreamRequestRef: result.requestRef)
         }
     }
 
     /// `POST /v1/cards/{id}/block` → 200 with the card as it is now (`state: blocked`).
     func block(_ call: V1Call) async throws -> HTTPResponse {
         let id = try Self.pathID(call)
-        return try await audit.mutation(call, action: .cardBlock, target: id, quota: .cardsBlock) {
-            let before = try await call.auth.weavr.getCard(token: call.weavrToken, id: id, requestID: call.requestID).value
-            let result = try await call.auth.weavr.blockCard(token: call.weavrToken, id: id, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
+        return try await call.audited {
+            let before = try await call.weavr.getCard(id).value
+            let result = try await call.weavr.blockCard(id)
             // Weavr: ACTIVE → BLOCKED(USER).
             let after = ManagedInstrumentState(state: "BLOCKED", blockedReason: "USER")
-            return AuditedOutcome(response: await Self.fresh(call, before: before, after: after), upstreamStatus: 204, upstreamRequestRef: result.requestRef)
+            return AuditedOutcome(response: await Self.fresh(call, before: before, after: after), upstreamStatus: result.status, upstreamRequestRef: result.requestRef)
         }
     }
 
@@ -139,12 +133,12 @@ struct CardsRoutes: Sendable {
     /// a system block is 403 `forbidden`.
     func unblock(_ call: V1Call) async throws -> HTTPResponse {
         let id = try Self.pathID(call)
-        return try await audit.mutation(call, action: .cardUnblock, target: id, quota: .cardsUnblock) {
-            let before = try await call.auth.weavr.getCard(token: call.weavrToken, id: id, requestID: call.requestID).value
-            let result = try await call.auth.weavr.unblockCard(token: call.weavrToken, id: id, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
+        return try await call.audited {
+            let before = try await call.weavr.getCard(id).value
+            let result = try await call.weavr.unblockCard(id)
             // Weavr: BLOCKED(USER) → ACTIVE.
             let after = ManagedInstrumentState(state: "ACTIVE")
-            return AuditedOutcome(response: await Self.fresh(call, before: before, after: after), upstreamStatus: 204, upstreamRequestRef: result.requestRef)
+            return AuditedOutcome(response: await Self.fresh(call, before: before, after: after), upstreamStatus: result.status, upstreamRequestRef: result.requestRef)
         }
     }
 
@@ -152,9 +146,9 @@ struct CardsRoutes: Sendable {
     /// Weavr declares no `idempotency-ref` on remove, so none is forwarded.
     func destroy(_ call: V1Call) async throws -> HTTPResponse {
         let id = try Self.pathID(call)
-        return try await audit.mutation(call, action: .cardDestroy, target: id, quota: .cardsDestroy) {
-            let result = try await call.auth.weavr.removeCard(token: call.weavrToken, id: id, requestID: call.requestID)
-            return AuditedOutcome(response: HTTPResponse(status: 204, headers: ["cache-control": "no-store"]), upstreamStatus: 204, upstreamRequestRef: result.requestRef)
+        return try await call.audited {
+            let result = try await call.weavr.removeCard(id)
+            return AuditedOutcome(response: HTTPResponse(status: 204, headers: ["cache-control": "no-store"]), upstreamStatus: result.status, upstreamRequestRef: result.requestRef)
         }
     }
 
@@ -163,7 +157,7 @@ struct CardsRoutes: Sendable {
     /// with a 409) is never the answer: if the re-read fails, the card read just before the action is answered
     /// with the state the action is documented to leave (`after`). Either way the answer is 200 with the card.
     static func fresh(_ call: V1Call, before: ManagedCard, after: ManagedInstrumentState) async -> HTTPResponse {
-        if let card = try? await call.auth.weavr.getCard(token: call.weavrToken, id: before.id, requestID: call.requestID).value {
+        if let card = try? await call.weavr.getCard(before.id).value {
             return json(200, CardView.body(card))
         }
         var card = before
@@ -180,7 +174,7 @@ struct CardsRoutes: Sendable {
             return try await body()
         } catch {
             if case .badRequest(let fields) = error.kind { throw UpstreamFailure(problem: UpstreamFieldNames.problem(fields), weavr: error) }
-            throw UpstreamFailure(problem: Problem.upstream(error), weavr: error)
+            throw UpstreamFailure(error)
         }
     }
 

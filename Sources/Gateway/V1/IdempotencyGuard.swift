@@ -2,7 +2,7 @@ import Auth
 import NIOFreeHTTP
 import Upstream
 
-/// `Idempotency-Key` on mutations (DESIGN.md): the first response is stored per tenant + user + key for
+/// `Idempotency-Key` on mutations (docs/ARCHITECTURE.md): the first response is stored per tenant + user + key for
 /// 24 h and replayed with `Idempotent-Replayed: true`; the same key with a different request → 422
 /// `idempotency_key_reused`; while the first is in flight → 409 `idempotency_in_flight`.
 ///
@@ -32,9 +32,9 @@ struct IdempotencyGuard: Sendable {
         }
         // Whose key: the user's, or for a session-bound route the user's in this session (by the sid's hash).
         let owner = sessionBound ? auth.session.userID + "|session:" + SHA256.hexHash(auth.session.sid) : auth.session.userID
-        let ref = services.idempotencyRef(tenantID: auth.tenant.id, userID: owner, route: context.route ?? request.path, method: request.method, key: key)
+        let ref = services.idempotencyKeys.ref(tenantID: auth.tenant.id, owner: owner, route: context.route ?? request.path, method: request.method, key: key)
         let scope = IdempotencyScope(tenantID: auth.tenant.id, userID: owner, key: key)
-        let fingerprint = fingerprint(of: request)
+        let fingerprint = services.idempotencyKeys.fingerprint(of: request)
 
         let claim: IdempotencyClaim
         do {
@@ -57,8 +57,8 @@ struct IdempotencyGuard: Sendable {
         do {
             response = try await body(ref)
         } catch {
-            let problem = (error as? Problem) ?? (error as? WeavrError).map(Problem.upstream) ?? Problem(.internalError)
-            await finish(scope, fingerprint, problem.response())
+            // Failures arrive mapped (`UpstreamErrorMiddleware` runs inside this step); anything else is a 500.
+            await finish(scope, fingerprint, (error as? any HTTPResponseError)?.response() ?? Problem(.internalError).response())
             throw error
         }
         await finish(scope, fingerprint, response)
@@ -88,17 +88,5 @@ struct IdempotencyGuard: Sendable {
         if let location = stored.location { headers.add("location", location) }
         headers.add(replayedHeader, "true")
         return HTTPResponse(status: stored.status, headers: headers, body: stored.body)
-    }
-
-    /// HMAC-SHA-256 over method, path, query and body: a different request under the same key is detected
-    /// without keeping the body, and the stored value reveals nothing about it.
-    func fingerprint(of request: HTTPRequest) -> [UInt8] {
-        var message = Array("idempotency-fingerprint|".utf8)
-        for part in [request.method, request.path, request.query ?? ""] {
-            message += Array(part.utf8)
-            message.append(0x1F)
-        }
-        message += request.body
-        return HMACSHA256.authenticate(key: services.csrfKey, message: message)
     }
 }

@@ -13,22 +13,17 @@ struct UsersRoutes: Sendable {
 
     static let createBodyLimit = 16 * 1024
 
-    func register(on router: inout Router) {
-        v1.query(&router, "/v1/users") { call in try await list(call) }
-        v1.mutation(&router, "POST", "/v1/users", bodyLimit: UsersRoutes.createBodyLimit) { call in try await create(call) }
-        v1.mutation(&router, "POST", "/v1/users/{id}/invite", bodyLimit: 1024) { call in try await invite(call) }
+    func register(on routes: inout V1Routes) {
+        routes.query("/users") { call in try await list(call) }
+        routes.mutation("POST", "/users", bodyLimit: UsersRoutes.createBodyLimit) { call in try await create(call) }
+        routes.mutation("POST", "/users/{id}/invite", bodyLimit: 1024) { call in try await invite(call) }
     }
 
     func list(_ call: V1Call) async throws -> HTTPResponse {
         var query = try ListQuery(call.request, allowed: ["limit", "cursor"])
         let page = PageRequest(&query, scope: "users")
         try query.validate()
-        let result: WeavrPage<WeavrUser>
-        do {
-            result = try await call.auth.weavr.listUsers(token: call.weavrToken, offset: page.offset, limit: page.limit, requestID: call.requestID).value
-        } catch {
-            throw Problem.upstream(error)
-        }
+        let result = try await call.weavr.listUsers(offset: page.offset, limit: page.limit).value
         var json = JSONWriter()
         json.beginObject()
         json.key("users")
@@ -51,9 +46,10 @@ struct UsersRoutes: Sendable {
         guard let body else { throw Problem(.validationFailed) }
         let user: WeavrUser
         do {
-            user = try await call.auth.weavr.createUser(token: call.weavrToken, body: body, idempotencyRef: call.idempotencyRef, requestID: call.requestID).value
+            user = try await call.weavr.createUser(body).value
         } catch {
-            throw UsersRoutes.problem(error)
+            guard case .badRequest(let fields) = error.kind else { throw error }
+            throw UpstreamFailure(problem: UpstreamFieldNames.problem(fields, unknownAs: "body"), weavr: error)
         }
         var json = JSONWriter()
         json.user(user)
@@ -62,17 +58,8 @@ struct UsersRoutes: Sendable {
 
     func invite(_ call: V1Call) async throws -> HTTPResponse {
         guard let id = call.request.pathParameters["id"], FieldReader.isNumericID(id) else { throw Problem(.notFound) }
-        do {
-            _ = try await call.auth.weavr.inviteUser(token: call.weavrToken, userId: id, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
-        } catch {
-            throw Problem.upstream(error)
-        }
+        _ = try await call.weavr.inviteUser(id)
         return HTTPResponse(status: 204)
     }
 
-    /// Weavr's 400 field names for a user body, as the public API names them (anything else → `body`).
-    static func problem(_ error: WeavrError) -> Problem {
-        guard case .badRequest(let fields) = error.kind else { return Problem.upstream(error) }
-        return UpstreamFieldNames.problem(fields, unknownAs: "body")
-    }
 }

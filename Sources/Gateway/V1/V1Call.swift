@@ -1,16 +1,43 @@
-public import NIOFreeHTTP
+import Audit
+import NIOFreeHTTP
 
-/// One authenticated `/v1` call as a route handler sees it.
-public struct V1Call: Sendable {
-    public let request: HTTPRequest
-    public let context: RequestContext
-    public let auth: AuthenticatedRequest
-    /// Derived from the client's `Idempotency-Key` (tenant, user, route, key): forward it to Weavr as
-    /// `idempotency-ref` where the operation declares one. Nil when the client sent no key.
-    public let idempotencyRef: String?
+/// One authenticated `/v1` call as a route handler sees it: the request, the principal, and the request's
+/// `WeavrSession` (client, token, request id and idempotency-ref bound once).
+struct V1Call: Sendable {
+    let request: HTTPRequest
+    let context: RequestContext
+    let auth: AuthenticatedRequest
+    /// Derived from the client's `Idempotency-Key` (tenant, user, route, key) and forwarded to Weavr as
+    /// `idempotency-ref` by `weavr` where the operation takes one. Nil when the client sent no key.
+    let idempotencyRef: String?
+    /// Weavr on the user's behalf, for this request.
+    let weavr: WeavrSession
+    let auditTrail: AuditTrail
+
+    init(request: HTTPRequest, context: RequestContext, auth: AuthenticatedRequest, auditTrail: AuditTrail) {
+        self.request = request
+        self.context = context
+        self.auth = auth
+        self.auditTrail = auditTrail
+        idempotencyRef = context.values[IdempotencyRefKey.self]
+        weavr = WeavrSession(client: auth.weavr, token: auth.weavrToken, requestID: context.requestID, idempotencyRef: idempotencyRef)
+    }
 
     /// The request id (echoed in `X-Request-Id`, forwarded to Weavr, written to logs).
-    public var requestID: String { context.requestID }
-    /// The user's Weavr token (never returned, logged or stored in plaintext).
-    var weavrToken: String { auth.weavrToken }
+    var requestID: String { context.requestID }
+
+    /// The route's declared audited step (`AuditStep` in the route table: action, quota, target) around
+    /// `perform`: quota, intent row, `perform`, outcome row (`AuditTrail.mutation`). Validate the request
+    /// before calling this.
+    func audited(
+        units: Int = 1, details: [String: AuditDetails.Value] = [:], alsoIntended: [AuditEntry] = [],
+        _ perform: () async throws -> AuditedOutcome
+    ) async throws -> HTTPResponse {
+        guard let step = context.v1Route.audit else { preconditionFailure("\(context.route ?? "?") declares no audit step") }
+        let target = step.targetParameter.flatMap { request.pathParameters[$0] }
+        return try await auditTrail.mutation(
+            self, action: step.action, target: target, quota: step.quota, units: units, details: details,
+            alsoIntended: alsoIntended, perform
+        )
+    }
 }

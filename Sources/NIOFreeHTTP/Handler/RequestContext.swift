@@ -32,4 +32,9 @@ public struct ContextValues: Sendable {
         get { storage[ObjectIdentifier(key)] as? Key.Value }
         set { storage[ObjectIdentifier(key)] = newValue }
     }
+
+    /// Adds every value of `other` (its values win).
+    public mutating func merge(_ other: ContextValues) {
+        storage.merge(other.storage) { _, new in new }
+    }
 }

@@ -1,8 +1,9 @@
 /// Matches method + path to a handler. Patterns are literal segments and `{name}` parameters
 /// (`/v1/cards/{id}/block`). Unknown paths → 404, known path with another method → 405 with `Allow`.
 ///
-/// Build it with `add`, then use it as the server's responder. Global middlewares run for every request,
-/// after the route is matched (so they see `context.route`), including 404 and 405 answers.
+/// Build it with `add` and `group` (`RouterGroup`: a prefix with its own middleware stack), then use it as
+/// the server's responder. Global middlewares run for every request, after the route is matched (so they see
+/// `context.route`), including 404 and 405 answers. A thrown `HTTPResponseError` becomes its response.
 public struct Router: HTTPResponder {
     /// A route handler.
     public typealias Handler = @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse
@@ -135,7 +136,11 @@ public struct Router: HTTPResponder {
             let render = problemRenderer
             endpoint = { _, _ in render(HTTPServerProblem(status: 404, detail: "no such path")) }
         }
-        return try await runChain(0, endpoint, request, context)
+        do {
+            return try await runChain(0, endpoint, request, context)
+        } catch let error as any HTTPResponseError {
+            return error.response()
+        }
     }
 
     public func problemResponse(_ problem: HTTPServerProblem) -> HTTPResponse {

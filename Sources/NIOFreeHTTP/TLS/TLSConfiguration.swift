@@ -1,6 +1,6 @@
 /// Settings for a ``TLSContext``: certificates, trust, ALPN, ciphers and groups.
 ///
-/// Defaults follow DESIGN.md "TLS": TLS 1.2 + 1.3 only, Mozilla "intermediate" ciphers
+/// Defaults follow docs/ARCHITECTURE.md "TLS": TLS 1.2 + 1.3 only, Mozilla "intermediate" ciphers
 /// restricted to ECDHE + AEAD, groups `X25519:P-256:P-384`.
 public struct TLSConfiguration: Sendable {
     /// Where a client finds the certificate authorities it trusts.

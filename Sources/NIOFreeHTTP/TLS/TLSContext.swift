@@ -183,7 +183,7 @@ public final class TLSContext: @unchecked Sendable {
     }
 
     private static func configureCommon(_ ctx: OpaquePointer, _ configuration: TLSConfiguration) throws(TLSError) {
-        // DESIGN.md "TLS": TLS 1.2 + 1.3 only.
+        // docs/ARCHITECTURE.md "TLS": TLS 1.2 + 1.3 only.
         guard wg_SSL_CTX_set_min_proto_version(ctx, wg_TLS1_2_VERSION) == 1,
               wg_SSL_CTX_set_max_proto_version(
                   ctx, configuration.allowsTLS13 ? wg_TLS1_3_VERSION : wg_TLS1_2_VERSION) == 1

@@ -7,7 +7,7 @@ import Glibc
 /// owner does, after dropping the session (`deinit` frees the `SSL`). The process must ignore
 /// or block `SIGPIPE`: OpenSSL writes to the socket with plain `write(2)`.
 ///
-/// Non-blocking use (DESIGN.md "TLS"): on `.wantRead` wait for readable, on `.wantWrite` wait
+/// Non-blocking use (docs/ARCHITECTURE.md "TLS"): on `.wantRead` wait for readable, on `.wantWrite` wait
 /// for writable, then call the same operation again — for writes with the same bytes (the
 /// buffer may have moved). Before waiting for readable, drain ``pendingBytes``: plaintext
 /// OpenSSL already decrypted does not wake epoll.

@@ -21,16 +21,18 @@ final class TestRouteServer: @unchecked Sendable {
         let v1 = V1Router(services: harness.services, idempotencyStore: idempotencyStore)
         let runs = RunCounter()
         self.runs = runs
-        v1.mutation(&router, "POST", "/v1/test/step-up") { call in
-            _ = try await call.auth.weavr.stepUpChallenge(token: call.weavrToken, idempotencyRef: call.idempotencyRef, requestID: call.requestID)
-            let run = runs.next()
-            return .json(201, #"{"run":\#(run)}"#, headers: ["location": "/v1/test/\(run)", "x-not-replayed": "1"])
+        v1.register(on: &router) { routes in
+            routes.mutation("POST", "/test/step-up") { call in
+                _ = try await call.weavr.stepUpChallenge()
+                let run = runs.next()
+                return .json(201, #"{"run":\#(run)}"#, headers: ["location": "/v1/test/\(run)", "x-not-replayed": "1"])
+            }
+            routes.mutation("POST", "/test/conflict") { _ in
+                let run = runs.next()
+                throw Problem(.conflict, detail: "run \(run)", upstreamCode: "TEST_CONFLICT")
+            }
+            routes.mutation("POST", "/test/small", bodyLimit: 16) { _ in .json(200, "{}") }
         }
-        v1.mutation(&router, "POST", "/v1/test/conflict") { _ in
-            let run = runs.next()
-            throw Problem(.conflict, detail: "run \(run)", upstreamCode: "TEST_CONFLICT")
-        }
-        v1.mutation(&router, "POST", "/v1/test/small", bodyLimit: 16) { _ in .json(200, "{}") }
         var configuration = HTTPServer.Configuration()
         configuration.port = 0
         server = try HTTPServer(configuration: configuration, group: harness.group, responder: router)

@@ -1,6 +1,6 @@
 import Upstream
 
-/// The public JSON of a card (DESIGN.md "The public API"): flat, lower-case enums, money in minor units,
+/// The public JSON of a card (docs/ARCHITECTURE.md "The public API"): flat, lower-case enums, money in minor units,
 /// ISO-8601 times. Weavr's `profileId`, `state.state` nesting and PAN fragments beyond `last4` stay out.
 enum CardView {
     static func write(_ card: ManagedCard, into json: inout JSONWriter) {

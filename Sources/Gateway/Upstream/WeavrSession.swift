@@ -1,0 +1,113 @@
+import Upstream
+
+/// One request's way to Weavr: the tenant's client, the user's Weavr token, the request id and — for a
+/// mutation sent with an `Idempotency-Key` — the derived `idempotency-ref`, bound once so a handler reads
+/// `try await call.weavr.blockCard(id)`. The only place Gateway calls Weavr on a user's behalf; the token
+/// never leaves it.
+struct WeavrSession: Sendable {
+    let client: WeavrClient
+    let token: String
+    let requestID: String
+    let idempotencyRef: String?
+
+    // Cards.
+    func listCards(filter: CardListFilter, offset: Int?, limit: Int?) async throws(WeavrError) -> WeavrResult<WeavrPage<ManagedCard>> {
+        try await client.listCards(token: token, filter: filter, offset: offset, limit: limit, requestID: requestID)
+    }
+
+    func getCard(_ id: String) async throws(WeavrError) -> WeavrResult<ManagedCard> {
+        try await client.getCard(token: token, id: id, requestID: requestID)
+    }
+
+    func createCard(_ body: CardCreateBody) async throws(WeavrError) -> WeavrResult<ManagedCard> {
+        try await client.createCard(token: token, body: body, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func patchCard(_ id: String, _ body: CardPatchBody) async throws(WeavrError) -> WeavrResult<ManagedCard> {
+        try await client.patchCard(token: token, id: id, body: body, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func blockCard(_ id: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.blockCard(token: token, id: id, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func unblockCard(_ id: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.unblockCard(token: token, id: id, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func removeCard(_ id: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.removeCard(token: token, id: id, requestID: requestID)
+    }
+
+    // Accounts.
+    func listAccounts(offset: Int?, limit: Int?) async throws(WeavrError) -> WeavrResult<WeavrPage<ManagedAccount>> {
+        try await client.listAccounts(token: token, offset: offset, limit: limit, requestID: requestID)
+    }
+
+    func getAccount(_ id: String) async throws(WeavrError) -> WeavrResult<ManagedAccount> {
+        try await client.getAccount(token: token, id: id, requestID: requestID)
+    }
+
+    // Users.
+    func listUsers(offset: Int?, limit: Int?) async throws(WeavrError) -> WeavrResult<WeavrPage<WeavrUser>> {
+        try await client.listUsers(token: token, offset: offset, limit: limit, requestID: requestID)
+    }
+
+    func createUser(_ body: UserCreateBody) async throws(WeavrError) -> WeavrResult<WeavrUser> {
+        try await client.createUser(token: token, body: body, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func inviteUser(_ id: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.inviteUser(token: token, userId: id, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    // Bulks.
+    func submitCardBlockBulk(_ cardIds: [String]) async throws(WeavrError) -> WeavrResult<BulkSubmitResponse> {
+        try await client.submitCardBlockBulk(token: token, cardIds: cardIds, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func submitUsersBulk(_ users: [UserCreateBody]) async throws(WeavrError) -> WeavrResult<BulkSubmitResponse> {
+        try await client.submitUsersBulk(token: token, users: users, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func submitUserInvitesBulk(_ userIds: [String]) async throws(WeavrError) -> WeavrResult<BulkSubmitResponse> {
+        try await client.submitUserInvitesBulk(token: token, userIds: userIds, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func executeBulk(_ id: String, mode: BulkMode) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.executeBulk(token: token, id: id, mode: mode, requestID: requestID)
+    }
+
+    func getBulk(_ id: String) async throws(WeavrError) -> WeavrResult<BulkProcessDetails> {
+        try await client.getBulk(token: token, id: id, requestID: requestID)
+    }
+
+    func bulkOperations(_ id: String, status: String?, offset: Int?, limit: Int?) async throws(WeavrError) -> WeavrResult<WeavrPage<BulkOperation>> {
+        try await client.bulkOperations(token: token, id: id, status: status, offset: offset, limit: limit, requestID: requestID)
+    }
+
+    func pauseBulk(_ id: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.pauseBulk(token: token, id: id, requestID: requestID)
+    }
+
+    func resumeBulk(_ id: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.resumeBulk(token: token, id: id, requestID: requestID)
+    }
+
+    func cancelBulk(_ id: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.cancelBulk(token: token, id: id, requestID: requestID)
+    }
+
+    // The session itself.
+    func logout() async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.logout(token: token, requestID: requestID)
+    }
+
+    func stepUpChallenge() async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.stepUpChallenge(token: token, channel: .sms, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func stepUpVerify(code: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.stepUpVerify(token: token, channel: .sms, code: code, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+}
