@@ -4,14 +4,14 @@
 # number of examples per operation. Requires 0 failures. Builds nothing: run `swift build` first.
 #
 #   bash scripts/schemathesis.sh [BINARY]      # default .build/debug/weavr-gateway
-#   SCHEMATHESIS_EXAMPLES=N                    # examples per operation (default 25)
+#   SCHEMATHESIS_EXAMPLES=N                    # examples per operation (default 50)
 #
 # Only 127.0.0.1 is contacted. The gateway is always stopped, whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 binary="${1:-.build/debug/weavr-gateway}"
-examples="${SCHEMATHESIS_EXAMPLES:-25}"
+examples="${SCHEMATHESIS_EXAMPLES:-50}"
 [ -x "$binary" ] || { echo "schemathesis.sh: $binary not built (swift build first)" >&2; exit 1; }
 command -v schemathesis >/dev/null || { echo "schemathesis.sh: schemathesis missing (pip install -r scripts/requirements.txt)" >&2; exit 1; }
 

@@ -62,12 +62,18 @@ struct RefusalProblemTests {
         #expect(problem.code.status == status)
     }
 
-    @Test func aSlowHeadIsARequestTimeoutProblem() {
-        let response = Problem.render(HTTPServerProblem(status: 408, detail: "request header not received in time"))
-        #expect(response.status == 408)
-        guard case .bytes(let body) = response.body else { Issue.record("not bytes"); return }
-        let json = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:]
-        #expect(json["code"] as? String == "request_timeout")
-        #expect(json["type"] as? String == "urn:weavr-gateway:problem:request_timeout")
+    @Test func aSlowHeadIsARequestTimeoutProblemOverTheWire() async throws {
+        let group = EventLoopGroup(threads: 1)
+        var configuration = HTTPServer.Configuration()
+        configuration.port = 0
+        configuration.headerTimeout = .milliseconds(300)
+        let server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.makeRouter())
+        try server.start()
+        let raw = try await RawHTTPExchange.untilClosed(port: server.localAddress!.port, request: "GET /healthz HTTP/1.1\r\nHo")
+        #expect(raw.hasPrefix("HTTP/1.1 408 "))
+        #expect(Self.body(raw)["code"] as? String == "request_timeout")
+        #expect(Self.body(raw)["type"] as? String == "urn:weavr-gateway:problem:request_timeout")
+        await server.shutdown(gracePeriod: .seconds(1))
+        group.shutdown()
     }
 }

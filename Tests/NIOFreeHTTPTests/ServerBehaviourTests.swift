@@ -97,6 +97,7 @@ struct ServerBehaviourTests {
             try client.send("GET /hello HTTP/1.1\r\nHo")
             let response = try #require(await client.responses(1, timeout: 5).first)
             #expect(response.status == 408)
+            #expect(ServerProblemTests.problem(response).code == "request_timeout")
             #expect(await client.waitForClose())
         }
     }

@@ -44,16 +44,6 @@ struct ServerProblemTests {
         }
     }
 
-    @Test func aSlowHeadGetsARequestTimeoutProblem() async throws {
-        try await withTestServer(configure: { $0.headerTimeout = .milliseconds(300) }) { server in
-            let client = try RawClient(port: server.port)
-            try client.send("GET /hello HTTP/1.1\r\nHo")
-            let response = try #require(await client.responses(1, timeout: 5).first)
-            #expect(response.status == 408)
-            #expect(Self.problem(response).code == "request_timeout")
-        }
-    }
-
     @Test func theRoutersRendererShapesTheServersOwnRefusalsToo() async throws {
         var router = TestRoutes.router()
         router.problemRenderer = { problem in

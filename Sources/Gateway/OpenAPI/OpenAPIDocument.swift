@@ -1,3 +1,4 @@
+import Auth
 import Foundation
 
 /// The OpenAPI 3.1 description of the public API (`GET /openapi.json`), built once at first use.
@@ -20,13 +21,20 @@ enum OpenAPIDocument {
                 "title": "weavr-gateway public API",
                 "version": "1.0.0",
                 "description": "A small, stable JSON API in front of the Weavr Multi API. Errors are RFC 9457 problem documents "
-                    + "(application/problem+json) with a stable `code`. Mutations accept `Idempotency-Key`.",
+                    + "(application/problem+json) with a stable `code`. Mutations accept `Idempotency-Key`. Reads refuse query "
+                    + "parameters they do not list (422 `validation_failed` naming them). Daily quotas per tenant (429 "
+                    + "`quota_exceeded`), defaults: " + quotaDefaults + ".",
             ] as Object,
             "servers": [["url": "/"] as Object],
             "security": [["bearer": [String]()] as Object, ["cookie": [String](), "csrf": [String]()] as Object],
             "paths": paths(),
             "components": components(),
         ]
+    }
+
+    /// `bulk.operations 50000, cards.block 1000, …` (`Tenant.defaultQuotas`; `bulk.operations` counts bulk items).
+    static var quotaDefaults: String {
+        Tenant.defaultQuotas.sorted { $0.key < $1.key }.map { "`\($0.key)` \($0.value)" }.joined(separator: ", ")
     }
 
     // MARK: paths

@@ -101,14 +101,15 @@ final class GatewayHarness: @unchecked Sendable {
         var code: String? { json["code"] as? String }
     }
 
-    func call(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: HTTPHeaders = HTTPHeaders()) async throws -> Reply {
+    func call(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: HTTPHeaders = HTTPHeaders(),
+              timeout: Duration? = nil) async throws -> Reply {
         var request = HTTPClientRequest(method: method, url: "http://127.0.0.1:\(port)\(path)", headers: headers)
         if let token { request.headers.add("authorization", "Bearer \(token)") }
         if let json {
             request.body = Array(try JSONSerialization.data(withJSONObject: json))
             request.headers.add("content-type", "application/json")
         }
-        let response = try await client.execute(request)
+        let response = try await client.execute(request, timeout: timeout)
         let reply = Reply(status: response.status, headers: response.headers, body: response.body)
         if checksContract { checkContract(method, path, reply) }
         transcript.withLock { $0.append(response.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n") + "\n" + reply.text) }
