@@ -69,7 +69,7 @@ struct RefusalProblemTests {
         configuration.headerTimeout = .milliseconds(300)
         let server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.makeRouter())
         try server.start()
-        let raw = try await RawHTTPExchange.untilClosed(port: server.localAddress!.port, request: "GET /healthz HTTP/1.1\r\nHo")
+        let raw = try await RawHTTPExchange.untilClosed(port: server.localAddress!.port, request: "GET /healthz HTTP/1.1\r\nHo", timeout: .seconds(30))
         #expect(raw.hasPrefix("HTTP/1.1 408 "))
         #expect(Self.body(raw)["code"] as? String == "request_timeout")
         #expect(Self.body(raw)["type"] as? String == "urn:weavr-gateway:problem:request_timeout")

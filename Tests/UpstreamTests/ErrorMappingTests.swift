@@ -87,8 +87,10 @@ import WeavrSimulator
                 return
             }
             #expect(seconds.map { $0 > 2 && $0 <= 60 } == true)
-            // A reset longer than `maxRateLimitWait` is not waited out: one attempt only.
-            #expect(elapsedMilliseconds(since: start) < 1000)
+            // A reset longer than `maxRateLimitWait` is not waited out: one attempt only, answered long
+            // before the reset (a bound that holds on a busy machine, not a speed target).
+            let resetMilliseconds = Int64((seconds ?? 60) - 1) * 1000
+            #expect(elapsedMilliseconds(since: start) < resetMilliseconds)
             #expect(harness.captured("GET", "/managed_cards/{id}").count == 3)
         }
     }

@@ -6,7 +6,8 @@ import WeavrSimulator
 @Suite struct RetryTests {
     @Test func getSucceedsThroughTransient503s() async throws {
         var configuration = WeavrClient.Configuration.forTests
-        configuration.retry.maxRetries = 4
+        // Half the attempts fail: with 8 retries a call fails only after 9 failures in a row (p ≈ 0.002).
+        configuration.retry.maxRetries = 8
         try await withUpstream(clientConfiguration: configuration) { harness in
             let token = try await harness.login()
             harness.simulator.setFault(.status(503, rate: 0.5), for: "GET", path: "/managed_cards/{id}")

@@ -77,7 +77,8 @@ struct BulkTests {
     }
 
     @Test func pauseResumeAndCancelWithInvalidStateAnswers() async throws {
-        try await withSimulator(configure: { $0.bulkOperationDelay = .milliseconds(40) }) { _, client async throws in
+        // 12 operations 250 ms apart: the bulk is still running when it is paused, even on a busy machine.
+        try await withSimulator(configure: { $0.bulkOperationDelay = .milliseconds(250) }) { _, client async throws in
             let token = try await client.login()
             let ids = try await createCards(12, client: client, token: token)
             let bulk = try await submitBlock(ids, client: client, token: token)
