@@ -34,21 +34,8 @@ struct CardsRoutes: Sendable {
     /// `GET /v1/cards?state=&type=&mode=&currency=&name=&limit=&cursor=` → `{cards, nextCursor}`.
     func list(_ call: V1Call) async throws -> HTTPResponse {
         var query = try ListQuery(call.request, allowed: Self.listParameters)
-        var filter = CardListFilter()
-        let states = query.choices("state", Self.states)
-        filter.states = states.map { $0.uppercased() }
-        let type = query.choice("type", ["virtual", "physical"])
-        filter.type = type?.uppercased()
-        let mode = query.choice("mode", ["prepaid", "debit"])
-        filter.mode = mode.map { $0 == "debit" ? "DEBIT_MODE" : "PREPAID_MODE" }
-        filter.currency = query.currency()
-        let name = query.single("name")
-        if let name, !(1...50).contains(name.count) { query.fail("name", "length must be 1…50") }
-        filter.friendlyName = name
+        let (filter, filters) = CardInput.listFilter(&query, states: Self.states)
         let limit = query.limit()
-        // Tie the cursor to these filters: the same offset means something else under others.
-        let filters = ["state=" + states.sorted().joined(separator: ","), "type=" + (type ?? ""), "mode=" + (mode ?? ""),
-                       "currency=" + (filter.currency ?? ""), "name=" + (name ?? "")].joined(separator: "&")
         var offset = 0
         if let text = query.single("cursor") {
             if let cursor = PageCursor.decode(text, list: "cards", filters: filters) {

@@ -1,5 +1,7 @@
 import Upstream
 
+// Users, both directions in one place: public input → Weavr bodies (`UserInput`), Weavr users → public JSON.
+
 /// The public user-creation object `{name, surname, email, mobile? {countryCode, number}, roles?}`
 /// (`POST /v1/users` and each item of `POST /v1/bulk/users`), checked and turned into Weavr's body.
 enum UserInput {
@@ -56,4 +58,31 @@ enum UserInput {
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+}
+
+extension JSONWriter {
+    /// The public user: `{id, name, surname, email, mobile {countryCode, number} | null, active, roles}`.
+    /// Weavr's user carries no creation time, so there is no `createdAt`.
+    mutating func user(_ user: WeavrUser) {
+        beginObject()
+        field("id", user.id)
+        field("name", user.name)
+        field("surname", user.surname)
+        field("email", user.email)
+        if let mobile = user.mobile {
+            key("mobile")
+            beginObject()
+            field("countryCode", mobile.countryCode)
+            field("number", mobile.number)
+            endObject()
+        } else {
+            field("mobile", nil as String?)
+        }
+        field("active", user.active)
+        key("roles")
+        beginArray()
+        for role in user.roles ?? [] { value(role.lowercased()) }
+        endArray()
+        endObject()
+    }
 }

@@ -1,5 +1,7 @@
 import Upstream
 
+// Accounts, Weavr → public JSON. Accounts take no input: the list filters are applied by `AccountsRoutes`.
+
 /// The public JSON of a managed account: `{id, name, currency, state, blockedReason, balance, createdAt}`.
 enum AccountView {
     static func write(_ account: ManagedAccount, into json: inout JSONWriter) {
