@@ -8,7 +8,7 @@ extension AuditLog {
         format: AuditExportFormat,
         chunkSize: Int = 64 * 1024,
         write: ([UInt8]) throws -> Void
-    ) throws -> Int {
+    ) async throws -> Int {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(chunkSize + 4096)
         if format == .csv {
@@ -18,7 +18,7 @@ extension AuditLog {
         var filter = filter
         var count = 0
         while true {
-            let page = try query(filter, limit: 1000)
+            let page = try await query(filter, limit: 1000)
             for record in page.records {
                 switch format {
                 case .ndjson: record.appendNDJSON(to: &buffer)

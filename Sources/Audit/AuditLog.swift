@@ -10,16 +10,27 @@ public protocol AuditLog: Sendable {
     func append(_ entries: [AuditEntry]) async throws -> [Int64]
 
     /// Up to `limit` (1…1000) rows matching `filter`, oldest first.
-    func query(_ filter: AuditFilter, limit: Int) throws -> AuditPage
+    func query(_ filter: AuditFilter, limit: Int) async throws -> AuditPage
 
     /// Recomputes every stored hash and checks seq continuity, the `prev_hash` links from
     /// the anchor, and the head pointer.
-    func verify() throws -> AuditVerification
+    func verify() async throws -> AuditVerification
 
     /// Deletes the oldest rows written more than `retention` ago (a prefix of the log, so
     /// the chain stays contiguous) and moves the anchor to the last deleted row, in the same
     /// transaction. Rows that do not verify are never deleted: `AuditError.chainBroken`.
     func prune(olderThan retention: Duration) async throws -> AuditPruneResult
+
+    /// Appends `entries` unless an earlier call with the same `key` already did, exactly once
+    /// even when calls race. Returns the seqs written, empty when the key was already recorded.
+    ///
+    /// Used for events the gateway learns about by observation rather than by acting, such as
+    /// the per-operation outcomes of a finished bulk process (`tenant:bulk:<id>`).
+    @discardableResult
+    func appendOnce(key: String, _ entries: [AuditEntry]) async throws -> [Int64]
+
+    /// `true` when `appendOnce(key:_:)` has recorded `key`.
+    func isRecorded(key: String) async throws -> Bool
 }
 
 extension AuditLog {

@@ -13,7 +13,11 @@ public protocol QuotaLedger: Sendable {
     func release(tenant: String, operation: QuotaOperation, amount: Int, day: UTCDay?) async throws -> Int
 
     /// Units used by `tenant` on `day` (today when `nil`), every operation listed (0 when unused).
-    func usage(tenant: String, day: UTCDay?) throws -> [QuotaOperation: Int]
+    func usage(tenant: String, day: UTCDay?) async throws -> [QuotaOperation: Int]
+
+    /// Deletes the counters of days before `day` (they no longer limit anything); returns rows deleted.
+    @discardableResult
+    func prune(before day: UTCDay) async throws -> Int
 }
 
 extension QuotaLedger {

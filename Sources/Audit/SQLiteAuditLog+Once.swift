@@ -3,11 +3,7 @@ public import Storage
 extension SQLiteAuditLog {
     /// Appends `entries` unless an earlier call with the same `key` already did: the key
     /// (table `audit_once`, schema version 7) and the rows are written in one write job, so
-    /// concurrent or repeated calls record the event exactly once. Returns the seqs written,
-    /// empty when the key was already recorded.
-    ///
-    /// Used for events the gateway learns about by observation rather than by acting, such as
-    /// the per-operation outcomes of a finished bulk process (`tenant:bulk:<id>`).
+    /// concurrent or repeated calls record the event exactly once.
     @discardableResult
     public func appendOnce(key: String, _ entries: [AuditEntry]) async throws -> [Int64] {
         let clock = self.clock
@@ -22,9 +18,8 @@ extension SQLiteAuditLog {
         }
     }
 
-    /// `true` when `appendOnce(key:)` has recorded `key`.
-    public func isRecorded(key: String) throws -> Bool {
-        try database.read { connection in
+    public func isRecorded(key: String) async throws -> Bool {
+        try await database.read { connection in
             try !connection.query("SELECT 1 FROM audit_once WHERE key = ?", [.text(key)]).isEmpty
         }
     }

@@ -57,7 +57,7 @@ public struct SQLiteAuditLog: AuditLog {
         return seqs
     }
 
-    public func query(_ filter: AuditFilter, limit: Int = 100) throws -> AuditPage {
+    public func query(_ filter: AuditFilter, limit: Int = 100) async throws -> AuditPage {
         let limit = min(max(limit, 1), 1000)
         var conditions: [String] = []
         var values: [SQLiteValue] = []
@@ -82,16 +82,17 @@ public struct SQLiteAuditLog: AuditLog {
         if let afterSeq = filter.afterSeq { add("seq > ?", .integer(afterSeq)) }
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         values.append(.integer(Int64(limit)))
-        let records = try database.read { connection in
+        let arguments = values
+        let records = try await database.read { connection in
             try connection.query(
-                "SELECT \(Self.columns) FROM audit_log\(whereClause) ORDER BY seq LIMIT ?", values
+                "SELECT \(Self.columns) FROM audit_log\(whereClause) ORDER BY seq LIMIT ?", arguments
             ).map { try Self.record(from: $0.values) }
         }
         return AuditPage(records: records, nextCursor: records.count == limit ? records.last?.seq : nil)
     }
 
-    public func verify() throws -> AuditVerification {
-        try database.read { connection in
+    public func verify() async throws -> AuditVerification {
+        try await database.read { connection in
             let anchor = try Self.pointer("audit_anchor", on: connection)
             let head = try Self.pointer("audit_head", on: connection)
             var result = AuditVerification(

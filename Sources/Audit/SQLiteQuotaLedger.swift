@@ -55,9 +55,9 @@ public struct SQLiteQuotaLedger: QuotaLedger {
         }
     }
 
-    public func usage(tenant: String, day: UTCDay? = nil) throws -> [QuotaOperation: Int] {
+    public func usage(tenant: String, day: UTCDay? = nil) async throws -> [QuotaOperation: Int] {
         let day = day ?? UTCDay(containing: clock.now)
-        let rows = try database.read { connection in
+        let rows = try await database.read { connection in
             try connection.query(
                 "SELECT operation, used FROM quota_usage WHERE tenant = ? AND day = ?",
                 [.text(tenant), .text(day.description)]

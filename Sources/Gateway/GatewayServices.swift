@@ -40,14 +40,16 @@ public final class GatewayServices: Sendable {
     public let database: Database
     /// Tenants, cached for a moment in memory (`CachedTenantStore`).
     public let tenants: CachedTenantStore
-    public let sessions: SQLiteSessionStore
+    public let sessions: any SessionStore
     public let keyRing: KeyRing
     /// The tamper-evident audit log (same database; group commit shares fsyncs across requests).
-    public let audit: SQLiteAuditLog
+    public let audit: any AuditLog
     /// Durable daily operation quotas per tenant.
-    public let quotas: SQLiteQuotaLedger
+    public let quotas: any QuotaLedger
     /// The signing keys' store (listing for the admin API).
-    public let keyStore: SQLiteKeyRingStore
+    public let keyStore: any KeyRingStore
+    /// The first response of each `Idempotency-Key`, for 24 h.
+    let idempotency: any IdempotencyStore
     public let authenticator: SessionAuthenticator
     /// Prometheus metrics (`/metrics` on the admin listener); Weavr calls and database commits report here.
     public let metrics: GatewayMetrics
@@ -85,11 +87,12 @@ public final class GatewayServices: Sendable {
         audit = SQLiteAuditLog(database: database, clock: clock)
         quotas = SQLiteQuotaLedger(database: database, clock: clock)
         keyStore = SQLiteKeyRingStore(database: database, masterKey: masterKey, clock: clock)
+        idempotency = SQLiteIdempotencyStore(database: database, clock: clock)
         _ = try await keyStore.ensureActiveKey()
         let keyRing = try await KeyRing(store: keyStore)
         self.keyRing = keyRing
         let tenants = self.tenants
-        storeChanges = StoreChangeWatcher(database: database) {
+        storeChanges = await StoreChangeWatcher(database: database) {
             tenants.invalidateAll()
             try? await keyRing.reload()
         }

@@ -11,11 +11,12 @@ public final class StoreChangeWatcher: Sendable {
     private let seen = Atomic<Int64>(-1)
     private let onChange: @Sendable () async -> Void
 
-    /// `onChange` runs (awaited) after each observed change, before `check()` returns.
-    public init(database: Database, onChange: @escaping @Sendable () async -> Void) {
+    /// Reads the counter's current value; `onChange` runs (awaited) after each observed change, before
+    /// `check()` returns.
+    public init(database: Database, onChange: @escaping @Sendable () async -> Void) async {
         self.database = database
         self.onChange = onChange
-        if let current = try? Self.read(database) { seen.store(current, ordering: .relaxed) }
+        if let current = try? await Self.read(database) { seen.store(current, ordering: .relaxed) }
     }
 
     /// The generation last seen (-1 before the first successful read).
@@ -24,7 +25,7 @@ public final class StoreChangeWatcher: Sendable {
     /// Reads the counter once; runs `onChange` and returns true when it moved since the last read.
     @discardableResult
     public func check() async throws -> Bool {
-        let current = try Self.read(database)
+        let current = try await Self.read(database)
         let previous = seen.exchange(current, ordering: .relaxed)
         guard previous != current else { return false }
         await onChange()
@@ -51,8 +52,8 @@ public final class StoreChangeWatcher: Sendable {
         }
     }
 
-    private static func read(_ database: Database) throws -> Int64 {
-        try database.read { connection in
+    private static func read(_ database: Database) async throws -> Int64 {
+        try await database.read { connection in
             try connection.query("SELECT generation FROM store_changes WHERE id = 1").first?[0].int64Value ?? 0
         }
     }

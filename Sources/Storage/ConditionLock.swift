@@ -5,7 +5,7 @@ internal import Darwin
 #endif
 
 /// A pthread mutex with one condition variable, for threads that must block: the writer
-/// thread waiting for jobs and callers waiting for a reader connection.
+/// and reader threads waiting for jobs, and the read timer waiting for a deadline.
 final class ConditionLock: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)

@@ -4,9 +4,9 @@ extension Database {
         /// Pragmas for every connection: `synchronous` (default FULL), `busy_timeout`
         /// (default 5000 ms) and, on the writer only, `max_page_count` (default none).
         public var connection: SQLiteConnection.Configuration
-        /// Read-only connections in the pool. Default 2.
+        /// Read-only connections, each on its own reader thread. Default 2.
         public var readerCount: Int
-        /// How long `read` waits for a free reader before `StorageError.busy`. Default 2 s.
+        /// How long a `read` waits in the queue for a free reader before `StorageError.busy`. Default 2 s.
         public var readerCheckoutTimeout: Duration
         /// `true` (default): every job waiting for the writer shares one transaction and
         /// one fsync. `false`: one transaction per job, for comparison benchmarks.

@@ -5,7 +5,7 @@ internal import Darwin
 #endif
 
 /// An SQLite database in WAL mode: one writer connection on its own thread with group
-/// commit, and a small pool of read-only connections.
+/// commit, and a few read-only connections, each on its own reader thread.
 ///
 /// Opening never deletes or recreates a file: a damaged one is refused.
 public final class Database: Sendable {
@@ -83,11 +83,25 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs `body` on a read-only connection of the pool; it sees every write whose caller
-    /// has resumed. Blocks the calling thread while waiting for a free connection (bounded
-    /// by `readerCheckoutTimeout`, then `StorageError.busy`) and while `body` runs.
-    public func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-        try readers.withConnection(body)
+    /// Runs `body` on a read-only connection, on one of the storage's reader threads, and
+    /// resumes the caller with its result; the calling thread is never blocked. `body` sees
+    /// every write whose caller has resumed. Throws `StorageError.busy` when no reader was
+    /// free within `readerCheckoutTimeout`, `.closed` after `close()`.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            readers.enqueue(
+                perform: { connection in
+                    let result = Result { try body(connection) }
+                    return { continuation.resume(with: result) }
+                },
+                fail: { error in continuation.resume(throwing: error) }
+            )
+        }
+    }
+
+    /// Reads waiting for a free reader thread (queue depth).
+    public var pendingReads: Int {
+        readers.pendingJobCount
     }
 
     /// The writer's counters so far.

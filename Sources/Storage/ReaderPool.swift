@@ -1,60 +1,147 @@
-/// A few read-only connections, each used by one caller at a time.
+/// The read-only connections, each owned by a dedicated thread, so that reads never block
+/// the caller's thread (an event loop or Swift's cooperative pool).
+///
+/// Callers enqueue jobs; an idle reader thread takes the oldest, runs it, ends its read
+/// snapshot and resumes the caller. A job still queued at its deadline (every reader busy
+/// for `checkoutTimeout`) is failed with `StorageError.busy` by a small timer thread.
 final class ReaderPool: @unchecked Sendable {
     private let condition = ConditionLock()
     private let checkoutTimeout: Duration
+    /// Connection `i` is used only by reader thread `i`.
+    private let connections: [SQLiteConnection]
+    private var threads: [DedicatedThread] = []
 
     // Guarded by `condition`.
-    private var idleConnections: [SQLiteConnection]
-    private var isClosed = false
+    private var pendingJobs: [ReadJob] = []
+    private var firstPending = 0
+    private var isClosing = false
 
-    /// Takes ownership of `connections`.
+    /// Takes ownership of `connections` and starts one thread per connection plus the timer thread.
     init(connections: [SQLiteConnection], checkoutTimeout: Duration) {
-        idleConnections = connections
         self.checkoutTimeout = checkoutTimeout
+        self.connections = connections
+        var threads: [DedicatedThread] = []
+        for index in connections.indices {
+            threads.append(DedicatedThread(name: "storage-reader-\(index)") { [self] in
+                runUntilClosed(self.connections[index])
+            })
+        }
+        threads.append(DedicatedThread(name: "storage-read-timer") { [self] in
+            expireUntilClosed()
+        })
+        condition.withLock { self.threads = threads }
     }
 
-    /// Runs `body` with a connection of its own, waiting up to `checkoutTimeout` for one
-    /// to be free (then `StorageError.busy`).
-    func withConnection<Result>(_ body: (SQLiteConnection) throws -> Result) throws -> Result {
-        let connection = try checkOut()
-        defer { checkIn(connection) }
-        return try body(connection)
+    /// Jobs waiting for a free reader.
+    var pendingJobCount: Int {
+        condition.withLock { pendingJobs.count - firstPending }
     }
 
-    /// Closes idle connections now and busy ones when they come back.
-    func close() {
-        condition.withLock {
-            isClosed = true
-            for connection in idleConnections { connection.close() }
-            idleConnections.removeAll()
+    /// Queues a job for the next free reader: `perform` runs there and returns the closure
+    /// that resumes the caller; `fail` resumes it with `.busy` when no reader was free within
+    /// `checkoutTimeout`, or at once with `.closed` after `close()`. Never blocks.
+    func enqueue(
+        perform: @escaping @Sendable (SQLiteConnection) -> @Sendable () -> Void,
+        fail: @escaping @Sendable (any Error) -> Void
+    ) {
+        let job = ReadJob(deadline: .now + checkoutTimeout, perform: perform, fail: fail)
+        let accepted = condition.withLock {
+            guard !isClosing else { return false }
+            pendingJobs.append(job)
+            // Wakes the readers and the timer thread alike: they share one condition.
             condition.broadcast()
+            return true
         }
+        if !accepted { fail(StorageError.closed) }
     }
 
-    private func checkOut() throws -> SQLiteConnection {
-        let deadline = ContinuousClock.now + checkoutTimeout
-        return try condition.withLock {
-            while idleConnections.isEmpty && !isClosed {
-                let remaining = deadline - .now
-                guard remaining > .zero else { throw StorageError.busy }
-                _ = condition.wait(timeout: remaining)
-            }
-            guard !isClosed else { throw StorageError.closed }
-            return idleConnections.removeLast()
+    /// Fails every queued job with `.closed`, lets running reads finish, stops the threads
+    /// and closes the connections. Blocks until done, except for a reader's own thread (the
+    /// last reference to the database dropped by a read), which stops once its read returns.
+    func close() {
+        let (abandoned, others): ([ReadJob], [DedicatedThread]) = condition.withLock {
+            isClosing = true
+            let abandoned = Array(pendingJobs[firstPending...])
+            pendingJobs.removeAll()
+            firstPending = 0
+            condition.broadcast()
+            let threads = self.threads
+            self.threads.removeAll()
+            return (abandoned, threads)
         }
-    }
-
-    private func checkIn(_ connection: SQLiteConnection) {
-        // End the read snapshot so the next read sees every write committed before it.
-        connection.resetRunningStatements()
-        if connection.isInTransaction { try? connection.execute("ROLLBACK") }
-        condition.withLock {
-            if isClosed {
-                connection.close()
+        for job in abandoned { job.fail(StorageError.closed) }
+        for thread in others {
+            if thread.isCurrent {
+                thread.detach()
             } else {
-                idleConnections.append(connection)
-                condition.signal()
+                thread.join()
             }
         }
+    }
+
+    private func runUntilClosed(_ connection: SQLiteConnection) {
+        while let job = nextJob() {
+            let resume = job.perform(connection)
+            // End the read snapshot so the next read sees every write committed before it.
+            connection.resetRunningStatements()
+            if connection.isInTransaction { try? connection.execute("ROLLBACK") }
+            resume()
+        }
+        connection.close()
+    }
+
+    /// Waits for a job and takes the oldest; `nil` once closed.
+    private func nextJob() -> ReadJob? {
+        condition.withLock {
+            while firstPending == pendingJobs.count && !isClosing { condition.wait() }
+            guard !isClosing else { return nil }
+            return takeFirst()
+        }
+    }
+
+    /// Fails queued jobs whose deadline passed while every reader was busy.
+    private func expireUntilClosed() {
+        while let expired = nextExpiredJobs() {
+            for job in expired { job.fail(StorageError.busy) }
+        }
+    }
+
+    /// Waits until the oldest queued job's deadline passes and takes every job past its
+    /// deadline (the queue is in deadline order); `nil` once closed.
+    private func nextExpiredJobs() -> [ReadJob]? {
+        condition.withLock {
+            while !isClosing {
+                guard firstPending < pendingJobs.count else {
+                    condition.wait()
+                    continue
+                }
+                let now = ContinuousClock.now
+                let remaining = pendingJobs[firstPending].deadline - now
+                guard remaining <= .zero else {
+                    _ = condition.wait(timeout: remaining)
+                    continue
+                }
+                var expired: [ReadJob] = []
+                while firstPending < pendingJobs.count, pendingJobs[firstPending].deadline <= now {
+                    expired.append(takeFirst())
+                }
+                return expired
+            }
+            return nil
+        }
+    }
+
+    /// Removes and returns the oldest queued job. Call holding the lock, with the queue not empty.
+    private func takeFirst() -> ReadJob {
+        let job = pendingJobs[firstPending]
+        firstPending += 1
+        if firstPending == pendingJobs.count {
+            pendingJobs.removeAll(keepingCapacity: true)
+            firstPending = 0
+        } else if firstPending >= 1024, firstPending * 2 >= pendingJobs.count {
+            pendingJobs.removeFirst(firstPending)
+            firstPending = 0
+        }
+        return job
     }
 }

@@ -88,7 +88,7 @@ func run(groupCommit: Bool, concurrency: Int, options: Options) async throws -> 
     statistics.largestBatch = after.largestBatch
 
     let verifyStart = ContinuousClock.now
-    let verification = try log.verify()
+    let verification = try await log.verify()
     guard verification.ok, verification.rows == 2 * blocks else {
         fatalError("chain does not verify: \(verification)")
     }

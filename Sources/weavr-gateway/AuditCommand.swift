@@ -63,7 +63,7 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var common: Common
 
         func run() async throws {
-            let (ok, output) = try common.commands().verify()
+            let (ok, output) = try await common.commands().verify()
             print(output, terminator: "")
             if !ok { throw ExitCode(1) }
         }
@@ -76,7 +76,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(help: "At most this many rows (1-1000).") var limit = 100
 
         func run() async throws {
-            print(try common.commands().query(filters.filter(), limit: limit), terminator: "")
+            print(try await common.commands().query(filters.filter(), limit: limit), terminator: "")
         }
     }
 
@@ -91,7 +91,7 @@ struct AuditCommand: AsyncParsableCommand {
                 throw ValidationError("--format must be ndjson or csv")
             }
             let output = FileHandle.standardOutput
-            try common.commands().export(filters.filter(), format: exportFormat) { chunk in
+            try await common.commands().export(filters.filter(), format: exportFormat) { chunk in
                 try output.write(contentsOf: chunk)
             }
         }

@@ -18,7 +18,7 @@ struct MigrateCommand: AsyncParsableCommand {
             StandardError.write("migrate: \(db): \(error)\n")
             throw ExitCode(1)
         }
-        let version = try database.read { try Migrations.userVersion(of: $0) }
+        let version = try await database.read { try Migrations.userVersion(of: $0) }
         database.close()
         StandardOutput.write("OK schema version \(version) (latest \(Migrations.gateway.latestVersion))\n")
     }

@@ -9,7 +9,7 @@ struct AuditChainTests {
         let seqs = try await fixture.appendBlocks(1_000)
         #expect(seqs == Array(1...1_000))
 
-        let result = try fixture.log.verify()
+        let result = try await fixture.log.verify()
         #expect(result.ok)
         #expect(result.rows == 1_000)
         #expect(result.firstBadSeq == nil)
@@ -21,7 +21,7 @@ struct AuditChainTests {
         let fixture = try AuditFixture()
         let seqs = try await fixture.log.append((0..<5).map { AuditFixture.entry($0) })
         #expect(seqs == [1, 2, 3, 4, 5])
-        let records = try fixture.log.query(AuditFilter(), limit: 10).records
+        let records = try await fixture.log.query(AuditFilter(), limit: 10).records
         #expect(records.first?.prevHash == AuditRecord.genesisHash)
         for (previous, record) in zip(records, records.dropFirst()) {
             #expect(record.prevHash == previous.hash)
@@ -34,13 +34,13 @@ struct AuditChainTests {
         try await fixture.appendBlocks(10)
         try fixture.reopen()
         try await fixture.appendBlocks(10)
-        let result = try fixture.log.verify()
+        let result = try await fixture.log.verify()
         #expect(result.ok && result.rows == 20)
     }
 
-    @Test func emptyLogVerifies() throws {
+    @Test func emptyLogVerifies() async throws {
         let fixture = try AuditFixture()
-        let result = try fixture.log.verify()
+        let result = try await fixture.log.verify()
         #expect(result.ok && result.rows == 0 && result.headHash == AuditRecord.genesisHash)
     }
 
@@ -93,10 +93,10 @@ struct AuditChainTests {
     func verifyNamesTheFirstBadRow(_ tampering: Tampering) async throws {
         let fixture = try AuditFixture()
         try await fixture.appendBlocks(20)
-        #expect(try fixture.log.verify().ok)
+        #expect(try await fixture.log.verify().ok)
 
         try fixture.tamper(tampering.sql)
-        let result = try fixture.log.verify()
+        let result = try await fixture.log.verify()
         #expect(!result.ok)
         #expect(result.firstBadSeq == tampering.firstBadSeq, "\(result.reason ?? "")")
         #expect(result.reason != nil)
@@ -105,11 +105,11 @@ struct AuditChainTests {
     @Test func rowEditedWithItsHashRecomputedIsCaughtAtTheNextRow() async throws {
         let fixture = try AuditFixture()
         try await fixture.appendBlocks(20)
-        var record = try #require(fixture.log.query(AuditFilter(afterSeq: 6), limit: 1).records.first)
+        var record = try await #require(fixture.log.query(AuditFilter(afterSeq: 6), limit: 1).records.first)
         record.target = "card-x"
         let forged = record.computedHash
         try fixture.tamper("UPDATE audit_log SET target = 'card-x', hash = '\(forged)' WHERE seq = 7")
-        let result = try fixture.log.verify()
+        let result = try await fixture.log.verify()
         #expect(!result.ok && result.firstBadSeq == 8)
     }
 
@@ -121,13 +121,13 @@ struct AuditChainTests {
 
         let pruned = try await fixture.log.prune(olderThan: SQLiteAuditLog.defaultRetention)
         #expect(pruned == AuditPruneResult(rowsDeleted: 10, anchorSeq: 10))
-        let result = try fixture.log.verify()
+        let result = try await fixture.log.verify()
         #expect(result.ok && result.rows == 5 && result.anchorSeq == 10 && result.headSeq == 15)
 
         // Nothing is old enough any more.
         #expect(try await fixture.log.prune(olderThan: SQLiteAuditLog.defaultRetention).rowsDeleted == 0)
         try await fixture.appendBlocks(1)
-        #expect(try fixture.log.verify().ok)
+        #expect(try await fixture.log.verify().ok)
     }
 
     @Test func pruneNeverDeletesARowYoungerThanTheRetentionEvenAfterAnOlderOne() async throws {
@@ -142,7 +142,7 @@ struct AuditChainTests {
 
         let pruned = try await fixture.log.prune(olderThan: .seconds(100 * 86_400))
         #expect(pruned.rowsDeleted == 3)
-        #expect(try fixture.log.verify().ok)
+        #expect(try await fixture.log.verify().ok)
     }
 
     @Test func pruneOfEveryRowLeavesAnAnchorEqualToTheHead() async throws {
@@ -150,10 +150,10 @@ struct AuditChainTests {
         try await fixture.appendBlocks(7)
         fixture.clock.advance(by: 2 * 86_400_000)
         #expect(try await fixture.log.prune(olderThan: .seconds(86_400)).rowsDeleted == 7)
-        let result = try fixture.log.verify()
+        let result = try await fixture.log.verify()
         #expect(result.ok && result.rows == 0 && result.anchorSeq == 7 && result.anchorHash == result.headHash)
         try await fixture.appendBlocks(2)
-        #expect(try fixture.log.verify().ok)
+        #expect(try await fixture.log.verify().ok)
     }
 
     @Test(arguments: [
@@ -171,7 +171,7 @@ struct AuditChainTests {
         _ = try await fixture.log.prune(olderThan: SQLiteAuditLog.defaultRetention)
 
         try fixture.tamper(sql)
-        let result = try fixture.log.verify()
+        let result = try await fixture.log.verify()
         #expect(!result.ok)
         #expect(result.firstBadSeq == firstBadSeq, "\(result.reason ?? "")")
     }
@@ -185,9 +185,9 @@ struct AuditChainTests {
         await #expect(throws: AuditError.chainBroken(seq: 4, reason: "hash does not match the row's contents")) {
             try await fixture.log.prune(olderThan: SQLiteAuditLog.defaultRetention)
         }
-        let result = try fixture.log.verify()
+        let result = try await fixture.log.verify()
         #expect(result.anchorSeq == 0 && result.firstBadSeq == 4)
-        #expect(try fixture.log.query(AuditFilter(), limit: 100).records.count == 10)
+        #expect(try await fixture.log.query(AuditFilter(), limit: 100).records.count == 10)
     }
 
     @Test func concurrentAppendsShareFewTransactions() async throws {
@@ -199,6 +199,6 @@ struct AuditChainTests {
         #expect(after.jobsCommitted - before.jobsCommitted == 200)
         #expect(transactions < 50, "200 appends took \(transactions) transactions")
         #expect(after.largestBatch > 4)
-        #expect(try fixture.log.verify().ok)
+        #expect(try await fixture.log.verify().ok)
     }
 }

@@ -5,12 +5,12 @@ struct AuditCommandsTests {
     @Test func verifyPrintsOKThenBADWithTheFirstBadSeq() async throws {
         let fixture = try AuditFixture()
         try await fixture.appendBlocks(12)
-        let good = try AuditCommands(database: fixture.database).verify()
+        let good = try await AuditCommands(database: fixture.database).verify()
         #expect(good.ok)
         #expect(good.output.hasPrefix("OK 12 rows\n"))
 
         try fixture.tamper("UPDATE audit_log SET client_ip = '10.0.0.1' WHERE seq = 5")
-        let bad = try AuditCommands(database: fixture.database).verify()
+        let bad = try await AuditCommands(database: fixture.database).verify()
         #expect(!bad.ok)
         #expect(bad.output == "BAD at seq 5: hash does not match the row's contents\n")
     }
@@ -18,7 +18,7 @@ struct AuditCommandsTests {
     @Test func queryPrintsOneLinePerRowAndTheNextCursor() async throws {
         let fixture = try AuditFixture()
         try await fixture.appendBlocks(3)
-        let output = try AuditCommands(database: fixture.database).query(AuditFilter(tenant: "acme"), limit: 2)
+        let output = try await AuditCommands(database: fixture.database).query(AuditFilter(tenant: "acme"), limit: 2)
         let lines = output.split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines[0].hasPrefix("1\t2025-06-15T15:06:40.000Z\tacme\t"))
@@ -31,7 +31,7 @@ struct AuditCommandsTests {
         // AuditCommands uses the system clock: the fixture's rows are from 2025-06-15.
         let output = try await AuditCommands(database: fixture.database).prune(olderThanDays: 1)
         #expect(output == "pruned 4 rows; anchor at seq 4\n")
-        #expect(try AuditCommands(database: fixture.database).verify().output.hasPrefix("OK 0 rows\n"))
+        #expect(try await AuditCommands(database: fixture.database).verify().output.hasPrefix("OK 0 rows\n"))
     }
 
     @Test(arguments: [

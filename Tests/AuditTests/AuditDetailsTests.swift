@@ -68,7 +68,7 @@ struct AuditDetailsTests {
         var careless = entry
         careless.sessionHash = sid
         try await fixture.log.append(careless)
-        let records = try fixture.log.query(AuditFilter(), limit: 10).records
+        let records = try await fixture.log.query(AuditFilter(), limit: 10).records
         #expect(records.map(\.sessionHash) == [SHA256.hexHash(sid), SHA256.hexHash(sid)])
     }
 
@@ -77,7 +77,7 @@ struct AuditDetailsTests {
         var entry = AuditFixture.entry(1)
         entry.userAgent = "evil\r\nX-Injected: 1\t" + String(repeating: "A", count: 1_000)
         try await fixture.log.append(entry)
-        let agent = try #require(fixture.log.query(AuditFilter(), limit: 1).records.first?.userAgent)
+        let agent = try await #require(fixture.log.query(AuditFilter(), limit: 1).records.first?.userAgent)
         #expect(agent.count == 256)
         #expect(agent.hasPrefix("evilX-Injected: 1AAA"))
     }

@@ -21,21 +21,21 @@ struct AuditQueryExportTests {
         return fixture
     }
 
-    private func seqs(_ fixture: AuditFixture, _ filter: AuditFilter, limit: Int = 100) throws -> [Int64] {
-        try fixture.log.query(filter, limit: limit).records.map(\.seq)
+    private func seqs(_ fixture: AuditFixture, _ filter: AuditFilter, limit: Int = 100) async throws -> [Int64] {
+        try await fixture.log.query(filter, limit: limit).records.map(\.seq)
     }
 
     @Test func filtersCombine() async throws {
         let fixture = try await seeded()
         let start = fixture.clock.now - 6 * 60_000
-        #expect(try seqs(fixture, AuditFilter(tenant: "acme")) == [1, 2, 5, 6])
-        #expect(try seqs(fixture, AuditFilter(actor: "admin:ops")) == [4, 6])
-        #expect(try seqs(fixture, AuditFilter(action: "admin.*")) == [4, 6])
-        #expect(try seqs(fixture, AuditFilter(action: "card.block")) == [1, 2])
-        #expect(try seqs(fixture, AuditFilter(target: "c1")) == [1, 2, 6])
-        #expect(try seqs(fixture, AuditFilter(tenant: "acme", target: "c1", outcome: .success)) == [2, 6])
-        #expect(try seqs(fixture, AuditFilter(from: start + 60_000, to: start + 3 * 60_000)) == [2, 3])
-        #expect(try seqs(fixture, AuditFilter(tenant: "nobody")) == [])
+        #expect(try await seqs(fixture, AuditFilter(tenant: "acme")) == [1, 2, 5, 6])
+        #expect(try await seqs(fixture, AuditFilter(actor: "admin:ops")) == [4, 6])
+        #expect(try await seqs(fixture, AuditFilter(action: "admin.*")) == [4, 6])
+        #expect(try await seqs(fixture, AuditFilter(action: "card.block")) == [1, 2])
+        #expect(try await seqs(fixture, AuditFilter(target: "c1")) == [1, 2, 6])
+        #expect(try await seqs(fixture, AuditFilter(tenant: "acme", target: "c1", outcome: .success)) == [2, 6])
+        #expect(try await seqs(fixture, AuditFilter(from: start + 60_000, to: start + 3 * 60_000)) == [2, 3])
+        #expect(try await seqs(fixture, AuditFilter(tenant: "nobody")) == [])
     }
 
     @Test func pagesFollowTheCursor() async throws {
@@ -43,7 +43,7 @@ struct AuditQueryExportTests {
         var filter = AuditFilter()
         var pages: [[Int64]] = []
         while true {
-            let page = try fixture.log.query(filter, limit: 4)
+            let page = try await fixture.log.query(filter, limit: 4)
             pages.append(page.records.map(\.seq))
             guard let cursor = page.nextCursor else { break }
             filter.afterSeq = cursor
@@ -56,11 +56,11 @@ struct AuditQueryExportTests {
         var entry = AuditFixture.entry(9)
         entry.userAgent = "Agent \"quoted\", with comma \\ and ünïcode"
         try await fixture.log.append(entry)
-        let stored = try fixture.log.query(AuditFilter(), limit: 100).records
+        let stored = try await fixture.log.query(AuditFilter(), limit: 100).records
 
         var output: [UInt8] = []
         var chunks = 0
-        let count = try fixture.log.export(format: .ndjson, chunkSize: 256) { chunk in
+        let count = try await fixture.log.export(format: .ndjson, chunkSize: 256) { chunk in
             output += chunk
             chunks += 1
         }
@@ -91,10 +91,10 @@ struct AuditQueryExportTests {
         var entry = AuditFixture.entry(9)
         entry.userAgent = "=HYPERLINK(\"http://x\"), \"quoted\""
         try await fixture.log.append(entry)
-        let stored = try fixture.log.query(AuditFilter(tenant: "acme"), limit: 100).records
+        let stored = try await fixture.log.query(AuditFilter(tenant: "acme"), limit: 100).records
 
         var output: [UInt8] = []
-        try fixture.log.export(AuditFilter(tenant: "acme"), format: .csv) { output += $0 }
+        try await fixture.log.export(AuditFilter(tenant: "acme"), format: .csv) { output += $0 }
         let rows = parseCSV(String(decoding: output, as: UTF8.self))
         #expect(rows.first == AuditRecord.fieldNames)
         #expect(rows.count == stored.count + 1)

@@ -24,14 +24,14 @@ struct AuditStorageFailureTests {
         #expect(storageError.isUnavailable)
 
         // Nothing of the failed call is stored; the head still matches the last row.
-        let afterFailure = try fixture.log.verify()
+        let afterFailure = try await fixture.log.verify()
         #expect(afterFailure.ok && afterFailure.rows == written && afterFailure.headSeq == Int64(written))
 
         // Space comes back.
         try await fixture.database.write { try $0.setMaxPageCount(1_000_000) }
         let seqs = try await fixture.log.append((0..<3).map { AuditFixture.entry($0) })
         #expect(seqs == [Int64(written + 1), Int64(written + 2), Int64(written + 3)])
-        let recovered = try fixture.log.verify()
+        let recovered = try await fixture.log.verify()
         #expect(recovered.ok && recovered.rows == written + 3)
     }
 

@@ -17,10 +17,10 @@ struct QuotaLedgerTests {
         #expect(decisions.filter(\.allowed).count == 10)
         #expect(Set(decisions.filter(\.allowed).map(\.used)) == Set(1...10))
         #expect(decisions.filter { !$0.allowed }.allSatisfy { $0.used == 10 && $0.remaining == 0 })
-        #expect(try fixture.ledger.usage(tenant: "acme", day: nil)[.cardsBlock] == 10)
+        #expect(try await fixture.ledger.usage(tenant: "acme", day: nil)[.cardsBlock] == 10)
 
         try fixture.reopen()
-        #expect(try fixture.ledger.usage(tenant: "acme", day: nil)[.cardsBlock] == 10)
+        #expect(try await fixture.ledger.usage(tenant: "acme", day: nil)[.cardsBlock] == 10)
         #expect(try await !fixture.ledger.consume(tenant: "acme", operation: .cardsBlock, limit: 10).allowed)
     }
 
@@ -34,17 +34,17 @@ struct QuotaLedgerTests {
         let denied = try await ledger.consume(tenant: "acme", operation: .cardsIssue, amount: 3, limit: 5, day: nil)
         #expect(denied == QuotaDecision(allowed: false, used: 3, limit: 5, remaining: 2, resetAt: today.endMilliseconds))
 
-        let usage = try ledger.usage(tenant: "acme", day: today)
+        let usage = try await ledger.usage(tenant: "acme", day: today)
         #expect(usage[.cardsIssue] == 3 && usage[.cardsDestroy] == 2 && usage[.bulkOperations] == 0)
         #expect(usage.count == QuotaOperation.allCases.count)
 
         fixture.clock.advance(by: 86_400_000)
         let tomorrow = try await ledger.consume(tenant: "acme", operation: .cardsIssue, amount: 5, limit: 5, day: nil)
         #expect(tomorrow == QuotaDecision(allowed: true, used: 5, limit: 5, remaining: 0, resetAt: today.next.endMilliseconds))
-        #expect(try ledger.usage(tenant: "acme", day: today)[.cardsIssue] == 3)
+        #expect(try await ledger.usage(tenant: "acme", day: today)[.cardsIssue] == 3)
 
         #expect(try await ledger.prune(before: today.next) == 3)
-        #expect(try ledger.usage(tenant: "acme", day: today)[.cardsIssue] == 0)
+        #expect(try await ledger.usage(tenant: "acme", day: today)[.cardsIssue] == 0)
     }
 
     @Test func releaseGivesUnitsBackButNeverBelowZero() async throws {

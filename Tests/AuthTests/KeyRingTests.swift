@@ -43,7 +43,7 @@ struct KeyRingTests {
         try await ring.rotate()
         let retired = try await ring.retire(old)
         #expect(retired.state == .retired && retired.retiredAt == fixture.clock.now)
-        let sealed = try fixture.database.read { try $0.query("SELECT key_sealed FROM signing_keys WHERE kid = ?", [.text(old)]) }
+        let sealed = try await fixture.database.read { try $0.query("SELECT key_sealed FROM signing_keys WHERE kid = ?", [.text(old)]) }
         #expect(sealed.first?[0] == .null)
         #expect(ring.verificationKey(for: Substring(old)) == nil)
 

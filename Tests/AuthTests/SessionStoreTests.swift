@@ -109,7 +109,7 @@ struct SessionStoreTests {
         try await fixture.addTenant("acme")
         let session = try await fixture.sessions.create(tenantID: "acme", userID: "u", identity: Self.identity, weavrToken: "t")
         try await fixture.tenants.delete("acme")
-        #expect(try fixture.database.read { try $0.query("SELECT count(*) FROM sessions") }.first?[0] == .integer(0))
+        #expect(try await fixture.database.read { try $0.query("SELECT count(*) FROM sessions") }.first?[0] == .integer(0))
         #expect(try await fixture.sessions.get(sid: session.sid, tenantID: "acme") == nil)
     }
 

@@ -52,9 +52,9 @@ struct AdminAPITests {
             #expect(reply.headers["x-content-type-options"] == "nosniff" && reply.headers["cache-control"] == "no-store")
         }
         // Wrong admin tokens are counted, one row per client IP and minute (anyone reaching the listener can send them).
-        #expect(try admin.gateway.services.audit.query(AuditFilter(outcome: .denied), limit: 10).records.isEmpty)
+        #expect(try await admin.gateway.services.audit.query(AuditFilter(outcome: .denied), limit: 10).records.isEmpty)
         try await admin.gateway.services.denials.flush(everything: true)
-        let denied = try admin.gateway.services.audit.query(AuditFilter(outcome: .denied), limit: 10)
+        let denied = try await admin.gateway.services.audit.query(AuditFilter(outcome: .denied), limit: 10)
         #expect(denied.records.contains { $0.actor == "anonymous" && $0.details.contains("admin_unauthenticated") && $0.details.contains("\"count\":1") })
         await admin.shutdown()
     }
@@ -84,7 +84,7 @@ struct AdminAPITests {
         let list = try await admin.call("GET", "/admin/v1/tenants")
         #expect(!list.text.contains(secret))
         var export: [UInt8] = []
-        _ = try admin.gateway.services.audit.export(format: .ndjson) { export.append(contentsOf: $0) }
+        _ = try await admin.gateway.services.audit.export(format: .ndjson) { export.append(contentsOf: $0) }
         #expect(!String(decoding: export, as: UTF8.self).contains(secret))
         #expect(String(decoding: export, as: UTF8.self).contains("admin.tenant.create"))
         await admin.shutdown()
@@ -127,7 +127,7 @@ struct AdminAPITests {
 
     @Test func usageAuditQueryExportAndVerify() async throws {
         let admin = try await Admin()
-        _ = try await admin.gateway.services.quotas.consume(tenant: "acme", operation: .cardsBlock, amount: 3, limit: 1000)
+        _ = try await admin.gateway.services.quotas.consume(tenant: "acme", operation: .cardsBlock, amount: 3, limit: 1000, day: nil)
         let usage = try await admin.call("GET", "/admin/v1/tenants/acme/usage")
         let operations = try #require(usage.json["operations"] as? [String: [String: Int]])
         #expect(operations["cards.block"]?["used"] == 3)

@@ -13,9 +13,9 @@ struct AuditTrailTests {
         let harness = try await GatewayHarness()
         do {
             try await body(harness)
-            let verification = try harness.services.audit.verify()
+            let verification = try await harness.services.audit.verify()
             #expect(verification.ok, "\(verification)")
-            try expectNoSecrets(harness)
+            try await expectNoSecrets(harness)
         } catch {
             await harness.shutdown()
             throw error
@@ -24,8 +24,8 @@ struct AuditTrailTests {
     }
 
     /// No row, and no byte of the database file, holds the api-key, a password or a Weavr token.
-    static func expectNoSecrets(_ harness: GatewayHarness) throws {
-        let rows = try harness.services.audit.all()
+    static func expectNoSecrets(_ harness: GatewayHarness) async throws {
+        let rows = try await harness.services.audit.all()
         for secret in ["sim-demo-api-key", GatewayHarness.otherAPIKey, "Password1!", "Wrong-password-9", "simtok."] {
             #expect(!rows.contains { $0.allText.contains(secret) }, "\(secret) in an audit row")
             #expect(!harness.databaseBytes().contains(bytes: Array(secret.utf8)), "\(secret) in the database file")
@@ -42,7 +42,7 @@ struct AuditTrailTests {
             let reply = try await harness.call("POST", "/v1/cards/\(Seed.fundedEUR)/block", token: token, headers: ["user-agent": "audit-test/1.0"])
             #expect(reply.status == 200)
             let requestID = try #require(reply.headers["x-request-id"])
-            let rows = try harness.services.audit.all(AuditFilter(action: "card.block", target: Seed.fundedEUR))
+            let rows = try await harness.services.audit.all(AuditFilter(action: "card.block", target: Seed.fundedEUR))
             #expect(rows.map(\.outcome) == ["intent", "success"])
             let (intent, success) = (rows[0], rows[1])
             #expect(intent.seq < success.seq)
@@ -67,7 +67,7 @@ struct AuditTrailTests {
             let token = try await harness.login()
             let reply = try await harness.call("POST", "/v1/cards/\(Seed.userBlocked)/block", token: token)
             #expect(reply.status == 409)
-            let rows = try harness.services.audit.all(AuditFilter(action: "card.block", target: Seed.userBlocked))
+            let rows = try await harness.services.audit.all(AuditFilter(action: "card.block", target: Seed.userBlocked))
             #expect(rows.map(\.outcome) == ["intent", "failure"])
             let failure = try #require(rows.last)
             #expect(failure.httpStatus == 409 && failure.upstreamStatus == 409)
@@ -80,11 +80,11 @@ struct AuditTrailTests {
     @Test func readsWriteNoRowsAndEveryCardMutationIsAudited() async throws {
         try await Self.withHarness { harness in
             let token = try await harness.login()
-            let before = try harness.services.audit.all().count
+            let before = try await harness.services.audit.all().count
             #expect(try await harness.call("GET", "/v1/cards", token: token).status == 200)
             #expect(try await harness.call("GET", "/v1/cards/\(Seed.fundedEUR)", token: token).status == 200)
             #expect(try await harness.call("GET", "/v1/me", token: token).status == 200)
-            #expect(try harness.services.audit.all().count == before)
+            #expect(try await harness.services.audit.all().count == before)
 
             let created = try await harness.createCard(token: token)
             #expect(created.status == 201)
@@ -93,7 +93,7 @@ struct AuditTrailTests {
             #expect(try await harness.call("POST", "/v1/cards/\(id)/block", token: token).status == 200)
             #expect(try await harness.call("POST", "/v1/cards/\(id)/unblock", token: token).status == 200)
             #expect(try await harness.call("DELETE", "/v1/cards/\(id)", token: token).status == 204)
-            let rows = try harness.services.audit.all(AuditFilter(action: "card.*"))
+            let rows = try await harness.services.audit.all(AuditFilter(action: "card.*"))
             let pairs = rows.map { "\($0.action) \($0.outcome)" }
             #expect(pairs == [
                 "card.issue intent", "card.issue success", "card.update intent", "card.update success",
@@ -110,7 +110,7 @@ struct AuditTrailTests {
             let wrong = try await harness.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "alice@example.com", "password": "Wrong-password-9", "mode": "bearer"])
             #expect(wrong.status == 401)
             let token = try await harness.login()
-            let logins = try harness.services.audit.all(AuditFilter(action: "auth.login"))
+            let logins = try await harness.services.audit.all(AuditFilter(action: "auth.login"))
             #expect(logins.map(\.outcome) == ["failure", "success"])
             #expect(logins[0].actor == "unknown")
             #expect(logins[0].details.contains("email_sha256"))
@@ -123,21 +123,21 @@ struct AuditTrailTests {
             #expect(try await harness.call("GET", "/v1/cards", token: "gw1.a.b.c").status == 401)
             #expect(try await harness.call("GET", "/v1/cards").status == 401)  // no credential: not recorded
             #expect(try await harness.call("GET", "/v1/cards/\(Seed.fundedEUR)?include=sensitive", token: token).status == 403)
-            var denials = try harness.services.audit.all(AuditFilter(action: "access.denied"))
+            var denials = try await harness.services.audit.all(AuditFilter(action: "access.denied"))
             #expect(denials.count == 1)
             #expect(denials[0].details.contains("step_up_required") && denials[0].tenant == "acme" && denials[0].httpStatus == 403)
             try await harness.services.denials.flush(everything: true)
-            denials = try harness.services.audit.all(AuditFilter(action: "access.denied"))
+            denials = try await harness.services.audit.all(AuditFilter(action: "access.denied"))
             #expect(denials.count == 2)
             #expect(denials[1].actor == "anonymous" && denials[1].details.contains("invalid_session") && denials[1].details.contains("\"count\":2"))
 
             #expect(try await harness.call("POST", "/v1/auth/step-up", token: token).status == 202)
             #expect(try await harness.call("POST", "/v1/auth/step-up/verify", token: token, json: ["code": "000000"]).status == 422)
             #expect(try await harness.call("POST", "/v1/auth/step-up/verify", token: token, json: ["code": "123456"]).status == 200)
-            #expect(try harness.services.audit.all(AuditFilter(action: "auth.step_up")).map(\.outcome) == ["failure", "success"])
+            #expect(try await harness.services.audit.all(AuditFilter(action: "auth.step_up")).map(\.outcome) == ["failure", "success"])
             #expect(try await harness.call("POST", "/v1/auth/logout", token: token).status == 204)
-            #expect(try harness.services.audit.all(AuditFilter(action: "auth.logout")).count == 1)
-            #expect(!(try harness.services.audit.all()).contains { $0.allText.contains(token) })
+            #expect(try await harness.services.audit.all(AuditFilter(action: "auth.logout")).count == 1)
+            #expect(!(try await harness.services.audit.all()).contains { $0.allText.contains(token) })
         }
     }
 
@@ -148,12 +148,12 @@ struct AuditTrailTests {
             let submitted = try await harness.call("POST", "/v1/bulk/cards/block", token: token, json: ["cardIds": ids])
             #expect(submitted.status == 202)
             let bulkID = try #require(submitted.json["id"] as? String)
-            let submits = try harness.services.audit.all(AuditFilter(action: "bulk.submit"))
+            let submits = try await harness.services.audit.all(AuditFilter(action: "bulk.submit"))
             #expect(submits.map(\.outcome) == ["intent", "success"])
             #expect(submits[0].details.contains("\"count\":3") && submits[0].details.contains("card_block"))
             #expect(submits[1].target == bulkID)
             // One intent per card, in the same append as the submit's intent.
-            let intents = try harness.services.audit.all(AuditFilter(action: "bulk.operation", outcome: .intent))
+            let intents = try await harness.services.audit.all(AuditFilter(action: "bulk.operation", outcome: .intent))
             #expect(intents.map(\.target) == ids)
             #expect(intents.allSatisfy { $0.seq > submits[0].seq && $0.seq < submits[1].seq })
 
@@ -163,11 +163,11 @@ struct AuditTrailTests {
                 for _ in 0..<4 { group.addTask { _ = try await harness.call("GET", "/v1/bulk/\(bulkID)", token: token) } }
                 try await group.waitForAll()
             }
-            let operations = try harness.services.audit.all(AuditFilter(action: "bulk.operation", outcome: .success))
+            let operations = try await harness.services.audit.all(AuditFilter(action: "bulk.operation", outcome: .success))
             #expect(operations.count == 3)
             #expect(Set(operations.compactMap(\.target)) == Set(ids))
             #expect(operations.allSatisfy { $0.details.contains(bulkID) || $0.details.contains("withheld") })
-            #expect(try harness.services.audit.all(AuditFilter(action: "bulk.operation")).count == 6)
+            #expect(try await harness.services.audit.all(AuditFilter(action: "bulk.operation")).count == 6)
         }
     }
 }

@@ -88,7 +88,7 @@ struct AuthEndpointTests {
         #expect(locked.status == 401)
         #expect(locked.body == wrong.body)
         #expect(locked.headers["retry-after"] == nil)
-        let rows = try gateway.services.audit.all(AuditFilter(action: "auth.login"))
+        let rows = try await gateway.services.audit.all(AuditFilter(action: "auth.login"))
         #expect(rows.last { $0.details.contains("\"locked\"") } != nil)
         await gateway.shutdown()
     }

@@ -85,12 +85,12 @@ struct CrashRecoveryTests {
         defer { database.close() }
         let log = SQLiteAuditLog(database: database)
         var succeeded: [String: String] = [:]
-        for record in try log.all(AuditFilter(outcome: .success)) where record.action == "card.block" || record.action == "card.unblock" {
+        for record in try await log.all(AuditFilter(outcome: .success)) where record.action == "card.block" || record.action == "card.unblock" {
             if let requestID = record.requestID { succeeded[requestID] = record.action }
         }
         let missing = acknowledgedByID.filter { succeeded[$0.key] != $0.value }
         #expect(missing.isEmpty, "acknowledged but not in the log: \(missing.prefix(5))")
-        #expect(try log.verify().ok)
+        #expect(try await log.verify().ok)
     }
 
     static func login(_ client: HTTPClient, port: Int) async throws -> String {

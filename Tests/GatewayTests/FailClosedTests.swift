@@ -23,7 +23,7 @@ struct FailClosedTests {
             #expect(refused.code == "service_unavailable")
             #expect(refused.headers["retry-after"] != nil)
             #expect(harness.weavrRequests("POST", "/managed_cards/\(Seed.fundedEUR)/block").isEmpty)
-            #expect(try harness.services.quotas.usage(tenant: "acme", day: nil)[.cardsBlock] == 1)  // the unit went back
+            #expect(try await harness.services.quotas.usage(tenant: "acme", day: nil)[.cardsBlock] == 1)  // the unit went back
             // Reads keep working.
             #expect(try await harness.call("GET", "/v1/cards/\(Seed.fundedEUR)", token: token).status == 200)
 
@@ -31,8 +31,8 @@ struct FailClosedTests {
             let blocked = try await harness.call("POST", "/v1/cards/\(Seed.fundedEUR)/block", token: token)
             #expect(blocked.status == 200)
             #expect(harness.weavrRequests("POST", "/managed_cards/\(Seed.fundedEUR)/block").count == 1)
-            #expect(try harness.services.audit.all(AuditFilter(action: "card.block", target: Seed.fundedEUR)).map(\.outcome) == ["intent", "success"])
-            #expect(try harness.services.audit.verify().ok)
+            #expect(try await harness.services.audit.all(AuditFilter(action: "card.block", target: Seed.fundedEUR)).map(\.outcome) == ["intent", "success"])
+            #expect(try await harness.services.audit.verify().ok)
         } catch {
             await harness.shutdown()
             throw error
@@ -99,7 +99,7 @@ struct FailClosedTests {
 
             let blocked = try await gateway.call("POST", "/v1/cards/\(Seed.fundedEUR)/block", token: token)
             #expect(blocked.status == 200)
-            #expect(try gateway.services.audit.verify().ok)
+            #expect(try await gateway.services.audit.verify().ok)
         } catch {
             await gateway.shutdown()
             throw error

@@ -69,7 +69,7 @@ struct IdempotencyStoreTests {
             }
             clock.advance(by: SQLiteIdempotencyStore.retention)
             #expect(try await store.claim(IdempotencyScope(tenantID: "acme", userID: "u1", key: "k0"), fingerprint: [2]) == .acquired)
-            let left = try database.read { try $0.query("SELECT count(*) FROM idempotency_keys")[0][0].int64Value }
+            let left = try await database.read { try $0.query("SELECT count(*) FROM idempotency_keys")[0][0].int64Value }
             // 50 expired rows, one purge batch, and the fresh claim.
             #expect(left == Int64(50 - SQLiteIdempotencyStore.purgeBatch + 1))
         }

@@ -65,7 +65,7 @@ struct LoginThrottleTests {
         #expect(statuses == [401, 401, 401])
         let forwarded = try await Self.login(trusted, email: "f@example.com", headers: ["forwarded": "for=\"[2001:db8::7]:4711\";proto=https"])
         #expect(forwarded.status == 401)
-        let rows = try trusted.services.audit.all(AuditFilter(action: "auth.login"))
+        let rows = try await trusted.services.audit.all(AuditFilter(action: "auth.login"))
         #expect(rows.map(\.clientIP) == ["203.0.113.0", "203.0.113.1", "203.0.113.2", "2001:db8::7"])
         await trusted.shutdown()
     }
@@ -79,10 +79,10 @@ struct LoginThrottleTests {
             _ = try await Self.login(gateway, tenant: "junk-\(index)", email: "junk\(index)@example.com")
         }
         #expect(gateway.services.loginThrottle.trackedEmailKeys == 0)
-        #expect(try gateway.services.audit.all().isEmpty)
+        #expect(try await gateway.services.audit.all().isEmpty)
         clock.advance(by: 60_000)
         #expect(try await gateway.services.denials.flush() == 1)
-        let rows = try gateway.services.audit.all(AuditFilter(action: "access.denied"))
+        let rows = try await gateway.services.audit.all(AuditFilter(action: "access.denied"))
         #expect(rows.count == 1)
         #expect(rows[0].actor == "anonymous" && rows[0].clientIP == "127.0.0.1")
         #expect(rows[0].details.contains("\"count\":200") && rows[0].details.contains("login_unknown_tenant"))

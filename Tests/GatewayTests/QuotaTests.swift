@@ -39,17 +39,17 @@ struct QuotaTests {
             #expect(gateway.simulator.capturedRequests.filter { $0.method == "POST" && $0.path == "/managed_cards" }.count == 10)
 
             let audit = gateway.services.audit
-            #expect(try audit.all(AuditFilter(action: "card.issue", outcome: .success)).count == 10)
-            #expect(try audit.all(AuditFilter(action: "card.issue", outcome: .intent)).count == 10)
-            let denials = try audit.all(AuditFilter(action: "quota.denied"))
+            #expect(try await audit.all(AuditFilter(action: "card.issue", outcome: .success)).count == 10)
+            #expect(try await audit.all(AuditFilter(action: "card.issue", outcome: .intent)).count == 10)
+            let denials = try await audit.all(AuditFilter(action: "quota.denied"))
             #expect(denials.count == 90)
             #expect(denials.allSatisfy { $0.httpStatus == 429 && $0.outcome == "denied" && $0.details.contains("\"operation\":\"cards.issue\"") })
-            #expect(try gateway.services.quotas.usage(tenant: "acme", day: nil)[.cardsIssue] == 10)
-            #expect(try audit.verify().ok)
+            #expect(try await gateway.services.quotas.usage(tenant: "acme", day: nil)[.cardsIssue] == 10)
+            #expect(try await audit.verify().ok)
 
             try await gateway.restart()
-            #expect(try gateway.services.quotas.usage(tenant: "acme", day: nil)[.cardsIssue] == 10)
-            #expect(try gateway.services.audit.verify().ok)
+            #expect(try await gateway.services.quotas.usage(tenant: "acme", day: nil)[.cardsIssue] == 10)
+            #expect(try await gateway.services.audit.verify().ok)
             // Still used up after the restart: the counter is durable, not in memory.
             let token2 = try await gateway.login()
             let after = try await gateway.issueCard(token: token2, name: "After restart")
@@ -68,7 +68,7 @@ struct QuotaTests {
             // Already blocked by the user: Weavr answers 409, the unit comes back.
             let refused = try await harness.call("POST", "/v1/cards/\(GatewayHarness.Seed.userBlocked)/block", token: token)
             #expect(refused.status == 409)
-            #expect(try harness.services.quotas.usage(tenant: "acme", day: nil)[.cardsBlock] == 0)
+            #expect(try await harness.services.quotas.usage(tenant: "acme", day: nil)[.cardsBlock] == 0)
 
             var headers = HTTPHeaders()
             headers.add("idempotency-key", "block-once")
@@ -76,8 +76,8 @@ struct QuotaTests {
             let replay = try await harness.call("POST", "/v1/cards/\(GatewayHarness.Seed.fundedEUR)/block", token: token, headers: headers)
             #expect(first.status == 200)
             #expect(replay.status == 200 && replay.headers["idempotent-replayed"] == "true")
-            #expect(try harness.services.quotas.usage(tenant: "acme", day: nil)[.cardsBlock] == 1)
-            let rows = try harness.services.audit.all(AuditFilter(action: "card.block", target: GatewayHarness.Seed.fundedEUR))
+            #expect(try await harness.services.quotas.usage(tenant: "acme", day: nil)[.cardsBlock] == 1)
+            let rows = try await harness.services.audit.all(AuditFilter(action: "card.block", target: GatewayHarness.Seed.fundedEUR))
             #expect(rows.map(\.outcome) == ["intent", "success"])
         } catch {
             await harness.shutdown()
@@ -94,10 +94,10 @@ struct QuotaTests {
             let ids = try await harness.createCards(6)
             let tooMany = try await harness.call("POST", "/v1/bulk/cards/block", token: token, json: ["cardIds": ids])
             #expect(tooMany.status == 429 && tooMany.code == "quota_exceeded")
-            #expect(try harness.services.quotas.usage(tenant: "acme", day: nil)[.bulkOperations] == 0)
+            #expect(try await harness.services.quotas.usage(tenant: "acme", day: nil)[.bulkOperations] == 0)
             let accepted = try await harness.call("POST", "/v1/bulk/cards/block", token: token, json: ["cardIds": Array(ids.prefix(4))])
             #expect(accepted.status == 202)
-            #expect(try harness.services.quotas.usage(tenant: "acme", day: nil)[.bulkOperations] == 4)
+            #expect(try await harness.services.quotas.usage(tenant: "acme", day: nil)[.bulkOperations] == 4)
             let oneMore = try await harness.call("POST", "/v1/bulk/cards/block", token: token, json: ["cardIds": Array(ids.suffix(2))])
             #expect(oneMore.status == 429)
         } catch {

@@ -16,14 +16,14 @@ struct RetentionTaskTests {
         let task = RetentionTask.start(services: gateway.services)
         var remaining = -1
         for _ in 0..<200 {
-            remaining = try audit.query(AuditFilter(), limit: 100).records.count
+            remaining = try await audit.query(AuditFilter(), limit: 100).records.count
             if remaining == 1 { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         task.cancel()
         #expect(remaining == 1)
-        #expect(try audit.query(AuditFilter(), limit: 100).records.first?.actor == "recent")
-        #expect(try audit.verify().ok)
+        #expect(try await audit.query(AuditFilter(), limit: 100).records.first?.actor == "recent")
+        #expect(try await audit.verify().ok)
         await gateway.shutdown()
     }
 }

@@ -63,13 +63,13 @@ struct IntegrityCheckTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == text)
     }
 
-    @Test func opensEmptyFileAsNewDatabase() throws {
+    @Test func opensEmptyFileAsNewDatabase() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("db.sqlite")
         #expect(FileManager.default.createFile(atPath: path, contents: Data()))
 
         let database = try Database.open(path: path, migrations: ItemsSchema.migrations)
         defer { database.close() }
-        #expect(try ItemsSchema.count(in: database) == 0)
+        #expect(try await ItemsSchema.count(in: database) == 0)
     }
 }

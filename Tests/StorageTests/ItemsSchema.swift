@@ -22,12 +22,12 @@ enum ItemsSchema {
         )
     }
 
-    static func count(in database: Database) throws -> Int64 {
-        try database.read { try $0.query("SELECT count(*) FROM items")[0][0].int64Value ?? -1 }
+    static func count(in database: Database) async throws -> Int64 {
+        try await database.read { try $0.query("SELECT count(*) FROM items")[0][0].int64Value ?? -1 }
     }
 
-    static func names(in database: Database) throws -> Set<String> {
-        try database.read { connection in
+    static func names(in database: Database) async throws -> Set<String> {
+        try await database.read { connection in
             Set(try connection.query("SELECT name FROM items").compactMap { $0[0].stringValue })
         }
     }

@@ -7,8 +7,8 @@ struct MigrationsTests {
         Migration(version: 2, sql: "ALTER TABLE tenants ADD COLUMN plan TEXT NOT NULL DEFAULT 'free';"),
     ]
 
-    private func userVersion(_ database: Database) throws -> Int {
-        try database.read { try Migrations.userVersion(of: $0) }
+    private func userVersion(_ database: Database) async throws -> Int {
+        try await database.read { try Migrations.userVersion(of: $0) }
     }
 
     @Test func appliesPendingMigrationsOnceAndRecordsTheVersion() async throws {
@@ -16,23 +16,23 @@ struct MigrationsTests {
         let path = directory.file("db.sqlite")
 
         let first = try Database.open(path: path, migrations: Migrations(Array(history.steps.prefix(1))))
-        #expect(try userVersion(first) == 1)
+        #expect(try await userVersion(first) == 1)
         try await first.write { try $0.run("INSERT INTO tenants (name) VALUES ('acme')") }
         first.close()
 
         let second = try Database.open(path: path, migrations: history)
-        #expect(try userVersion(second) == 2)
-        #expect(try second.read { try $0.query("SELECT name, plan FROM tenants") }.map(\.values) == [["acme", "free"]])
+        #expect(try await userVersion(second) == 2)
+        #expect(try await second.read { try $0.query("SELECT name, plan FROM tenants") }.map(\.values) == [["acme", "free"]])
         second.close()
 
         // Reopening applies nothing: re-running version 1 would fail (table exists).
         let third = try Database.open(path: path, migrations: history)
         defer { third.close() }
-        #expect(try userVersion(third) == 2)
+        #expect(try await userVersion(third) == 2)
         #expect(third.statistics.transactionsCommitted == 0)
     }
 
-    @Test func failedMigrationLeavesThePreviousVersion() throws {
+    @Test func failedMigrationLeavesThePreviousVersion() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("db.sqlite")
         let broken = Migrations(history.steps + [Migration(version: 3, sql: "CREATE TABLE t (x); SELEC nonsense;")])
@@ -41,8 +41,8 @@ struct MigrationsTests {
 
         let database = try Database.open(path: path, migrations: history)
         defer { database.close() }
-        #expect(try userVersion(database) == 2)
-        #expect(try database.read { try $0.query("SELECT name FROM sqlite_schema WHERE name = 't'") }.isEmpty)
+        #expect(try await userVersion(database) == 2)
+        #expect(try await database.read { try $0.query("SELECT name FROM sqlite_schema WHERE name = 't'") }.isEmpty)
     }
 
     @Test func refusesDatabaseFromTheFuture() throws {

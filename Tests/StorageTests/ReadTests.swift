@@ -2,7 +2,7 @@ import Storage
 import Testing
 
 struct ReadTests {
-    @Test func readWaitsOnlyBrieflyForAFreeConnection() throws {
+    @Test func readWaitsOnlyBrieflyForAFreeConnection() async throws {
         let directory = try TemporaryDirectory()
         let database = try Database.open(
             path: directory.file("db.sqlite"),
@@ -11,12 +11,18 @@ struct ReadTests {
         )
         defer { database.close() }
 
+        // The only reader is held; the next read gives up after the checkout timeout.
+        let gate = ReaderGate()
+        let holding = gate.hold(database)
+        try await gate.waitUntilHeld()
         let started = ContinuousClock.now
-        #expect(throws: StorageError.busy) {
-            try database.read { _ in try database.read { _ in } }
+        await #expect(throws: StorageError.busy) {
+            try await database.read { _ in }
         }
+        gate.open()
+        try await holding.value
         #expect(ContinuousClock.now - started < .seconds(5))
-        #expect(try ItemsSchema.count(in: database) == 0)
+        #expect(try await ItemsSchema.count(in: database) == 0)
     }
 
     @Test func readsRunAlongsideWritesAndNeverSeePartialBatches() async throws {
@@ -37,7 +43,7 @@ struct ReadTests {
             for _ in 0..<4 {
                 group.addTask {
                     for _ in 0..<50 {
-                        let count = try ItemsSchema.count(in: database)
+                        let count = try await ItemsSchema.count(in: database)
                         #expect(count % 2 == 0)
                         await Task.yield()
                     }
@@ -45,6 +51,6 @@ struct ReadTests {
             }
             try await group.waitForAll()
         }
-        #expect(try ItemsSchema.count(in: database) == 200)
+        #expect(try await ItemsSchema.count(in: database) == 200)
     }
 }

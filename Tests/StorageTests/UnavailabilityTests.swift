@@ -14,11 +14,11 @@ struct UnavailabilityTests {
         } throws: { error in
             (error as? StorageError) == .full && (error as? StorageError)?.isUnavailable == true
         }
-        #expect(try ItemsSchema.names(in: database) == ["small"])
+        #expect(try await ItemsSchema.names(in: database) == ["small"])
 
         try await database.write { try $0.setMaxPageCount(1_000_000) }
         try await database.write { try $0.run("INSERT INTO items (name, payload) VALUES ('big', ?)", [bigPayload]) }
-        #expect(try ItemsSchema.names(in: database) == ["small", "big"])
+        #expect(try await ItemsSchema.names(in: database) == ["small", "big"])
     }
 
     @Test func lockedDatabaseFailsWritesWithBusyWithinTheTimeout() async throws {
@@ -44,11 +44,11 @@ struct UnavailabilityTests {
         let waited = ContinuousClock.now - started
         print("busy after", waited)
         #expect(waited < .seconds(5))
-        #expect(try ItemsSchema.names(in: database) == ["before"])
+        #expect(try await ItemsSchema.names(in: database) == ["before"])
 
         try intruder.execute("COMMIT")
         try await ItemsSchema.insert("after", into: database)
-        #expect(try ItemsSchema.names(in: database) == ["before", "intruder", "after"])
+        #expect(try await ItemsSchema.names(in: database) == ["before", "intruder", "after"])
     }
 
     @Test(arguments: [StorageError.busy, .locked, .full, .ioError, .readOnly, .closed])

@@ -21,7 +21,7 @@ struct WriterTests {
         #expect(statistics.jobsCommitted == 200)
         #expect(statistics.transactionsCommitted < 100)
         #expect(statistics.largestBatch > 1)
-        #expect(try ItemsSchema.count(in: database) == 200)
+        #expect(try await ItemsSchema.count(in: database) == 200)
     }
 
     @Test func commitsOneTransactionPerJobWithoutGroupCommit() async throws {
@@ -55,14 +55,14 @@ struct WriterTests {
 
         for index in 0..<20 {
             // Keep a reader's snapshot warm between writes: it must not go stale.
-            _ = try ItemsSchema.count(in: database)
+            _ = try await ItemsSchema.count(in: database)
             let rowID = try await database.write { connection in
                 try connection.run("INSERT INTO items (name) VALUES (?)", [.text("item-\(index)")])
                 return connection.lastInsertRowID
             }
-            let name = try database.read { try $0.query("SELECT name FROM items WHERE id = ?", [.integer(rowID)]) }
+            let name = try await database.read { try $0.query("SELECT name FROM items WHERE id = ?", [.integer(rowID)]) }
             #expect(name.first?["name"] == .text("item-\(index)"))
-            #expect(try ItemsSchema.count(in: database) == Int64(index + 1))
+            #expect(try await ItemsSchema.count(in: database) == Int64(index + 1))
         }
     }
 
@@ -96,7 +96,7 @@ struct WriterTests {
             guard case StorageError.constraint(let message) = error else { return false }
             return message.contains("UNIQUE") && !message.contains("taken")
         }
-        #expect(try ItemsSchema.names(in: database) == ["taken", "first", "last"])
+        #expect(try await ItemsSchema.names(in: database) == ["taken", "first", "last"])
         // The holder's transaction (still open when counted), then one for the batch of three.
         #expect(database.statistics.transactionsCommitted == transactionsBefore + 2)
         #expect(database.statistics.largestBatch == 2)
@@ -131,12 +131,12 @@ struct WriterTests {
         try await holder.value
         await #expect(throws: StorageError.self) { try await orphan.value }
         await #expect(throws: StorageError.self) { try await owner.value }
-        #expect(try database.read { try $0.query("SELECT count(*) FROM owners")[0][0] } == .integer(0))
-        #expect(try database.read { try $0.query("SELECT count(*) FROM pets")[0][0] } == .integer(0))
+        #expect(try await database.read { try $0.query("SELECT count(*) FROM owners")[0][0] } == .integer(0))
+        #expect(try await database.read { try $0.query("SELECT count(*) FROM pets")[0][0] } == .integer(0))
         #expect(database.statistics.jobsCommitted == 1)
 
         try await database.write { try $0.run("INSERT INTO owners (id) VALUES (1)") }
-        #expect(try database.read { try $0.query("SELECT count(*) FROM owners")[0][0] } == .integer(1))
+        #expect(try await database.read { try $0.query("SELECT count(*) FROM owners")[0][0] } == .integer(1))
     }
 
     @Test func fullQueueRejectsWritesImmediately() async throws {
@@ -165,7 +165,7 @@ struct WriterTests {
         gate.open()
         try await holder.value
         for task in queued { try await task.value }
-        #expect(try ItemsSchema.names(in: database) == ["a", "b"])
+        #expect(try await ItemsSchema.names(in: database) == ["a", "b"])
     }
 
     @Test func closeCommitsQueuedWritesThenRefusesNewOnes() async throws {
@@ -184,11 +184,11 @@ struct WriterTests {
         try await holder.value
         try await queued.value
         await #expect(throws: StorageError.closed) { try await ItemsSchema.insert("late", into: database) }
-        #expect(throws: StorageError.closed) { try ItemsSchema.count(in: database) }
+        await #expect(throws: StorageError.closed) { try await ItemsSchema.count(in: database) }
 
         let reopened = try Database.open(path: path, migrations: ItemsSchema.migrations)
         defer { reopened.close() }
-        #expect(try ItemsSchema.names(in: reopened) == ["queued"])
+        #expect(try await ItemsSchema.names(in: reopened) == ["queued"])
     }
 
     @Test func acknowledgesExactlyTheWritesThatSurviveAFullDiskMidBatch() async throws {
@@ -215,7 +215,7 @@ struct WriterTests {
         await #expect(throws: StorageError.full) { try await tooBig.value }
         let beforeSucceeded = (try? await before.value) != nil
         let afterSucceeded = (try? await after.value) != nil
-        let names = try ItemsSchema.names(in: database)
+        let names = try await ItemsSchema.names(in: database)
         // Whether SQLite rolled back the statement or the whole transaction, a write is
         // acknowledged if and only if it is in the database.
         #expect(names.contains("before") == beforeSucceeded)
@@ -263,6 +263,6 @@ struct WriterTests {
         for write in writes { try await write.value }
         #expect(database.statistics.largestBatch == 4)
         #expect(database.statistics.transactionsCommitted == 1 + 3)
-        #expect(try ItemsSchema.count(in: database) == 10)
+        #expect(try await ItemsSchema.count(in: database) == 10)
     }
 }

@@ -14,8 +14,8 @@ public struct AuditCommands: Sendable {
 
     /// `OK <rows> rows` (then the anchor and head) when the chain verifies, else
     /// `BAD at seq N: <reason>`; `ok` is what the exit code reports.
-    public func verify() throws -> (ok: Bool, output: String) {
-        let result = try log.verify()
+    public func verify() async throws -> (ok: Bool, output: String) {
+        let result = try await log.verify()
         guard result.ok else {
             return (false, "BAD at seq \(result.firstBadSeq ?? 0): \(result.reason ?? "unknown")\n")
         }
@@ -32,8 +32,8 @@ public struct AuditCommands: Sendable {
 
     /// One tab-separated line per row (time, seq, tenant, actor, action, target, outcome, HTTP
     /// status, upstream status, request id), oldest first; then `next: --after N` when more remain.
-    public func query(_ filter: AuditFilter, limit: Int) throws -> String {
-        let page = try log.query(filter, limit: limit)
+    public func query(_ filter: AuditFilter, limit: Int) async throws -> String {
+        let page = try await log.query(filter, limit: limit)
         var output = ""
         for record in page.records {
             let fields: [String] = [
@@ -49,8 +49,8 @@ public struct AuditCommands: Sendable {
 
     /// Streams the matching rows to `write`; returns the row count.
     @discardableResult
-    public func export(_ filter: AuditFilter, format: AuditExportFormat, write: ([UInt8]) throws -> Void) throws -> Int {
-        try log.export(filter, format: format, write: write)
+    public func export(_ filter: AuditFilter, format: AuditExportFormat, write: ([UInt8]) throws -> Void) async throws -> Int {
+        try await log.export(filter, format: format, write: write)
     }
 
     /// Deletes rows older than `days` days; reports the count and the new anchor.

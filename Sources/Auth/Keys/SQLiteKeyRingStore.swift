@@ -26,7 +26,7 @@ public struct SQLiteKeyRingStore: KeyRingStore {
     }
 
     public func ensureActiveKey() async throws -> SigningKeyInfo {
-        if let active = try list().first(where: { $0.state == .active }) { return active }
+        if let active = try await list().first(where: { $0.state == .active }) { return active }
         let candidate = try newKey()
         return try await database.write { connection in
             // Another caller may have created one meanwhile; the writer serializes us.
@@ -76,8 +76,8 @@ public struct SQLiteKeyRingStore: KeyRingStore {
         }
     }
 
-    public func list() throws -> [SigningKeyInfo] {
-        try database.read { connection in
+    public func list() async throws -> [SigningKeyInfo] {
+        try await database.read { connection in
             try connection.query(
                 "SELECT kid, state, created_at, retired_at FROM signing_keys ORDER BY created_at DESC, rowid DESC"
             ).map(Self.info(from:))
@@ -85,7 +85,7 @@ public struct SQLiteKeyRingStore: KeyRingStore {
     }
 
     public func loadVerifyingKeys() async throws -> [SigningKey] {
-        let rows = try database.read { connection in
+        let rows = try await database.read { connection in
             try connection.query(
                 "SELECT kid, state, created_at, retired_at, key_sealed FROM signing_keys WHERE state IN ('active', 'verifying')"
             )

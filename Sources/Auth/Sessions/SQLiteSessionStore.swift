@@ -65,7 +65,7 @@ public struct SQLiteSessionStore: SessionStore {
 
     public func get(sid: String, tenantID: String) async throws -> Session? {
         let now = clock.now
-        return try database.read { connection in
+        return try await database.read { connection in
             try connection.query(
                 "SELECT \(Self.columns) FROM sessions WHERE \(Self.liveCondition)",
                 [.text(sid), .text(tenantID), .integer(now)]
@@ -134,7 +134,7 @@ public struct SQLiteSessionStore: SessionStore {
 
     public func list(tenantID: String) async throws -> [Session] {
         let now = clock.now
-        return try database.read { connection in
+        return try await database.read { connection in
             try connection.query(
                 """
                 SELECT \(Self.columns) FROM sessions
@@ -148,7 +148,7 @@ public struct SQLiteSessionStore: SessionStore {
 
     public func weavrToken(sid: String, tenantID: String) async throws -> String? {
         let now = clock.now
-        let sealed = try database.read { connection in
+        let sealed = try await database.read { connection in
             try connection.query(
                 "SELECT weavr_token_sealed FROM sessions WHERE \(Self.liveCondition)",
                 [.text(sid), .text(tenantID), .integer(now)]

@@ -51,14 +51,14 @@ public struct SQLiteTenantStore: TenantStore {
     }
 
     public func get(_ id: String) async throws -> Tenant? {
-        try database.read { connection in
+        try await database.read { connection in
             try connection.query("SELECT \(TenantColumns.selectList) FROM tenants WHERE id = ?", [.text(id)])
                 .first.map(TenantColumns.tenant(from:))
         }
     }
 
     public func list() async throws -> [Tenant] {
-        try database.read { connection in
+        try await database.read { connection in
             try connection.query("SELECT \(TenantColumns.selectList) FROM tenants ORDER BY id")
                 .map(TenantColumns.tenant(from:))
         }
@@ -121,7 +121,7 @@ public struct SQLiteTenantStore: TenantStore {
     }
 
     public func weavrAPIKey(for id: String) async throws -> String? {
-        let sealed = try database.read { connection in
+        let sealed = try await database.read { connection in
             try connection.query("SELECT api_key_sealed FROM tenants WHERE id = ?", [.text(id)]).first?[0].bytesValue
         }
         guard let sealed else { return nil }

@@ -15,7 +15,7 @@ extension AdminAPI {
                 }
                 day = parsed
             }
-            let usage = try services.quotas.usage(tenant: tenant.id, day: day)
+            let usage = try await services.quotas.usage(tenant: tenant.id, day: day)
             var json = JSONWriter()
             json.beginObject()
             json.field("tenant", tenant.id)
@@ -48,7 +48,7 @@ extension AdminAPI {
                 }
                 limit = value
             }
-            let page = try services.audit.query(filter, limit: limit)
+            let page = try await services.audit.query(filter, limit: limit)
             var body = Array(#"{"records":["#.utf8)
             for (index, record) in page.records.enumerated() {
                 if index > 0 { body.append(UInt8(ascii: ",")) }
@@ -79,7 +79,7 @@ extension AdminAPI {
                     try await writer.write(Array((AuditRecord.fieldNames.joined(separator: ",") + "\r\n").utf8))
                 }
                 while true {
-                    let page = try audit.query(filter, limit: 1000)
+                    let page = try await audit.query(filter, limit: 1000)
                     var chunk: [UInt8] = []
                     for record in page.records {
                         if format == .csv { record.appendCSV(to: &chunk) } else { record.appendNDJSON(to: &chunk) }
@@ -91,7 +91,7 @@ extension AdminAPI {
             }
         }
         route(&router, "GET", "/admin/v1/audit/verify", action: "admin.audit.verify") { _, _ in
-            let result = try services.audit.verify()
+            let result = try await services.audit.verify()
             var json = JSONWriter()
             json.beginObject()
             json.field("ok", result.ok)

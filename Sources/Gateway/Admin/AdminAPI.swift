@@ -158,7 +158,7 @@ public struct AdminAPI: Sendable {
             return HTTPResponse(status: 204)
         }
         route(&router, "GET", "/admin/v1/keys", action: "admin.key.list") { _, _ in
-            let keys = try services.keyStore.list()
+            let keys = try await services.keyStore.list()
             return .json(200, AdminJSON.array(keys.map(AdminJSON.key)))
         }
         route(&router, "POST", "/admin/v1/keys/rotate", action: "admin.key.rotate") { _, _ in

@@ -187,7 +187,7 @@ struct BulkRoutes: Sendable {
     /// actor the reading session's user. A failure to list or write is reported and retried by a later read.
     private func recordOperations(_ call: V1Call, bulk: BulkProcessDetails) async {
         let key = "bulk:\(call.auth.tenant.id):\(bulk.bulkId)"
-        if (try? audit.services.audit.isRecorded(key: key)) == true { return }
+        if (try? await audit.services.audit.isRecorded(key: key)) == true { return }
         var operations: [BulkOperation] = []
         do {
             while operations.count < BulkSubmission.maxOperations {

@@ -19,7 +19,7 @@ struct IdempotencyGuard: Sendable {
 
     init(services: GatewayServices, store: (any IdempotencyStore)? = nil) {
         self.services = services
-        self.store = store ?? SQLiteIdempotencyStore(database: services.database, clock: services.clock)
+        self.store = store ?? services.idempotency
     }
 
     func run(

@@ -1,13 +1,13 @@
 import Audit
 
 /// Reading the audit log in tests.
-extension SQLiteAuditLog {
+extension AuditLog {
     /// Every row matching `filter`, following the cursor.
-    func all(_ filter: AuditFilter = AuditFilter()) throws -> [AuditRecord] {
+    func all(_ filter: AuditFilter = AuditFilter()) async throws -> [AuditRecord] {
         var filter = filter
         var records: [AuditRecord] = []
         while true {
-            let page = try query(filter, limit: 1000)
+            let page = try await query(filter, limit: 1000)
             records += page.records
             guard let next = page.nextCursor else { return records }
             filter.afterSeq = next
