@@ -35,17 +35,19 @@ let package = Package(
         // epoll, eventfd, accept4 and friends: Glibc does not export them.
         .target(name: "CSystem"),
 
-        .target(name: "NIOFreeHTTP", dependencies: ["COpenSSL", "CSystem"], swiftSettings: strict),
+        // The few things every layer shares: wall clocks, SHA-256 and hex, JSON string escaping, percent-decoding.
+        .target(name: "GatewayCore", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "NIOFreeHTTP", dependencies: ["COpenSSL", "CSystem", "GatewayCore"], swiftSettings: strict),
         .target(name: "Storage", dependencies: ["CSQLite"], swiftSettings: strict),
-        .target(name: "Auth", dependencies: ["COpenSSL", "Storage"], swiftSettings: strict),
+        .target(name: "Auth", dependencies: ["COpenSSL", "GatewayCore", "Storage"], swiftSettings: strict),
         .target(name: "Upstream", dependencies: ["NIOFreeHTTP"], swiftSettings: strict),
         // The hash-chained audit log and the durable quota ledger (DESIGN.md "Quotas and audit").
-        .target(name: "Audit", dependencies: ["Storage", "Auth"], exclude: ["README.md"], swiftSettings: strict),
-        .target(name: "WeavrSimulator", dependencies: ["NIOFreeHTTP"], exclude: ["README.md"], swiftSettings: strict),
+        .target(name: "Audit", dependencies: ["GatewayCore", "Storage"], exclude: ["README.md"], swiftSettings: strict),
+        .target(name: "WeavrSimulator", dependencies: ["GatewayCore", "NIOFreeHTTP"], exclude: ["README.md"], swiftSettings: strict),
         .target(
             name: "Gateway",
             dependencies: [
-                "NIOFreeHTTP", "Storage", "Auth", "Upstream", "Audit",
+                "GatewayCore", "NIOFreeHTTP", "Storage", "Auth", "Upstream", "Audit",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -53,22 +55,24 @@ let package = Package(
         .executableTarget(
             name: "weavr-gateway",
             dependencies: [
-                "Gateway", "WeavrSimulator", "CSystem", "Auth", "Storage", "Audit",
+                "Gateway", "GatewayCore", "WeavrSimulator", "CSystem", "Auth", "Storage", "Audit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
 
+        // Benchmarks (bench/README.md), built by the bench/*.sh scripts.
         .executableTarget(
             name: "upstream-bench",
             dependencies: ["Upstream", "WeavrSimulator", "NIOFreeHTTP"],
+            path: "bench/upstream-bench",
             swiftSettings: strict
         ),
-
         .executableTarget(
             name: "audit-bench",
             dependencies: ["Audit", "Storage"],
+            path: "bench/audit-bench",
             swiftSettings: strict
         ),
 
@@ -82,13 +86,13 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "NIOFreeHTTP", "WeavrSimulator", "Auth", "Storage", "Upstream", "Audit",
+                "Gateway", "GatewayCore", "NIOFreeHTTP", "WeavrSimulator", "Auth", "Storage", "Upstream", "Audit",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .testTarget(name: "WeavrSimulatorTests", dependencies: ["WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
-        .testTarget(name: "AuthTests", dependencies: ["Auth", "Storage"], swiftSettings: strict),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "Auth", "Storage", "CSQLite"], swiftSettings: strict),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "GatewayCore", "Storage"], swiftSettings: strict),
+        .testTarget(name: "AuditTests", dependencies: ["Audit", "GatewayCore", "Storage", "CSQLite"], swiftSettings: strict),
     ]
 )

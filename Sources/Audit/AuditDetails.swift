@@ -1,3 +1,5 @@
+import GatewayCore
+
 /// The small, flat JSON object of an audit row: caller-supplied context such as a card's
 /// new state or a bulk id, checked so that no secret lands in the log.
 ///
@@ -60,10 +62,10 @@ public struct AuditDetails: Sendable, Hashable {
         var output: [UInt8] = [UInt8(ascii: "{")]
         for (index, key) in fields.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }).enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
-            JSONText.appendQuoted(key, to: &output)
+            JSONString.appendQuoted(key, to: &output)
             output.append(UInt8(ascii: ":"))
             switch fields[key]! {
-            case .string(let string): JSONText.appendQuoted(string, to: &output)
+            case .string(let string): JSONString.appendQuoted(string, to: &output)
             case .integer(let integer): output.append(contentsOf: Array(String(integer).utf8))
             case .bool(let bool): output.append(contentsOf: Array((bool ? "true" : "false").utf8))
             }

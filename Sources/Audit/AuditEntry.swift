@@ -1,4 +1,4 @@
-internal import Auth
+import GatewayCore
 
 /// One audit event as the caller describes it; `AuditLog.append` gives it a seq, the time
 /// and its place in the hash chain.

@@ -1,3 +1,5 @@
+import GatewayCore
+
 extension AuditRecord {
     /// The fields in `fieldNames` order; `details` as its JSON text.
     var exportedValues: [ExportedValue] {
@@ -20,11 +22,11 @@ extension AuditRecord {
         output.append(UInt8(ascii: "{"))
         for (index, (name, value)) in zip(Self.fieldNames, exportedValues).enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
-            JSONText.appendQuoted(name, to: &output)
+            JSONString.appendQuoted(name, to: &output)
             output.append(UInt8(ascii: ":"))
             switch value {
             case .integer(let integer?): output.append(contentsOf: Array(String(integer).utf8))
-            case .text(let text?): JSONText.appendQuoted(text, to: &output)
+            case .text(let text?): JSONString.appendQuoted(text, to: &output)
             case .json(let json): output.append(contentsOf: Array(json.utf8))
             case .integer(nil), .text(nil): output.append(contentsOf: Array("null".utf8))
             }

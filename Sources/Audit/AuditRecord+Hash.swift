@@ -1,4 +1,4 @@
-internal import Auth
+import GatewayCore
 
 extension AuditRecord {
     /// The column names, in the order they are hashed, stored, exported and selected.

@@ -1,4 +1,4 @@
-public import Storage
+import Storage
 
 extension SQLiteAuditLog {
     /// Appends `entries` unless an earlier call with the same `key` already did: the key

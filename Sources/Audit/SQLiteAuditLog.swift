@@ -1,4 +1,4 @@
-public import Auth
+public import GatewayCore
 public import Storage
 
 /// `AuditLog` on the gateway's SQLite database (schema version 5).

@@ -1,4 +1,4 @@
-public import Auth
+public import GatewayCore
 public import Storage
 
 /// `QuotaLedger` on the gateway's SQLite database (schema version 6, `quota_usage`).

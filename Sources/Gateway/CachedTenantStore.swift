@@ -1,4 +1,5 @@
 public import Auth
+public import GatewayCore
 import Synchronization
 
 /// A `TenantStore` that keeps tenants in memory for a short time: every authenticated request needs its

@@ -1,5 +1,6 @@
 public import Audit
 public import Auth
+public import GatewayCore
 public import Logging
 public import NIOFreeHTTP
 public import Storage

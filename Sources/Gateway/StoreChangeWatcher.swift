@@ -4,7 +4,7 @@ import Synchronization
 
 /// Notices changes to tenants and signing keys made by any writer of the database — this process, the
 /// `tenant` and `keys` commands, another instance — by polling the one-row generation counter that
-/// triggers bump (`Migrations+ChangeSchema`), and runs `onChange` when it moved. Polling every 250 ms
+/// triggers bump (`Migrations.storeChanges`), and runs `onChange` when it moved. Polling every 250 ms
 /// costs one indexed read of one row; a change is in force within about a quarter of a second.
 public final class StoreChangeWatcher: Sendable {
     private let database: Database

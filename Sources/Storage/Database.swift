@@ -21,7 +21,7 @@ public final class Database: Sendable {
     /// pending `migrations` run; a database newer than them is refused with `.schemaTooNew`.
     public static func open(
         path: String,
-        migrations: Migrations = .gateway,
+        migrations: Migrations,
         configuration: Configuration = Configuration()
     ) throws -> Database {
         let writerConnection = try openWriterConnection(path: path, migrations: migrations, configuration: configuration)

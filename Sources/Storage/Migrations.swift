@@ -1,5 +1,9 @@
 /// The ordered schema history of a database, recorded in `PRAGMA user_version`.
 ///
+/// Each module owns the migrations of its own tables, with fixed version numbers
+/// (`Migrations.auth`, `.audit`, …); an application opens its database with their
+/// combination (`init(combining:)`).
+///
 /// Each pending migration runs in its own `BEGIN IMMEDIATE` transaction together with the
 /// `user_version` update, so a crash leaves the database at the previous version.
 public struct Migrations: Sendable {
@@ -20,13 +24,6 @@ public struct Migrations: Sendable {
     public var latestVersion: Int {
         steps.last?.version ?? 0
     }
-
-    /// The gateway's own schema. Business tables are added by the stores that own them:
-    /// versions 1–3 are `Auth`'s (`Migrations+AuthSchema.swift`), 4 the idempotency store's
-    /// (`Migrations+IdempotencySchema.swift`), 5–7 the audit log's and quota ledger's
-    /// (`Migrations+AuditSchema.swift`), 8 the change counter (`Migrations+ChangeSchema.swift`), 9 the
-    /// readiness heartbeat (`Migrations+ReadinessSchema.swift`).
-    public static let gateway = Migrations(authSchema + idempotencySchema + auditSchema + changeSchema + readinessSchema)
 
     /// Brings the database of `connection` up to `latestVersion`; returns the versions applied.
     ///

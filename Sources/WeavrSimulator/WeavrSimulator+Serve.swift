@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import NIOFreeHTTP
 
 extension WeavrSimulator {
@@ -44,7 +45,7 @@ extension WeavrSimulator {
         var result: [String: [String]] = [:]
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (text: Substring) in String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding }
+            let decode = { (text: Substring) in PercentDecoding.decode(text) }
             guard let name = decode(parts[0]) else { continue }
             let value = parts.count > 1 ? (decode(parts[1]) ?? "") : ""
             result[name, default: []].append(value)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Auth
+import Gateway
 import Storage
 
 /// Opening the database and the master key the way every command does it.

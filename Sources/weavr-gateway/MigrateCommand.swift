@@ -1,4 +1,5 @@
 import ArgumentParser
+import Gateway
 import Storage
 
 struct MigrateCommand: AsyncParsableCommand {

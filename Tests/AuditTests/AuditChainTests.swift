@@ -1,5 +1,5 @@
 import Audit
-import Auth
+import GatewayCore
 import Storage
 import Testing
 

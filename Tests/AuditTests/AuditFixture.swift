@@ -1,5 +1,5 @@
 import Audit
-import Auth
+import GatewayCore
 import CSQLite
 import Storage
 import Testing
@@ -16,7 +16,7 @@ final class AuditFixture {
         directory = try TemporaryDirectory()
         path = directory.file("gateway.sqlite")
         self.configuration = configuration
-        database = try Database.open(path: path, configuration: configuration)
+        database = try Database.open(path: path, migrations: .audit, configuration: configuration)
     }
 
     deinit {
@@ -29,7 +29,7 @@ final class AuditFixture {
     /// Closes the database and opens the file again, as a restart would.
     func reopen() throws {
         database.close()
-        database = try Database.open(path: path, configuration: configuration)
+        database = try Database.open(path: path, migrations: .audit, configuration: configuration)
     }
 
     /// Closes the database, runs `sql` on the file with the plain SQLite C API (an attacker
@@ -43,7 +43,7 @@ final class AuditFixture {
             Issue.record("tamper SQL failed: \(String(cString: sqlite3_errmsg(handle)))")
         }
         sqlite3_close_v2(handle)
-        database = try Database.open(path: path, configuration: configuration)
+        database = try Database.open(path: path, migrations: .audit, configuration: configuration)
     }
 
     /// Appends `count` card.block intents, one `append` per row, `concurrency` at a time.

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import Storage
 import Testing
 @testable import Auth

@@ -2,6 +2,7 @@ import Audit
 import Auth
 import Foundation
 import Gateway
+import GatewayCore
 import NIOFreeHTTP
 import Testing
 import WeavrSimulator

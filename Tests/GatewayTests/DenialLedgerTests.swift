@@ -2,6 +2,7 @@ import Audit
 import Auth
 import Foundation
 @testable import Gateway
+import GatewayCore
 import Testing
 
 /// Anonymous refusals are counted and written one row per client IP, reason and minute — never one row per

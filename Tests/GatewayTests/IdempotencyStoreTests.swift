@@ -1,6 +1,7 @@
 import Auth
 import Foundation
 @testable import Gateway
+import GatewayCore
 import Storage
 import Testing
 
@@ -14,7 +15,7 @@ struct IdempotencyStoreTests {
     func withStore(_ body: (SQLiteIdempotencyStore, ManualWallClock, Database) async throws -> Void) async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let database = try Database.open(path: directory + "/db.sqlite")
+        let database = try Database.open(path: directory + "/db.sqlite", migrations: .gateway)
         defer { database.close() }
         let clock = ManualWallClock()
         try await body(SQLiteIdempotencyStore(database: database, clock: clock), clock, database)

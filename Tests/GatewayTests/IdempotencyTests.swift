@@ -1,6 +1,7 @@
 import Auth
 import Foundation
 @testable import Gateway
+import GatewayCore
 import NIOFreeHTTP
 import Storage
 import Testing

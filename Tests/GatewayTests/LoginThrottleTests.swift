@@ -2,6 +2,7 @@ import Audit
 import Auth
 import Foundation
 @testable import Gateway
+import GatewayCore
 import NIOFreeHTTP
 import Testing
 

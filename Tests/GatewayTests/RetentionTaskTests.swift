@@ -2,6 +2,7 @@ import Audit
 import Auth
 import Foundation
 import Gateway
+import GatewayCore
 import Testing
 
 @Suite("Retention task")

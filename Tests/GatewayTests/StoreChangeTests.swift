@@ -53,7 +53,7 @@ struct StoreChangeTests {
 
     @Test func writesByAnotherConnectionBumpTheGenerationAndOnlyTenantAndKeyChangesDo() async throws {
         let gateway = try await GatewayHarness()
-        let other = try Database.open(path: gateway.directory + "/gateway.sqlite")
+        let other = try Database.open(path: gateway.directory + "/gateway.sqlite", migrations: .gateway)
         let token = try await gateway.login()
         _ = try await gateway.services.storeChanges.check()  // the harness made its tenants after the services
         _ = try await gateway.call("GET", "/v1/cards", token: token)  // sessions, audit, quotas: no tenant/key change

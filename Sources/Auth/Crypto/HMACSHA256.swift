@@ -1,4 +1,5 @@
 internal import COpenSSL
+import GatewayCore
 
 /// HMAC with SHA-256 (RFC 2104, FIPS 198-1) from libcrypto.
 public enum HMACSHA256 {

@@ -1,4 +1,5 @@
 internal import COpenSSL
+import GatewayCore
 
 /// Bytes from OpenSSL's CSPRNG (`RAND_bytes`).
 public enum SecureRandom {

@@ -1,3 +1,4 @@
+public import GatewayCore
 public import Storage
 
 /// `SessionStore` on the gateway's SQLite database (schema version 3).

@@ -1,3 +1,5 @@
+public import GatewayCore
+
 /// Token + session row: the check every authenticated request makes.
 ///
 /// Verifies the token (shape, kid, HMAC, time, audience), then requires the token's tenant

@@ -1,3 +1,4 @@
+public import GatewayCore
 public import Storage
 internal import FoundationEssentials
 
@@ -11,7 +12,7 @@ public struct SQLiteTenantStore: TenantStore {
     private let secretBox: SecretBox
     private let clock: any WallClock
 
-    /// A store over `database` (migrated with `Migrations.gateway`), sealing api-keys with
+    /// A store over `database` (migrated with `Migrations.auth`), sealing api-keys with
     /// `secretBox`.
     public init(database: Database, secretBox: SecretBox, clock: any WallClock = SystemWallClock()) {
         self.database = database

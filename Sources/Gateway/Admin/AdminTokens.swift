@@ -1,4 +1,5 @@
 import Auth
+import GatewayCore
 import Synchronization
 
 /// The admin API's bearer tokens, known only by their SHA-256 hashes (config lines `NAME sha256:HEX`).

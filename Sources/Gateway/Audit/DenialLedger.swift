@@ -1,5 +1,6 @@
 import Audit
 import Auth
+import GatewayCore
 import Logging
 import Synchronization
 

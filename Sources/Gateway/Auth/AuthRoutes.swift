@@ -1,5 +1,6 @@
 import Audit
 import Auth
+import GatewayCore
 public import NIOFreeHTTP
 import Upstream
 

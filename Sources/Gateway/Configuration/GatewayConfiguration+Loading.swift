@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 
 extension GatewayConfiguration {
     /// A command-line flag that sets a key (`--port 8443` → `listen.port`).
@@ -162,7 +163,7 @@ extension GatewayConfiguration {
 
         private mutating func apply(_ key: ConfigurationKey, text: String, source: String) {
             guard let value = key.parse(text: text) else {
-                problems.append("\(source) (\(key.path)): expected \(key.form.expectation), got \(ConfigurationValue.quoted(text))")
+                problems.append("\(source) (\(key.path)): expected \(key.form.expectation), got \(JSONString.quoted(text))")
                 return
             }
             key.set(&configuration, value)
@@ -191,7 +192,7 @@ extension GatewayConfiguration {
                 guard let file else { continue }
                 if !FileManager.default.isReadableFile(atPath: file) {
                     let reason = FileManager.default.fileExists(atPath: file) ? "not readable" : "no such file"
-                    problems.append("\(path): expected a readable file, got \(ConfigurationValue.quoted(file)) (\(reason))")
+                    problems.append("\(path): expected a readable file, got \(JSONString.quoted(file)) (\(reason))")
                 }
             }
         }

@@ -1,3 +1,5 @@
+import GatewayCore
+
 /// Any JSON value, decoded without a schema so the configuration loader can name unknown keys and
 /// wrong types itself.
 enum JSONValue: Decodable, Equatable {
@@ -35,7 +37,7 @@ enum JSONValue: Decodable, Equatable {
         case .boolean(let value): String(value)
         case .integer(let value): String(value)
         case .number(let value): String(value)
-        case .string(let value): ConfigurationValue.quoted(value.count > 60 ? String(value.prefix(60)) + "…" : value)
+        case .string(let value): JSONString.quoted(value.count > 60 ? String(value.prefix(60)) + "…" : value)
         case .array: "an array"
         case .object: "an object"
         }

@@ -1,4 +1,5 @@
 import Auth
+import GatewayCore
 import Storage
 
 /// `IdempotencyStore` on the gateway's SQLite database (schema version 4, table `idempotency_keys`).

@@ -1,3 +1,5 @@
+import GatewayCore
+
 /// A response: status, headers and a body that is either bytes or a stream of chunks.
 public struct HTTPResponse: Sendable {
     public var status: Int
@@ -52,31 +54,11 @@ public struct HTTPResponse: Sendable {
     ) -> HTTPResponse {
         var headers = headers
         headers.replaceOrAdd("content-type", "application/problem+json")
-        var text = #"{"type":"about:blank","title":"# + JSONText.quote(title) + #","status":\#(status)"#
-        text += #","code":"# + JSONText.quote(code ?? HTTPServerProblem.code(for: status))
-        if let detail { text += #","detail":"# + JSONText.quote(detail) }
+        var text = #"{"type":"about:blank","title":"# + JSONString.quoted(title) + #","status":\#(status)"#
+        text += #","code":"# + JSONString.quoted(code ?? HTTPServerProblem.code(for: status))
+        if let detail { text += #","detail":"# + JSONString.quoted(detail) }
         text += "}"
         return HTTPResponse(status: status, headers: headers, body: Array(text.utf8))
     }
 }
 
-/// Minimal JSON string quoting for server-generated documents.
-enum JSONText {
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let s where s.value < 0x20:
-                let hex = String(s.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-}

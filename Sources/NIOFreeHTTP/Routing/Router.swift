@@ -1,3 +1,5 @@
+import GatewayCore
+
 /// Matches method + path to a handler. Patterns are literal segments and `{name}` parameters
 /// (`/v1/cards/{id}/block`). Unknown paths → 404, known path with another method → 405 with `Allow`.
 ///

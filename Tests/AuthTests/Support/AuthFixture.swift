@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import Storage
 @testable import Auth
 
@@ -15,7 +16,7 @@ final class AuthFixture {
 
     init(lifetime: SessionLifetime = SessionLifetime()) throws {
         directory = try TemporaryDirectory()
-        database = try Database.open(path: directory.file("gateway.sqlite"))
+        database = try Database.open(path: directory.file("gateway.sqlite"), migrations: .auth)
         masterKey = try MasterKey.generate()
         clock = ManualWallClock()
         secretBox = SecretBox(masterKey: masterKey)

@@ -1,9 +1,14 @@
-/// Minimal JSON string encoding (RFC 8259 §7) for the audit log's own output.
-enum JSONText {
+/// JSON string literals (RFC 8259 §7): the one escaper of every JSON document the gateway, its
+/// HTTP server, the audit log and the simulator write.
+///
+/// Escapes `"` and `\`, writes `\n`, `\r`, `\t` for those controls and `\u00XX` (lower-case hex)
+/// for the other C0 controls and DEL; every other byte, UTF-8 included, is copied. The audit
+/// log's hashes cover text encoded this way, so the output must never change.
+public enum JSONString {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Appends `string` as a quoted JSON string to `output`.
-    static func appendQuoted(_ string: String, to output: inout [UInt8]) {
+    public static func appendQuoted(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {
@@ -13,7 +18,7 @@ enum JSONText {
             case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
             case 0x00..<0x20, 0x7F:
-                output.append(contentsOf: Array("\\u00".utf8))
+                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
                 output.append(hexDigits[Int(byte >> 4)])
                 output.append(hexDigits[Int(byte & 0x0F)])
             default: output.append(byte)
@@ -23,8 +28,9 @@ enum JSONText {
     }
 
     /// `string` as a quoted JSON string.
-    static func quoted(_ string: String) -> String {
+    public static func quoted(_ string: String) -> String {
         var output: [UInt8] = []
+        output.reserveCapacity(string.utf8.count + 2)
         appendQuoted(string, to: &output)
         return String(decoding: output, as: UTF8.self)
     }

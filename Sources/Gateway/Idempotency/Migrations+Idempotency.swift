@@ -1,8 +1,10 @@
+import Storage
+
 extension Migrations {
     /// Version 4: the idempotency-key store of the `/v1` API. One row per tenant + user + key; `state`
     /// is `in_flight` until the first response is stored (`status`, the safe headers and `body`).
     /// Rows are dead once `expires_at` (ms) has passed and are purged by the store, a few at a time.
-    static let idempotencySchema: [Migration] = [
+    static let idempotency = Migrations([
         Migration(
             version: 4,
             sql: """
@@ -24,5 +26,5 @@ extension Migrations {
                 CREATE INDEX idempotency_keys_by_expiry ON idempotency_keys (expires_at);
                 """
         ),
-    ]
+    ])
 }

@@ -1,7 +1,9 @@
+import Storage
+
 extension Migrations {
     /// Version 9: `readiness_heartbeat`, one row rewritten by the `/readyz` database check, so that
     /// readiness proves a real write (a page into the WAL and an fsync) rather than only taking the lock.
-    static let readinessSchema: [Migration] = [
+    static let readiness = Migrations([
         Migration(
             version: 9,
             sql: """
@@ -11,5 +13,5 @@ extension Migrations {
                 ) STRICT;
                 """
         ),
-    ]
+    ])
 }

@@ -57,6 +57,7 @@ func run(groupCommit: Bool, concurrency: Int, options: Options) async throws -> 
 
     let database = try Database.open(
         path: path,
+        migrations: .audit,
         configuration: Database.Configuration(connection: SQLiteConnection.Configuration(synchronous: .full), groupCommit: groupCommit)
     )
     defer { database.close() }

@@ -1,5 +1,7 @@
+public import Storage
+
 extension Migrations {
-    /// Versions 5–9 (reserved; 5–7 used): the audit log and the quota ledger.
+    /// Versions 5–7: the audit log and the quota ledger.
     ///
     /// - 5: `audit_log` (the hash-chained rows, `seq` assigned by the writer, gapless),
     ///   `audit_head` (seq and hash of the newest row, updated in the same transaction as
@@ -9,7 +11,7 @@ extension Migrations {
     /// - 6: `quota_usage`, units used per tenant, UTC day and operation.
     /// - 7: `audit_once`, keys of audit events recorded at most once (a finished bulk's
     ///   per-operation rows), inserted in the same transaction as the rows they stand for.
-    static let auditSchema: [Migration] = [
+    public static let audit = Migrations([
         Migration(
             version: 5,
             sql: """
@@ -73,5 +75,5 @@ extension Migrations {
                 ) STRICT, WITHOUT ROWID;
                 """
         ),
-    ]
+    ])
 }

@@ -1,7 +1,9 @@
+public import Storage
+
 extension Migrations {
     /// Versions 1–3: the tables behind the `Auth` module's stores (tenants, session-token
     /// signing keys, sessions). Secrets are stored only as `SecretBox` records (BLOB).
-    static let authSchema: [Migration] = [
+    public static let auth = Migrations([
         Migration(
             version: 1,
             sql: """
@@ -54,5 +56,5 @@ extension Migrations {
                 CREATE INDEX sessions_by_tenant ON sessions (tenant_id, created_at);
                 """
         ),
-    ]
+    ])
 }

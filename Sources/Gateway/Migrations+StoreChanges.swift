@@ -1,9 +1,11 @@
+import Storage
+
 extension Migrations {
     /// Version 8: a generation counter that every change to tenants or signing keys bumps — by triggers, so
     /// every writer of the database counts, whether a running gateway, the `tenant`/`keys` commands or
     /// another instance. Running gateways poll this one row cheaply and reload what changed
     /// (`StoreChangeWatcher`).
-    static let changeSchema: [Migration] = [
+    static let storeChanges = Migrations([
         Migration(
             version: 8,
             sql: """
@@ -20,5 +22,5 @@ extension Migrations {
                 CREATE TRIGGER signing_keys_deleted AFTER DELETE ON signing_keys BEGIN UPDATE store_changes SET generation = generation + 1; END;
                 """
         ),
-    ]
+    ])
 }
