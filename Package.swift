@@ -92,7 +92,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "WeavrSimulatorTests", dependencies: ["WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
-        .testTarget(name: "AuthTests", dependencies: ["Auth", "GatewayCore", "Storage"], swiftSettings: strict),
-        .testTarget(name: "AuditTests", dependencies: ["Audit", "GatewayCore", "Storage", "CSQLite"], swiftSettings: strict),
+        // `weavr-gateway` (executable) for the command layers (`TenantCommands`, `KeyCommands`, `AuditCommands`).
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "GatewayCore", "Storage", "weavr-gateway"], swiftSettings: strict),
+        .testTarget(
+            name: "AuditTests", dependencies: ["Audit", "GatewayCore", "Storage", "CSQLite", "weavr-gateway"], swiftSettings: strict
+        ),
     ]
 )

@@ -1,4 +1,5 @@
 import Audit
+@testable import weavr_gateway
 import Testing
 
 struct AuditCommandsTests {

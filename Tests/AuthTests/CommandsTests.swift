@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Auth
+@testable import weavr_gateway
 
 struct CommandsTests {
     @Test func tenantCommandsReadTheAPIKeyFromAFileAndNeverPrintIt() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import Storage
 import Testing
 @testable import Auth
+@testable import weavr_gateway
 
 struct KeyRingTests {
     @Test func firstLoadCreatesOneActiveKey() async throws {

@@ -4,6 +4,8 @@ internal import Glibc
 internal import Darwin
 #endif
 
+import GatewayCore
+
 /// The gateway's root secret (32 bytes), from `GATEWAY_MASTER_KEY` or a key file.
 ///
 /// Nothing uses it directly: each purpose gets its own subkey derived with HKDF-SHA256
@@ -130,14 +132,4 @@ public struct MasterKey: Sendable {
 extension MasterKey: CustomStringConvertible {
     /// `MasterKey(redacted)`.
     public var description: String { "MasterKey(redacted)" }
-}
-
-extension String {
-    func trimmingASCIIWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == "\r\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
-    }
 }

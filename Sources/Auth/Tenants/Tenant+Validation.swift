@@ -1,4 +1,5 @@
 internal import FoundationEssentials
+import GatewayCore
 
 extension Tenant {
     /// The most characters of a Weavr api-key.

@@ -1,16 +1,18 @@
+import Auth
+
 /// `weavr-gateway keys rotate|list|retire` as library calls returning text to print.
 /// Output shows key ids and states, never key bytes. Running gateways on the same database pick
 /// changes up within about a second (they poll its change counter).
-public struct KeyCommands: Sendable {
+struct KeyCommands: Sendable {
     private let store: any KeyRingStore
 
     /// Commands over `store`.
-    public init(store: any KeyRingStore) {
+    init(store: any KeyRingStore) {
         self.store = store
     }
 
     /// `keys rotate`: a new active key; the previous one keeps verifying (nobody is logged out).
-    public func rotate() async throws -> String {
+    func rotate() async throws -> String {
         let previous = try await store.list().first { $0.state == .active }
         let info = try await store.rotate()
         if let previous {
@@ -20,7 +22,7 @@ public struct KeyCommands: Sendable {
     }
 
     /// `keys list`: kid, state, created (ms since the Unix epoch), retired.
-    public func list() async throws -> String {
+    func list() async throws -> String {
         let keys = try await store.list()
         guard !keys.isEmpty else { return "no signing keys\n" }
         return "kid\tstate\tcreated_ms\tretired_ms\n"
@@ -28,7 +30,7 @@ public struct KeyCommands: Sendable {
     }
 
     /// `keys retire KID`: tokens signed with it stop verifying (those sessions must log in again).
-    public func retire(_ kid: String) async throws -> String {
+    func retire(_ kid: String) async throws -> String {
         let info = try await store.retire(kid)
         return "retired signing key \(info.kid); running gateways on this database stop accepting the tokens it signed within 1 s\n"
     }

@@ -1,20 +1,21 @@
-public import Storage
+import Audit
+import Storage
 
 /// What `weavr-gateway audit …` does, minus argument parsing and process exit codes.
 ///
 /// The audit log is a plain SHA-256 chain (docs/ARCHITECTURE.md "Quotas and audit"), so none of these
 /// needs the master key.
-public struct AuditCommands: Sendable {
-    private let log: SQLiteAuditLog
+struct AuditCommands: Sendable {
+    private let log: any AuditLog
 
     /// Commands on the audit log of `database`.
-    public init(database: Database) {
+    init(database: Database) {
         log = SQLiteAuditLog(database: database)
     }
 
     /// `OK <rows> rows` (then the anchor and head) when the chain verifies, else
     /// `BAD at seq N: <reason>`; `ok` is what the exit code reports.
-    public func verify() async throws -> (ok: Bool, output: String) {
+    func verify() async throws -> (ok: Bool, output: String) {
         let result = try await log.verify()
         guard result.ok else {
             return (false, "BAD at seq \(result.firstBadSeq ?? 0): \(result.reason ?? "unknown")\n")
@@ -32,7 +33,7 @@ public struct AuditCommands: Sendable {
 
     /// One tab-separated line per row (time, seq, tenant, actor, action, target, outcome, HTTP
     /// status, upstream status, request id), oldest first; then `next: --after N` when more remain.
-    public func query(_ filter: AuditFilter, limit: Int) async throws -> String {
+    func query(_ filter: AuditFilter, limit: Int) async throws -> String {
         let page = try await log.query(filter, limit: limit)
         var output = ""
         for record in page.records {
@@ -49,12 +50,12 @@ public struct AuditCommands: Sendable {
 
     /// Streams the matching rows to `write`; returns the row count.
     @discardableResult
-    public func export(_ filter: AuditFilter, format: AuditExportFormat, write: ([UInt8]) throws -> Void) async throws -> Int {
+    func export(_ filter: AuditFilter, format: AuditExportFormat, write: ([UInt8]) throws -> Void) async throws -> Int {
         try await log.export(filter, format: format, write: write)
     }
 
     /// Deletes rows older than `days` days; reports the count and the new anchor.
-    public func prune(olderThanDays days: Int) async throws -> String {
+    func prune(olderThanDays days: Int) async throws -> String {
         precondition(days >= 0)
         let result = try await log.prune(olderThan: .seconds(Int64(days) * 86_400))
         return "pruned \(result.rowsDeleted) rows; anchor at seq \(result.anchorSeq)\n"

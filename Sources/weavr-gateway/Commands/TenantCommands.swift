@@ -1,15 +1,17 @@
+import Auth
+
 /// `weavr-gateway tenant add|list|show|update|suspend|activate|remove` as library calls:
 /// each takes parsed arguments and returns text to print. Output never contains the api-key.
-public struct TenantCommands: Sendable {
+struct TenantCommands: Sendable {
     private let store: any TenantStore
 
     /// Commands over `store`.
-    public init(store: any TenantStore) {
+    init(store: any TenantStore) {
         self.store = store
     }
 
     /// `tenant add`: creates the tenant; the api-key is read from `apiKey` (stdin or a file).
-    public func add(_ arguments: Arguments, apiKey: SecretInput) async throws -> String {
+    func add(_ arguments: Arguments, apiKey: SecretInput) async throws -> String {
         let secret = try apiKey.read()
         let tenant = Tenant(
             id: arguments.id ?? "",
@@ -28,20 +30,20 @@ public struct TenantCommands: Sendable {
     }
 
     /// `tenant list`: one line per tenant.
-    public func list() async throws -> String {
+    func list() async throws -> String {
         let tenants = try await store.list()
         guard !tenants.isEmpty else { return "no tenants\n" }
         return tenants.map { "\($0.id)\t\($0.status.rawValue)\t\($0.name)\t\($0.weavrBaseURL)\n" }.joined()
     }
 
     /// `tenant show ID`.
-    public func show(_ id: String) async throws -> String {
+    func show(_ id: String) async throws -> String {
         guard let tenant = try await store.get(id) else { throw TenantStoreError.notFound(id: id) }
         return Self.render(tenant)
     }
 
     /// `tenant update ID`: changes the given fields; a new api-key only when `apiKey` is given.
-    public func update(_ id: String, _ arguments: Arguments, apiKey: SecretInput?) async throws -> String {
+    func update(_ id: String, _ arguments: Arguments, apiKey: SecretInput?) async throws -> String {
         let update = TenantUpdate(
             name: arguments.name,
             weavrBaseURL: arguments.weavrBaseURL,
@@ -56,19 +58,19 @@ public struct TenantCommands: Sendable {
     }
 
     /// `tenant suspend ID`.
-    public func suspend(_ id: String) async throws -> String {
+    func suspend(_ id: String) async throws -> String {
         let tenant = try await store.setStatus(id, .suspended)
         return "tenant \(tenant.id) is suspended; running gateways on this database refuse its sessions within 1 s\n"
     }
 
     /// `tenant activate ID`.
-    public func activate(_ id: String) async throws -> String {
+    func activate(_ id: String) async throws -> String {
         let tenant = try await store.setStatus(id, .active)
         return "tenant \(tenant.id) is active\n"
     }
 
     /// `tenant remove ID`: deletes the tenant and its sessions.
-    public func remove(_ id: String) async throws -> String {
+    func remove(_ id: String) async throws -> String {
         try await store.delete(id)
         return "removed tenant \(id) and its sessions\n"
     }

@@ -4,9 +4,11 @@ internal import Glibc
 internal import Darwin
 #endif
 
+import GatewayCore
+
 /// Where a CLI command reads a secret (a Weavr api-key) from. Never the command line:
 /// argv is visible to every local user through `ps` and `/proc/<pid>/cmdline`.
-public enum SecretInput: Sendable, Hashable {
+enum SecretInput: Sendable, Hashable {
     /// Standard input (a pipe or a redirected file), up to the first newline.
     case standardInput
     /// The first line of a file.
@@ -16,7 +18,7 @@ public enum SecretInput: Sendable, Hashable {
     static let maxLength = 4096
 
     /// Reads the secret: the first line, without surrounding whitespace; must be non-empty.
-    public func read() throws -> String {
+    func read() throws -> String {
         let descriptor: Int32
         switch self {
         case .standardInput:

@@ -1,5 +1,5 @@
 /// Why a secret could not be read. Never contains the secret.
-public enum SecretInputError: Error, Sendable, Hashable {
+enum SecretInputError: Error, Sendable, Hashable {
     /// The source could not be opened or read.
     case unreadable(source: String)
     /// Nothing but whitespace before the first newline.
@@ -10,7 +10,7 @@ public enum SecretInputError: Error, Sendable, Hashable {
 
 extension SecretInputError: CustomStringConvertible {
     /// A message for the operator.
-    public var description: String {
+    var description: String {
         switch self {
         case .unreadable(let source): "cannot read the secret from \(source)"
         case .empty(let source): "no secret on the first line of \(source)"
