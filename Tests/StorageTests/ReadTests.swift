@@ -12,8 +12,8 @@ struct ReadTests {
         defer { database.close() }
 
         // The only reader is held; the next read gives up after the checkout timeout.
-        let gate = ReaderGate()
-        let holding = gate.hold(database)
+        let gate = ThreadGate()
+        let holding = gate.holdReader(database)
         try await gate.waitUntilHeld()
         let started = ContinuousClock.now
         await #expect(throws: StorageError.busy) {

@@ -72,7 +72,7 @@ struct WriterTests {
         defer { database.close() }
         try await ItemsSchema.insert("taken", into: database)
 
-        let gate = WriterGate()
+        let gate = ThreadGate()
         let holder = gate.hold(database)
         try await gate.waitUntilHeld()
         let first = Task { try await ItemsSchema.insert("first", into: database) }
@@ -119,7 +119,7 @@ struct WriterTests {
         )
         defer { database.close() }
 
-        let gate = WriterGate()
+        let gate = ThreadGate()
         let holder = gate.hold(database)
         try await gate.waitUntilHeld()
         // A deferred foreign key is only checked by COMMIT, so COMMIT fails.
@@ -148,7 +148,7 @@ struct WriterTests {
         )
         defer { database.close() }
 
-        let gate = WriterGate()
+        let gate = ThreadGate()
         let holder = gate.hold(database)
         try await gate.waitUntilHeld()
         let queued = [
@@ -173,7 +173,7 @@ struct WriterTests {
         let path = directory.file("db.sqlite")
         let database = try Database.open(path: path, migrations: ItemsSchema.migrations)
 
-        let gate = WriterGate()
+        let gate = ThreadGate()
         let holder = gate.hold(database)
         try await gate.waitUntilHeld()
         let queued = Task { try await ItemsSchema.insert("queued", into: database) }
@@ -196,7 +196,7 @@ struct WriterTests {
         let database = try ItemsSchema.openCapped(in: directory)
         defer { database.close() }
 
-        let gate = WriterGate()
+        let gate = ThreadGate()
         let holder = gate.hold(database)
         try await gate.waitUntilHeld()
         let before = Task { try await ItemsSchema.insert("before", into: database) }
@@ -252,7 +252,7 @@ struct WriterTests {
         )
         defer { database.close() }
 
-        let gate = WriterGate()
+        let gate = ThreadGate()
         let holder = gate.hold(database)
         try await gate.waitUntilHeld()
         let writes = (0..<10).map { index in Task { try await ItemsSchema.insert("item-\(index)", into: database) } }
