@@ -6,8 +6,9 @@
 # one-commit mode. ~25 s.
 # Knobs (environment): SECONDS_PER_RUN (5), CONCURRENCY (1,64), DIR (a directory on the disk
 # under test; default .build/audit-bench — not tmpfs, where fsync is free), SKIP_BUILD (1: reuse
-# the release binary).
+# the release binary). The benchmark's source: bench/audit-bench/main.swift (target audit-bench).
 set -euo pipefail
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0; fi
 cd "$(dirname "$0")/.."
 
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}

@@ -2,8 +2,9 @@
 # Weavr client throughput: WeavrClient.getCard through NIOFreeHTTP's pooled client vs wrk, both against
 # the same in-process demo simulator (GET /managed_cards/{id} with api-key + bearer). ~1 minute.
 # Knobs (environment): DURATION (s per run, 15), CONCURRENCY (32), PIN (1: simulator on CPU 0, load on CPU 1),
-# SKIP_BUILD (1: reuse the release binary).
+# SKIP_BUILD (1: reuse the release binary). The benchmark's source: bench/upstream-bench/main.swift (target upstream-bench).
 set -euo pipefail
+if [[ ${1:-} == -h || ${1:-} == --help ]]; then sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit 0; fi
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-15}
