@@ -1,4 +1,5 @@
 import Auth
+import GatewayCore
 import NIOFreeHTTP
 
 /// The keyed hashes of idempotency, under their own master-key purpose (`MasterKey.Purpose.idempotency`):
