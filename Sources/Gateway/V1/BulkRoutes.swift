@@ -20,7 +20,7 @@ import Upstream
 /// user id (target the id; bounded by Weavr's 10,000 items), then the `bulk.submit` outcome (target the bulk id)
 /// — `AuditTrail.mutation`. Ids go in `target`, not in details: 18-digit Weavr ids can pass the card-number
 /// check of `AuditDetails`. When the process is final, the first read that sees it so writes one
-/// `bulk.operation` outcome row per operation, exactly once (`SQLiteAuditLog.appendOnce`, key
+/// `bulk.operation` outcome row per operation, exactly once (`AuditLog.appendOnce`, key
 /// `bulk:<tenant>:<id>`).
 struct BulkRoutes: Sendable {
     let v1: V1Router
