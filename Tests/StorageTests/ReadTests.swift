@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Storage
 import Testing
 
@@ -52,5 +57,27 @@ struct ReadTests {
             try await group.waitForAll()
         }
         #expect(try await ItemsSchema.count(in: database) == 200)
+    }
+
+    @Test func readsNeverRunOnTheCallersThread() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(path: directory.file("db.sqlite"), migrations: ItemsSchema.migrations)
+        defer { database.close() }
+        let caller = pthread_self()
+        let onCallersThread = try await database.read { _ in pthread_equal(pthread_self(), caller) != 0 }
+        #expect(!onCallersThread)
+    }
+
+    @Test func closesWhenTheLastReferenceIsDroppedOnAReaderThread() async throws {
+        let directory = try TemporaryDirectory()
+        var database: Database? = try Database.open(path: directory.file("db.sqlite"), migrations: ItemsSchema.migrations)
+        let read = Task { [database] in
+            try await database?.read { [database] connection in
+                _ = database
+                return try connection.query("SELECT count(*) FROM items")[0][0].int64Value
+            }
+        }
+        database = nil
+        #expect(try await read.value == 0)
     }
 }
