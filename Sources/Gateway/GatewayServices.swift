@@ -60,16 +60,17 @@ public final class GatewayServices: Sendable {
     /// ring reloaded (`start()` it in a running gateway; tests call `check()`).
     public let storeChanges: StoreChangeWatcher
     public let clock: any WallClock
-    let csrfKey: SecretBytes
+    /// CSRF tokens of cookie sessions (the CSRF subkey).
+    let csrf: CSRFTokens
     /// `idempotency-ref`s and request fingerprints, under their own HKDF purpose.
     let idempotencyKeys: IdempotencyKeys
-    let weavrClients: WeavrClientCache
+    /// Weavr clients per tenant and Weavr tokens per session.
+    let weavrAccess: WeavrAccess
     /// Login attempts per client IP, tenant and tenant + email.
     let loginThrottle: LoginThrottle
     let requestRates: RequestRateLimits
-    /// Decrypted Weavr tokens by session, for 60 s: the session row is still read on every request (so
-    /// revocation is immediate); only the second read and the AES-GCM open are saved.
-    private let weavrTokens = Mutex<[String: (token: String, expires: Int64)]>([:])
+    /// Whose `Forwarded` / `X-Forwarded-For` is believed (`ClientAddress`).
+    var trustedProxies: TrustedProxies { settings.trustedProxies }
 
     /// Opens the services over an open database (migrated), with keys derived from `masterKey`.
     public init(
@@ -98,7 +99,7 @@ public final class GatewayServices: Sendable {
             try? await keyRing.reload()
         }
         authenticator = SessionAuthenticator(keyRing: keyRing, sessions: sessions, clock: clock)
-        csrfKey = masterKey.subkey(for: .csrf)
+        csrf = CSRFTokens(key: masterKey.subkey(for: .csrf))
         idempotencyKeys = IdempotencyKeys(key: masterKey.subkey(for: .idempotency))
         let breakers = CircuitBreakerRegistry()
         let metrics = GatewayMetrics(database: database) {
@@ -113,7 +114,10 @@ public final class GatewayServices: Sendable {
             RequestObservation.current?.addUpstream(nanoseconds: UInt64(max(0, observation.duration.seconds * 1e9)))
             observer?(observation)
         }
-        weavrClients = WeavrClientCache(http: http, configuration: weavrConfiguration, breakers: breakers)
+        weavrAccess = WeavrAccess(
+            tenants: tenants, sessions: sessions,
+            clients: WeavrClientCache(http: http, configuration: weavrConfiguration, breakers: breakers), clock: clock
+        )
         requestRates = RequestRateLimits(tenantPerMinute: settings.tenantRequestsPerMinute, sessionPerMinute: settings.sessionRequestsPerMinute)
         loginThrottle = LoginThrottle(Self.loginSettings(settings))
     }
@@ -136,84 +140,5 @@ public final class GatewayServices: Sendable {
     @discardableResult
     public func startBackgroundTasks() -> [Task<Void, Never>] {
         [storeChanges.start(), denials.start()]
-    }
-
-    /// The client's address: the socket peer, or what a trusted proxy says (`ClientAddress`).
-    func clientIP(_ request: HTTPRequest) -> String {
-        ClientAddress.of(request, trusting: settings.trustedProxies)
-    }
-
-    /// The Weavr client of `tenant` (built once per base URL + api-key; the key is decrypted on first use).
-    func weavr(for tenant: Tenant) async throws(Problem) -> WeavrClient {
-        if let client = weavrClients.cached(tenant) { return client }
-        let apiKey: String?
-        do {
-            apiKey = try await tenants.weavrAPIKey(for: tenant.id)
-        } catch {
-            throw Problem(.serviceUnavailable, retryAfter: 1)
-        }
-        guard let apiKey else { throw Problem(.unauthenticated) }
-        return weavrClients.client(for: tenant, apiKey: apiKey)
-    }
-
-    /// The Weavr token of a live session (cached briefly; see `weavrTokens`).
-    func weavrToken(for session: Session) async throws -> String? {
-        let now = clock.now
-        if let entry = weavrTokens.withLock({ $0[session.sid] }), entry.expires > now { return entry.token }
-        guard let token = try await sessions.weavrToken(sid: session.sid, tenantID: session.tenantID) else { return nil }
-        weavrTokens.withLock { cache in
-            if cache.count > 50_000 { cache = cache.filter { $0.value.expires > now } }
-            cache[session.sid] = (token, now + 60_000)
-        }
-        return token
-    }
-
-    /// Forgets a session's cached Weavr token (logout, revocation, a new token after step-up).
-    func forgetWeavrToken(sid: String) {
-        _ = weavrTokens.withLock { $0.removeValue(forKey: sid) }
-    }
-
-    /// The CSRF token of a session: HMAC(csrf subkey, sid), hex. Stateless; dies with the session.
-    func csrfToken(sid: String) -> String {
-        Hex.encode(HMACSHA256.authenticate(key: csrfKey, message: Array("csrf|\(sid)".utf8)))
-    }
-
-}
-
-/// One `WeavrClient` per tenant, rebuilt when the tenant's base URL or api-key changes; circuit breakers
-/// are shared per base URL.
-final class WeavrClientCache: Sendable {
-    private struct Entry {
-        var baseURL: String
-        var updatedAt: Int64
-        var client: WeavrClient
-    }
-
-    private let http: HTTPClient
-    private let configuration: WeavrClient.Configuration
-    /// The circuit breakers, one per base URL (readiness and metrics read their states).
-    let breakers: CircuitBreakerRegistry
-    private let entries = Mutex<[String: Entry]>([:])
-
-    init(http: HTTPClient, configuration: WeavrClient.Configuration, breakers: CircuitBreakerRegistry = CircuitBreakerRegistry()) {
-        self.http = http
-        self.configuration = configuration
-        self.breakers = breakers
-    }
-
-    func cached(_ tenant: Tenant) -> WeavrClient? {
-        entries.withLock { entries in
-            guard let entry = entries[tenant.id], entry.baseURL == tenant.weavrBaseURL, entry.updatedAt == tenant.updatedAt else { return nil }
-            return entry.client
-        }
-    }
-
-    func client(for tenant: Tenant, apiKey: String) -> WeavrClient {
-        let client = WeavrClient(
-            baseURL: tenant.weavrBaseURL, apiKey: apiKey, http: http, configuration: configuration,
-            circuitBreaker: breakers.breaker(for: tenant.weavrBaseURL)
-        )
-        entries.withLock { $0[tenant.id] = Entry(baseURL: tenant.weavrBaseURL, updatedAt: tenant.updatedAt, client: client) }
-        return client
     }
 }

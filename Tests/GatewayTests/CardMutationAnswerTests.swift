@@ -59,7 +59,7 @@ struct CardMutationAnswerTests {
         }
         let before = gateway.simulator.capturedRequests.count
         let refused = try await gateway.call("GET", "/v1/cards", token: token)
-        let breaker = try #require(gateway.services.weavrClients.breakers.all.values.first)
+        let breaker = try #require(gateway.services.weavrAccess.breakers.all.values.first)
         let remaining = breaker.remainingCoolDown
         #expect(gateway.simulator.capturedRequests.count == before, "the circuit is open")
         #expect(refused.status == 503)
@@ -86,7 +86,7 @@ struct CardMutationAnswerTests {
         // Then two attempts time out, the second opening the circuit; the third is refused by it.
         gateway.simulator.setFault(.latency(.seconds(1)), for: "GET", path: "/managed_cards/{id}")
         let slow = try await gateway.call("GET", "/v1/cards/" + Seed.fundedEUR, token: token)
-        #expect(gateway.services.weavrClients.breakers.all.values.first?.state == .open)
+        #expect(gateway.services.weavrAccess.breakers.all.values.first?.state == .open)
         #expect(slow.status == 504, "\(slow.text)")
         #expect(slow.code == "upstream_timeout")
         #expect(slow.headers["retry-after"] != nil)

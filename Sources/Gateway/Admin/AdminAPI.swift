@@ -153,7 +153,7 @@ public struct AdminAPI: Sendable {
         route(&router, "DELETE", "/admin/v1/tenants/{id}/sessions/{sid}", action: "admin.session.revoke") { request, _ in
             let tenant = request.pathParameters["id"] ?? ""
             let sid = request.pathParameters["sid"] ?? ""
-            services.forgetWeavrToken(sid: sid)
+            services.weavrAccess.forgetToken(sid: sid)
             guard try await services.sessions.revoke(sid: sid, tenantID: tenant) else { throw Problem(.notFound) }
             return HTTPResponse(status: 204)
         }

@@ -35,11 +35,11 @@ extension AuditTrail {
         if let quota, let daily = DailyQuota(quota, tenant: call.auth.tenant) {
             let decision: QuotaDecision
             do {
-                decision = try await services.quotas.consume(tenant: tenantID, operation: quota, amount: units, limit: daily.limit, day: nil)
+                decision = try await quotas.consume(tenant: tenantID, operation: quota, amount: units, limit: daily.limit, day: nil)
             } catch {
                 throw Problem(.serviceUnavailable, detail: "quota ledger unavailable", retryAfter: 1)
             }
-            let now = services.clock.now
+            let now = clock.now
             quotaHeaders = daily.headers(decision, now: now)
             guard decision.allowed else {
                 var denied = details
@@ -48,7 +48,7 @@ extension AuditTrail {
                 denied["used"] = .integer(Int64(decision.used))
                 denied["requested"] = .integer(Int64(units))
                 await record([entry(call, .quotaDenied, target: target, outcome: .denied, httpStatus: 429, details: Self.details(denied))])
-                services.metrics.recordQuotaDenial(tenant: call.auth.tenant.id, operation: quota.rawValue)
+                metrics.recordQuotaDenial(tenant: call.auth.tenant.id, operation: quota.rawValue)
                 return Problem(
                     .quotaExceeded, detail: "the tenant's daily \(quota.rawValue) quota is used up",
                     retryAfter: DailyQuota.secondsUntilReset(decision, now: now)
@@ -59,14 +59,14 @@ extension AuditTrail {
         func giveBack() async {
             guard let consumed else { return }
             do {
-                try await services.quotas.release(tenant: tenantID, operation: consumed.operation, amount: units, day: nil)
+                try await quotas.release(tenant: tenantID, operation: consumed.operation, amount: units, day: nil)
             } catch {
                 Self.report("quota release failed (\(consumed.operation.rawValue), request \(call.requestID)): \(error)")
             }
         }
 
         do {
-            try await services.audit.append([entry(call, action, target: target, outcome: .intent, details: Self.details(details))] + alsoIntended)
+            try await log.append([entry(call, action, target: target, outcome: .intent, details: Self.details(details))] + alsoIntended)
         } catch {
             await giveBack()
             throw Problem(.serviceUnavailable, detail: "the audit log cannot be written; nothing was done", retryAfter: 1)

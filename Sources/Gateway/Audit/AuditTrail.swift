@@ -1,5 +1,6 @@
 import Audit
 import Auth
+import GatewayCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,7 +12,22 @@ import NIOFreeHTTP
 /// Rows never hold secrets: the session id only as its hash (`AuditEntry`), no tokens, api-keys, passwords
 /// or card numbers (`AuditDetails` refuses them), a failed login's email only as a SHA-256 hash.
 struct AuditTrail: Sendable {
-    let services: GatewayServices
+    /// The audit log rows go to.
+    let log: any AuditLog
+    /// Daily quotas, checked in front of an audited mutation.
+    let quotas: any QuotaLedger
+    let metrics: GatewayMetrics
+    let clock: any WallClock
+    /// Whose `X-Forwarded-For` names the client in a row's `client_ip`.
+    let proxies: TrustedProxies
+
+    init(services: GatewayServices) {
+        log = services.audit
+        quotas = services.quotas
+        metrics = services.metrics
+        clock = services.clock
+        proxies = services.trustedProxies
+    }
 
     /// A row about an authenticated call: tenant, the session's user as actor, session hash, request id,
     /// client IP and user agent filled in from `call`.
@@ -22,7 +38,7 @@ struct AuditTrail: Sendable {
         AuditEntry(
             tenant: call.auth.tenant.id, actor: call.auth.session.userID, sessionID: call.auth.session.sid,
             action: action, target: target, outcome: outcome, httpStatus: httpStatus, upstreamStatus: upstreamStatus,
-            upstreamRequestRef: upstreamRequestRef, requestID: call.requestID, clientIP: services.clientIP(call.request),
+            upstreamRequestRef: upstreamRequestRef, requestID: call.requestID, clientIP: proxies.clientAddress(of: call.request),
             userAgent: call.request.headers["user-agent"], details: details
         )
     }
@@ -36,7 +52,7 @@ struct AuditTrail: Sendable {
         AuditEntry(
             tenant: tenant, actor: actor, sessionID: sessionID, action: action, target: target, outcome: outcome,
             httpStatus: httpStatus, upstreamStatus: upstreamStatus, upstreamRequestRef: upstreamRequestRef,
-            requestID: context.requestID, clientIP: services.clientIP(request), userAgent: request.headers["user-agent"], details: details
+            requestID: context.requestID, clientIP: proxies.clientAddress(of: request), userAgent: request.headers["user-agent"], details: details
         )
     }
 
@@ -44,7 +60,7 @@ struct AuditTrail: Sendable {
     /// must not change the answer (denials, outcomes after Weavr acted, logouts).
     func record(_ entries: [AuditEntry]) async {
         do {
-            try await services.audit.append(entries)
+            try await log.append(entries)
         } catch {
             Self.report("audit append failed (\(entries.first?.action.rawValue ?? "-"), request \(entries.first?.requestID ?? "-")): \(error)")
         }

@@ -6,12 +6,19 @@ import Upstream
 
 /// `/v1/auth/*` and `/v1/me`: login through Weavr, logout, step-up, and the current session.
 public struct AuthRoutes: Sendable {
-    let services: GatewayServices
+    /// The session machinery, shared with the `/v1` pipeline.
+    let resolver: SessionResolver
+    let throttle: LoginThrottle
+    let denials: DenialLedger
+    let audit: AuditTrail
     let v1: V1Router
 
     public init(services: GatewayServices) {
-        self.services = services
         v1 = V1Router(services: services)
+        resolver = v1.authenticator
+        throttle = services.loginThrottle
+        denials = services.denials
+        audit = v1.audit
     }
 
     /// `POST /v1/auth/login`: the one `/v1` route without a session, outside the `/v1` group.
@@ -39,7 +46,7 @@ public struct AuthRoutes: Sendable {
     ) async {
         var details: [String: AuditDetails.Value] = ["reason": .string(reason)]
         if !email.isEmpty { details["email_sha256"] = .string(SHA256.hexHash(email.lowercased())) }
-        await v1.audit.record([v1.audit.entry(
+        await audit.record([audit.entry(
             request, context, .authLogin, tenant: tenant?.id, outcome: outcome, httpStatus: status,
             upstreamStatus: weavr?.status, upstreamRequestRef: weavr?.requestRef, details: AuditTrail.details(details)
         )])
@@ -62,37 +69,37 @@ public struct AuthRoutes: Sendable {
         // Brute force and Weavr's rate limit: per client IP first, then — for an existing tenant only — per
         // tenant and per tenant + email, all before Weavr is asked (LoginThrottle). Refusals here are counted
         // (DenialLedger), not written one row each.
-        let clientIP = services.clientIP(request)
-        let byIP = services.loginThrottle.admitClientIP(clientIP)
+        let clientIP = audit.proxies.clientAddress(of: request)
+        let byIP = throttle.admitClientIP(clientIP)
         guard byIP.allowed else { throw refuse(.clientIP, byIP, clientIP: clientIP, tenant: nil) }
         let tenant: Tenant?
         do {
-            tenant = try await services.tenants.get(tenantID)
+            tenant = try await resolver.tenants.get(tenantID)
         } catch {
             throw Problem(.serviceUnavailable, retryAfter: 1)
         }
         // Unknown or suspended tenants get the same answer as bad credentials.
         guard let tenant, tenant.status == .active else {
-            services.denials.record(reason: "login_unknown_tenant", clientIP: clientIP)
+            denials.record(reason: "login_unknown_tenant", clientIP: clientIP)
             throw Self.invalidCredentials
         }
         RequestObservation.current?.tenant = tenant.id
         context.establishCORSTenant(tenant)
         do {
-            try RequestAuthenticator.checkOrigin(request, of: tenant)
+            try SessionResolver.checkOrigin(request, of: tenant)
         } catch {
-            services.denials.record(reason: "origin_not_allowed", clientIP: clientIP, tenant: tenant.id)
+            denials.record(reason: "origin_not_allowed", clientIP: clientIP, tenant: tenant.id)
             throw error
         }
-        let byTenant = services.loginThrottle.admitTenant(tenant.id)
+        let byTenant = throttle.admitTenant(tenant.id)
         guard byTenant.allowed else { throw refuse(.tenant, byTenant, clientIP: clientIP, tenant: tenant.id) }
-        let byEmail = services.loginThrottle.admitEmail(email, tenantID: tenant.id)
+        let byEmail = throttle.admitEmail(email, tenantID: tenant.id)
         guard byEmail.allowed else { throw refuse(.email, byEmail, clientIP: clientIP, tenant: tenant.id) }
         let chosen = mode ?? (tenant.sessionModes.contains(.cookie) && !tenant.sessionModes.contains(.bearer) ? .cookie : .bearer)
         guard tenant.sessionModes.contains(chosen) else {
             throw Problem(.validationFailed, invalidFields: [.init(name: "mode", reason: "not enabled for this tenant")])
         }
-        let weavr = try await services.weavr(for: tenant)
+        let weavr = try await resolver.weavr.client(for: tenant)
         var token: String
         var identity: IdentityID
         var userID: String
@@ -124,27 +131,27 @@ public struct AuthRoutes: Sendable {
         let session: Session
         let gatewayToken: String
         do {
-            session = try await services.sessions.create(
+            session = try await resolver.sessions.create(
                 tenantID: tenant.id, userID: userID, identity: WeavrIdentity(type: identity.type, id: identity.id), weavrToken: token
             )
-            gatewayToken = try services.authenticator.issueToken(for: session, audience: services.settings.audience)
+            gatewayToken = try resolver.sessionAuthenticator.issueToken(for: session, audience: resolver.audience)
         } catch {
             // The session cannot be kept (disk full, database down): the Weavr token must not stay alive.
             _ = try? await weavr.logout(token: token, requestID: context.requestID)
             throw Problem(.serviceUnavailable, detail: "the session cannot be saved", retryAfter: 1)
         }
         do {
-            try await services.audit.append(AuditEntry(
+            try await audit.log.append(AuditEntry(
                 tenant: tenant.id, actor: userID, sessionID: session.sid, action: .authLogin, outcome: .success, httpStatus: 200,
                 requestID: context.requestID, clientIP: clientIP, userAgent: request.headers["user-agent"],
                 details: AuditTrail.details(["mode": .string(chosen.rawValue)])
             ))
         } catch {
-            _ = try? await services.sessions.revoke(sid: session.sid, tenantID: tenant.id)
+            _ = try? await resolver.sessions.revoke(sid: session.sid, tenantID: tenant.id)
             _ = try? await weavr.logout(token: token, requestID: context.requestID)
             throw Problem(.serviceUnavailable, detail: "the audit log cannot be written", retryAfter: 1)
         }
-        services.loginThrottle.succeeded(email, tenantID: tenant.id)
+        throttle.succeeded(email, tenantID: tenant.id)
 
         var json = JSONWriter()
         json.beginObject()
@@ -152,7 +159,7 @@ public struct AuthRoutes: Sendable {
             json.field("token", gatewayToken)
             json.field("tokenType", "Bearer")
         } else {
-            json.field("csrfToken", services.csrfToken(sid: session.sid))
+            json.field("csrfToken", resolver.csrf.token(sid: session.sid))
         }
         json.field("mode", chosen.rawValue)
         writeSession(&json, session: session, tenant: tenant)
@@ -160,16 +167,16 @@ public struct AuthRoutes: Sendable {
         var headers = HTTPHeaders()
         headers.add("cache-control", "no-store")
         if chosen == .cookie {
-            let maxAge = max(0, (session.absoluteExpiresAt - services.clock.now) / 1000)
+            let maxAge = max(0, (session.absoluteExpiresAt - resolver.clock.now) / 1000)
             // __Host- prefix: Secure, Path=/, no Domain (RFC 6265bis §4.1.3.2).
-            headers.add("set-cookie", "\(RequestAuthenticator.cookieName)=\(gatewayToken); Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=\(maxAge)")
+            headers.add("set-cookie", "\(SessionResolver.cookieName)=\(gatewayToken); Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=\(maxAge)")
         }
         return .json(200, json.bytes, headers: headers)
     }
 
     /// A login refused by one of the limits: counted (not one audit row each), 429 with `Retry-After`.
     private func refuse(_ scope: LoginThrottle.Scope, _ decision: RateLimiter.Decision, clientIP: String, tenant: String?) -> Problem {
-        services.denials.record(reason: "login_limited_" + scope.rawValue, clientIP: clientIP, tenant: tenant)
+        denials.record(reason: "login_limited_" + scope.rawValue, clientIP: clientIP, tenant: tenant)
         return Problem(.rateLimited, detail: "too many login attempts", retryAfter: max(1, decision.retryAfterSeconds))
     }
 
@@ -183,16 +190,16 @@ public struct AuthRoutes: Sendable {
         let auth = call.auth
         // Best effort at Weavr: the gateway session ends whatever Weavr answers.
         _ = try? await call.weavr.logout()
-        services.forgetWeavrToken(sid: auth.session.sid)
+        resolver.weavr.forgetToken(sid: auth.session.sid)
         do {
-            _ = try await services.sessions.revoke(sid: auth.session.sid, tenantID: auth.tenant.id)
+            _ = try await resolver.sessions.revoke(sid: auth.session.sid, tenantID: auth.tenant.id)
         } catch {
             throw Problem(.serviceUnavailable, retryAfter: 1)
         }
-        await v1.audit.record([v1.audit.entry(call, .authLogout, target: nil, outcome: .success, httpStatus: 204)])
+        await audit.record([audit.entry(call, .authLogout, target: nil, outcome: .success, httpStatus: 204)])
         var headers = HTTPHeaders()
         if auth.viaCookie {
-            headers.add("set-cookie", "\(RequestAuthenticator.cookieName)=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0")
+            headers.add("set-cookie", "\(SessionResolver.cookieName)=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0")
         }
         return HTTPResponse(status: 204, headers: headers)
     }
@@ -224,20 +231,20 @@ public struct AuthRoutes: Sendable {
             if case .conflict(let weavrCode) = error.kind, weavrCode == "VERIFICATION_CODE_INVALID" || weavrCode == "VERIFICATION_CODE_EXPIRED" {
                 problem = Problem(.validationFailed, invalidFields: [.init(name: "code", reason: weavrCode == "VERIFICATION_CODE_EXPIRED" ? "expired" : "incorrect")])
             }
-            await v1.audit.record([v1.audit.entry(
+            await audit.record([audit.entry(
                 call, .authStepUp, target: nil, outcome: .failure, httpStatus: problem.code.status, upstreamStatus: error.status,
                 upstreamRequestRef: error.requestRef, details: AuditTrail.details(["upstream_code": .string(error.code ?? "-")])
             )])
             if problem.code == .validationFailed { throw problem }
             throw error
         }
-        await v1.audit.record([v1.audit.entry(
+        await audit.record([audit.entry(
             call, .authStepUp, target: nil, outcome: .success, httpStatus: 200, upstreamStatus: verified.status, upstreamRequestRef: verified.requestRef
         )])
         let session: Session
         do {
-            guard let updated = try await services.sessions.markSteppedUp(sid: auth.session.sid, tenantID: auth.tenant.id, weavrToken: nil) else {
-                throw RequestAuthenticator.rejected
+            guard let updated = try await resolver.sessions.markSteppedUp(sid: auth.session.sid, tenantID: auth.tenant.id, weavrToken: nil) else {
+                throw SessionResolver.rejected
             }
             session = updated
         } catch let problem as Problem {

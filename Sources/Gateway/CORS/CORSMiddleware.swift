@@ -12,7 +12,7 @@ import NIOFreeHTTP
 /// tenant B's page can never read tenant A's data with A's cookie. A response for which no tenant was
 /// established (a 401 before any session, `/openapi.json`) carries no tenant's data and is readable by any
 /// active tenant's origin, so a page can see why it failed. Unsafe requests whose `Origin` is not one of
-/// the session's tenant's are refused before they run (403, `RequestAuthenticator`). `Vary: Origin` is
+/// the session's tenant's are refused before they run (403, `SessionResolver`). `Vary: Origin` is
 /// sent whenever the request had an `Origin`, since the answer depends on it (RFC 9110 §12.5.5).
 struct CORSMiddleware: HTTPMiddleware {
     static let allowedMethods = "GET, POST, PATCH, DELETE"

@@ -28,7 +28,7 @@ public enum ReadinessRoutes {
     static func check(_ services: GatewayServices, readiness: DatabaseReadiness) async -> HTTPResponse {
         let database = await readiness.check(services.database, clock: services.clock)
         let keys = services.keyRing.activeKeyID == nil ? "missing" : "ok"
-        let openCircuits = services.weavrClients.breakers.states.values.filter { $0 == .open }.count
+        let openCircuits = services.weavrAccess.breakers.states.values.filter { $0 == .open }.count
         let upstream = openCircuits == 0 ? "ok" : "circuit_open"
         let ready = database == "ok" && keys == "ok" && upstream == "ok"
         var json = JSONWriter()

@@ -54,3 +54,10 @@ extension Substring {
         return text
     }
 }
+
+extension TrustedProxies {
+    /// The client address of `request` under these proxies (`ClientAddress`).
+    func clientAddress(of request: HTTPRequest) -> String {
+        ClientAddress.of(request, trusting: self)
+    }
+}

@@ -187,7 +187,7 @@ struct BulkRoutes: Sendable {
     /// actor the reading session's user. A failure to list or write is reported and retried by a later read.
     private func recordOperations(_ call: V1Call, bulk: BulkProcessDetails) async {
         let key = "bulk:\(call.auth.tenant.id):\(bulk.bulkId)"
-        if (try? await audit.services.audit.isRecorded(key: key)) == true { return }
+        if (try? await audit.log.isRecorded(key: key)) == true { return }
         var operations: [BulkOperation] = []
         do {
             while operations.count < BulkSubmission.maxOperations {
@@ -211,7 +211,7 @@ struct BulkRoutes: Sendable {
             )
         }
         do {
-            try await audit.services.audit.appendOnce(key: key, entries)
+            try await audit.log.appendOnce(key: key, entries)
         } catch {
             AuditTrail.report("bulk \(bulk.bulkId): per-operation audit rows not written: \(error)")
         }

@@ -15,11 +15,11 @@ import Upstream
 struct IdempotencyGuard: Sendable {
     static let replayedHeader = "idempotent-replayed"
 
-    let services: GatewayServices
+    let keys: IdempotencyKeys
     let store: any IdempotencyStore
 
     init(services: GatewayServices, store: (any IdempotencyStore)? = nil) {
-        self.services = services
+        keys = services.idempotencyKeys
         self.store = store ?? services.idempotency
     }
 
@@ -33,9 +33,9 @@ struct IdempotencyGuard: Sendable {
         }
         // Whose key: the user's, or for a session-bound route the user's in this session (by the sid's hash).
         let owner = sessionBound ? auth.session.userID + "|session:" + SHA256.hexHash(auth.session.sid) : auth.session.userID
-        let ref = services.idempotencyKeys.ref(tenantID: auth.tenant.id, owner: owner, route: context.route ?? request.path, method: request.method, key: key)
+        let ref = keys.ref(tenantID: auth.tenant.id, owner: owner, route: context.route ?? request.path, method: request.method, key: key)
         let scope = IdempotencyScope(tenantID: auth.tenant.id, userID: owner, key: key)
-        let fingerprint = services.idempotencyKeys.fingerprint(of: request)
+        let fingerprint = keys.fingerprint(of: request)
 
         let claim: IdempotencyClaim
         do {

@@ -10,25 +10,29 @@ import Upstream
 /// Each route declares in the route table (`V1Routes`) what the middlewares need: its body limit, whether
 /// `Idempotency-Key` applies (mutations) and to whom, and its audited action with quota and target.
 struct V1Router: Sendable {
-    let services: GatewayServices
-    let authenticator: RequestAuthenticator
+    let authenticator: SessionResolver
     let idempotency: IdempotencyGuard
     let audit: AuditTrail
+    let denials: V1Denials
+    let rates: RequestRateLimits
+    let metrics: GatewayMetrics
 
-    /// `idempotencyStore` defaults to the SQLite store on `services.database`.
+    /// Builds the pipeline's parts from the composition root; `idempotencyStore` defaults to its store.
     init(services: GatewayServices, idempotencyStore: (any IdempotencyStore)? = nil) {
-        self.services = services
-        authenticator = RequestAuthenticator(services: services)
+        authenticator = SessionResolver(services: services)
         idempotency = IdempotencyGuard(services: services, store: idempotencyStore)
-        audit = AuditTrail(services: services)
+        let audit = AuditTrail(services: services)
+        self.audit = audit
+        denials = V1Denials(ledger: services.denials, audit: audit)
+        rates = services.requestRates
+        metrics = services.metrics
     }
 
     /// The group's middlewares, outermost first.
     var middlewares: [any HTTPMiddleware] {
-        let denials = V1Denials(services: services, audit: audit)
-        return [
+        [
             AuthenticationMiddleware(authenticator: authenticator, denials: denials),
-            RequestRateMiddleware(rates: services.requestRates, metrics: services.metrics),
+            RequestRateMiddleware(rates: rates, metrics: metrics),
             BodyLimitMiddleware(),
             IdempotencyMiddleware(idempotency: idempotency),
             UpstreamErrorMiddleware(denials: denials, sessions: authenticator),

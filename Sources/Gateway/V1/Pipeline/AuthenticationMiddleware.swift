@@ -1,10 +1,10 @@
 import NIOFreeHTTP
 
 /// The first `/v1` step: resolves the session once (token verified once, live session row, active tenant,
-/// CSRF and origin rules: `RequestAuthenticator`) and puts the principal into the context. A refusal is
+/// CSRF and origin rules: `SessionResolver`) and puts the principal into the context. A refusal is
 /// counted by `DenialLedger` (never one audit row per anonymous request) and thrown as its problem.
 struct AuthenticationMiddleware: HTTPMiddleware {
-    let authenticator: RequestAuthenticator
+    let authenticator: SessionResolver
     let denials: V1Denials
 
     func handle(

@@ -7,7 +7,7 @@ import Upstream
 /// (`V1Denials`).
 struct UpstreamErrorMiddleware: HTTPMiddleware {
     let denials: V1Denials
-    let sessions: RequestAuthenticator
+    let sessions: SessionResolver
 
     func handle(
         _ request: HTTPRequest,

@@ -7,7 +7,8 @@ import NIOFreeHTTP
 /// recorded. A refusal of an authenticated session (step-up) is one `access.denied` row, awaited
 /// (group-committed) but never changing the answer.
 struct V1Denials: Sendable {
-    let services: GatewayServices
+    /// Anonymous refusals are counted here.
+    let ledger: DenialLedger
     let audit: AuditTrail
 
     func record(_ error: any Error, _ request: HTTPRequest, _ context: RequestContext, principal: AuthenticatedRequest?) async {
@@ -15,7 +16,7 @@ struct V1Denials: Sendable {
         let reason: String
         switch problem.code {
         case .unauthenticated:
-            guard principal == nil, (try? RequestAuthenticator.credential(request)) != nil else { return }
+            guard principal == nil, (try? SessionResolver.credential(request)) != nil else { return }
             reason = "invalid_session"
         case .csrfFailed: reason = "csrf_failed"
         case .forbidden where principal == nil: reason = "origin_not_allowed"
@@ -23,7 +24,7 @@ struct V1Denials: Sendable {
         default: return
         }
         guard let principal else {
-            services.denials.record(reason: reason, clientIP: services.clientIP(request))
+            ledger.record(reason: reason, clientIP: audit.proxies.clientAddress(of: request))
             return
         }
         let details = AuditTrail.details(["reason": .string(reason), "method": .string(request.method), "route": .string(context.route ?? "-")])

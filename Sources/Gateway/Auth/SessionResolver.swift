@@ -1,13 +1,32 @@
 import Auth
+import GatewayCore
 import NIOFreeHTTP
 import Storage
 
-/// Resolves a request's session: bearer token or `__Host-gw_session` cookie, token verification, the live
-/// session row, an active tenant, and for unsafe methods the CSRF rules. Every token failure answers the
-/// same 401 body, so a client learns nothing about why.
-struct RequestAuthenticator: Sendable {
+/// Resolves a request's session: bearer token or `__Host-gw_session` cookie, token verification (once),
+/// the live session row, an active tenant, and for unsafe methods the CSRF and Origin rules. Every token
+/// failure answers the same 401 body, so a client learns nothing about why.
+struct SessionResolver: Sendable {
     static let cookieName = "__Host-gw_session"
-    let services: GatewayServices
+    let tenants: any TenantStore
+    let keyRing: KeyRing
+    let sessionAuthenticator: SessionAuthenticator
+    let sessions: any SessionStore
+    let csrf: CSRFTokens
+    let weavr: WeavrAccess
+    let audience: String
+    let clock: any WallClock
+
+    init(services: GatewayServices) {
+        tenants = services.tenants
+        keyRing = services.keyRing
+        sessionAuthenticator = services.authenticator
+        sessions = services.sessions
+        csrf = services.csrf
+        weavr = services.weavrAccess
+        audience = services.settings.audience
+        clock = services.clock
+    }
 
     func authenticate(_ request: HTTPRequest) async throws(Problem) -> AuthenticatedRequest {
         let unsafe = !["GET", "HEAD", "OPTIONS"].contains(request.method)
@@ -18,13 +37,13 @@ struct RequestAuthenticator: Sendable {
         let (token, viaCookie) = try Self.credential(request)
         let claims: SessionClaims
         do {
-            claims = try SessionToken.verify(token, audience: services.settings.audience, now: services.clock.now, keyRing: services.keyRing)
+            claims = try SessionToken.verify(token, audience: audience, now: clock.now, keyRing: keyRing)
         } catch {
             throw Self.rejected
         }
         let tenant: Tenant?
         do {
-            tenant = try await services.tenants.get(claims.tid)
+            tenant = try await tenants.get(claims.tid)
         } catch {
             throw Problem(.serviceUnavailable, retryAfter: 1)
         }
@@ -37,14 +56,14 @@ struct RequestAuthenticator: Sendable {
         let session: Session
         do {
             // The token was verified above: the session row is checked without a second HMAC.
-            session = try await services.authenticator.authenticate(claims: claims, tenantID: tenant.id)
+            session = try await sessionAuthenticator.authenticate(claims: claims, tenantID: tenant.id)
         } catch is SessionTokenError {
             throw Self.rejected
         } catch {
             throw Problem(.serviceUnavailable, retryAfter: 1)
         }
         if viaCookie && unsafe {
-            let expected = services.csrfToken(sid: session.sid)
+            let expected = csrf.token(sid: session.sid)
             let given = request.headers["x-csrf-token"] ?? ""
             guard HMACSHA256.constantTimeEquals(Array(given.utf8), Array(expected.utf8)) else {
                 throw Problem(.csrfFailed, detail: "send the session's CSRF token in X-CSRF-Token")
@@ -52,12 +71,12 @@ struct RequestAuthenticator: Sendable {
         }
         let weavrToken: String?
         do {
-            weavrToken = try await services.weavrToken(for: session)
+            weavrToken = try await weavr.token(for: session)
         } catch {
             throw Problem(.serviceUnavailable, retryAfter: 1)
         }
         guard let weavrToken else { throw Self.rejected }
-        let weavr = try await services.weavr(for: tenant)
+        let weavr = try await weavr.client(for: tenant)
         return AuthenticatedRequest(tenant: tenant, session: session, weavr: weavr, weavrToken: weavrToken, viaCookie: viaCookie)
     }
 
@@ -92,7 +111,7 @@ struct RequestAuthenticator: Sendable {
     /// A Weavr 401 means the user's Weavr token died: the gateway session ends with it.
     func endSessionIfWeavrRejected(_ error: Problem, _ auth: AuthenticatedRequest) async {
         guard error.code == .sessionExpired else { return }
-        services.forgetWeavrToken(sid: auth.session.sid)
-        _ = try? await services.sessions.revoke(sid: auth.session.sid, tenantID: auth.tenant.id)
+        weavr.forgetToken(sid: auth.session.sid)
+        _ = try? await sessions.revoke(sid: auth.session.sid, tenantID: auth.tenant.id)
     }
 }
