@@ -125,10 +125,13 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let server: HTTPServer
         do {
-            server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.makeRouter(
-                services: services, accessLogger: GatewayLogging.accessLogger, accessLogEnabled: { live.accessLog },
-                hstsMaxAgeSeconds: configuration.tls == nil ? nil : settings.tls.hstsMaxAgeSeconds
-            ))
+            let hsts = configuration.tls == nil ? nil : settings.tls.hstsMaxAgeSeconds
+            let router = if let services {
+                GatewayServer.makeRouter(services: services, accessLogger: GatewayLogging.accessLogger, accessLogEnabled: { live.accessLog }, hstsMaxAgeSeconds: hsts)
+            } else {
+                GatewayServer.healthRouter(accessLogger: GatewayLogging.accessLogger, accessLogEnabled: { live.accessLog }, hstsMaxAgeSeconds: hsts)
+            }
+            server = try HTTPServer(configuration: configuration, group: group, responder: router)
             try server.start()
             services?.metrics.observe(server: server, listener: "public")
         } catch {

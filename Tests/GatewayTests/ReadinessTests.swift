@@ -107,7 +107,7 @@ struct ReadinessTests {
         let group = EventLoopGroup(threads: 1)
         var configuration = HTTPServer.Configuration()
         configuration.port = 0
-        let server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.makeRouter())
+        let server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.healthRouter())
         try server.start()
         let client = try HTTPClient(group: group)
         let response = try await client.execute(HTTPClientRequest(method: "GET", url: "http://127.0.0.1:\(server.localAddress!.port)/readyz"))

@@ -67,7 +67,7 @@ struct RefusalProblemTests {
         var configuration = HTTPServer.Configuration()
         configuration.port = 0
         configuration.headerTimeout = .milliseconds(300)
-        let server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.makeRouter())
+        let server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.healthRouter())
         try server.start()
         let raw = try await RawHTTPExchange.untilClosed(port: server.localAddress!.port, request: "GET /healthz HTTP/1.1\r\nHo", timeout: .seconds(30))
         #expect(raw.hasPrefix("HTTP/1.1 408 "))
