@@ -76,26 +76,29 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // One temporary directory, one wait-on-state helper and one child-process runner for every test target.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+
         .testTarget(
             name: "NIOFreeHTTPTests",
             dependencies: ["NIOFreeHTTP", "CSystem"],
             swiftSettings: strict
         ),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite"], swiftSettings: strict),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "GatewayCore", "NIOFreeHTTP", "WeavrSimulator", "Auth", "Storage", "Upstream", "Audit",
+                "Gateway", "GatewayCore", "NIOFreeHTTP", "WeavrSimulator", "Auth", "Storage", "Upstream", "Audit", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .testTarget(name: "WeavrSimulatorTests", dependencies: ["WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
         // `weavr-gateway` (executable) for the command layers (`TenantCommands`, `KeyCommands`, `AuditCommands`).
-        .testTarget(name: "AuthTests", dependencies: ["Auth", "GatewayCore", "Storage", "weavr-gateway"], swiftSettings: strict),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", "GatewayCore", "Storage", "weavr-gateway", "TestSupport"], swiftSettings: strict),
         .testTarget(
-            name: "AuditTests", dependencies: ["Audit", "GatewayCore", "Storage", "CSQLite", "weavr-gateway"], swiftSettings: strict
+            name: "AuditTests", dependencies: ["Audit", "GatewayCore", "Storage", "CSQLite", "weavr-gateway", "TestSupport"], swiftSettings: strict
         ),
     ]
 )

@@ -3,6 +3,7 @@ import GatewayCore
 import CSQLite
 import Storage
 import Testing
+import TestSupport
 
 /// A temporary gateway database with an audit log and a quota ledger on a manual clock.
 final class AuditFixture {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The `weavr-gateway` binary's tenant and keys commands, run as a real process.
 @Suite("Command line")

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Gateway
 import Testing
+import TestSupport
 
 /// `GatewayConfiguration`: file, environment and flags, validation messages, secrets refused, `config check`.
 @Suite("Configuration")

@@ -1,6 +1,7 @@
 import Foundation
 import NIOFreeHTTP
 import Testing
+import TestSupport
 
 /// `weavr-gateway demo` as a newcomer runs it: boots, then login → list cards → issue → block → the audit
 /// log shows the block; Ctrl-C stops it cleanly.

@@ -4,6 +4,7 @@ import Foundation
 import GatewayCore
 import Storage
 import Testing
+import TestSupport
 
 /// `SQLiteIdempotencyStore` on its own: claims, abandoned in-flight rows, expiry and purging.
 @Suite("SQLite idempotency store")

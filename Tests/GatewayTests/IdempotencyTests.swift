@@ -5,6 +5,7 @@ import GatewayCore
 import NIOFreeHTTP
 import Storage
 import Testing
+import TestSupport
 import WeavrSimulator
 
 /// `Idempotency-Key` on `/v1` mutations, end to end over real sockets (client → gateway → simulator).

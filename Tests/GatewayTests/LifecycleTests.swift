@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import Glibc
 import Testing
+import TestSupport
 
 /// `weavr-gateway serve` as a real process: SIGTERM drains in-flight requests, SIGHUP swaps the TLS
 /// certificate without dropping open connections.

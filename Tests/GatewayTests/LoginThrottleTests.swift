@@ -17,32 +17,32 @@ struct LoginThrottleTests {
     @Test func distinctEmailsFromOneAddressAreLimitedPerClientIP() async throws {
         var settings = GatewayServices.Settings()
         settings.loginPerClientIPPerMinute = 5
-        let gateway = try await GatewayHarness(settings: settings)
-        var statuses: [Int] = []
-        for index in 0..<7 {
-            // Unknown tenants count too: the address is limited before anything is looked up.
-            let tenant = index.isMultiple(of: 2) ? "acme" : "nobody-\(index)"
-            statuses.append(try await Self.login(gateway, tenant: tenant, email: "user\(index)@example.com").status)
+        try await withGateway(settings: settings) { gateway async throws in
+            var statuses: [Int] = []
+            for index in 0..<7 {
+                // Unknown tenants count too: the address is limited before anything is looked up.
+                let tenant = index.isMultiple(of: 2) ? "acme" : "nobody-\(index)"
+                statuses.append(try await Self.login(gateway, tenant: tenant, email: "user\(index)@example.com").status)
+            }
+            #expect(statuses == [401, 401, 401, 401, 401, 429, 429])
+            let weavrLogins = gateway.simulator.capturedRequests.filter { $0.route == "/login_with_password" }.count
+            #expect(weavrLogins == 3)
         }
-        #expect(statuses == [401, 401, 401, 401, 401, 429, 429])
-        let weavrLogins = gateway.simulator.capturedRequests.filter { $0.route == "/login_with_password" }.count
-        #expect(weavrLogins == 3)
-        await gateway.shutdown()
     }
 
     @Test func distinctEmailsFromManyAddressesAreLimitedPerTenant() async throws {
         var settings = GatewayServices.Settings()
         settings.loginPerTenantPerMinute = 3
         settings.trustedProxies = try TrustedProxies.parse(["127.0.0.1"]).get()
-        let gateway = try await GatewayHarness(settings: settings)
-        var statuses: [Int] = []
-        for index in 0..<5 {
-            statuses.append(try await Self.login(gateway, email: "user\(index)@example.com", headers: ["x-forwarded-for": "198.51.100.\(index)"]).status)
+        try await withGateway(settings: settings) { gateway async throws in
+            var statuses: [Int] = []
+            for index in 0..<5 {
+                statuses.append(try await Self.login(gateway, email: "user\(index)@example.com", headers: ["x-forwarded-for": "198.51.100.\(index)"]).status)
+            }
+            #expect(statuses == [401, 401, 401, 429, 429])
+            // Another tenant's users still log in: the programme of acme is protected, not everybody locked out.
+            #expect(try await Self.login(gateway, tenant: "globex", email: "dave@example.com", password: "Password4!").status == 200)
         }
-        #expect(statuses == [401, 401, 401, 429, 429])
-        // Another tenant's users still log in: the programme of acme is protected, not everybody locked out.
-        #expect(try await Self.login(gateway, tenant: "globex", email: "dave@example.com", password: "Password4!").status == 200)
-        await gateway.shutdown()
     }
 
     @Test func forwardedForIsBelievedOnlyFromATrustedProxy() async throws {
@@ -75,19 +75,19 @@ struct LoginThrottleTests {
         var settings = GatewayServices.Settings()
         settings.loginPerClientIPPerMinute = 1_000
         let clock = ManualWallClock(now: 1_700_000_000_000)
-        let gateway = try await GatewayHarness(clock: clock, settings: settings)
-        for index in 0..<200 {
-            _ = try await Self.login(gateway, tenant: "junk-\(index)", email: "junk\(index)@example.com")
+        try await withGateway(clock: clock, settings: settings) { gateway async throws in
+            for index in 0..<200 {
+                _ = try await Self.login(gateway, tenant: "junk-\(index)", email: "junk\(index)@example.com")
+            }
+            #expect(gateway.services.loginThrottle.trackedEmailKeys == 0)
+            #expect(try await gateway.services.audit.all().isEmpty)
+            clock.advance(by: 60_000)
+            #expect(try await gateway.services.denials.flush() == 1)
+            let rows = try await gateway.services.audit.all(AuditFilter(action: "access.denied"))
+            #expect(rows.count == 1)
+            #expect(rows[0].actor == "anonymous" && rows[0].clientIP == "127.0.0.1")
+            #expect(rows[0].details.contains("\"count\":200") && rows[0].details.contains("login_unknown_tenant"))
         }
-        #expect(gateway.services.loginThrottle.trackedEmailKeys == 0)
-        #expect(try await gateway.services.audit.all().isEmpty)
-        clock.advance(by: 60_000)
-        #expect(try await gateway.services.denials.flush() == 1)
-        let rows = try await gateway.services.audit.all(AuditFilter(action: "access.denied"))
-        #expect(rows.count == 1)
-        #expect(rows[0].actor == "anonymous" && rows[0].clientIP == "127.0.0.1")
-        #expect(rows[0].details.contains("\"count\":200") && rows[0].details.contains("login_unknown_tenant"))
-        await gateway.shutdown()
     }
 
     @Test func junkKeysNeverLockAnybodyOut() {

@@ -2,6 +2,7 @@ import Foundation
 @testable import Gateway
 import NIOFreeHTTP
 import Testing
+import TestSupport
 import Upstream
 
 /// `/metrics` on the admin listener: real Prometheus text, counters that move with real requests, bounded labels.

@@ -2,6 +2,7 @@ import Foundation
 @testable import Gateway
 import NIOFreeHTTP
 import Testing
+import TestSupport
 
 /// `GET /openapi.json`: a valid OpenAPI 3.1 document that describes exactly the routes the gateway serves.
 @Suite("OpenAPI document")

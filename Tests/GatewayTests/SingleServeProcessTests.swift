@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 
 /// One `serve` per SQLite file: a second one on the same database refuses to start (its in-memory rate
 /// limits would double the first's), while maintenance commands keep working beside the live gateway.

@@ -45,58 +45,58 @@ final class HostileWeavr: HTTPResponder, @unchecked Sendable {
 @Suite("Upstream errors never leak")
 struct UpstreamErrorLeakTests {
     @Test func secretsInEveryWeavrErrorFieldNeverReachTheClientTheLogOrTheAuditLog() async throws {
-        let gateway = try await GatewayHarness()
-        let hostile = HostileWeavr()
-        var configuration = HTTPServer.Configuration()
-        configuration.port = 0
-        let fake = try HTTPServer(configuration: configuration, group: gateway.group, responder: hostile)
-        try fake.start()
-        _ = try await gateway.services.tenants.create(
-            Tenant(id: "hostile", name: "Hostile", weavrBaseURL: "http://127.0.0.1:\(fake.localAddress!.port)",
-                   cardProfiles: .init(prepaid: ["EUR": "1"])),
-            weavrAPIKey: "hostile-api-key"
-        )
-        var seen: [String] = []
-        // One session per status, all made first: the 5xx answers open the circuit breaker, and a 401 ends a session.
-        let statuses = [400, 401, 403, 404, 409, 410, 418, 423, 429, 500, 502, 503]
-        var tokens: [Int: String] = [:]
-        for status in statuses {
-            tokens[status] = try await gateway.login(tenant: "hostile", email: "eve\(status)@example.com", password: "x")
-        }
-        for status in statuses {
-            hostile.status.withLock { $0 = status }
-            let token = tokens[status]!
-            let replies = [
-                try await gateway.call("GET", "/v1/cards/100000000000000001", token: token),
-                try await gateway.call("POST", "/v1/cards/100000000000000001/block", token: token, json: ["reason": "lost"]),
-                try await gateway.call("PATCH", "/v1/cards/100000000000000001", token: token, json: ["name": "x"]),
-                try await gateway.call("POST", "/v1/cards", token: token, json: [
-                    "name": "n", "nameOnCard": "N", "currency": "EUR",
-                    "billingAddress": ["line1": "1 Main St", "city": "Valletta", "postCode": "VLT1", "country": "MT"],
-                ]),
-                try await gateway.call("GET", "/v1/cards", token: token),
-                try await gateway.call("POST", "/v1/users/100/invite", token: token),
-                try await gateway.call("POST", "/v1/auth/step-up", token: token),
-            ]
-            for reply in replies {
-                #expect(reply.status >= 400, "status \(status) became \(reply.status)")
-                if let upstreamCode = reply.json["upstreamCode"] as? String {
-                    #expect(upstreamCode.range(of: #"^[A-Z][A-Z0-9_]{0,63}$"#, options: .regularExpression) != nil)
-                }
-                for field in reply.json["invalidFields"] as? [[String: Any]] ?? [] {
-                    #expect(["name", "body"].contains(field["name"] as? String), "field \(field)")
-                }
-                seen.append(reply.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n") + "\n" + reply.text)
+        try await withGateway() { gateway async throws in
+            let hostile = HostileWeavr()
+            var configuration = HTTPServer.Configuration()
+            configuration.port = 0
+            let fake = try HTTPServer(configuration: configuration, group: gateway.group, responder: hostile)
+            try fake.start()
+            _ = try await gateway.services.tenants.create(
+                Tenant(id: "hostile", name: "Hostile", weavrBaseURL: "http://127.0.0.1:\(fake.localAddress!.port)",
+                       cardProfiles: .init(prepaid: ["EUR": "1"])),
+                weavrAPIKey: "hostile-api-key"
+            )
+            var seen: [String] = []
+            // One session per status, all made first: the 5xx answers open the circuit breaker, and a 401 ends a session.
+            let statuses = [400, 401, 403, 404, 409, 410, 418, 423, 429, 500, 502, 503]
+            var tokens: [Int: String] = [:]
+            for status in statuses {
+                tokens[status] = try await gateway.login(tenant: "hostile", email: "eve\(status)@example.com", password: "x")
             }
+            for status in statuses {
+                hostile.status.withLock { $0 = status }
+                let token = tokens[status]!
+                let replies = [
+                    try await gateway.call("GET", "/v1/cards/100000000000000001", token: token),
+                    try await gateway.call("POST", "/v1/cards/100000000000000001/block", token: token, json: ["reason": "lost"]),
+                    try await gateway.call("PATCH", "/v1/cards/100000000000000001", token: token, json: ["name": "x"]),
+                    try await gateway.call("POST", "/v1/cards", token: token, json: [
+                        "name": "n", "nameOnCard": "N", "currency": "EUR",
+                        "billingAddress": ["line1": "1 Main St", "city": "Valletta", "postCode": "VLT1", "country": "MT"],
+                    ]),
+                    try await gateway.call("GET", "/v1/cards", token: token),
+                    try await gateway.call("POST", "/v1/users/100/invite", token: token),
+                    try await gateway.call("POST", "/v1/auth/step-up", token: token),
+                ]
+                for reply in replies {
+                    #expect(reply.status >= 400, "status \(status) became \(reply.status)")
+                    if let upstreamCode = reply.json["upstreamCode"] as? String {
+                        #expect(upstreamCode.range(of: #"^[A-Z][A-Z0-9_]{0,63}$"#, options: .regularExpression) != nil)
+                    }
+                    for field in reply.json["invalidFields"] as? [[String: Any]] ?? [] {
+                        #expect(["name", "body"].contains(field["name"] as? String), "field \(field)")
+                    }
+                    seen.append(reply.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n") + "\n" + reply.text)
+                }
+            }
+            let everything = seen.joined(separator: "\n") + gateway.accessLog.all
+            let database = gateway.databaseBytes()
+            for secret in HostileWeavr.secrets {
+                #expect(!everything.contains(secret), "\(secret) reached a client or the access log")
+                #expect(!database.contains(bytes: Array(secret.utf8)), "\(secret) reached the database")
+            }
+            await fake.shutdown(gracePeriod: .seconds(1))
         }
-        let everything = seen.joined(separator: "\n") + gateway.accessLog.all
-        let database = gateway.databaseBytes()
-        for secret in HostileWeavr.secrets {
-            #expect(!everything.contains(secret), "\(secret) reached a client or the access log")
-            #expect(!database.contains(bytes: Array(secret.utf8)), "\(secret) reached the database")
-        }
-        await fake.shutdown(gracePeriod: .seconds(1))
-        await gateway.shutdown()
     }
 
     @Test(arguments: [

@@ -1,6 +1,7 @@
 import Foundation
 import Storage
 import Testing
+import TestSupport
 
 struct IntegrityCheckTests {
     /// A closed database of a few pages (4096 bytes each) with 200 rows in `items`.

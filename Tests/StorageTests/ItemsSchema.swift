@@ -1,4 +1,5 @@
 import Storage
+import TestSupport
 
 /// The small schema the tests write to.
 enum ItemsSchema {

@@ -1,5 +1,6 @@
 import Storage
 import Testing
+import TestSupport
 
 struct MigrationsTests {
     private let history: Migrations = [

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Storage
 import Testing
+import TestSupport
 
 struct ReadTests {
     @Test func readWaitsOnlyBrieflyForAFreeConnection() async throws {

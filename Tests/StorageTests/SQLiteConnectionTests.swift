@@ -1,5 +1,6 @@
 import Storage
 import Testing
+import TestSupport
 
 struct SQLiteConnectionTests {
     @Test func appliesPragmasOnOpen() throws {

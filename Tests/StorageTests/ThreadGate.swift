@@ -1,5 +1,6 @@
 import Dispatch
 import Storage
+import TestSupport
 import Synchronization
 
 /// Holds the writer thread or a reader thread inside a job until opened: writes enqueued

@@ -1,5 +1,6 @@
 import Storage
 import Testing
+import TestSupport
 
 struct UnavailabilityTests {
     @Test func fullDatabaseFailsWritesButKeepsReadsWorking() async throws {

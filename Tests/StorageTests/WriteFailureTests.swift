@@ -1,6 +1,7 @@
 import Storage
 import Synchronization
 import Testing
+import TestSupport
 
 /// The writer remembers and reports writes refused for want of the database (for readiness and the warning
 /// log), and only those: a job's own error (no such table, a constraint) is the caller's business.

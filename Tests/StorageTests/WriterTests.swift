@@ -1,6 +1,7 @@
 import Foundation
 import Storage
 import Testing
+import TestSupport
 
 struct WriterTests {
     @Test func batchesConcurrentWritesIntoOneTransaction() async throws {

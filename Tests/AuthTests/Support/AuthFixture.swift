@@ -1,6 +1,7 @@
 import Foundation
 import GatewayCore
 import Storage
+import TestSupport
 @testable import Auth
 
 /// A migrated database in a temporary directory with every Auth store over it.

@@ -6,6 +6,7 @@ import NIOFreeHTTP
 import Storage
 import Synchronization
 import Testing
+import TestSupport
 import WeavrSimulator
 
 /// A whole gateway over real sockets: simulator (two programmes), SQLite in a temp dir, two tenants,
@@ -161,4 +162,21 @@ final class LogLines: Sendable {
     private let lines = Mutex<[String]>([])
     func append(_ line: String) { lines.withLock { $0.append(line) } }
     var all: String { lines.withLock { $0.joined(separator: "\n") } }
+}
+
+/// Runs `body` with a fresh `GatewayHarness` and always shuts it down — also when `body` throws — so a failing
+/// test never leaves servers, loops or temporary files behind for the tests running beside it.
+func withGateway<T>(
+    clock: ManualWallClock? = nil, settings: GatewayServices.Settings = GatewayServices.Settings(),
+    _ body: (GatewayHarness) async throws -> T
+) async throws -> T {
+    let gateway = try await GatewayHarness(clock: clock, settings: settings)
+    do {
+        let result = try await body(gateway)
+        await gateway.shutdown()
+        return result
+    } catch {
+        await gateway.shutdown()
+        throw error
+    }
 }

@@ -3,6 +3,7 @@ import Gateway
 import Logging
 import NIOFreeHTTP
 import Testing
+import TestSupport
 
 /// A `GatewayHarness` plus what the observability tests look at: a second public listener with the JSON
 /// access logger (its lines captured), and the admin listener serving `/metrics`.

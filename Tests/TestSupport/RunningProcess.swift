@@ -1,12 +1,13 @@
-import Foundation
+public import Foundation
 import Glibc
 import Synchronization
 
-/// A child process that keeps running while a test talks to it: output is collected by a reader thread,
-/// and every wait polls with `Task.sleep`, so the test's task never blocks.
-final class RunningProcess: Sendable {
-    struct Timeout: Error, CustomStringConvertible {
-        var description: String
+/// A child process that keeps running while a test talks to it (the gateway, the simulator, curl,
+/// `openssl s_client`): output is collected by a reader thread, and every wait polls observable state with
+/// `Task.sleep`, so the test's task never blocks. The one child-process runner of the test targets.
+public final class RunningProcess: Sendable {
+    public struct Timeout: Error, CustomStringConvertible {
+        public var description: String
     }
 
     private let process: Process
@@ -14,8 +15,14 @@ final class RunningProcess: Sendable {
     private let collected = Mutex(Data())
     private let exitStatus = Mutex<Int32?>(nil)
 
+    /// Starts `executable` at the lowest CPU priority (`nice -n 19`; nice execs, so the pid is the child's):
+    /// churn such as the crash test's must not starve the tests running beside it.
+    public static func lowPriority(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> RunningProcess {
+        try RunningProcess("/usr/bin/nice", ["-n", "19", executable] + arguments, environment: environment)
+    }
+
     /// Starts `executable` with `arguments`; standard output and error are merged.
-    init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
+    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -39,13 +46,13 @@ final class RunningProcess: Sendable {
         }
     }
 
-    var pid: Int32 { process.processIdentifier }
-    var output: String { collected.withLock { String(decoding: $0, as: UTF8.self) } }
-    var status: Int32? { exitStatus.withLock { $0 } }
+    public var pid: Int32 { process.processIdentifier }
+    public var output: String { collected.withLock { String(decoding: $0, as: UTF8.self) } }
+    public var status: Int32? { exitStatus.withLock { $0 } }
 
     /// Waits until the output contains `text` (or `timeout` passes); returns the whole output so far.
     @discardableResult
-    func waitForOutput(containing text: String, after offset: Int = 0, timeout: Duration = .seconds(20)) async throws -> String {
+    public func waitForOutput(containing text: String, after offset: Int = 0, timeout: Duration = .seconds(20)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let output = self.output
@@ -57,22 +64,22 @@ final class RunningProcess: Sendable {
     }
 
     /// The first `scheme://host:port` printed after `prefix`, as its port.
-    func port(after prefix: String) async throws -> Int {
+    public func port(after prefix: String) async throws -> Int {
         let output = try await waitForOutput(containing: prefix)
         let line = output.components(separatedBy: "\n").first { $0.contains(prefix) }!
         return Int(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces))!
     }
 
-    func write(_ text: String) {
+    public func write(_ text: String) {
         try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
     }
 
-    func signal(_ number: Int32) {
+    public func signal(_ number: Int32) {
         kill(pid, number)
     }
 
     /// Waits for the process to exit; its status, or nil after `timeout`.
-    func waitForExit(timeout: Duration) async throws -> Int32? {
+    public func waitForExit(timeout: Duration) async throws -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let status { return status }
@@ -82,7 +89,7 @@ final class RunningProcess: Sendable {
     }
 
     /// Ends the process if it still runs (SIGKILL) — for cleanup after a failed test.
-    func stop() {
+    public func stop() {
         if status == nil { kill(pid, SIGKILL) }
     }
 }

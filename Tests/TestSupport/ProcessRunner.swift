@@ -1,9 +1,9 @@
-import Foundation
+public import Foundation
 
-/// Runs a command on its own thread (never blocking a Swift concurrency thread) and returns its exit
-/// status and combined output.
-enum ProcessRunner {
-    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+/// Runs a command to its end on its own thread (never blocking a Swift concurrency thread) and returns its
+/// exit status and combined output.
+public enum ProcessRunner {
+    public static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 let process = Process()
