@@ -127,7 +127,15 @@ public struct Router: HTTPResponder {
         case .found(let handler, let pattern, let parameters):
             request.pathParameters = parameters
             context.route = pattern
-            endpoint = handler
+            // A thrown `HTTPResponseError` becomes its response here, inside the global middlewares, so
+            // they (CORS, security headers, the access log) always see a response.
+            endpoint = { request, context in
+                do {
+                    return try await handler(request, context)
+                } catch let error as any HTTPResponseError {
+                    return error.response()
+                }
+            }
         case .methodNotAllowed(let allowed, let pattern):
             context.route = pattern
             // RFC 9110 §15.5.6: a 405 lists the methods the target supports in `Allow`.
