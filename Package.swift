@@ -81,10 +81,10 @@ let package = Package(
 
         .testTarget(
             name: "NIOFreeHTTPTests",
-            dependencies: ["NIOFreeHTTP", "CSystem"],
+            dependencies: ["NIOFreeHTTP", "CSystem", "TestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
+        .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "WeavrSimulator", "NIOFreeHTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
@@ -94,7 +94,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "WeavrSimulatorTests", dependencies: ["WeavrSimulator", "NIOFreeHTTP"], swiftSettings: strict),
+        .testTarget(name: "WeavrSimulatorTests", dependencies: ["WeavrSimulator", "NIOFreeHTTP", "TestSupport"], swiftSettings: strict),
         // `weavr-gateway` (executable) for the command layers (`TenantCommands`, `KeyCommands`, `AuditCommands`).
         .testTarget(name: "AuthTests", dependencies: ["Auth", "GatewayCore", "Storage", "weavr-gateway", "TestSupport"], swiftSettings: strict),
         .testTarget(

@@ -20,6 +20,9 @@ struct SimulatorState: Sendable {
     var faultRandom: SeededRandom
     var captured: [CapturedRequest] = []
     var captureSequence = 0
+    /// Requests (admin routes aside) received, and those whose handler has run to its answer.
+    var received = 0
+    var answered = 0
     var nextNumericID: UInt64 = 110_000_000_000_000_000
     var isShutDown = false
 

@@ -21,6 +21,7 @@ struct SimulatorTrafficMiddleware: HTTPMiddleware {
         let now = simulator.clock.nowMilliseconds()
         let pattern = context.route ?? request.path
         let (fault, fires) = simulator.state.withLock { state -> (SimulatorFault?, Bool) in
+            state.received += 1
             state.capture(
                 method: request.method, path: request.path, query: request.query, route: context.route,
                 headers: request.headers.map { [$0.name, $0.value] }, body: request.body, now: now
@@ -29,6 +30,8 @@ struct SimulatorTrafficMiddleware: HTTPMiddleware {
             let fires = fault.errorRate >= 1 || (fault.errorRate > 0 && state.faultRandom.nextUnit() < fault.errorRate)
             return (fault, fires)
         }
+        // However it ends (faulted, answered, thrown), the request is no longer in progress afterwards.
+        defer { simulator.state.withLock { $0.answered += 1 } }
         if let fault, fault.latency > .zero {
             await context.eventLoop.sleep(nanoseconds: fault.latency.nanosecondsClamped)
         }

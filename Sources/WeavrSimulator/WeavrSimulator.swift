@@ -83,6 +83,12 @@ public final class WeavrSimulator: Sendable {
         state.withLock { $0.captured }
     }
 
+    /// Requests still being handled (received, answer not yet produced; a faulted answer counts as
+    /// produced): tests wait for 0 instead of sleeping until a slow request has taken effect.
+    public var requestsInProgress: Int {
+        state.withLock { $0.received - $0.answered }
+    }
+
     /// Forgets the captured requests.
     public func clearCapturedRequests() {
         state.withLock { $0.captured.removeAll() }

@@ -27,7 +27,7 @@ struct CommandLineTests {
                     process.standardInput = input
                     process.standardOutput = output
                     process.standardError = output
-                    try process.run()
+                    try process.runSerialized()
                     try? input.fileHandleForWriting.write(contentsOf: Data(stdin.utf8))
                     try input.fileHandleForWriting.close()
                     let data = output.fileHandleForReading.readDataToEndOfFile()

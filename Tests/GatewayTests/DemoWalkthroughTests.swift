@@ -20,7 +20,7 @@ struct DemoWalkthroughTests {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = Pipe()
-        try process.run()
+        try process.runSerialized()
         defer { if process.isRunning { process.terminate() } }
 
         // Read the banner (on a thread: reading a pipe blocks).

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import NIOFreeHTTP
 import Testing
 
@@ -128,7 +129,7 @@ private func runBlocking(_ path: String, _ arguments: [String], input: String? =
     process.standardError = pipe
     let stdin = Pipe()
     process.standardInput = stdin
-    try process.run()
+    try process.runSerialized()
     if let input { try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
     try stdin.fileHandleForWriting.close()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()

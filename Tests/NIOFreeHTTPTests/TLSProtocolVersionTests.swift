@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Glibc
 import Testing
 @testable import NIOFreeHTTP
@@ -25,7 +26,7 @@ struct TLSProtocolVersionTests {
         process.standardInput = input
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.runSerialized()
         defer { if process.isRunning { process.terminate() } }
 
         guard let fd = listener.accept() else {

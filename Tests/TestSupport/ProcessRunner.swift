@@ -13,7 +13,7 @@ public enum ProcessRunner {
                 process.standardOutput = pipe
                 process.standardError = pipe
                 do {
-                    try process.run()
+                    try process.runSerialized()
                 } catch {
                     continuation.resume(throwing: error)
                     return

@@ -33,7 +33,7 @@ public final class RunningProcess: Sendable {
         process.standardError = output
         process.standardInput = input
         self.process = process
-        try process.run()
+        try process.runSerialized()
         let reader = output.fileHandleForReading
         Thread.detachNewThread { [self] in
             while true {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import Upstream
 
@@ -23,7 +24,7 @@ import Upstream
                         let output = Pipe()
                         process.standardOutput = output
                         process.standardError = output
-                        try process.run()
+                        try process.runSerialized()
                         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                         process.waitUntilExit()
                         return (process.terminationStatus, text)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Upstream
 import WeavrSimulator
 
@@ -8,6 +9,7 @@ import WeavrSimulator
         var configuration = WeavrClient.Configuration.forTests
         // Half the attempts fail: with 8 retries a call fails only after 9 failures in a row (p ≈ 0.002).
         configuration.retry.maxRetries = 8
+        configuration.overallTimeout = .seconds(60)  // a bound for a stuck test on a busy machine, not a target
         try await withUpstream(clientConfiguration: configuration) { harness in
             let token = try await harness.login()
             harness.simulator.setFault(.status(503, rate: 0.5), for: "GET", path: "/managed_cards/{id}")
@@ -40,13 +42,15 @@ import WeavrSimulator
 
     @Test func idempotentPostIsRetriedAndAppliedOnce() async throws {
         var configuration = WeavrClient.Configuration.forTests
-        configuration.attemptTimeout = .milliseconds(150)
+        // The first attempt is held 1.5 s and times out at 0.75 s; the next attempts are not held.
+        configuration.attemptTimeout = .milliseconds(750)
+        configuration.overallTimeout = .seconds(60)
         configuration.retry.baseDelay = .milliseconds(100)
         try await withUpstream(clientConfiguration: configuration) { harness in
             let token = try await harness.login()
             let simulator = harness.simulator
             // The first attempt is slow (it still takes effect, after the client gave up); later ones are not.
-            simulator.setFault(.latency(.milliseconds(300)), for: "POST", path: "/managed_cards")
+            simulator.setFault(.latency(.milliseconds(1500)), for: "POST", path: "/managed_cards")
             let clearer = Task {
                 while simulator.capturedRequests.filter({ $0.route == "/managed_cards" && $0.method == "POST" }).isEmpty {
                     try await Task.sleep(for: .milliseconds(2))
@@ -56,7 +60,9 @@ import WeavrSimulator
             let card = try await harness.client.createCard(token: token, body: Demo.cardBody(name: "Once only"), idempotencyRef: "retry-once-1").value
             try await clearer.value
             #expect(harness.captured("POST", "/managed_cards").count >= 2)
-            try await Task.sleep(for: .milliseconds(300))
+            // The slow first attempt takes effect after the client gave up: wait until the simulator has
+            // answered every request (observable), then count the cards.
+            try await waitUntil { simulator.requestsInProgress == 0 }
             var filter = CardListFilter()
             filter.friendlyName = "Once only"
             let matching = try await harness.client.listCards(token: token, filter: filter).value

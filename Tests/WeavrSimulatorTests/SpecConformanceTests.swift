@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import WeavrSimulator
 
@@ -25,7 +26,7 @@ struct SpecConformanceTests {
                         let output = Pipe()
                         process.standardOutput = output
                         process.standardError = output
-                        try process.run()
+                        try process.runSerialized()
                         let data = output.fileHandleForReading.readDataToEndOfFile()
                         process.waitUntilExit()
                         return (process.terminationStatus, data)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Throw-away PKI for TLS tests, made once per process with the `openssl` CLI in a fresh
 /// temporary directory: a test CA, server certificates for `localhost` + `127.0.0.1`
@@ -111,7 +112,7 @@ struct TestCertificates: Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         do {
-            try process.run()
+            try process.runSerialized()
         } catch {
             throw GenerationError(description: "cannot run openssl: \(error)")
         }
