@@ -15,27 +15,8 @@ struct CommandLineTests {
 
     /// Runs the binary on its own thread (never blocking the test's task) with `stdin` as standard input.
     static func run(_ arguments: [String], stdin: String = "", environment: [String: String]) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Swift.Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: binary)
-                    process.arguments = arguments
-                    process.environment = environment
-                    let input = Pipe()
-                    let output = Pipe()
-                    process.standardInput = input
-                    process.standardOutput = output
-                    process.standardError = output
-                    try process.runSerialized()
-                    try? input.fileHandleForWriting.write(contentsOf: Data(stdin.utf8))
-                    try input.fileHandleForWriting.close()
-                    let data = output.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
-                })
-            }
-        }
+        let (status, output) = try await ProcessRunner.run([binary] + arguments, stdin: stdin, environment: environment)
+        return Result(status: status, output: output)
     }
 
     @Test(.requiresGatewayBinary)

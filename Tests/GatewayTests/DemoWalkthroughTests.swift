@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import NIOFreeHTTP
 import Testing
 import TestSupport
@@ -14,28 +15,9 @@ struct DemoWalkthroughTests {
         let directory = NSTemporaryDirectory() + "demo-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["demo", "--data-dir", directory + "/data", "--port", "0", "--simulator-port", "0", "--admin-port", "0"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = Pipe()
-        try process.runSerialized()
-        defer { if process.isRunning { process.terminate() } }
-
-        // Read the banner (on a thread: reading a pipe blocks).
-        let banner: String = try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                var text = ""
-                let handle = output.fileHandleForReading
-                while !text.contains("Ctrl-C") {
-                    let data = handle.availableData
-                    if data.isEmpty { break }
-                    text += String(decoding: data, as: UTF8.self)
-                }
-                continuation.resume(returning: text)
-            }
-        }
+        let process = try RunningProcess(Self.binary, ["demo", "--data-dir", directory + "/data", "--port", "0", "--simulator-port", "0", "--admin-port", "0"])
+        defer { process.stop() }
+        let banner = try await process.waitForOutput(containing: "Ctrl-C", timeout: .seconds(60))
         func value(after label: String) throws -> String {
             guard let line = banner.split(separator: "\n").first(where: { $0.contains(label) }),
                   let url = line.split(separator: " ").first(where: { $0.hasPrefix("http://") }) else {
@@ -84,14 +66,8 @@ struct DemoWalkthroughTests {
         group.shutdown()
 
         // Ctrl-C stops it cleanly.
-        process.interrupt()
-        let status: Int32 = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                process.waitUntilExit()
-                continuation.resume(returning: process.terminationStatus)
-            }
-        }
-        #expect(status == 0)
+        process.signal(SIGINT)
+        #expect(try await process.waitForExit(timeout: .seconds(30)) == 0)
     }
 }
 

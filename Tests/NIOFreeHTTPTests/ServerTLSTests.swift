@@ -121,18 +121,6 @@ func run(_ path: String, _ arguments: [String], input: String? = nil) async thro
 }
 
 private func runBlocking(_ path: String, _ arguments: [String], input: String? = nil) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    let stdin = Pipe()
-    process.standardInput = stdin
-    try process.runSerialized()
-    if let input { try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
-    try stdin.fileHandleForWriting.close()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    let (status, output) = try ProcessRunner.runBlocking([path] + arguments, stdin: input ?? "")
+    return ProcessResult(status: status, output: output)
 }

@@ -16,18 +16,11 @@ struct TLSProtocolVersionTests {
             .server(certificateChainFile: certificates.serverChain, privateKeyFile: certificates.serverKey))
         let listener = try LoopbackListener()
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [
+        let process = try RunningProcess("/usr/bin/env", [
             "openssl", "s_client", "-connect", "127.0.0.1:\(listener.port)", "-servername", "localhost",
             "-CAfile", certificates.caCertificate, "-verify_return_error", "-alpn", "http/1.1",
-        ] + clientArguments
-        let input = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.runSerialized()
-        defer { if process.isRunning { process.terminate() } }
+        ] + clientArguments)
+        defer { process.stop() }
 
         guard let fd = listener.accept() else {
             Issue.record("s_client did not connect")
@@ -40,8 +33,8 @@ struct TLSProtocolVersionTests {
         var received = [UInt8]()
         if handshake == .done(0) {
             // s_client sends what it reads from stdin, then close_notify at stdin's EOF.
-            try? input.fileHandleForWriting.write(contentsOf: Data(clientInput.utf8))
-            try input.fileHandleForWriting.close()
+            process.write(clientInput)
+            process.closeInput()
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4_096, alignment: 1)
             defer { buffer.deallocate() }
             while case .done(let count) = LoopbackListener.drive(fd: fd, { session.read(into: buffer) }) {
@@ -49,11 +42,11 @@ struct TLSProtocolVersionTests {
             }
             session.shutdown()
         } else {
-            try input.fileHandleForWriting.close()
+            process.closeInput()
         }
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        let status = process.isRunning ? -1 : process.terminationStatus
+        let deadline = Date().addingTimeInterval(30)
+        while process.status == nil, Date() < deadline { usleep(10_000) }
+        let status = process.status ?? -1
         return (handshake, session, String(decoding: received, as: UTF8.self), status)
     }
 

@@ -3,24 +3,27 @@ public import Foundation
 /// Runs a command to its end on its own thread (never blocking a Swift concurrency thread) and returns its
 /// exit status and combined output.
 public enum ProcessRunner {
-    public static func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await withCheckedThrowingContinuation { continuation in
+    /// The same, blocking the calling thread: for synchronous fixtures (certificate generation) only.
+    public static func runBlocking(_ arguments: [String], stdin: String = "", environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+        let child = try ChildSpawn.start(arguments[0], Array(arguments.dropFirst()), environment: environment)
+        child.write(Array(stdin.utf8))
+        child.closeInput()
+        var output: [UInt8] = []
+        child.readOutput { output += $0 }
+        return (child.waitForExit(), String(decoding: output, as: UTF8.self))
+    }
+
+    /// `arguments[0]` is looked up in `PATH`; `stdin` is written to the command's standard input.
+    public static func run(_ arguments: [String], stdin: String = "", environment: [String: String]? = nil) async throws -> (status: Int32, output: String) {
+        let child = try ChildSpawn.start(arguments[0], Array(arguments.dropFirst()), environment: environment)
+        return await withCheckedContinuation { continuation in
             Thread.detachNewThread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                do {
-                    try process.runSerialized()
-                } catch {
-                    continuation.resume(throwing: error)
-                    return
-                }
-                let output = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, String(decoding: output, as: UTF8.self)))
+                child.write(Array(stdin.utf8))
+                child.closeInput()
+                var output: [UInt8] = []
+                child.readOutput { output += $0 }
+                let status = child.waitForExit()
+                continuation.resume(returning: (status, String(decoding: output, as: UTF8.self)))
             }
         }
     }

@@ -10,10 +10,11 @@ public final class RunningProcess: Sendable {
         public var description: String
     }
 
-    private let process: Process
-    private let input: Pipe
-    private let collected = Mutex(Data())
+    private let child: ChildSpawn
+    private let name: String
+    private let collected = Mutex([UInt8]())
     private let exitStatus = Mutex<Int32?>(nil)
+    private let inputOpen = Mutex(true)
 
     /// Starts `executable` at the lowest CPU priority (`nice -n 19`; nice execs, so the pid is the child's):
     /// churn such as the crash test's must not starve the tests running beside it.
@@ -23,30 +24,18 @@ public final class RunningProcess: Sendable {
 
     /// Starts `executable` with `arguments`; standard output and error are merged.
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let output = Pipe()
-        input = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = input
-        self.process = process
-        try process.runSerialized()
-        let reader = output.fileHandleForReading
+        child = try ChildSpawn.start(executable, arguments, environment: environment)
+        name = (arguments.first { !$0.hasPrefix("-") && $0 != "19" }).map { "\((executable as NSString).lastPathComponent) \($0)" }
+            ?? (executable as NSString).lastPathComponent
+        let child = self.child
         Thread.detachNewThread { [self] in
-            while true {
-                let chunk = reader.availableData
-                if chunk.isEmpty { break }
-                self.collected.withLock { $0.append(chunk) }
-            }
-            process.waitUntilExit()
-            self.exitStatus.withLock { $0 = process.terminationStatus }
+            child.readOutput { chunk in self.collected.withLock { $0 += chunk } }
+            let status = child.waitForExit()
+            self.exitStatus.withLock { $0 = status }
         }
     }
 
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { child.pid }
     public var output: String { collected.withLock { String(decoding: $0, as: UTF8.self) } }
     public var status: Int32? { exitStatus.withLock { $0 } }
 
@@ -60,7 +49,7 @@ public final class RunningProcess: Sendable {
             if status != nil { break }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw Timeout(description: "no \"\(text)\" in the output of \(process.executableURL!.lastPathComponent): \(output)")
+        throw Timeout(description: "no \"\(text)\" in the output of \(name): \(output)")
     }
 
     /// The first `scheme://host:port` printed after `prefix`, as its port.
@@ -70,8 +59,18 @@ public final class RunningProcess: Sendable {
         return Int(line.split(separator: ":").last!.trimmingCharacters(in: .whitespaces))!
     }
 
+    /// Writes `text` to the child's standard input.
     public func write(_ text: String) {
-        try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
+        child.write(Array(text.utf8))
+    }
+
+    /// Closes the child's standard input (end of file for it); later calls do nothing.
+    public func closeInput() {
+        let child = self.child
+        inputOpen.withLock { open in
+            if open { child.closeInput() }
+            open = false
+        }
     }
 
     public func signal(_ number: Int32) {
@@ -91,5 +90,9 @@ public final class RunningProcess: Sendable {
     /// Ends the process if it still runs (SIGKILL) — for cleanup after a failed test.
     public func stop() {
         if status == nil { kill(pid, SIGKILL) }
+    }
+
+    deinit {
+        closeInput()
     }
 }

@@ -15,22 +15,7 @@ import Upstream
             arguments += ["--spec", Self.repositoryRoot.appendingPathComponent("spec/weavr-multi-openapi.yml").path]
             let scriptArguments = arguments
             // The script runs on a thread of its own, not on the tests' cooperative pool.
-            let (status, text) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Int32, String), any Error>) in
-                Thread.detachNewThread {
-                    continuation.resume(with: Result {
-                        let process = Process()
-                        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                        process.arguments = ["python3"] + scriptArguments
-                        let output = Pipe()
-                        process.standardOutput = output
-                        process.standardError = output
-                        try process.runSerialized()
-                        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                        process.waitUntilExit()
-                        return (process.terminationStatus, text)
-                    })
-                }
-            }
+            let (status, text) = try await ProcessRunner.run(["python3"] + scriptArguments)
             #expect(status == 0, "\(text)")
             #expect(text.contains("0 problems"), "\(text)")
         }

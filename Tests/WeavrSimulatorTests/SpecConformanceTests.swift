@@ -17,23 +17,7 @@ struct SpecConformanceTests {
         try await withSimulator { _, client async throws in
             let arguments = [SpecConformanceTests.script, "--base-url", "http://127.0.0.1:\(client.port)"]
             // The script runs on a thread of its own, not on the tests' cooperative pool.
-            let (status, data) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Int32, Data), any Error>) in
-                Thread.detachNewThread {
-                    continuation.resume(with: Result {
-                        let process = Process()
-                        process.executableURL = URL(fileURLWithPath: python)
-                        process.arguments = arguments
-                        let output = Pipe()
-                        process.standardOutput = output
-                        process.standardError = output
-                        try process.runSerialized()
-                        let data = output.fileHandleForReading.readDataToEndOfFile()
-                        process.waitUntilExit()
-                        return (process.terminationStatus, data)
-                    })
-                }
-            }
-            let text = String(decoding: data, as: UTF8.self)
+            let (status, text) = try await ProcessRunner.run([python] + arguments)
             print("spec_conformance.py: \(text.split(separator: "\n").last ?? "")")
             let failures = text.split(separator: "\n").filter { $0.hasPrefix("FAIL") || $0.hasPrefix("     ") }
             #expect(status == 0, "\(failures.joined(separator: "\n"))\n\(text.split(separator: "\n").last ?? "")")

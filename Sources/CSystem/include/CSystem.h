@@ -55,6 +55,9 @@ static inline int csys_epoll_wait(int epfd, int32_t *fds, uint32_t *events, int 
 static inline int csys_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 static inline int csys_eventfd_blocking(void) { return eventfd(0, EFD_CLOEXEC); }
 
+/* posix_spawnp with stdin/stdout/stderr wired and every other descriptor closed in the child. */
+int csys_spawn(const char *path, char *const argv[], char *const envp[], int stdin_fd, int stdout_fd, pid_t *pid);
+
 /* accept4(SOCK_NONBLOCK | SOCK_CLOEXEC). */
 int csys_accept4(int fd, struct sockaddr *addr, socklen_t *len);
 

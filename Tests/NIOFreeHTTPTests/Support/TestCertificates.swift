@@ -104,23 +104,14 @@ struct TestCertificates: Sendable {
     }
 
     private static func openssl(_ arguments: [String]) throws(GenerationError) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
+        let result: (status: Int32, output: String)
         do {
-            try process.runSerialized()
+            result = try ProcessRunner.runBlocking(["openssl"] + arguments)
         } catch {
             throw GenerationError(description: "cannot run openssl: \(error)")
         }
-        let output = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw GenerationError(description: "openssl \(arguments.joined(separator: " ")) failed: "
-                + String(decoding: output, as: UTF8.self))
+        guard result.status == 0 else {
+            throw GenerationError(description: "openssl \(arguments.joined(separator: " ")) failed: " + result.output)
         }
     }
 }
