@@ -71,8 +71,8 @@ import WeavrSimulator
         try await withUpstream(clientConfiguration: Self.tight) { harness in
             // Generous deadlines: a refused connect must be reported as such, not outrun by a timer on a busy CI box.
             var generous = Self.tight
-            generous.attemptTimeout = .seconds(5)
-            generous.overallTimeout = .seconds(10)
+            generous.attemptTimeout = .seconds(30)
+            generous.overallTimeout = .seconds(60)
             let client = WeavrClient(baseURL: "http://127.0.0.1:1", apiKey: Demo.apiKey, http: harness.http, configuration: generous)
             let error = await weavrError { () async throws(WeavrError) in try await client.loginWithPassword(email: Demo.aliceEmail, password: Demo.alicePassword) }
             #expect(error?.kind == .unavailable("connect failed"))
