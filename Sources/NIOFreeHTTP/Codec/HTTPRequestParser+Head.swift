@@ -7,7 +7,10 @@ extension HTTPRequestParser {
     mutating func checkMethodPrefix(_ partial: UnsafeRawBufferPointer) -> HTTPParseError? {
         guard var i = checkedMethodBytes else { return nil }
         if i == 0, partial.count == 1, partial[0] == HTTPByteClass.cr { return nil }
-        while i < partial.count {
+        // Only bytes within the request-line limit are judged here: a line whose first bad byte lies beyond
+        // the limit is too long (414) whether it arrives whole or split, so the earliest offence decides.
+        let end = min(partial.count, limits.maxRequestLineBytes)
+        while i < end {
             let byte = partial[i]
             if byte == HTTPByteClass.sp, i > 0 {
                 checkedMethodBytes = nil
