@@ -196,7 +196,8 @@ final class HTTPClientConnection: EventLoopHandler {
                 done = try parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             } catch {
                 self.parser = nil
-                return fail(error)
+                // RFC 9110 §15.5.14 — the parser's 413 is the client's own body limit.
+                return fail(error.status == 413 ? .responseTooLarge : .invalidResponse(error.reason))
             }
             self.parser = parser
             if done { return complete(closeAfter: parser.closeRequested) }

@@ -1,4 +1,4 @@
-/// What the header fields of one request say about Host, framing, persistence and expectations.
+/// What the header fields of one message say about Host, framing, persistence and expectations.
 /// Filled field by field from raw bytes while the head is parsed; judged once the head is complete.
 struct HTTPFramingFields: Sendable {
     var targetHasAuthority = false
@@ -17,6 +17,11 @@ struct HTTPFramingFields: Sendable {
     var connectionKeepAlive = false
     var expectContinue = false
     var expectOther = false
+
+    /// RFC 9112 §9.3 — persistence: HTTP/1.1 unless "close"; HTTP/1.0 only with "keep-alive".
+    func isPersistent(version: HTTPVersion) -> Bool {
+        version == .http1_1 ? !connectionClose : connectionKeepAlive && !connectionClose
+    }
 
     /// Records a header field whose name and OWS-trimmed value were already validated.
     mutating func observe(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {

@@ -1,4 +1,33 @@
-extension HTTPRequestParser {
+/// The request side of `HTTPMessageParser`: the request line (RFC 9112 §3) and what a server requires of a
+/// request head (Host, framing, expectations, persistence).
+struct HTTPRequestKind: HTTPMessageKind {
+    typealias Head = HTTPRequestHead
+
+    /// While a request line arrives: how many of its bytes are known to be method characters, or nil once
+    /// the SP after the method has arrived (`checkMethodPrefix`).
+    var checkedMethodBytes: Int? = 0
+    var pendingHead: HTTPRequestHead?
+
+    static var startLineTooLong: HTTPParseError { HTTPParseError(status: 414, reason: "request line too long") }
+
+    mutating func checkStartLine(_ bytes: UnsafeRawBufferPointer, complete: Bool) -> HTTPParseError? {
+        let error = checkMethodPrefix(bytes)
+        if complete { checkedMethodBytes = 0 }
+        return error
+    }
+
+    mutating func parseStartLine(_ line: UnsafeRawBufferPointer, fields: inout HTTPFramingFields) -> HTTPParseError? {
+        parseRequestLine(line, fields: &fields)
+    }
+
+    mutating func addField(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        pendingHead?.headers.add(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+    }
+
+    mutating func reset() {
+        pendingHead = nil
+    }
+
     /// RFC 9110 §9.1, §5.6.2 — the method is a token: its first byte that cannot be a tchar is rejected as
     /// soon as it arrives, so a peer speaking another protocol (a TLS ClientHello starts with 0x16) gets its
     /// 400 at once instead of the connection waiting for a line end that never comes. `partial` is the
@@ -24,7 +53,7 @@ extension HTTPRequestParser {
     }
 
     /// Parses `method SP request-target SP HTTP-version` (RFC 9112 §3) and starts a new head.
-    mutating func parseRequestLine(_ line: UnsafeRawBufferPointer) -> HTTPParseError? {
+    mutating func parseRequestLine(_ line: UnsafeRawBufferPointer, fields: inout HTTPFramingFields) -> HTTPParseError? {
         let n = line.count
         var i = 0
         // RFC 9110 §9.1 — method = token
@@ -43,13 +72,12 @@ extension HTTPRequestParser {
             return .badRequest("invalid request-target")
         }
         let version: HTTPVersion
-        switch Self.parseVersion(versionBytes) {
+        switch HTTPVersion.parse(versionBytes) {
         case .success(let parsed): version = parsed
         case .failure(let error): return error
         }
         let methodBytes = UnsafeRawBufferPointer(rebasing: line[0..<methodEnd])
         let method = String(decoding: methodBytes, as: UTF8.self)
-        framing = HTTPFramingFields()
         // RFC 9112 §3.2.3 — authority-form is only for CONNECT, which this server does not implement.
         if method == "CONNECT" { return HTTPParseError(status: 501, reason: "CONNECT not supported") }
 
@@ -67,7 +95,7 @@ extension HTTPRequestParser {
                 return .badRequest("invalid request-target")
             }
             pathAndQuery = UnsafeRawBufferPointer(rebasing: target[end...])
-            framing.targetHasAuthority = true
+            fields.targetHasAuthority = true
         } else {
             return .badRequest("invalid request-target")
         }
@@ -91,9 +119,6 @@ extension HTTPRequestParser {
             headers: headers,
             keepAlive: true
         )
-        phase = .headerLines
-        sectionBytes = 0
-        fieldCount = 0
         return nil
     }
 
@@ -108,61 +133,10 @@ extension HTTPRequestParser {
         return nil
     }
 
-    /// RFC 9112 §2.3 — HTTP-version = "HTTP/" DIGIT "." DIGIT; 1.0 and 1.1 accepted, other versions 505.
-    static func parseVersion(_ bytes: UnsafeRawBufferPointer) -> Result<HTTPVersion, HTTPParseError> {
-        guard bytes.count == 8,
-            bytes[0] == UInt8(ascii: "H"), bytes[1] == UInt8(ascii: "T"), bytes[2] == UInt8(ascii: "T"),
-            bytes[3] == UInt8(ascii: "P"), bytes[4] == UInt8(ascii: "/"),
-            HTTPByteClass.isDigit(bytes[5]), bytes[6] == UInt8(ascii: "."), HTTPByteClass.isDigit(bytes[7])
-        else { return .failure(.badRequest("invalid HTTP version")) }
-        let version = HTTPVersion(major: Int(bytes[5] &- 0x30), minor: Int(bytes[7] &- 0x30))
-        guard version == .http1_1 || version == .http1_0 else {
-            return .failure(HTTPParseError(status: 505, reason: "HTTP version not supported"))
-        }
-        return .success(version)
-    }
-
-    /// Parses one field line (RFC 9112 §5) of the header or trailer section; header fields are kept, trailers dropped.
-    mutating func parseField(_ line: UnsafeRawBufferPointer, isTrailer: Bool) -> HTTPParseError? {
-        sectionBytes += line.count + 2
-        fieldCount += 1
-        if fieldCount > limits.maxHeaderCount {
-            return HTTPParseError(status: 431, reason: isTrailer ? "too many trailer fields" : "too many header fields")
-        }
-        let n = line.count
-        // RFC 9112 §5.2 — obs-fold is rejected with 400.
-        if HTTPByteClass.isWhitespace(line[0]) { return .badRequest("obsolete line folding") }
-        var i = 0
-        while i < n, HTTPByteClass.isToken(line[i]) { i += 1 }
-        guard i < n else { return .badRequest("invalid header field") }
-        if line[i] != HTTPByteClass.colon {
-            // RFC 9112 §5.1 — no whitespace is allowed between the field name and colon: 400.
-            if HTTPByteClass.isWhitespace(line[i]) { return .badRequest("whitespace before colon") }
-            return .badRequest("invalid header name")
-        }
-        guard i > 0 else { return .badRequest("invalid header name") }
-        // RFC 9112 §5.1 — field-value is surrounded by optional whitespace, which is not part of it.
-        var start = i + 1
-        var end = n
-        while start < end, HTTPByteClass.isWhitespace(line[start]) { start += 1 }
-        while end > start, HTTPByteClass.isWhitespace(line[end - 1]) { end -= 1 }
-        // RFC 9110 §5.5 — NUL, CR, LF and other CTLs (but HTAB) are invalid in a value; obs-text is allowed.
-        for j in start..<end where !HTTPByteClass.isFieldValue(line[j]) {
-            return .badRequest("invalid header value")
-        }
-        guard !isTrailer else { return nil }
-        let name = UnsafeRawBufferPointer(rebasing: line[0..<i])
-        let value = UnsafeRawBufferPointer(rebasing: line[start..<end])
-        framing.observe(name: name, value: value)
-        pendingHead?.headers.add(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
-        return nil
-    }
-
-    /// Judges Host, framing and expectations once the empty line ends the head; sets the next phase.
-    mutating func finishHead() -> Result<HTTPRequestHead, HTTPParseError> {
+    /// Judges Host, framing and expectations once the empty line ends the head.
+    mutating func finishHead(_ f: HTTPFramingFields, limits: HTTPParserLimits) -> Result<(HTTPRequestHead, HTTPBodyFraming), HTTPParseError> {
         guard var head = pendingHead else { return .failure(.badRequest("invalid request line")) }
         pendingHead = nil
-        let f = framing
         // RFC 9112 §3.2 — a server must respond 400 to an HTTP/1.1 request lacking Host, or with more than one,
         // or with an invalid value.
         if f.hostCount > 1 { return .failure(.badRequest("duplicate Host")) }
@@ -170,45 +144,22 @@ extension HTTPRequestParser {
         // RFC 9110 §7.2 — an empty Host is only for a target without authority.
         if f.hostInvalid || (f.hostEmpty && f.targetHasAuthority) { return .failure(.badRequest("invalid Host")) }
 
-        if f.transferEncodingSeen {
-            // RFC 9112 §6.1 — Content-Length with Transfer-Encoding is a smuggling vector: reject and close.
-            if f.contentLengthSeen { return .failure(.badRequest("Content-Length with Transfer-Encoding")) }
-            // RFC 9112 §6.1 — Transfer-Encoding in HTTP/1.0 means faulty framing.
-            if head.version == .http1_0 { return .failure(.badRequest("Transfer-Encoding in HTTP/1.0")) }
-            // RFC 9112 §6.3 — chunked must be the final coding, applied once, or the length is unknown: 400.
-            if f.transferEncodingInvalid || f.chunkedCount != 1 || !f.lastCodingIsChunked {
-                return .failure(.badRequest("invalid Transfer-Encoding"))
-            }
-            // RFC 9112 §6.1 — a transfer coding the server does not understand gets 501.
-            if f.otherCoding { return .failure(HTTPParseError(status: 501, reason: "unsupported transfer coding")) }
-            head.isChunked = true
-        } else if f.contentLengthSeen {
-            // RFC 9112 §6.3 — an invalid Content-Length is an unrecoverable error.
-            if f.contentLengthInvalid { return .failure(.badRequest("invalid Content-Length")) }
-            let length = f.contentLength ?? 0
-            // RFC 9110 §15.5.14 — 413 before reading any body byte.
-            if length > limits.maxBodyBytes { return .failure(HTTPParseError(status: 413, reason: "body too large")) }
-            head.contentLength = length
+        let framing: HTTPBodyFraming
+        switch HTTPBodyFraming.of(.request, version: head.version, fields: f, maxBodyBytes: limits.maxBodyBytes) {
+        case .success(let decided): framing = decided
+        case .failure(let error): return .failure(error)
+        }
+        switch framing {
+        case .chunked: head.isChunked = true
+        case .length(let length): head.contentLength = length
+        case .none, .untilClose: head.contentLength = f.contentLengthSeen ? 0 : nil
         }
         // RFC 9110 §10.1.1 — an expectation other than 100-continue may be answered with 417.
         if f.expectOther { return .failure(HTTPParseError(status: 417, reason: "unsupported expectation")) }
 
-        let hasBody = head.isChunked || (head.contentLength ?? 0) > 0
         // RFC 9110 §10.1.1 — a 100-continue expectation on HTTP/1.0 is ignored.
-        head.expectsContinue = f.expectContinue && head.version == .http1_1 && hasBody
-        // RFC 9112 §9.3 — persistence: 1.1 unless "close"; 1.0 only with "keep-alive".
-        head.keepAlive = head.version == .http1_1 ? !f.connectionClose : f.connectionKeepAlive && !f.connectionClose
-
-        if head.isChunked {
-            bodyTotal = 0
-            chunkLine = HTTPChunkSizeLine()
-            phase = .chunkSizeLine
-        } else if let length = head.contentLength, length > 0 {
-            phase = .fixedBody(remaining: length)
-        } else {
-            // RFC 9112 §6.3 — a request without Content-Length or Transfer-Encoding has no body.
-            phase = .messageEnd
-        }
-        return .success(head)
+        head.expectsContinue = f.expectContinue && head.version == .http1_1 && framing != .none
+        head.keepAlive = f.isPersistent(version: head.version)
+        return .success((head, framing))
     }
 }
