@@ -1,5 +1,5 @@
 // libFuzzer target for HTTPRequestParser: differential (whole input vs. split vs. paused) plus invariants.
-// Built by fuzz/run.sh together with Sources/NIOFreeHTTP/Codec/*.swift; standard library only.
+// Built by fuzz/run.sh together with Sources/NIOFreeHTTP/Codec/*.swift and FuzzCheck.swift; standard library only.
 
 /// Small limits so that short inputs reach every limit check.
 let fuzzLimits = HTTPParserLimits(
@@ -57,10 +57,6 @@ struct FuzzTranscript: Equatable {
             pendingBody = []
         }
     }
-}
-
-func check(_ condition: Bool, _ message: StaticString) {
-    if !condition { fatalError("\(message)") }
 }
 
 /// Parses `input` in the given pieces; optionally pauses after every event and resumes.

@@ -2,7 +2,8 @@ import Foundation
 import NIOFreeHTTP
 import Testing
 
-/// Replays the fuzz seed corpus through the parser, whole and split, with the fuzz target's limits.
+/// Replays the fuzz seed corpora through the request and response parsers, whole and split, with the fuzz
+/// targets' limits.
 struct FuzzCorpusReplayTests {
     static let corpusDirectory = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent()
@@ -19,9 +20,11 @@ struct FuzzCorpusReplayTests {
         maxTrailerBytes: 128
     )
 
-    static func corpusFiles() -> [URL] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: corpusDirectory.path)) ?? []
-        return names.sorted().map { corpusDirectory.appendingPathComponent($0) }
+    static let responseCorpusDirectory = corpusDirectory.deletingLastPathComponent().appendingPathComponent("http-response")
+
+    static func corpusFiles(in directory: URL = corpusDirectory) -> [URL] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.sorted().map { directory.appendingPathComponent($0) }
     }
 
     @Test func corpusIsNotEmpty() {
@@ -53,6 +56,27 @@ struct FuzzCorpusReplayTests {
         for file in smuggling {
             let outcome = ParserHarness.parse(try [UInt8](Data(contentsOf: file)), limits: Self.limits)
             #expect(outcome.error != nil, "\(file.lastPathComponent) was accepted")
+        }
+    }
+
+    /// fuzz/HTTPResponseParserFuzz.swift: the first byte picks HEAD (bit 0) and end of input (bit 1); the
+    /// response parser runs with a 512-byte head limit and a 1024-byte body limit, as `ResponseHarness` does.
+    @Test func everyResponseCorpusInputParsesTheSameWholeAndSplit() throws {
+        let files = Self.corpusFiles(in: Self.responseCorpusDirectory)
+        #expect(files.count >= 30, "no corpus at \(Self.responseCorpusDirectory.path)")
+        for file in files {
+            let data = try [UInt8](Data(contentsOf: file))
+            guard let options = data.first else { continue }
+            let outcome = ResponseHarness.parseEverySplit(
+                Array(data.dropFirst()), isHead: options & 1 != 0, endOfInput: options & 2 != 0
+            )
+            if let error = outcome.error {
+                #expect([400, 413, 431].contains(error.status), "\(file.lastPathComponent): \(error)")
+            }
+            #expect(outcome.body.count <= 1024, "\(file.lastPathComponent)")
+            if file.lastPathComponent.hasPrefix("bad-") || file.lastPathComponent.hasPrefix("too-large-") {
+                #expect(outcome.error != nil, "\(file.lastPathComponent) was accepted")
+            }
         }
     }
 }
