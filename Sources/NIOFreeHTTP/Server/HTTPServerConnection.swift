@@ -1,18 +1,21 @@
 import CSystem
 import Glibc
 
-/// One accepted connection: reads, parses, runs the responder for each request in order, writes responses.
+/// One accepted connection: the I/O half. It reads, feeds the parser, and performs what its
+/// `HTTPServerConnectionMachine` decides (start a request, write an error, resume parsing, linger, close);
+/// every protocol decision is the machine's.
 ///
 /// Confined to its event loop's thread: every method runs there (request tasks are started with
 /// `Task.immediate` and prefer the loop as their executor, so they resume there too).
 final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sendable {
-    private enum Phase { case detectingTLS, handshaking, open, lingering, closed }
-
-    private struct PendingRequest {
+    /// A parsed request waiting for the responder.
+    struct PendingRequest {
         var head: HTTPRequestHead
         var body: [UInt8]
         var headCompletedAt: UInt64
     }
+
+    typealias Machine = HTTPServerConnectionMachine<PendingRequest>
 
     let fd: Int32
     let peer: SocketAddress
@@ -23,31 +26,21 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
     private let loopState: HTTPServer.LoopState
     private var tls: TLSSession?
     private var tlsInfo: TLSInfo?
-    private var phase: Phase
+    private var machine: Machine
+    /// Inside `drive`: events that arrive now (a response completed synchronously) are picked up by its loop.
+    private var driving = false
 
     private var parser: HTTPRequestParser
     private var currentHead: HTTPRequestHead?
     private var currentBody: [UInt8] = []
-    private var queue: [PendingRequest] = []
-    private var queueStart = 0
-    private var inFlight = false
-    private var driving = false
-    private var readPaused = false
-    private var peerClosedInput = false
+    private var bodyStartedAt: UInt64 = 0
     private var peerHungUp = false
 
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
-    private var closeAfterFlush = false
-    private var streamWaiter: CheckedContinuation<Void, any Error>?
-
-    private let acceptedAt: UInt64
-    private var headStartedAt: UInt64?
-    private var bodyStartedAt: UInt64 = 0
-    private var idleSince: UInt64
     private var lastWriteProgress: UInt64
-    private var lingerDeadline: UInt64 = 0
-    private var servedRequests = 0
+    private var streamWaiter: CheckedContinuation<Void, any Error>?
+    private var streamChunked = true
 
     init(fd: Int32, peer: SocketAddress, loop: EventLoop, shared: HTTPServer.Shared, generation: HTTPServer.Generation,
          loopState: HTTPServer.LoopState) {
@@ -58,15 +51,14 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
         self.generation = generation
         self.loopState = loopState
         parser = HTTPRequestParser(limits: generation.configuration.parserLimits)
-        phase = generation.tlsContext == nil ? .open : .detectingTLS
-        acceptedAt = loop.now
-        headStartedAt = loop.now
-        idleSince = loop.now
+        machine = Machine(
+            limits: Machine.Limits(generation.configuration), acceptedAt: loop.now, tls: generation.tlsContext != nil
+        )
         lastWriteProgress = loop.now
     }
 
     var isIdle: Bool {
-        phase == .open && !inFlight && queueStart == queue.count && parser.state == .idle && outboundOffset == outbound.count
+        machine.isIdle && parser.state == .idle && outboundOffset == outbound.count
     }
 
     // MARK: events
@@ -77,10 +69,10 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
             return
         }
         if events & csys_EPOLLOUT != 0 {
-            switch phase {
-            case .handshaking: continueHandshake()
-            case .open, .lingering: if outboundOffset < outbound.count { flush() }
-            default: break
+            switch machine.state {
+            case .handshaking: if tls != nil { continueHandshake() }
+            case .reading, .closing, .finishing, .lingering: if outboundOffset < outbound.count { flush() }
+            case .closed: break
             }
         }
         if events & (csys_EPOLLIN | csys_EPOLLRDHUP | csys_EPOLLHUP) != 0 {
@@ -90,10 +82,10 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
     }
 
     private func readable() {
-        switch phase {
-        case .detectingTLS: detectTLS()
-        case .handshaking: continueHandshake()
-        case .open: readRequests()
+        switch machine.state {
+        // Without a session yet, the first byte decides between TLS and a plain-HTTP refusal.
+        case .handshaking: tls == nil ? detectTLS() : continueHandshake()
+        case .reading, .closing, .finishing: readRequests()
         case .lingering: drainWhileLingering()
         case .closed: break
         }
@@ -114,8 +106,7 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
             let body = "This port speaks HTTPS only.\n"
             let text = "HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain\r\ncontent-length: \(body.utf8.count)\r\nconnection: close\r\n\r\n\(body)"
             outbound.append(contentsOf: text.utf8)
-            phase = .open
-            closeAfterFlush = true
+            _ = machine.nextAction(.refused)
             flush()
             return
         }
@@ -124,7 +115,6 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
         } catch {
             return closeNow()
         }
-        phase = .handshaking
         continueHandshake()
     }
 
@@ -133,7 +123,7 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
         switch tls.handshake() {
         case .done:
             tlsInfo = TLSInfo(protocolVersion: tls.protocolVersion, cipher: tls.cipher, alpn: tls.negotiatedALPN)
-            phase = .open
+            _ = machine.nextAction(.handshakeDone)
             readRequests()
         case .wantRead, .wantWrite:
             return
@@ -165,18 +155,13 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
 
     private func readRequests() {
         let buffer = loop.readBuffer
-        reading: while phase == .open && !readPaused && !closeAfterFlush {
+        reading: while machine.wantsInput {
             switch readOnce(buffer) {
             case .bytes(let n):
                 let error = parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) { event in
                     self.onParserEvent(event)
                 }
-                if let error {
-                    failRequest(status: error.status, detail: error.reason)
-                    break reading
-                }
-                if parser.state == .head, headStartedAt == nil { headStartedAt = loop.now }
-                drive()
+                afterParsing(error)
                 // Edge-triggered: read until the socket is drained. A short plain read means it is;
                 // TLS reads return one record at a time, so TLS reads on until it wants more input.
                 // …unless the peer hung up too: then read on to see the EOF no later event will announce.
@@ -184,14 +169,11 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
             case .wouldBlock:
                 break reading
             case .eof:
-                peerClosedInput = true
-                // RFC 9112 §9.6: an incomplete request is discarded; owed responses are still sent.
-                if inFlight || queueStart < queue.count {
-                    closeAfterFlush = true
-                    break reading
+                if case .close = machine.nextAction(.peerClosed) {
+                    flush()
+                    return closeNow()
                 }
-                flush()
-                return closeNow()
+                break reading
             case .failed:
                 return closeNow()
             }
@@ -199,16 +181,24 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
         flush()
     }
 
+    /// After the parser ran over new or buffered bytes: report its failure or a head just begun, then drive.
+    private func afterParsing(_ error: HTTPParseError?) {
+        if let error {
+            _ = machine.nextAction(.parseFailed(error))
+        } else if parser.state == .head {
+            _ = machine.nextAction(.headStarted(now: loop.now))
+        }
+        drive()
+    }
+
     private func onParserEvent(_ event: HTTPParserEvent) -> Bool {
         switch event {
         case .head(let head):
-            headStartedAt = nil
             bodyStartedAt = loop.now
             currentHead = head
             currentBody = []
             if let length = head.contentLength, length > 0 { currentBody.reserveCapacity(length) }
-            if head.expectsContinue, !inFlight, queueStart == queue.count {
-                // RFC 9110 §10.1.1: tell the client to send the body (we only get here when its size is acceptable).
+            if case .writeContinue = machine.nextAction(.headParsed(expectsContinue: head.expectsContinue, now: bodyStartedAt)) {
                 outbound.append(contentsOf: HTTPServerConnection.continueResponse)
             }
             return true
@@ -217,14 +207,11 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
             return true
         case .end:
             guard let head = currentHead else { return true }
-            queue.append(PendingRequest(head: head, body: currentBody, headCompletedAt: bodyStartedAt))
+            let request = PendingRequest(head: head, body: currentBody, headCompletedAt: bodyStartedAt)
             currentHead = nil
             currentBody = []
-            idleSince = loop.now
-            if queue.count - queueStart >= generation.configuration.maxPipelineDepth || !head.keepAlive {
-                readPaused = true
-                return false
-            }
+            let action = machine.nextAction(.requestParsed(request, keepAlive: head.keepAlive, now: loop.now))
+            if case .pauseParsing = action { return false }
             return true
         }
     }
@@ -233,45 +220,38 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
 
     // MARK: dispatch
 
+    /// Performs the machine's actions until it waits. Re-entrant calls (a response completed synchronously
+    /// inside `start`) return at once: this loop asks the machine again.
     private func drive() {
         guard !driving else { return }
         driving = true
         defer { driving = false }
-        while !inFlight, queueStart < queue.count, phase == .open, !closeAfterFlush {
-            let request = queue[queueStart]
-            queueStart += 1
-            if queueStart == queue.count {
-                queue.removeAll(keepingCapacity: true)
-                queueStart = 0
-            }
-            inFlight = true
-            start(request)
-        }
-        if pendingError != nil {
-            if !inFlight && queueStart == queue.count && !closeAfterFlush && phase == .open { writePendingError() }
-            return
-        }
-        if readPaused, !inFlight, queueStart == queue.count, !closeAfterFlush, phase == .open {
-            readPaused = false
-            let error = parser.resume { event in self.onParserEvent(event) }
-            if let error {
-                failRequest(status: error.status, detail: error.reason)
+        while true {
+            switch machine.nextAction(.proceed) {
+            case .start(let request):
+                start(request)
+            case .resumeParsing:
+                let error = parser.resume { event in self.onParserEvent(event) }
+                if let error {
+                    _ = machine.nextAction(.parseFailed(error))
+                } else if parser.state == .head {
+                    _ = machine.nextAction(.headStarted(now: loop.now))
+                }
+                if machine.wantsInput {
+                    // Bytes may be waiting in the socket that no new edge will announce.
+                    loop.executeLocal { [self] in if machine.wantsInput { readRequests() } }
+                }
+            case .writeError(let error):
+                writeError(error)
+            case .close:
+                return closeNow()
+            case .wait, .continueParsing, .pauseParsing, .writeContinue, .lingerClose:
                 return
-            }
-            if queueStart < queue.count {
-                driving = false
-                drive()
-                driving = true
-            }
-            if !readPaused {
-                // Bytes may be waiting in the socket that no new edge will announce.
-                loop.executeLocal { [self] in if phase == .open { readRequests() } }
             }
         }
     }
 
     private func start(_ pending: PendingRequest) {
-        servedRequests += 1
         let head = pending.head
         var request = HTTPRequest(
             method: head.method, path: head.path, query: head.query, version: head.version,
@@ -280,9 +260,6 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
         request.pathParameters = PathParameters()
         let context = RequestContext(eventLoop: loop, startedAt: pending.headCompletedAt)
         let responder = shared.responder
-        let keepAlive = head.keepAlive && !loopState.draining
-        let isHead = head.method == "HEAD"
-        let version = head.version
         Task.immediate(executorPreference: loop) {
             let response: HTTPResponse
             do {
@@ -290,101 +267,62 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
             } catch {
                 response = responder.problemResponse(HTTPServerProblem(status: 500))
             }
-            if case .stream = response.body {
-                await self.send(response, keepAlive: keepAlive, isHead: isHead, version: version)
-            } else {
-                self.sendComplete(response, keepAlive: keepAlive, isHead: isHead, version: version)
-            }
+            await self.send(response, to: head)
         }
     }
 
-    /// Writes a response whose body is already complete (no suspension).
-    private func sendComplete(_ response: HTTPResponse, keepAlive: Bool, isHead: Bool, version: HTTPVersion) {
-        guard phase == .open else { return finishRequest() }
-        let keepAlive = keepAlive && !loopState.draining && !peerClosedInput
+    /// Writes the response to `head`: complete bodies without suspending, streams chunk by chunk (HTTP/1.0:
+    /// until close). Then tells the machine, which decides whether the connection stays open.
+    private func send(_ response: HTTPResponse, to head: HTTPRequestHead) async {
+        guard machine.isOpen else { return finishRequest(keepAlive: false) }
+        let keepAlive = machine.keepsAlive(requested: head.keepAlive, draining: loopState.draining)
         let status = response.status
-        switch response.body {
-        case .abortConnection:
-            _ = csys_set_linger_zero(fd)
-            closeNow()
-            return finishRequest()
-        case .bytes(let body):
-            var headers = response.headers
-            headers.add("date", loop.httpDate)
-            // RFC 9110 §6.4.1: 1xx, 204 and 304 have no content.
-            let bodyless = status < 200 || status == 204 || status == 304
-            let framing: HTTPResponseEncoder.Framing = bodyless ? .none : .contentLength(body.count)
-            HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: framing, keepAlive: keepAlive, requestVersion: version, into: &outbound)
-            if !isHead && !bodyless { outbound.append(contentsOf: body) }
-            if !keepAlive { closeAfterFlush = true }
-            finishRequest()
-        case .stream:
-            preconditionFailure("streams go through send(_:keepAlive:isHead:version:)")
-        }
-    }
-
-    private func send(_ response: HTTPResponse, keepAlive: Bool, isHead: Bool, version: HTTPVersion) async {
-        guard phase == .open else { return finishRequest() }
+        // RFC 9110 §6.4.1 — 1xx, 204 and 304 have no content; RFC 9110 §9.3.2 — nor has a response to HEAD.
+        let bodyless = status < 200 || status == 204 || status == 304
+        let isHead = head.method == "HEAD"
         var headers = response.headers
         headers.replaceOrAdd("date", loop.httpDate)
-        let status = response.status
-        let keepAlive = keepAlive && !loopState.draining && !peerClosedInput
-        // RFC 9110 §6.4.1: 1xx, 204 and 304 have no content.
-        let bodyless = status < 200 || status == 204 || status == 304
         switch response.body {
         case .abortConnection:
             _ = csys_set_linger_zero(fd)
             closeNow()
-            return finishRequest()
+            finishRequest(keepAlive: false)
         case .bytes(let body):
             let framing: HTTPResponseEncoder.Framing = bodyless ? .none : .contentLength(body.count)
-            HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: framing, keepAlive: keepAlive, requestVersion: version, into: &outbound)
+            HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: framing, keepAlive: keepAlive, requestVersion: head.version, into: &outbound)
             if !isHead && !bodyless { outbound.append(contentsOf: body) }
-            if !keepAlive { closeAfterFlush = true }
-            finishRequest()
+            finishRequest(keepAlive: keepAlive)
         case .stream(let produce):
             if isHead || bodyless {
-                HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: bodyless ? .none : .chunked, keepAlive: keepAlive, requestVersion: version, into: &outbound)
-                if !keepAlive { closeAfterFlush = true }
-                return finishRequest()
+                HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: bodyless ? .none : .chunked, keepAlive: keepAlive, requestVersion: head.version, into: &outbound)
+                return finishRequest(keepAlive: keepAlive)
             }
             // HTTP/1.0 has no chunked coding: the body ends when the connection closes.
-            let chunked = version != .http1_0
-            HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: chunked ? .chunked : .none, keepAlive: keepAlive && chunked, requestVersion: version, into: &outbound)
+            let chunked = head.version != .http1_0
+            HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: chunked ? .chunked : .none, keepAlive: keepAlive && chunked, requestVersion: head.version, into: &outbound)
             streamChunked = chunked
             flush()
             do {
                 try await produce(HTTPBodyWriter(sink: self))
-                guard phase == .open else { return finishRequest() }
+                guard machine.isOpen else { return finishRequest(keepAlive: false) }
                 if chunked { HTTPResponseEncoder.encodeLastChunk(into: &outbound) }
-                if !keepAlive || !chunked { closeAfterFlush = true }
-                finishRequest()
+                finishRequest(keepAlive: keepAlive && chunked)
             } catch {
                 // A failed stream cannot be reported in-band: end the connection without the last chunk.
-                closeAfterFlush = true
-                finishRequest()
+                finishRequest(keepAlive: false)
             }
         }
     }
 
-    private var streamChunked = true
-
-    private func finishRequest() {
-        inFlight = false
-        idleSince = loop.now
-        if closeAfterFlush {
-            queue.removeAll()
-            queueStart = 0
-        }
-        guard phase == .open else { return }
-        if !driving {
-            drive()
-            flush()
-        }
+    private func finishRequest(keepAlive: Bool) {
+        _ = machine.nextAction(.responseWritten(keepAlive: keepAlive, now: loop.now))
+        guard machine.isOpen, !driving else { return }
+        drive()
+        flush()
     }
 
     func writeChunk(_ bytes: [UInt8]) async throws {
-        guard phase == .open else { throw HTTPBodyWriterError.connectionClosed }
+        guard machine.isOpen else { throw HTTPBodyWriterError.connectionClosed }
         if streamChunked {
             bytes.withUnsafeBytes { HTTPResponseEncoder.encodeChunk($0, into: &outbound) }
         } else {
@@ -396,36 +334,20 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
                 streamWaiter = continuation
             }
         }
-        guard phase == .open else { throw HTTPBodyWriterError.connectionClosed }
+        guard machine.isOpen else { throw HTTPBodyWriterError.connectionClosed }
     }
 
     // MARK: errors
 
-    /// Answers a request the parser rejected (or that timed out) and closes after the answer is sent.
-    /// Requests parsed before the bad one are answered first (RFC 9112 §9.3.2: responses in request order).
-    private func failRequest(status: Int, detail: String) {
-        guard phase == .open, pendingError == nil else { return }
-        pendingError = (status, detail)
-        readPaused = true
-        if !driving {
-            drive()
-            flush()
-        }
-    }
-
-    private var pendingError: (status: Int, detail: String)?
-
-    private func writePendingError() {
-        guard let (status, detail) = pendingError else { return }
-        pendingError = nil
-        let response = shared.responder.problemResponse(HTTPServerProblem(status: status, detail: detail))
+    /// Answers a request the parser rejected (or that timed out); the machine closes after it is written.
+    private func writeError(_ error: HTTPParseError) {
+        let response = shared.responder.problemResponse(HTTPServerProblem(status: error.status, detail: error.reason))
         var headers = response.headers
         headers.replaceOrAdd("date", loop.httpDate)
         if case .bytes(let body) = response.body {
-            HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: .contentLength(body.count), keepAlive: false, requestVersion: .http1_1, into: &outbound)
+            HTTPResponseEncoder.encodeHead(status: error.status, headers: headers, framing: .contentLength(body.count), keepAlive: false, requestVersion: .http1_1, into: &outbound)
             outbound.append(contentsOf: body)
         }
-        closeAfterFlush = true
     }
 
     // MARK: writing
@@ -461,9 +383,7 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
             streamWaiter = nil
             waiter.resume()
         }
-        if closeAfterFlush && !inFlight && phase == .open {
-            beginLingeringClose()
-        }
+        if case .lingerClose = machine.nextAction(.flushed(now: loop.now)) { beginLingeringClose() }
     }
 
     // MARK: closing
@@ -471,11 +391,9 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
     /// Half-closes and keeps reading (discarding) for a short while so the peer receives our last response
     /// instead of a reset caused by unread input.
     private func beginLingeringClose() {
-        phase = .lingering
         if let tls { tls.shutdown() }
         shutdown(fd, Int32(SHUT_WR))
-        lingerDeadline = loop.now &+ generation.configuration.lingerTimeout.nanoseconds
-        if peerClosedInput { return closeNow() }
+        if machine.peerClosedInput { return closeNow() }
         drainWhileLingering()
     }
 
@@ -495,9 +413,13 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
         closeNow()
     }
 
+    /// The descriptor was closed (the machine may have decided it first).
+    private var closed = false
+
     func closeNow() {
-        guard phase != .closed else { return }
-        phase = .closed
+        guard !closed else { return }
+        closed = true
+        _ = machine.nextAction(.closed)
         loop.deregister(fd: fd)
         if tls != nil { tls = nil }
         Glibc.close(fd)
@@ -513,50 +435,21 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
 
     /// Called by the loop's periodic sweep.
     func checkTimeouts(now: UInt64) {
-        let configuration = generation.configuration
-        switch phase {
-        case .closed:
-            return
-        case .lingering:
-            if now > lingerDeadline { closeNow() }
-            return
-        case .detectingTLS, .handshaking:
-            if now &- acceptedAt > configuration.headerTimeout.nanoseconds { closeNow() }
-            return
-        case .open:
-            break
-        }
-        if outboundOffset < outbound.count, now &- lastWriteProgress > configuration.writeTimeout.nanoseconds {
-            return closeNow()
-        }
-        if inFlight || queueStart < queue.count || closeAfterFlush { return }
-        switch parser.state {
-        case .idle:
-            if let started = headStartedAt, servedRequests == 0 {
-                if now &- started > configuration.headerTimeout.nanoseconds { closeNow() }
-            } else if now &- idleSince > configuration.keepAliveTimeout.nanoseconds {
-                closeNow()
-            }
-        case .head:
-            if let started = headStartedAt, now &- started > configuration.headerTimeout.nanoseconds {
-                failRequest(status: 408, detail: "request header not received in time")
-            }
-        case .body:
-            let elapsed = now &- bodyStartedAt
-            let grace = configuration.bodyGracePeriod.nanoseconds
-            if elapsed > grace {
-                let rate = UInt64(max(configuration.minBodyBytesPerSecond, 1))
-                let allowed = grace &+ UInt64(currentBody.count) &* 1_000_000_000 / rate
-                if elapsed > allowed { failRequest(status: 408, detail: "request body too slow") }
-            }
-        case .failed:
+        let writeIdleSince = outboundOffset < outbound.count ? lastWriteProgress : nil
+        switch machine.nextAction(.tick(now: now, bodyBytes: currentBody.count, writeIdleSince: writeIdleSince)) {
+        case .close:
             closeNow()
+        case .writeError(let error):
+            writeError(error)
+            flush()
+        default:
+            break
         }
     }
 
     /// Used by graceful shutdown: idle connections close now; busy ones get `connection: close` on their
     /// current response (the loop is draining) and close after it.
     func beginDrain() {
-        if isIdle { closeNow() }
+        if isIdle, case .close = machine.nextAction(.drain) { closeNow() }
     }
 }
