@@ -85,7 +85,7 @@ struct HTTPServerConnectionMachine<Request> {
     }
 
     /// Timeouts and limits, in nanoseconds where they are times.
-    struct Limits: Equatable {
+    struct Limits: Equatable, Sendable {
         var maxPipelineDepth: Int
         var headerTimeout: UInt64
         var keepAliveTimeout: UInt64
@@ -316,6 +316,8 @@ struct HTTPServerConnectionMachine<Request> {
 }
 
 extension HTTPServerConnectionMachine.Action: Equatable where Request: Equatable {}
+extension HTTPServerConnectionMachine.Action: Sendable where Request: Sendable {}
+extension HTTPServerConnectionMachine.Event: Sendable where Request: Sendable {}
 extension HTTPServerConnectionMachine.Limits {
     init(_ configuration: HTTPServer.Configuration) {
         self.init(
