@@ -48,7 +48,7 @@ extension HTTPMessageParser {
                 chunkLine = HTTPChunkSizeLine()
                 phase = .chunkSizeLine
             case .length(let length) where length > 0:
-                phase = .fixedBody(remaining: length)
+                phase = .bodyData(remaining: length, chunked: false)
             case .untilClose:
                 phase = .untilClose
             case .none, .length:

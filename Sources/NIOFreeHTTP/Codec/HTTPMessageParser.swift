@@ -21,10 +21,10 @@ struct HTTPMessageParser<Kind: HTTPMessageKind>: Sendable {
     enum Phase: Sendable, Equatable {
         case startLine
         case headerLines
-        case fixedBody(remaining: Int)
+        /// Body bytes of a Content-Length body, or of one chunk.
+        case bodyData(remaining: Int, chunked: Bool)
         case untilClose
         case chunkSizeLine
-        case chunkData(remaining: Int)
         case chunkDataCR
         case chunkDataLF
         case trailerLines
@@ -208,12 +208,16 @@ struct HTTPMessageParser<Kind: HTTPMessageKind>: Sendable {
                     }
                 }
 
-            case .fixedBody(let remaining):
+            case .bodyData(let remaining, let chunked):
                 guard pos < n else { return (pos, nil) }
                 let take = min(remaining, n - pos)
                 let slice = UnsafeRawBufferPointer(rebasing: bytes[pos..<(pos + take)])
                 pos += take
-                phase = take == remaining ? .messageEnd : .fixedBody(remaining: remaining - take)
+                if take < remaining {
+                    phase = .bodyData(remaining: remaining - take, chunked: chunked)
+                } else {
+                    phase = chunked ? .chunkDataCR : .messageEnd
+                }
                 if !onEvent(.body(slice)) { return (pos, nil) }
 
             case .chunkSizeLine:
@@ -234,17 +238,9 @@ struct HTTPMessageParser<Kind: HTTPMessageKind>: Sendable {
                         if bodyTotal > limits.maxBodyBytes {
                             return (pos, HTTPParseError(status: 413, reason: "body too large"))
                         }
-                        phase = .chunkData(remaining: size)
+                        phase = .bodyData(remaining: size, chunked: true)
                     }
                 }
-
-            case .chunkData(let remaining):
-                guard pos < n else { return (pos, nil) }
-                let take = min(remaining, n - pos)
-                let slice = UnsafeRawBufferPointer(rebasing: bytes[pos..<(pos + take)])
-                pos += take
-                phase = take == remaining ? .chunkDataCR : .chunkData(remaining: remaining - take)
-                if !onEvent(.body(slice)) { return (pos, nil) }
 
             case .chunkDataCR, .chunkDataLF:
                 guard pos < n else { return (pos, nil) }
