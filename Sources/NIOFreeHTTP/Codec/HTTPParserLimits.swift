@@ -1,4 +1,5 @@
 /// Limits the request parser enforces. Every limit has a documented default and can be overridden here.
+/// The client's response parser uses the same limits (the request-line limit applies to the status line).
 public struct HTTPParserLimits: Sendable, Equatable {
     /// Longest request line in bytes, excluding its CRLF. Default 8 KiB; exceeding it gives 414.
     public var maxRequestLineBytes: Int
