@@ -17,8 +17,10 @@ protocol HTTPMessageKind: Sendable {
     /// Adds a validated header field (name and OWS-trimmed value) to the head being built.
     mutating func addField(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)
 
-    /// Judges the complete head: the head and how its body is framed, or the error.
-    mutating func finishHead(_ fields: HTTPFramingFields, limits: HTTPParserLimits) -> Result<(Self.Head, HTTPBodyFraming), HTTPParseError>
+    /// Judges the complete head: the head (and in `framing` how its body is delimited), or the error.
+    mutating func finishHead(
+        _ fields: HTTPFramingFields, limits: HTTPParserLimits, framing: inout HTTPBodyFraming
+    ) -> Result<Self.Head, HTTPParseError>
 
     /// Drops a head under construction (the parser failed).
     mutating func reset()

@@ -38,10 +38,9 @@ extension HTTPMessageParser {
 
     /// Lets `kind` judge the head once the empty line ends it, and enters the phase its framing calls for.
     mutating func finishHead() -> Result<Kind.Head, HTTPParseError> {
-        switch kind.finishHead(fields, limits: limits) {
-        case .failure(let error):
-            return .failure(error)
-        case .success(let (head, framing)):
+        var framing = HTTPBodyFraming.none
+        let result = kind.finishHead(fields, limits: limits, framing: &framing)
+        if case .success = result {
             bodyTotal = 0
             switch framing {
             case .chunked:
@@ -54,7 +53,7 @@ extension HTTPMessageParser {
             case .none, .length:
                 phase = .messageEnd
             }
-            return .success(head)
         }
+        return result
     }
 }

@@ -134,9 +134,10 @@ struct HTTPRequestKind: HTTPMessageKind {
     }
 
     /// Judges Host, framing and expectations once the empty line ends the head.
-    mutating func finishHead(_ f: HTTPFramingFields, limits: HTTPParserLimits) -> Result<(HTTPRequestHead, HTTPBodyFraming), HTTPParseError> {
-        guard var head = pendingHead else { return .failure(.badRequest("invalid request line")) }
-        pendingHead = nil
+    mutating func finishHead(
+        _ f: HTTPFramingFields, limits: HTTPParserLimits, framing: inout HTTPBodyFraming
+    ) -> Result<HTTPRequestHead, HTTPParseError> {
+        guard var head = pendingHead.take() else { return .failure(.badRequest("invalid request line")) }
         // RFC 9112 §3.2 — a server must respond 400 to an HTTP/1.1 request lacking Host, or with more than one,
         // or with an invalid value.
         if f.hostCount > 1 { return .failure(.badRequest("duplicate Host")) }
@@ -144,7 +145,6 @@ struct HTTPRequestKind: HTTPMessageKind {
         // RFC 9110 §7.2 — an empty Host is only for a target without authority.
         if f.hostInvalid || (f.hostEmpty && f.targetHasAuthority) { return .failure(.badRequest("invalid Host")) }
 
-        let framing: HTTPBodyFraming
         switch HTTPBodyFraming.of(.request, version: head.version, fields: f, maxBodyBytes: limits.maxBodyBytes) {
         case .success(let decided): framing = decided
         case .failure(let error): return .failure(error)
@@ -160,6 +160,6 @@ struct HTTPRequestKind: HTTPMessageKind {
         // RFC 9110 §10.1.1 — a 100-continue expectation on HTTP/1.0 is ignored.
         head.expectsContinue = f.expectContinue && head.version == .http1_1 && framing != .none
         head.keepAlive = f.isPersistent(version: head.version)
-        return .success((head, framing))
+        return .success(head)
     }
 }

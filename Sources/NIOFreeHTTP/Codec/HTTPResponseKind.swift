@@ -39,9 +39,10 @@ struct HTTPResponseKind: HTTPMessageKind {
         pendingHead?.headers.add(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
     }
 
-    mutating func finishHead(_ f: HTTPFramingFields, limits: HTTPParserLimits) -> Result<(HTTPResponseHead, HTTPBodyFraming), HTTPParseError> {
-        guard var head = pendingHead else { return .failure(.badRequest("bad status line")) }
-        pendingHead = nil
+    mutating func finishHead(
+        _ f: HTTPFramingFields, limits: HTTPParserLimits, framing: inout HTTPBodyFraming
+    ) -> Result<HTTPResponseHead, HTTPParseError> {
+        guard var head = pendingHead.take() else { return .failure(.badRequest("bad status line")) }
         let message = HTTPBodyFraming.Message.response(status: head.status, toHEAD: isHeadRequest)
         switch HTTPBodyFraming.of(message, version: head.version, fields: f, maxBodyBytes: limits.maxBodyBytes) {
         case .success(let framing): head.framing = framing
@@ -50,7 +51,8 @@ struct HTTPResponseKind: HTTPMessageKind {
         // RFC 9112 §6.1 — Transfer-Encoding with Content-Length, or in HTTP/1.0, is faulty framing: close after.
         let suspect = head.framing == .chunked && (f.contentLengthSeen || head.version == .http1_0)
         head.keepAlive = f.isPersistent(version: head.version) && head.framing != .untilClose && !suspect
-        return .success((head, head.framing))
+        framing = head.framing
+        return .success(head)
     }
 
     mutating func reset() {
