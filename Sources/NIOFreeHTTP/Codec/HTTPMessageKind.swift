@@ -9,7 +9,7 @@ protocol HTTPMessageKind: Sendable {
 
     /// Checks the start line while it arrives (`complete == false`: the bytes so far, a trailing CR excluded or
     /// not) and once more when it is complete (without its CRLF). Lets garbage fail before its line ends.
-    mutating func checkStartLine(_ bytes: UnsafeRawBufferPointer, complete: Bool) -> HTTPParseError?
+    mutating func checkStartLine(_ bytes: UnsafeRawBufferPointer, complete: Bool, limits: HTTPParserLimits) -> HTTPParseError?
 
     /// Parses a complete start line (CRLF excluded) and begins a head; `fields` is fresh for this message.
     mutating func parseStartLine(_ line: UnsafeRawBufferPointer, fields: inout HTTPFramingFields) -> HTTPParseError?

@@ -161,7 +161,7 @@ struct HTTPMessageParser<Kind: HTTPMessageKind>: Sendable {
                     let partial = n > pos && bytes[n - 1] == HTTPByteClass.cr ? n - pos - 1 : n - pos
                     // The method is checked before the length, here and below, so any split gives the same answer.
                     if phase == .startLine,
-                        let error = kind.checkStartLine(UnsafeRawBufferPointer(rebasing: bytes[pos..<n]), complete: false) {
+                        let error = kind.checkStartLine(UnsafeRawBufferPointer(rebasing: bytes[pos..<n]), complete: false, limits: limits) {
                         return (pos, error)
                     }
                     return (pos, lineLimitError(contentLength: partial, complete: false))
@@ -170,7 +170,7 @@ struct HTTPMessageParser<Kind: HTTPMessageKind>: Sendable {
                 // RFC 9112 §2.2 — a line ends with CRLF; a bare LF is rejected.
                 let hasCR = lf > pos && bytes[lf - 1] == HTTPByteClass.cr
                 let line = UnsafeRawBufferPointer(rebasing: bytes[pos..<(hasCR ? lf - 1 : lf)])
-                if phase == .startLine, let error = kind.checkStartLine(line, complete: true) { return (pos, error) }
+                if phase == .startLine, let error = kind.checkStartLine(line, complete: true, limits: limits) { return (pos, error) }
                 if let error = lineLimitError(contentLength: line.count, complete: true) { return (pos, error) }
                 guard hasCR else { return (pos, .badRequest("bare LF")) }
                 pos = lf + 1

@@ -10,8 +10,9 @@ struct HTTPRequestKind: HTTPMessageKind {
 
     static var startLineTooLong: HTTPParseError { HTTPParseError(status: 414, reason: "request line too long") }
 
-    mutating func checkStartLine(_ bytes: UnsafeRawBufferPointer, complete: Bool) -> HTTPParseError? {
-        let error = checkMethodPrefix(bytes)
+    mutating func checkStartLine(_ bytes: UnsafeRawBufferPointer, complete: Bool, limits: HTTPParserLimits) -> HTTPParseError? {
+        // Only bytes within the line limit are checked: past it, every split must answer 414 as the whole line does.
+        let error = checkMethodPrefix(UnsafeRawBufferPointer(rebasing: bytes.prefix(limits.maxRequestLineBytes)))
         if complete { checkedMethodBytes = 0 }
         return error
     }

@@ -8,7 +8,7 @@ struct HTTPResponseKind: HTTPMessageKind {
 
     static var startLineTooLong: HTTPParseError { .badRequest("status line too long") }
 
-    func checkStartLine(_ bytes: UnsafeRawBufferPointer, complete: Bool) -> HTTPParseError? { nil }
+    func checkStartLine(_ bytes: UnsafeRawBufferPointer, complete: Bool, limits: HTTPParserLimits) -> HTTPParseError? { nil }
 
     /// Parses `HTTP-version SP status-code SP [ reason-phrase ]` (RFC 9112 §4).
     mutating func parseStartLine(_ line: UnsafeRawBufferPointer, fields: inout HTTPFramingFields) -> HTTPParseError? {
