@@ -11,7 +11,8 @@ struct HTTPRequestKind: HTTPMessageKind {
     static var startLineTooLong: HTTPParseError { HTTPParseError(status: 414, reason: "request line too long") }
 
     mutating func checkStartLine(_ bytes: UnsafeRawBufferPointer, complete: Bool, limits: HTTPParserLimits) -> HTTPParseError? {
-        // Only bytes within the line limit are checked: past it, every split must answer 414 as the whole line does.
+        // Only bytes within the request-line limit are judged: a line whose first bad byte lies beyond the limit
+        // is too long (414) whether it arrives whole or split, so the earliest offence decides.
         let error = checkMethodPrefix(UnsafeRawBufferPointer(rebasing: bytes.prefix(limits.maxRequestLineBytes)))
         if complete { checkedMethodBytes = 0 }
         return error
@@ -37,10 +38,7 @@ struct HTTPRequestKind: HTTPMessageKind {
     mutating func checkMethodPrefix(_ partial: UnsafeRawBufferPointer) -> HTTPParseError? {
         guard var i = checkedMethodBytes else { return nil }
         if i == 0, partial.count == 1, partial[0] == HTTPByteClass.cr { return nil }
-        // Only bytes within the request-line limit are judged here: a line whose first bad byte lies beyond
-        // the limit is too long (414) whether it arrives whole or split, so the earliest offence decides.
-        let end = min(partial.count, limits.maxRequestLineBytes)
-        while i < end {
+        while i < partial.count {
             let byte = partial[i]
             if byte == HTTPByteClass.sp, i > 0 {
                 checkedMethodBytes = nil
