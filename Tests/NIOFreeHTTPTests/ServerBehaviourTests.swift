@@ -68,7 +68,8 @@ struct ServerBehaviourTests {
     }
 
     @Test func expectContinueGetsAnInterimResponseBeforeTheBodyIsSent() async throws {
-        try await withTestServer { server in
+        // Deadlines far beyond the exchange: a busy machine must not turn this into a slow-body 408.
+        try await withTestServer(configure: { $0.headerTimeout = .seconds(120); $0.bodyGracePeriod = .seconds(120) }) { server in
             let client = try RawClient(port: server.port)
             try client.send("POST /echo HTTP/1.1\r\n\(host)Expect: 100-continue\r\nContent-Length: 5\r\n\r\n")
             let interim = try #require(await client.responses(1).first)
