@@ -225,7 +225,7 @@ struct ServerBehaviourTests {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
             try client.send("GET /stream HTTP/1.0\r\n\r\n")
-            #expect(await client.waitForClose())
+            #expect(await client.waitForClose(timeout: 60))
             let response = try #require(await client.responses(1).first)
             #expect(!response.chunked)
             #expect(response.bodyText == "one,two,three")
