@@ -83,7 +83,7 @@ struct BulkRoutesTests {
         // 1,000 operations 5 ms apart: seconds of running time to steer (unknown cards just fail with 404).
         let ids = (0..<1_000).map { String(900_000_000_000 + $0) }
         let submit = try await gateway.call("POST", "/v1/bulk/cards/block", token: token, json: ["cardIds": ids])
-        let id = try #require(submit.json["id"] as? String)
+        let id = try #require(submit.json["id"] as? String, "submit answered \(submit.status): \(submit.text)")
 
         let paused = try await gateway.call("POST", "/v1/bulk/\(id)/pause", token: token)
         #expect(paused.status == 200)

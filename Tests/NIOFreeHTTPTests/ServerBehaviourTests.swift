@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import NIOFreeHTTP
 import Testing
+import TestSupport
 
 private let host = "Host: test\r\n"
 
@@ -163,11 +164,13 @@ struct ServerBehaviourTests {
             #expect(refused.status == 503)
             #expect(refused.header("retry-after") == "1")
             #expect(await third.waitForClose())
-            // Capacity returns when a connection goes away.
+            // Capacity returns when a connection goes away: wait until the server has noticed (observable: a
+            // new connection is served), not for a guessed time.
             _ = consume first
-            try await Task.sleep(for: .milliseconds(100))
-            let fourth = try RawClient(port: server.port)
-            #expect(try await fourth.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n").status == 200)
+            try await waitUntil {
+                let fourth = try RawClient(port: server.port)
+                return (try? await fourth.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n").status) == 200
+            }
         }
     }
 
