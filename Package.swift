@@ -21,7 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
-        // System libraries: OpenSSL 3 (libssl-dev) and SQLite 3 (libsqlite3-dev).
+        // System libraries: OpenSSL 3 (libssl-dev), SQLite 3 (libsqlite3-dev) and libpq (libpq-dev).
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "openssl",
@@ -32,13 +32,19 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // PostgreSQL's client library (libpq-dev): the shared store of several instances.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         // epoll, eventfd, accept4 and friends: Glibc does not export them.
         .target(name: "CSystem"),
 
         // The few things every layer shares: wall clocks, SHA-256 and hex, JSON string escaping, percent-decoding.
         .target(name: "GatewayCore", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "NIOFreeHTTP", dependencies: ["COpenSSL", "CSystem", "GatewayCore"], swiftSettings: strict),
-        .target(name: "Storage", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "Storage", dependencies: ["CSQLite", "CLibPQ"], swiftSettings: strict),
         .target(name: "Auth", dependencies: ["COpenSSL", "GatewayCore", "Storage"], swiftSettings: strict),
         .target(name: "Upstream", dependencies: ["NIOFreeHTTP"], swiftSettings: strict),
         // The hash-chained audit log and the durable quota ledger (DESIGN.md "Quotas and audit").

@@ -84,12 +84,12 @@ public final class GatewayServices: Sendable {
         database.observeWriteFailures { refusedWrites.record($0) }
         self.clock = clock
         let box = SecretBox(masterKey: masterKey)
-        tenants = CachedTenantStore(SQLiteTenantStore(database: database, secretBox: box, clock: clock), clock: clock)
-        sessions = SQLiteSessionStore(database: database, secretBox: box, lifetime: sessionLifetime, clock: clock)
-        audit = SQLiteAuditLog(database: database, clock: clock)
-        quotas = SQLiteQuotaLedger(database: database, clock: clock)
-        keyStore = SQLiteKeyRingStore(database: database, masterKey: masterKey, clock: clock)
-        idempotency = SQLiteIdempotencyStore(database: database, clock: clock)
+        tenants = CachedTenantStore(SQLTenantStore(database: database, secretBox: box, clock: clock), clock: clock)
+        sessions = SQLSessionStore(database: database, secretBox: box, lifetime: sessionLifetime, clock: clock)
+        audit = SQLAuditLog(database: database, clock: clock)
+        quotas = SQLQuotaLedger(database: database, clock: clock)
+        keyStore = SQLKeyRingStore(database: database, masterKey: masterKey, clock: clock)
+        idempotency = SQLIdempotencyStore(database: database, clock: clock)
         _ = try await keyStore.ensureActiveKey()
         let keyRing = try await KeyRing(store: keyStore)
         self.keyRing = keyRing

@@ -4,13 +4,19 @@ internal import Glibc
 internal import Darwin
 #endif
 
-/// An SQLite database in WAL mode: one writer connection on its own thread with group
-/// commit, and a few read-only connections, each on its own reader thread.
+/// The gateway's database, on either engine: one writer connection on its own thread with group
+/// commit, and a few reader connections, each on its own reader thread; callers never block.
 ///
-/// Opening never deletes or recreates a file: a damaged one is refused.
+/// - SQLite (`open(path:)`, the embedded default): a file in WAL mode. Opening never deletes or
+///   recreates a file: a damaged one is refused.
+/// - PostgreSQL (`connect(url:)`, several instances): the same writer and readers over libpq;
+///   each write batch takes a cluster-wide advisory lock first, so the batches of all instances
+///   are serialised like SQLite's single writer (docs/ARCHITECTURE.md, "Stores and their guarantees").
 public final class Database: Sendable {
-    /// The file this database was opened from.
+    /// The file this database was opened from, or the PostgreSQL URL without its password.
     public let path: String
+    /// The engine behind it.
+    public let dialect: SQLDialect
     private let writer: DatabaseWriter
     private let readers: ReaderPool
 
@@ -39,6 +45,7 @@ public final class Database: Sendable {
         }
         return Database(
             path: path,
+            dialect: .sqlite,
             writer: DatabaseWriter(
                 connection: writerConnection,
                 limits: DatabaseWriter.Limits(
@@ -51,8 +58,9 @@ public final class Database: Sendable {
         )
     }
 
-    private init(path: String, writer: DatabaseWriter, readers: ReaderPool) {
+    init(path: String, dialect: SQLDialect, writer: DatabaseWriter, readers: ReaderPool) {
         self.path = path
+        self.dialect = dialect
         self.writer = writer
         self.readers = readers
     }
@@ -69,7 +77,7 @@ public final class Database: Sendable {
     /// every write of the batch throws that error. Throws `StorageError.busy` at once when
     /// the queue is full. `work` must not begin, commit or roll back transactions.
     @discardableResult
-    public func write<T: Sendable>(_ work: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ work: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             writer.enqueue(
                 WriteJob(
@@ -87,7 +95,7 @@ public final class Database: Sendable {
     /// resumes the caller with its result; the calling thread is never blocked. `body` sees
     /// every write whose caller has resumed. Throws `StorageError.busy` when no reader was
     /// free within `readerCheckoutTimeout`, `.closed` after `close()`.
-    public func read<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             readers.enqueue(
                 perform: { connection in
@@ -96,6 +104,16 @@ public final class Database: Sendable {
                 },
                 fail: { error in continuation.resume(throwing: error) }
             )
+        }
+    }
+
+    /// Like `read`, but `body`'s queries all see one snapshot of the database (SQLite: one read
+    /// transaction; PostgreSQL: `REPEATABLE READ READ ONLY`), for walks over many pages.
+    public func readSnapshot<T: Sendable>(_ body: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+        let begin = dialect == .sqlite ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        return try await read { connection in
+            try connection.run(begin)
+            return try body(connection)
         }
     }
 

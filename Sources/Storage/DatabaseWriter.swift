@@ -13,7 +13,7 @@ final class DatabaseWriter: @unchecked Sendable {
         var maxQueueLength: Int
     }
 
-    private let connection: SQLiteConnection
+    private let connection: any EngineConnection
     private let limits: Limits
     private let condition = ConditionLock()
     private let recordedStatistics = Mutex(WriterStatistics())
@@ -28,7 +28,7 @@ final class DatabaseWriter: @unchecked Sendable {
     private var isFinished = false
 
     /// Takes ownership of `connection` and starts the writer thread.
-    init(connection: SQLiteConnection, limits: Limits) {
+    init(connection: any EngineConnection, limits: Limits) {
         self.connection = connection
         self.limits = limits
         thread = DedicatedThread(name: "storage-writer") { [self] in
@@ -150,7 +150,7 @@ final class DatabaseWriter: @unchecked Sendable {
         for (position, job) in zip(batch.indices, batch) {
             if !connection.isInTransaction {
                 do {
-                    try connection.run("BEGIN IMMEDIATE")
+                    try connection.beginWriteTransaction()
                 } catch {
                     // Busy, read-only, I/O: nothing runs, the rest of the batch fails closed.
                     for remaining in batch[position...] { fail(remaining, error) }
@@ -160,11 +160,11 @@ final class DatabaseWriter: @unchecked Sendable {
             do {
                 try connection.run("SAVEPOINT write_job")
                 let acknowledge = try job.perform(connection)
-                connection.resetRunningStatements()
+                connection.finishStatements()
                 try connection.run("RELEASE write_job")
                 performed.append((job, acknowledge))
             } catch {
-                connection.resetRunningStatements()
+                connection.finishStatements()
                 if connection.isInTransaction, (try? rollBackToSavepoint()) != nil {
                     fail(job, error)
                 } else {

@@ -4,7 +4,7 @@ struct ReadJob: Sendable {
     let deadline: ContinuousClock.Instant
     /// Runs the caller's body on a reader connection; returns the closure that resumes the
     /// caller, called once the connection's read snapshot has ended.
-    let perform: @Sendable (SQLiteConnection) -> @Sendable () -> Void
+    let perform: @Sendable (any SQLConnection) -> @Sendable () -> Void
     /// Resumes the caller with `error`.
     let fail: @Sendable (any Error) -> Void
 }

@@ -8,7 +8,7 @@ final class ReaderPool: @unchecked Sendable {
     private let condition = ConditionLock()
     private let checkoutTimeout: Duration
     /// Connection `i` is used only by reader thread `i`.
-    private let connections: [SQLiteConnection]
+    private let connections: [any EngineConnection]
     private var threads: [DedicatedThread] = []
 
     // Guarded by `condition`.
@@ -17,7 +17,7 @@ final class ReaderPool: @unchecked Sendable {
     private var isClosing = false
 
     /// Takes ownership of `connections` and starts one thread per connection plus the timer thread.
-    init(connections: [SQLiteConnection], checkoutTimeout: Duration) {
+    init(connections: [any EngineConnection], checkoutTimeout: Duration) {
         self.checkoutTimeout = checkoutTimeout
         self.connections = connections
         var threads: [DedicatedThread] = []
@@ -41,7 +41,7 @@ final class ReaderPool: @unchecked Sendable {
     /// that resumes the caller; `fail` resumes it with `.busy` when no reader was free within
     /// `checkoutTimeout`, or at once with `.closed` after `close()`. Never blocks.
     func enqueue(
-        perform: @escaping @Sendable (SQLiteConnection) -> @Sendable () -> Void,
+        perform: @escaping @Sendable (any SQLConnection) -> @Sendable () -> Void,
         fail: @escaping @Sendable (any Error) -> Void
     ) {
         let job = ReadJob(deadline: .now + checkoutTimeout, perform: perform, fail: fail)
@@ -79,12 +79,13 @@ final class ReaderPool: @unchecked Sendable {
         }
     }
 
-    private func runUntilClosed(_ connection: SQLiteConnection) {
+    private func runUntilClosed(_ connection: any EngineConnection) {
         while let job = nextJob() {
+            connection.prepareForJob()
             let resume = job.perform(connection)
             // End the read snapshot so the next read sees every write committed before it.
-            connection.resetRunningStatements()
-            if connection.isInTransaction { try? connection.execute("ROLLBACK") }
+            connection.finishStatements()
+            if connection.isInTransaction { _ = try? connection.run("ROLLBACK") }
             resume()
         }
         connection.close()

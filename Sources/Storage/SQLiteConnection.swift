@@ -65,11 +65,6 @@ public final class SQLiteConnection {
         }
     }
 
-    /// Sets `PRAGMA max_page_count` (SQLite never lowers it below the current size).
-    public func setMaxPageCount(_ pages: Int) throws {
-        try execute("PRAGMA max_page_count = \(pages)")
-    }
-
     /// Runs a script of one or more statements that take no parameters.
     public func execute(_ sql: String) throws {
         let resultCode = sqlite3_exec(handle, sql, nil, nil, nil)
@@ -96,13 +91,13 @@ public final class SQLiteConnection {
 
     /// Runs one statement with `values` bound, stepping it to the end; returns `changes`.
     @discardableResult
-    public func run(_ sql: String, _ values: [SQLiteValue] = []) throws -> Int {
+    public func run(_ sql: String, _ values: [SQLValue]) throws -> Int {
         try statement(sql).run(values)
         return changes
     }
 
     /// Runs one statement with `values` bound and returns every row it produces.
-    public func query(_ sql: String, _ values: [SQLiteValue] = []) throws -> [Row] {
+    public func query(_ sql: String, _ values: [SQLValue]) throws -> [Row] {
         try statement(sql).query(values)
     }
 
@@ -161,4 +156,18 @@ public final class SQLiteConnection {
     private func error(_ resultCode: Int32) -> StorageError {
         StorageError(resultCode: resultCode, connectionHandle: handle)
     }
+}
+
+extension SQLiteConnection: EngineConnection {
+    public var dialect: SQLDialect { .sqlite }
+
+    func beginWriteTransaction() throws {
+        try run("BEGIN IMMEDIATE")
+    }
+
+    func finishStatements() {
+        resetRunningStatements()
+    }
+
+    func prepareForJob() {}
 }

@@ -16,14 +16,14 @@ public final class Statement {
     }
 
     /// Binds `values` to parameters 1, 2, … in order.
-    public func bind(_ values: [SQLiteValue]) throws {
+    public func bind(_ values: [SQLValue]) throws {
         for (offset, value) in values.enumerated() {
             try bind(value, at: offset + 1)
         }
     }
 
     /// Binds `value` to the parameter at 1-based `index`.
-    public func bind(_ value: SQLiteValue, at parameterIndex: Int) throws {
+    public func bind(_ value: SQLValue, at parameterIndex: Int) throws {
         let index = Int32(parameterIndex)
         let resultCode: Int32
         switch value {
@@ -68,14 +68,14 @@ public final class Statement {
     }
 
     /// Binds `values`, steps to the end and rewinds; for statements that return no rows.
-    public func run(_ values: [SQLiteValue] = []) throws {
+    public func run(_ values: [SQLValue] = []) throws {
         defer { reset() }
         try bind(values)
         while try step() {}
     }
 
     /// Binds `values`, copies out every row and rewinds.
-    public func query(_ values: [SQLiteValue] = []) throws -> [Row] {
+    public func query(_ values: [SQLValue] = []) throws -> [Row] {
         defer { reset() }
         try bind(values)
         let names = columnNames
@@ -135,18 +135,18 @@ public final class Statement {
     }
 
     /// The column at `index` of the current row with its storage class.
-    public func value(at index: Int) -> SQLiteValue {
+    public func value(at index: Int) -> SQLValue {
         switch sqlite3_column_type(handle, Int32(index)) {
         case SQLITE_INTEGER: .integer(int64(at: index))
         case SQLITE_FLOAT: .real(double(at: index))
-        case SQLITE_TEXT: text(at: index).map(SQLiteValue.text) ?? .null
+        case SQLITE_TEXT: text(at: index).map(SQLValue.text) ?? .null
         case SQLITE_BLOB: .blob(blob(at: index) ?? [])
         default: .null
         }
     }
 
     /// Every column of the current row.
-    public var values: [SQLiteValue] {
+    public var values: [SQLValue] {
         (0..<columnCount).map(value(at:))
     }
 

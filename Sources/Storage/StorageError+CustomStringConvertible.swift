@@ -13,7 +13,8 @@ extension StorageError: CustomStringConvertible {
         case .schemaTooNew(let databaseVersion, let latestKnownVersion):
             "database schema version \(databaseVersion) is newer than the latest this build knows (\(latestKnownVersion)); refusing to open it"
         case .closed: "database is closed"
-        case .other(let code, let message): "SQLite error \(code): \(message)"
+        case .unreachable: "database server is unreachable"
+        case .other(let code, let message): code == 0 ? message : "SQLite error \(code): \(message)"
         }
     }
 }

@@ -23,6 +23,9 @@ public enum StorageError: Error, Sendable, Hashable {
     case schemaTooNew(databaseVersion: Int, latestKnownVersion: Int)
     /// The database has been closed.
     case closed
+    /// The database server cannot be reached (PostgreSQL: connection refused or lost, server shutting
+    /// down); the connection is retried with backoff.
+    case unreachable
     /// Any other SQLite result code.
     case other(code: Int32, message: String)
 
@@ -30,7 +33,7 @@ public enum StorageError: Error, Sendable, Hashable {
     /// request being wrong: the gateway fails the mutation closed with 503.
     public var isUnavailable: Bool {
         switch self {
-        case .busy, .locked, .full, .ioError, .readOnly, .closed: true
+        case .busy, .locked, .full, .ioError, .readOnly, .closed, .unreachable: true
         case .corrupt, .constraint, .notADatabase, .schemaTooNew, .other: false
         }
     }

@@ -2,7 +2,7 @@
 struct WriteJob: Sendable {
     /// Runs the caller's work on the writer connection; on success returns the closure
     /// that resumes the caller, to be called only once the transaction has committed.
-    let perform: @Sendable (SQLiteConnection) throws -> @Sendable () -> Void
+    let perform: @Sendable (any SQLConnection) throws -> @Sendable () -> Void
     /// Resumes the caller with `error`.
     let fail: @Sendable (any Error) -> Void
 }

@@ -13,14 +13,15 @@ struct AuditCommand: AsyncParsableCommand {
     )
 
     struct Common: ParsableArguments {
-        @Option(help: "SQLite database file (must exist).") var db: String
+        @Option(help: "SQLite database file (must exist) or postgresql:// URL; default $WEAVR_GATEWAY_DATABASE_URL.") var db: String?
 
         func commands() throws -> AuditCommands {
+            let location = try GatewayStorage.location(db)
             // Opening creates a missing file: a typo would then "verify" an empty log.
-            guard FileManager.default.fileExists(atPath: db) else {
-                throw ValidationError("no database at \(db)")
+            guard Database.isPostgresURL(location) || FileManager.default.fileExists(atPath: location) else {
+                throw ValidationError("no database at \(location)")
             }
-            return AuditCommands(database: try GatewayStorage.open(db))
+            return AuditCommands(database: try GatewayStorage.open(location))
         }
     }
 

@@ -1,13 +1,30 @@
 import ArgumentParser
+import Foundation
 import Auth
 import Gateway
 import Storage
 
 /// Opening the database and the master key the way every command does it.
 enum GatewayStorage {
-    /// Opens (creating if needed) and migrates the database; a corrupt file is refused, never recreated.
-    static func open(_ path: String) throws -> Database {
-        try Database.open(path: path, migrations: .gateway)
+    /// Opens and migrates the database `location` names: a `postgresql://` URL (PostgreSQL, migrated under
+    /// an advisory lock) or an SQLite file (created if needed; a corrupt file is refused, never recreated).
+    static func open(_ location: String) throws -> Database {
+        if Database.isPostgresURL(location) {
+            return try Database.connect(url: location, migrations: .gateway)
+        }
+        return try Database.open(path: location, migrations: .gateway)
+    }
+
+    /// `--db` when given, else `WEAVR_GATEWAY_DATABASE_URL`; exits with a usage error when neither is.
+    static func location(_ db: String?) throws -> String {
+        if let db { return db }
+        if let url = ProcessInfo.processInfo.environment["WEAVR_GATEWAY_DATABASE_URL"], !url.isEmpty { return url }
+        throw ValidationError("--db FILE or --db postgresql://… (or WEAVR_GATEWAY_DATABASE_URL) is required")
+    }
+
+    /// The location for messages: a URL without its password.
+    static func displayName(_ location: String) -> String {
+        Database.isPostgresURL(location) ? Database.redacted(url: location) : location
     }
 
     /// The lock that makes this process the only one serving from the database at `path` (`ServeLock`), for

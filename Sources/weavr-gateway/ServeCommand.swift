@@ -47,7 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Print one line per request to standard error (accessLog; default off).")
     var accessLog: Bool?
 
-    @Option(help: "SQLite database (database.path). Without it only /healthz is served.")
+    @Option(help: "SQLite database file (database.path) or postgresql:// URL without password (database.url). Without either only /healthz is served.")
     var db: String?
 
     @Option(help: "File holding the 32-byte master key (masterKeyFile; base64 or raw, mode 0600). Default: $GATEWAY_MASTER_KEY.")
@@ -68,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
             ("--host", "listen.host", host), ("--port", "listen.port", port.map(String.init)),
             ("--threads", "listen.threads", threads.map(String.init)),
             ("--tls-cert", "tls.certificateFile", tlsCert), ("--tls-key", "tls.privateKeyFile", tlsKey),
-            ("--db", "database.path", db), ("--master-key-file", "masterKeyFile", masterKeyFile),
+            ("--db", db.map { Database.isPostgresURL($0) } == true ? "database.url" : "database.path", db), ("--master-key-file", "masterKeyFile", masterKeyFile),
             ("--admin-tokens", "admin.tokensFile", adminTokens), ("--admin-host", "admin.host", adminHost),
             ("--admin-port", "admin.port", adminPort.map(String.init)),
             ("--shutdown-grace", "shutdownGraceSeconds", shutdownGrace.map(String.init)),
@@ -92,6 +92,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         // One serving process per database file: a second one exits here, before touching anything.
+        // (PostgreSQL is shared by design: no lock there.)
         let serveLock = try settings.database.path.map(GatewayStorage.lockForServing)
         let live = LiveSettings(settings)
         let configuration = settings.httpServer
@@ -100,7 +101,7 @@ struct ServeCommand: AsyncParsableCommand {
         GatewayLogging.bootstrap()
         let group = EventLoopGroup(threads: settings.listen.threads ?? EventLoopGroup.coreCount)
         var services: GatewayServices?
-        if let db = settings.database.path {
+        if let db = settings.database.location {
             do {
                 let database = try GatewayStorage.open(db)
                 let masterKey = try GatewayStorage.masterKey(file: settings.masterKeyFile)
@@ -118,10 +119,10 @@ struct ServeCommand: AsyncParsableCommand {
                 }
             } catch {
                 group.shutdown()
-                throw ValidationError("cannot open \(db): \(error)")
+                throw ValidationError("cannot open \(GatewayStorage.displayName(db)): \(error)")
             }
         } else {
-            StandardError.write("no database.path (--db) given: serving /healthz only\n")
+            StandardError.write("no database.path or database.url (--db) given: serving /healthz only\n")
         }
         let server: HTTPServer
         do {

@@ -10,15 +10,15 @@ struct TenantCommand: AsyncParsableCommand {
     )
 
     struct Common: ParsableArguments {
-        @Option(help: "SQLite database file.")
-        var db: String
+        @Option(help: "SQLite database file or postgresql:// URL; default $WEAVR_GATEWAY_DATABASE_URL.")
+        var db: String?
         @Option(help: "Master key file (default: $GATEWAY_MASTER_KEY).")
         var masterKeyFile: String?
 
         func commands() async throws -> TenantCommands {
-            let database = try GatewayStorage.open(db)
+            let database = try GatewayStorage.open(try GatewayStorage.location(db))
             let key = try GatewayStorage.masterKey(file: masterKeyFile)
-            return TenantCommands(store: SQLiteTenantStore(database: database, secretBox: SecretBox(masterKey: key)))
+            return TenantCommands(store: SQLTenantStore(database: database, secretBox: SecretBox(masterKey: key)))
         }
     }
 
@@ -106,13 +106,13 @@ struct KeysCommand: AsyncParsableCommand {
     )
 
     struct Common: ParsableArguments {
-        @Option(help: "SQLite database file.") var db: String
+        @Option(help: "SQLite database file or postgresql:// URL; default $WEAVR_GATEWAY_DATABASE_URL.") var db: String?
         @Option(help: "Master key file (default: $GATEWAY_MASTER_KEY).") var masterKeyFile: String?
 
         func commands() throws -> KeyCommands {
-            let database = try GatewayStorage.open(db)
+            let database = try GatewayStorage.open(try GatewayStorage.location(db))
             let key = try GatewayStorage.masterKey(file: masterKeyFile)
-            return KeyCommands(store: SQLiteKeyRingStore(database: database, masterKey: key))
+            return KeyCommands(store: SQLKeyRingStore(database: database, masterKey: key))
         }
     }
 

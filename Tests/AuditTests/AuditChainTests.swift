@@ -119,13 +119,13 @@ struct AuditChainTests {
         fixture.clock.advance(by: 401 * 86_400_000)
         try await fixture.appendBlocks(5)
 
-        let pruned = try await fixture.log.prune(olderThan: SQLiteAuditLog.defaultRetention)
+        let pruned = try await fixture.log.prune(olderThan: SQLAuditLog.defaultRetention)
         #expect(pruned == AuditPruneResult(rowsDeleted: 10, anchorSeq: 10))
         let result = try await fixture.log.verify()
         #expect(result.ok && result.rows == 5 && result.anchorSeq == 10 && result.headSeq == 15)
 
         // Nothing is old enough any more.
-        #expect(try await fixture.log.prune(olderThan: SQLiteAuditLog.defaultRetention).rowsDeleted == 0)
+        #expect(try await fixture.log.prune(olderThan: SQLAuditLog.defaultRetention).rowsDeleted == 0)
         try await fixture.appendBlocks(1)
         #expect(try await fixture.log.verify().ok)
     }
@@ -168,7 +168,7 @@ struct AuditChainTests {
         try await fixture.appendBlocks(10)
         fixture.clock.advance(by: 401 * 86_400_000)
         try await fixture.appendBlocks(5)
-        _ = try await fixture.log.prune(olderThan: SQLiteAuditLog.defaultRetention)
+        _ = try await fixture.log.prune(olderThan: SQLAuditLog.defaultRetention)
 
         try fixture.tamper(sql)
         let result = try await fixture.log.verify()
@@ -183,7 +183,7 @@ struct AuditChainTests {
         fixture.clock.advance(by: 401 * 86_400_000)
 
         await #expect(throws: AuditError.chainBroken(seq: 4, reason: "hash does not match the row's contents")) {
-            try await fixture.log.prune(olderThan: SQLiteAuditLog.defaultRetention)
+            try await fixture.log.prune(olderThan: SQLAuditLog.defaultRetention)
         }
         let result = try await fixture.log.verify()
         #expect(result.anchorSeq == 0 && result.firstBadSeq == 4)

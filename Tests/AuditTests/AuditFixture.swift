@@ -24,8 +24,8 @@ final class AuditFixture {
         database.close()
     }
 
-    var log: SQLiteAuditLog { SQLiteAuditLog(database: database, clock: clock) }
-    var ledger: SQLiteQuotaLedger { SQLiteQuotaLedger(database: database, clock: clock) }
+    var log: SQLAuditLog { SQLAuditLog(database: database, clock: clock) }
+    var ledger: SQLQuotaLedger { SQLQuotaLedger(database: database, clock: clock) }
 
     /// Closes the database and opens the file again, as a restart would.
     func reopen() throws {

@@ -60,7 +60,7 @@ struct KeyRingTests {
     @Test func storedKeysOpenOnlyWithTheTokenSigningSubkey() async throws {
         let fixture = try AuthFixture()
         _ = try await fixture.keyRing()
-        let wrongBox = SQLiteKeyRingStore(database: fixture.database, secretBox: fixture.secretBox, clock: fixture.clock)
+        let wrongBox = SQLKeyRingStore(database: fixture.database, secretBox: fixture.secretBox, clock: fixture.clock)
         await #expect(throws: SecretBoxError.authenticationFailed) { try await wrongBox.loadVerifyingKeys() }
     }
 }

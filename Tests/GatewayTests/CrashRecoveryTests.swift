@@ -80,7 +80,7 @@ struct CrashRecoveryTests {
         #expect(acknowledgedByID.count >= cycles, "the load got too few answers to prove anything")
         let database = try Database.open(path: db, migrations: .gateway)
         defer { database.close() }
-        let log = SQLiteAuditLog(database: database)
+        let log = SQLAuditLog(database: database)
         var succeeded: [String: String] = [:]
         for record in try await log.all(AuditFilter(outcome: .success)) where record.action == "card.block" || record.action == "card.unblock" {
             if let requestID = record.requestID { succeeded[requestID] = record.action }

@@ -6,24 +6,24 @@ import Storage
 import Testing
 import TestSupport
 
-/// `SQLiteIdempotencyStore` on its own: claims, abandoned in-flight rows, expiry and purging.
+/// `SQLIdempotencyStore` on its own: claims, abandoned in-flight rows, expiry and purging.
 @Suite("SQLite idempotency store")
 struct IdempotencyStoreTests {
     let directory = NSTemporaryDirectory() + "idempotency-\(UUID().uuidString)"
     let scope = IdempotencyScope(tenantID: "acme", userID: "u1", key: "k")
     let fingerprint = [UInt8](repeating: 7, count: 32)
 
-    func withStore(_ body: (SQLiteIdempotencyStore, ManualWallClock, Database) async throws -> Void) async throws {
+    func withStore(_ body: (SQLIdempotencyStore, ManualWallClock, Database) async throws -> Void) async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let database = try Database.open(path: directory + "/db.sqlite", migrations: .gateway)
         defer { database.close() }
         let clock = ManualWallClock()
-        try await body(SQLiteIdempotencyStore(database: database, clock: clock), clock, database)
+        try await body(SQLIdempotencyStore(database: database, clock: clock), clock, database)
     }
 
     @Test func aClaimIsExclusiveUntilCompletedThenReplays() async throws {
-        try await withStore { (store: SQLiteIdempotencyStore, _: ManualWallClock, _: Database) async throws in
+        try await withStore { (store: SQLIdempotencyStore, _: ManualWallClock, _: Database) async throws in
             #expect(try await store.claim(scope, fingerprint: fingerprint) == .acquired)
             #expect(try await store.claim(scope, fingerprint: fingerprint) == .inFlight)
             #expect(try await store.claim(scope, fingerprint: [1]) == .keyReused)
@@ -34,7 +34,7 @@ struct IdempotencyStoreTests {
     }
 
     @Test func concurrentClaimsAcquireOnce() async throws {
-        try await withStore { (store: SQLiteIdempotencyStore, _: ManualWallClock, _: Database) async throws in
+        try await withStore { (store: SQLIdempotencyStore, _: ManualWallClock, _: Database) async throws in
             let claims = try await withThrowingTaskGroup(of: IdempotencyClaim.self) { group in
                 for _ in 0..<20 { group.addTask { try await store.claim(scope, fingerprint: fingerprint) } }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -45,7 +45,7 @@ struct IdempotencyStoreTests {
     }
 
     @Test func anAbandonedInFlightRowMayBeClaimedAgainAfter60Seconds() async throws {
-        try await withStore { (store: SQLiteIdempotencyStore, clock: ManualWallClock, _: Database) async throws in
+        try await withStore { (store: SQLIdempotencyStore, clock: ManualWallClock, _: Database) async throws in
             #expect(try await store.claim(scope, fingerprint: fingerprint) == .acquired)
             clock.advance(by: 59_000)
             #expect(try await store.claim(scope, fingerprint: fingerprint) == .inFlight)
@@ -55,7 +55,7 @@ struct IdempotencyStoreTests {
     }
 
     @Test func releaseForgetsTheKey() async throws {
-        try await withStore { (store: SQLiteIdempotencyStore, _: ManualWallClock, _: Database) async throws in
+        try await withStore { (store: SQLIdempotencyStore, _: ManualWallClock, _: Database) async throws in
             #expect(try await store.claim(scope, fingerprint: fingerprint) == .acquired)
             try await store.release(scope, fingerprint: fingerprint)
             #expect(try await store.claim(scope, fingerprint: [9]) == .acquired)
@@ -63,17 +63,17 @@ struct IdempotencyStoreTests {
     }
 
     @Test func expiredRowsAreAbsentAndPurgedInBoundedBatches() async throws {
-        try await withStore { (store: SQLiteIdempotencyStore, clock: ManualWallClock, database: Database) async throws in
+        try await withStore { (store: SQLIdempotencyStore, clock: ManualWallClock, database: Database) async throws in
             for index in 0..<50 {
                 let other = IdempotencyScope(tenantID: "acme", userID: "u1", key: "k\(index)")
                 #expect(try await store.claim(other, fingerprint: fingerprint) == .acquired)
                 try await store.complete(other, fingerprint: fingerprint, response: IdempotentResponse(status: 200, contentType: nil, location: nil, body: [1]))
             }
-            clock.advance(by: SQLiteIdempotencyStore.retention)
+            clock.advance(by: SQLIdempotencyStore.retention)
             #expect(try await store.claim(IdempotencyScope(tenantID: "acme", userID: "u1", key: "k0"), fingerprint: [2]) == .acquired)
             let left = try await database.read { try $0.query("SELECT count(*) FROM idempotency_keys")[0][0].int64Value }
             // 50 expired rows, one purge batch, and the fresh claim.
-            #expect(left == Int64(50 - SQLiteIdempotencyStore.purgeBatch + 1))
+            #expect(left == Int64(50 - SQLIdempotencyStore.purgeBatch + 1))
         }
     }
 }

@@ -59,7 +59,7 @@ struct StoreChangeTests {
             _ = try await gateway.services.storeChanges.check()  // the harness made its tenants after the services
             _ = try await gateway.call("GET", "/v1/cards", token: token)  // sessions, audit, quotas: no tenant/key change
             #expect(try await !gateway.services.storeChanges.check())
-            let store = SQLiteTenantStore(database: other, secretBox: SecretBox(masterKey: try MasterKey(base64: gateway.masterKeyBase64)))
+            let store = SQLTenantStore(database: other, secretBox: SecretBox(masterKey: try MasterKey(base64: gateway.masterKeyBase64)))
             _ = try await store.update("acme", TenantUpdate(allowedOrigins: ["https://new.acme.example"]))
             #expect(try await gateway.services.storeChanges.check())
             #expect(try await gateway.services.tenants.get("acme")?.allowedOrigins == ["https://new.acme.example"])

@@ -9,7 +9,7 @@ struct MigrationsTests {
     ]
 
     private func userVersion(_ database: Database) async throws -> Int {
-        try await database.read { try Migrations.userVersion(of: $0) }
+        try await database.schemaVersion()
     }
 
     @Test func appliesPendingMigrationsOnceAndRecordsTheVersion() async throws {

@@ -17,10 +17,10 @@ struct SQLiteConnectionTests {
     }
 
     @Test(arguments: [
-        SQLiteValue.null, .integer(Int64.min), .integer(42), .real(-0.5), .text(""), .text("héllo\u{0}wörld 🚀"),
+        SQLValue.null, .integer(Int64.min), .integer(42), .real(-0.5), .text(""), .text("héllo\u{0}wörld 🚀"),
         .blob([]), .blob([0, 1, 2, 255]),
     ])
-    func roundTripsBoundValues(_ value: SQLiteValue) throws {
+    func roundTripsBoundValues(_ value: SQLValue) throws {
         let directory = try TemporaryDirectory()
         let connection = try SQLiteConnection(path: directory.file("db.sqlite"))
         defer { connection.close() }
@@ -67,7 +67,7 @@ struct SQLiteConnectionTests {
         try connection.execute("CREATE TABLE keys (secret TEXT UNIQUE CHECK (length(secret) > 3))")
         try connection.run("INSERT INTO keys VALUES (?)", ["sk_live_123"])
 
-        for secret: SQLiteValue in ["sk_live_123", "sk"] {
+        for secret: SQLValue in ["sk_live_123", "sk"] {
             #expect {
                 try connection.run("INSERT INTO keys VALUES (?)", [secret])
             } throws: { error in

@@ -9,7 +9,7 @@ struct UnavailabilityTests {
         defer { database.close() }
         try await ItemsSchema.insert("small", into: database)
 
-        let bigPayload = SQLiteValue.blob(Array(repeating: 7, count: 64 * 1024))
+        let bigPayload = SQLValue.blob(Array(repeating: 7, count: 64 * 1024))
         await #expect {
             try await database.write { try $0.run("INSERT INTO items (name, payload) VALUES ('big', ?)", [bigPayload]) }
         } throws: { error in
@@ -17,7 +17,7 @@ struct UnavailabilityTests {
         }
         #expect(try await ItemsSchema.names(in: database) == ["small"])
 
-        try await database.write { try $0.setMaxPageCount(1_000_000) }
+        try await database.write { try $0.run("PRAGMA max_page_count = 1000000") }
         try await database.write { try $0.run("INSERT INTO items (name, payload) VALUES ('big', ?)", [bigPayload]) }
         #expect(try await ItemsSchema.names(in: database) == ["small", "big"])
     }

@@ -58,8 +58,7 @@ struct WriterTests {
             // Keep a reader's snapshot warm between writes: it must not go stale.
             _ = try await ItemsSchema.count(in: database)
             let rowID = try await database.write { connection in
-                try connection.run("INSERT INTO items (name) VALUES (?)", [.text("item-\(index)")])
-                return connection.lastInsertRowID
+                try connection.query("INSERT INTO items (name) VALUES (?) RETURNING id", [.text("item-\(index)")])[0][0].int64Value ?? -1
             }
             let name = try await database.read { try $0.query("SELECT name FROM items WHERE id = ?", [.integer(rowID)]) }
             #expect(name.first?["name"] == .text("item-\(index)"))

@@ -61,7 +61,7 @@ func run(groupCommit: Bool, concurrency: Int, options: Options) async throws -> 
         configuration: Database.Configuration(connection: SQLiteConnection.Configuration(synchronous: .full), groupCommit: groupCommit)
     )
     defer { database.close() }
-    let log = SQLiteAuditLog(database: database)
+    let log = SQLAuditLog(database: database)
     let before = database.statistics
     let start = ContinuousClock.now
     let deadline = start + .milliseconds(Int64(options.seconds * 1000))

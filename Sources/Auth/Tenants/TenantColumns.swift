@@ -8,7 +8,7 @@ struct TenantColumns {
         """
 
     /// id, name, status, weavr_base_url, card_profiles, allowed_origins, session_modes, quotas.
-    let values: [SQLiteValue]
+    let values: [SQLValue]
 
     init(_ tenant: Tenant) throws {
         values = [

@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 
 /// One key of ``GatewayConfiguration``: its path in the JSON file, the form its value takes, its meaning,
 /// whether SIGHUP applies it, and how to read and write it.
@@ -149,6 +150,15 @@ extension ConfigurationKey {
     ) -> ConfigurationKey {
         ConfigurationKey(path: path, form: .optionalPath, meaning: meaning, reloadable: reloadable,
                          get: { $0[keyPath: keyPath].map { .string($0) } ?? .null },
+                         set: { configuration, value in
+                             if case .string(let text) = value { configuration[keyPath: keyPath] = text } else { configuration[keyPath: keyPath] = nil }
+                         })
+    }
+
+    /// A database URL: shown and compared without its password.
+    static func databaseURL(_ path: String, _ keyPath: WritableKeyPath<GatewayConfiguration, String?>, _ meaning: String) -> ConfigurationKey {
+        ConfigurationKey(path: path, form: .optionalPath, meaning: meaning, reloadable: false,
+                         get: { $0[keyPath: keyPath].map { .string(Database.redacted(url: $0)) } ?? .null },
                          set: { configuration, value in
                              if case .string(let text) = value { configuration[keyPath: keyPath] = text } else { configuration[keyPath: keyPath] = nil }
                          })

@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import GatewayCore
 
 extension GatewayConfiguration {
@@ -177,8 +178,22 @@ extension GatewayConfiguration {
                 let missing = c.tls.certificateFile == nil ? "tls.certificateFile" : "tls.privateKeyFile"
                 problems.append("\(missing): required together with \(missing == "tls.certificateFile" ? "tls.privateKeyFile" : "tls.certificateFile") (both or neither)")
             }
-            if c.admin.tokensFile != nil, c.database.path == nil {
-                problems.append("admin.tokensFile: needs database.path (the admin API works on the database)")
+            if c.admin.tokensFile != nil, c.database.location == nil {
+                problems.append("admin.tokensFile: needs database.path or database.url (the admin API works on the database)")
+            }
+            if let url = c.database.url {
+                if c.database.path != nil {
+                    problems.append("database.url: set either database.path (SQLite) or database.url (PostgreSQL), not both")
+                }
+                if !Database.isPostgresURL(url) {
+                    problems.append("database.url: expected a postgresql:// URL, got \(JSONString.quoted(Database.redacted(url: url)))")
+                }
+                if Database.urlHasPassword(url), c.origins["database.url"] != "WEAVR_GATEWAY_DATABASE_URL" {
+                    problems.append("database.url (\(c.origins["database.url"] ?? "file")): the password never goes in the configuration file or on the command line; use PGPASSWORD, PGPASSFILE or the whole URL in WEAVR_GATEWAY_DATABASE_URL")
+                }
+            }
+            if let path = c.database.path, Database.isPostgresURL(path) {
+                problems.append("database.path: a PostgreSQL URL goes in database.url")
             }
             if c.sessions.absoluteTimeoutSeconds < c.sessions.idleTimeoutSeconds {
                 problems.append("sessions.absoluteTimeoutSeconds: expected at least sessions.idleTimeoutSeconds (\(c.sessions.idleTimeoutSeconds)), got \(c.sessions.absoluteTimeoutSeconds)")

@@ -27,8 +27,15 @@ public struct GatewayConfiguration: Sendable, Equatable {
 
     /// The SQLite database.
     public struct DatabaseSettings: Sendable, Equatable {
-        /// Tenants, keys, sessions, audit. Default nil: only `/healthz` is served.
+        /// Tenants, keys, sessions, audit in an SQLite file. Default nil: only `/healthz` is served
+        /// (unless `url` is set).
         public var path: String?
+        /// A `postgresql://` URL: the shared store of several instances. Its password only from the
+        /// environment (`PGPASSWORD`, `PGPASSFILE`, or this URL in `WEAVR_GATEWAY_DATABASE_URL`).
+        public var url: String?
+
+        /// The URL when set, else the path: what `--db` and the commands take.
+        public var location: String? { url ?? path }
     }
 
     /// The admin API listener.

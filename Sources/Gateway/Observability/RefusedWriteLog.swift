@@ -55,6 +55,7 @@ final class RefusedWriteLog: Sendable {
         case .busy: "busy"
         case .locked: "locked"
         case .closed: "closed"
+        case .unreachable: "unreachable"
         case .corrupt: "corrupt"
         case .constraint: "constraint"
         case .notADatabase: "not_a_database"

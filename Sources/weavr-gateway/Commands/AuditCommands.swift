@@ -10,7 +10,7 @@ struct AuditCommands: Sendable {
 
     /// Commands on the audit log of `database`.
     init(database: Database) {
-        log = SQLiteAuditLog(database: database)
+        log = SQLAuditLog(database: database)
     }
 
     /// `OK <rows> rows` (then the anchor and head) when the chain verifies, else

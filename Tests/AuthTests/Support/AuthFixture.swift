@@ -11,9 +11,9 @@ final class AuthFixture {
     let masterKey: MasterKey
     let clock: ManualWallClock
     let secretBox: SecretBox
-    let tenants: SQLiteTenantStore
-    let keyStore: SQLiteKeyRingStore
-    let sessions: SQLiteSessionStore
+    let tenants: SQLTenantStore
+    let keyStore: SQLKeyRingStore
+    let sessions: SQLSessionStore
 
     init(lifetime: SessionLifetime = SessionLifetime()) throws {
         directory = try TemporaryDirectory()
@@ -21,9 +21,9 @@ final class AuthFixture {
         masterKey = try MasterKey.generate()
         clock = ManualWallClock()
         secretBox = SecretBox(masterKey: masterKey)
-        tenants = SQLiteTenantStore(database: database, secretBox: secretBox, clock: clock)
-        keyStore = SQLiteKeyRingStore(database: database, masterKey: masterKey, clock: clock)
-        sessions = SQLiteSessionStore(database: database, secretBox: secretBox, lifetime: lifetime, clock: clock)
+        tenants = SQLTenantStore(database: database, secretBox: secretBox, clock: clock)
+        keyStore = SQLKeyRingStore(database: database, masterKey: masterKey, clock: clock)
+        sessions = SQLSessionStore(database: database, secretBox: secretBox, lifetime: lifetime, clock: clock)
     }
 
     deinit {

@@ -1,5 +1,5 @@
 /// A value bound to a statement parameter or read from a result column.
-public enum SQLiteValue: Sendable, Hashable {
+public enum SQLValue: Sendable, Hashable {
     case null
     case integer(Int64)
     case real(Double)

@@ -1,19 +1,19 @@
-extension SQLiteValue: ExpressibleByIntegerLiteral {
+extension SQLValue: ExpressibleByIntegerLiteral {
     /// `.integer(value)`.
     public init(integerLiteral value: Int64) { self = .integer(value) }
 }
 
-extension SQLiteValue: ExpressibleByFloatLiteral {
+extension SQLValue: ExpressibleByFloatLiteral {
     /// `.real(value)`.
     public init(floatLiteral value: Double) { self = .real(value) }
 }
 
-extension SQLiteValue: ExpressibleByStringLiteral {
+extension SQLValue: ExpressibleByStringLiteral {
     /// `.text(value)`.
     public init(stringLiteral value: String) { self = .text(value) }
 }
 
-extension SQLiteValue: ExpressibleByNilLiteral {
+extension SQLValue: ExpressibleByNilLiteral {
     /// `.null`.
     public init(nilLiteral: ()) { self = .null }
 }

@@ -5,7 +5,7 @@ public import Storage
 ///
 /// The Weavr token is a `SecretBox` record with AAD `context("weavr-token", tenant, sid)`,
 /// so a record moved to another session or tenant does not open.
-public struct SQLiteSessionStore: SessionStore {
+public struct SQLSessionStore: SessionStore {
     private let database: Database
     private let secretBox: SecretBox
     private let lifetime: SessionLifetime
@@ -80,14 +80,13 @@ public struct SQLiteSessionStore: SessionStore {
         return try await database.write { connection in
             // Sliding idle expiry, capped by the absolute expiry (OWASP Session Management
             // Cheat Sheet, "Idle Timeout" and "Absolute Timeout").
-            try connection.run(
+            guard try connection.run(
                 """
-                UPDATE sessions SET last_seen_at = ?3, idle_expires_at = min(?3 + ?4, absolute_expires_at)
+                UPDATE sessions SET last_seen_at = ?3, idle_expires_at = CASE WHEN ?3 + ?4 < absolute_expires_at THEN ?3 + ?4 ELSE absolute_expires_at END
                 WHERE \(Self.liveCondition)
                 """,
                 [.text(sid), .text(tenantID), .integer(now), .integer(idle)]
-            )
-            guard connection.changes == 1 else { return nil }
+            ) == 1 else { return nil }
             return try Self.fetch(sid: sid, tenantID: tenantID, connection: connection)
         }
     }
@@ -98,14 +97,13 @@ public struct SQLiteSessionStore: SessionStore {
             try secretBox.seal(Array($0.utf8), aad: Self.tokenContext(tenantID: tenantID, sid: sid))
         }
         return try await database.write { connection in
-            try connection.run(
+            guard try connection.run(
                 """
                 UPDATE sessions SET stepped_up_at = ?3, weavr_token_sealed = coalesce(?4, weavr_token_sealed)
                 WHERE \(Self.liveCondition)
                 """,
-                [.text(sid), .text(tenantID), .integer(now), sealed.map(SQLiteValue.blob) ?? .null]
-            )
-            guard connection.changes == 1 else { return nil }
+                [.text(sid), .text(tenantID), .integer(now), sealed.map(SQLValue.blob) ?? .null]
+            ) == 1 else { return nil }
             return try Self.fetch(sid: sid, tenantID: tenantID, connection: connection)
         }
     }
@@ -172,7 +170,7 @@ public struct SQLiteSessionStore: SessionStore {
         }
     }
 
-    private static func fetch(sid: String, tenantID: String, connection: SQLiteConnection) throws -> Session? {
+    private static func fetch(sid: String, tenantID: String, connection: any SQLConnection) throws -> Session? {
         try connection.query(
             "SELECT \(columns) FROM sessions WHERE sid = ? AND tenant_id = ?", [.text(sid), .text(tenantID)]
         ).first.map(session(from:))

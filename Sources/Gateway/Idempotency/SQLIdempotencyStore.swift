@@ -3,7 +3,7 @@ import GatewayCore
 import Storage
 
 /// `IdempotencyStore` on the gateway's SQLite database (schema version 4, table `idempotency_keys`).
-struct SQLiteIdempotencyStore: IdempotencyStore {
+struct SQLIdempotencyStore: IdempotencyStore {
     /// How long a completed response is replayed. Default 24 h.
     static let retention: Int64 = 24 * 3_600_000
     /// An in-flight row older than this is taken for a crashed attempt and may be claimed again.
@@ -17,10 +17,12 @@ struct SQLiteIdempotencyStore: IdempotencyStore {
     func claim(_ scope: IdempotencyScope, fingerprint: [UInt8]) async throws -> IdempotencyClaim {
         let now = clock.now
         return try await database.write { connection in
+            // The physical row id: SQLite's `rowid`, PostgreSQL's `ctid`.
+            let rowID = connection.dialect == .sqlite ? "rowid" : "ctid"
             try connection.run(
                 """
-                DELETE FROM idempotency_keys WHERE rowid IN (
-                    SELECT rowid FROM idempotency_keys WHERE expires_at <= ?1 ORDER BY expires_at LIMIT ?2)
+                DELETE FROM idempotency_keys WHERE \(rowID) IN (
+                    SELECT \(rowID) FROM idempotency_keys WHERE expires_at <= ?1 ORDER BY expires_at LIMIT ?2)
                 """,
                 [.integer(now), .integer(Int64(Self.purgeBatch))]
             )
@@ -31,7 +33,7 @@ struct SQLiteIdempotencyStore: IdempotencyStore {
                 """,
                 Self.keyValues(scope) + [.integer(now), .integer(Self.abandonedAfter)]
             )
-            try connection.run(
+            let inserted = try connection.run(
                 """
                 INSERT INTO idempotency_keys (tenant_id, user_id, idempotency_key, fingerprint, state, created_at, expires_at)
                 VALUES (?1, ?2, ?3, ?4, 'in_flight', ?5, ?6)
@@ -39,7 +41,7 @@ struct SQLiteIdempotencyStore: IdempotencyStore {
                 """,
                 Self.keyValues(scope) + [.blob(fingerprint), .integer(now), .integer(now + Self.retention)]
             )
-            if connection.changes == 1 { return .acquired }
+            if inserted == 1 { return .acquired }
             guard let row = try connection.query(
                 """
                 SELECT fingerprint, state, status, content_type, location, body FROM idempotency_keys
@@ -65,7 +67,7 @@ struct SQLiteIdempotencyStore: IdempotencyStore {
                 """,
                 Self.keyValues(scope) + [
                     .blob(fingerprint), .integer(Int64(response.status)),
-                    response.contentType.map(SQLiteValue.text) ?? .null, response.location.map(SQLiteValue.text) ?? .null,
+                    response.contentType.map(SQLValue.text) ?? .null, response.location.map(SQLValue.text) ?? .null,
                     .blob(response.body),
                 ]
             )
@@ -84,7 +86,7 @@ struct SQLiteIdempotencyStore: IdempotencyStore {
         }
     }
 
-    private static func keyValues(_ scope: IdempotencyScope) -> [SQLiteValue] {
+    private static func keyValues(_ scope: IdempotencyScope) -> [SQLValue] {
         [.text(scope.tenantID), .text(scope.userID), .text(scope.key)]
     }
 }

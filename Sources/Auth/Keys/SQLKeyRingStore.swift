@@ -5,7 +5,7 @@ public import Storage
 ///
 /// Key bytes are `SecretBox` records under the master key's `token-signing` subkey with
 /// AAD `context("signing-key", kid)`. A partial unique index keeps at most one key active.
-public struct SQLiteKeyRingStore: KeyRingStore {
+public struct SQLKeyRingStore: KeyRingStore {
     private let database: Database
     private let secretBox: SecretBox
     private let clock: any WallClock
@@ -107,7 +107,7 @@ public struct SQLiteKeyRingStore: KeyRingStore {
         return (SigningKeyInfo(kid: kid, state: .active, createdAt: clock.now), sealed)
     }
 
-    private static func insert(_ key: (info: SigningKeyInfo, sealed: [UInt8]), into connection: SQLiteConnection) throws {
+    private static func insert(_ key: (info: SigningKeyInfo, sealed: [UInt8]), into connection: any SQLConnection) throws {
         try connection.run(
             "INSERT INTO signing_keys (kid, state, key_sealed, created_at) VALUES (?, 'active', ?, ?)",
             [.text(key.info.kid), .blob(key.sealed), .integer(key.info.createdAt)]

@@ -6,7 +6,7 @@ public import Storage
 /// The check and the increment are one `Database.write` job: the single writer runs jobs
 /// one at a time, so N concurrent calls against a limit of L allow exactly min(N, L).
 /// The caller resumes after the commit (durable with `synchronous=FULL`).
-public struct SQLiteQuotaLedger: QuotaLedger {
+public struct SQLQuotaLedger: QuotaLedger {
     private let database: Database
     private let clock: any WallClock
 
@@ -21,7 +21,7 @@ public struct SQLiteQuotaLedger: QuotaLedger {
     ) async throws -> QuotaDecision {
         precondition(amount >= 0 && limit >= 0, "quota amounts and limits are not negative")
         let day = day ?? UTCDay(containing: clock.now)
-        let key: [SQLiteValue] = [.text(tenant), .text(day.description), .text(operation.rawValue)]
+        let key: [SQLValue] = [.text(tenant), .text(day.description), .text(operation.rawValue)]
         return try await database.write { connection in
             let used = try Self.used(key, on: connection)
             guard used + amount <= limit else {
@@ -45,10 +45,10 @@ public struct SQLiteQuotaLedger: QuotaLedger {
     public func release(tenant: String, operation: QuotaOperation, amount: Int = 1, day: UTCDay? = nil) async throws -> Int {
         precondition(amount >= 0, "quota amounts are not negative")
         let day = day ?? UTCDay(containing: clock.now)
-        let key: [SQLiteValue] = [.text(tenant), .text(day.description), .text(operation.rawValue)]
+        let key: [SQLValue] = [.text(tenant), .text(day.description), .text(operation.rawValue)]
         return try await database.write { connection in
             try connection.run(
-                "UPDATE quota_usage SET used = max(0, used - ?) WHERE tenant = ? AND day = ? AND operation = ?",
+                "UPDATE quota_usage SET used = CASE WHEN used > ?1 THEN used - ?1 ELSE 0 END WHERE tenant = ?2 AND day = ?3 AND operation = ?4",
                 [.integer(Int64(amount))] + key
             )
             return try Self.used(key, on: connection)
@@ -81,7 +81,7 @@ public struct SQLiteQuotaLedger: QuotaLedger {
         }
     }
 
-    private static func used(_ key: [SQLiteValue], on connection: SQLiteConnection) throws -> Int {
+    private static func used(_ key: [SQLValue], on connection: any SQLConnection) throws -> Int {
         let rows = try connection.query("SELECT used FROM quota_usage WHERE tenant = ? AND day = ? AND operation = ?", key)
         return Int(rows.first?[0].int64Value ?? 0)
     }

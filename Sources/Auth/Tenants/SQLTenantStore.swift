@@ -7,7 +7,7 @@ internal import FoundationEssentials
 /// The api-key is stored only as a `SecretBox` record whose AAD is
 /// `context("weavr-api-key", tenant id)` (the record's key id is bound by the box), so a
 /// record copied to another tenant's row does not open.
-public struct SQLiteTenantStore: TenantStore {
+public struct SQLTenantStore: TenantStore {
     private let database: Database
     private let secretBox: SecretBox
     private let clock: any WallClock
@@ -91,7 +91,7 @@ public struct SQLiteTenantStore: TenantStore {
                 WHERE id = ?1
                 """,
                 // ?3 (status) is bound but unused: only setStatus changes it.
-                columns.values + [newKey.map(SQLiteValue.blob) ?? .null, .integer(updatedAt)]
+                columns.values + [newKey.map(SQLValue.blob) ?? .null, .integer(updatedAt)]
             )
             guard changed == 1 else { throw TenantStoreError.notFound(id: id) }
         }
@@ -103,7 +103,7 @@ public struct SQLiteTenantStore: TenantStore {
         let now = clock.now
         try await database.write { connection in
             let changed = try connection.run(
-                "UPDATE tenants SET status = ?, updated_at = max(?, created_at) WHERE id = ?",
+                "UPDATE tenants SET status = ?1, updated_at = CASE WHEN ?2 > created_at THEN ?2 ELSE created_at END WHERE id = ?3",
                 [.text(status.rawValue), .integer(now), .text(id)]
             )
             guard changed == 1 else { throw TenantStoreError.notFound(id: id) }

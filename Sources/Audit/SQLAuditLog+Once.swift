@@ -1,6 +1,6 @@
 import Storage
 
-extension SQLiteAuditLog {
+extension SQLAuditLog {
     /// Appends `entries` unless an earlier call with the same `key` already did: the key
     /// (table `audit_once`, schema version 7) and the rows are written in one write job, so
     /// concurrent or repeated calls record the event exactly once.

@@ -12,9 +12,11 @@ public import Storage
 /// or cut off the tail by anyone who does not also recompute every later hash. Against an
 /// attacker with write access who rewrites the whole chain, record `verify`'s head hash
 /// somewhere else from time to time (`weavr-gateway audit verify` prints it).
-public struct SQLiteAuditLog: AuditLog {
+public struct SQLAuditLog: AuditLog {
     /// Rows deleted per write job by `prune`, so one prune never holds the writer for long.
     public static let pruneBatchSize = 5_000
+    /// Rows read per query by `verify`.
+    static let verifyPageSize = 2_000
 
     let database: Database
     let clock: any WallClock
@@ -41,15 +43,14 @@ public struct SQLiteAuditLog: AuditLog {
 
     /// Chains and inserts `entries` after the head and moves the head, on the writer connection
     /// inside the caller's write job; returns their seqs.
-    static func insert(_ entries: [AuditEntry], time: Int64, on connection: SQLiteConnection) throws -> [Int64] {
+    static func insert(_ entries: [AuditEntry], time: Int64, on connection: any SQLConnection) throws -> [Int64] {
         var (seq, previousHash) = try pointer("audit_head", on: connection)
-        let insert = try connection.statement(insertSQL)
         var seqs: [Int64] = []
         seqs.reserveCapacity(entries.count)
         for entry in entries {
             seq += 1
             let record = entry.record(seq: seq, time: time, previousHash: previousHash)
-            try insert.run(values(of: record))
+            try connection.run(insertSQL, values(of: record))
             previousHash = record.hash
             seqs.append(seq)
         }
@@ -60,8 +61,8 @@ public struct SQLiteAuditLog: AuditLog {
     public func query(_ filter: AuditFilter, limit: Int = 100) async throws -> AuditPage {
         let limit = min(max(limit, 1), 1000)
         var conditions: [String] = []
-        var values: [SQLiteValue] = []
-        func add(_ condition: String, _ value: SQLiteValue) {
+        var values: [SQLValue] = []
+        func add(_ condition: String, _ value: SQLValue) {
             conditions.append(condition)
             values.append(value)
         }
@@ -92,7 +93,7 @@ public struct SQLiteAuditLog: AuditLog {
     }
 
     public func verify() async throws -> AuditVerification {
-        try await database.read { connection in
+        try await database.readSnapshot { connection in
             let anchor = try Self.pointer("audit_anchor", on: connection)
             let head = try Self.pointer("audit_head", on: connection)
             var result = AuditVerification(
@@ -106,19 +107,25 @@ public struct SQLiteAuditLog: AuditLog {
                 return result
             }
 
-            // One read transaction: rows, anchor and head come from the same snapshot.
-            let statement = try connection.statement("SELECT \(Self.columns) FROM audit_log ORDER BY seq")
-            defer { statement.reset() }
+            // One snapshot: rows, anchor and head agree; rows are read a page at a time.
             var walk = AuditChainWalk(anchorSeq: anchor.seq, anchorHash: anchor.hash)
-            while try statement.step() {
-                let record: AuditRecord
-                do {
-                    record = try Self.record(from: statement.values)
-                } catch {
-                    return bad(statement.int64(at: 0), "row is malformed (a column has the wrong type)")
+            var after = Int64.min
+            while true {
+                let page = try connection.query(
+                    "SELECT \(Self.columns) FROM audit_log WHERE seq > ? ORDER BY seq LIMIT \(Self.verifyPageSize)", [.integer(after)]
+                )
+                for row in page {
+                    let record: AuditRecord
+                    do {
+                        record = try Self.record(from: row.values)
+                    } catch {
+                        return bad(row[0].int64Value ?? after, "row is malformed (a column has the wrong type)")
+                    }
+                    result.rows += 1
+                    if let (seq, reason) = walk.check(record) { return bad(seq, reason) }
+                    after = record.seq
                 }
-                result.rows += 1
-                if let (seq, reason) = walk.check(record) { return bad(seq, reason) }
+                if page.count < Self.verifyPageSize { break }
             }
             let expectedSeq = walk.expectedSeq
             let previousHash = walk.previousHash
@@ -156,7 +163,7 @@ public struct SQLiteAuditLog: AuditLog {
     /// Deletes up to `pruneBatchSize` rows from the start of the log, stopping at the first
     /// row written at or after `cutoff`; the anchor moves to the last deleted row in the
     /// same savepoint. Returns the rows deleted and the anchor's seq.
-    private static func pruneBatch(before cutoff: Int64, now: Int64, on connection: SQLiteConnection) throws -> (Int, Int64) {
+    private static func pruneBatch(before cutoff: Int64, now: Int64, on connection: any SQLConnection) throws -> (Int, Int64) {
         let anchor = try pointer("audit_anchor", on: connection)
         let head = try pointer("audit_head", on: connection)
         let batchEnd = min(anchor.seq + Int64(pruneBatchSize), head.seq)
@@ -191,7 +198,7 @@ public struct SQLiteAuditLog: AuditLog {
     }
 
     /// The seq and hash in the one row of `audit_head` or `audit_anchor`.
-    private static func pointer(_ table: String, on connection: SQLiteConnection) throws -> (seq: Int64, hash: String) {
+    private static func pointer(_ table: String, on connection: any SQLConnection) throws -> (seq: Int64, hash: String) {
         let rows = try connection.query("SELECT seq, hash FROM \(table) WHERE id = 1")
         guard let row = rows.first, let seq = row[0].int64Value, let hash = row[1].stringValue else {
             throw StorageError.corrupt
@@ -199,9 +206,9 @@ public struct SQLiteAuditLog: AuditLog {
         return (seq, hash)
     }
 
-    static func values(of record: AuditRecord) -> [SQLiteValue] {
-        func text(_ value: String?) -> SQLiteValue { value.map(SQLiteValue.text) ?? .null }
-        func integer(_ value: Int64?) -> SQLiteValue { value.map(SQLiteValue.integer) ?? .null }
+    static func values(of record: AuditRecord) -> [SQLValue] {
+        func text(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
+        func integer(_ value: Int64?) -> SQLValue { value.map(SQLValue.integer) ?? .null }
         return [
             .integer(record.seq), .integer(record.time), text(record.tenant), .text(record.actor), text(record.sessionHash),
             .text(record.action), text(record.target), .text(record.outcome), integer(record.httpStatus),
@@ -210,7 +217,7 @@ public struct SQLiteAuditLog: AuditLog {
         ]
     }
 
-    static func record(from values: [SQLiteValue]) throws -> AuditRecord {
+    static func record(from values: [SQLValue]) throws -> AuditRecord {
         func text(_ index: Int) throws -> String? {
             switch values[index] {
             case .null: return nil
