@@ -83,7 +83,7 @@ let package = Package(
         ),
 
         // One temporary directory, one wait-on-state helper and one child-process runner for every test target.
-        .target(name: "TestSupport", dependencies: ["CSystem"], path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["CSystem", "Storage"], path: "Tests/TestSupport", swiftSettings: strict),
 
         .testTarget(
             name: "NIOFreeHTTPTests",

@@ -31,7 +31,7 @@ public struct SQLQuotaLedger: QuotaLedger {
                 try connection.run(
                     """
                     INSERT INTO quota_usage (tenant, day, operation, used) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (tenant, day, operation) DO UPDATE SET used = used + excluded.used
+                    ON CONFLICT (tenant, day, operation) DO UPDATE SET used = quota_usage.used + excluded.used
                     """,
                     key + [.integer(Int64(amount))]
                 )

@@ -188,7 +188,7 @@ final class PostgresConnection {
                 types.append(701); lengths.append(0); formats.append(0)
                 buffers.append(strdup(number.isNaN ? "NaN" : number.isInfinite ? (number < 0 ? "-Infinity" : "Infinity") : "\(number)"))
             case .text(let string):
-                types.append(0); lengths.append(0); formats.append(0); buffers.append(strdup(string))
+                types.append(25); lengths.append(0); formats.append(0); buffers.append(strdup(string))
             case .blob(let bytes):
                 let buffer = malloc(max(bytes.count, 1))!.assumingMemoryBound(to: CChar.self)
                 bytes.withUnsafeBytes { raw in

@@ -1,11 +1,12 @@
+import TestSupport
 import Audit
 import GatewayCore
 import Storage
 import Testing
 
 struct AuditChainTests {
-    @Test func thousandConcurrentAppendsFormOneGaplessChainThatVerifies() async throws {
-        let fixture = try AuditFixture()
+    @Test(arguments: StoreBackend.allCases) func thousandConcurrentAppendsFormOneGaplessChainThatVerifies(backend: StoreBackend) async throws {
+        let fixture = try AuditFixture(backend: backend)
         let seqs = try await fixture.appendBlocks(1_000)
         #expect(seqs == Array(1...1_000))
 
@@ -17,8 +18,8 @@ struct AuditChainTests {
         #expect(result.anchorSeq == 0)
     }
 
-    @Test func appendOfSeveralEntriesReturnsConsecutiveSeqsAndLinksThem() async throws {
-        let fixture = try AuditFixture()
+    @Test(arguments: StoreBackend.allCases) func appendOfSeveralEntriesReturnsConsecutiveSeqsAndLinksThem(backend: StoreBackend) async throws {
+        let fixture = try AuditFixture(backend: backend)
         let seqs = try await fixture.log.append((0..<5).map { AuditFixture.entry($0) })
         #expect(seqs == [1, 2, 3, 4, 5])
         let records = try await fixture.log.query(AuditFilter(), limit: 10).records
@@ -29,8 +30,8 @@ struct AuditChainTests {
         #expect(records.allSatisfy { $0.hash == $0.computedHash })
     }
 
-    @Test func chainSurvivesRestart() async throws {
-        let fixture = try AuditFixture()
+    @Test(arguments: StoreBackend.allCases) func chainSurvivesRestart(backend: StoreBackend) async throws {
+        let fixture = try AuditFixture(backend: backend)
         try await fixture.appendBlocks(10)
         try fixture.reopen()
         try await fixture.appendBlocks(10)
@@ -38,8 +39,8 @@ struct AuditChainTests {
         #expect(result.ok && result.rows == 20)
     }
 
-    @Test func emptyLogVerifies() async throws {
-        let fixture = try AuditFixture()
+    @Test(arguments: StoreBackend.allCases) func emptyLogVerifies(backend: StoreBackend) async throws {
+        let fixture = try AuditFixture(backend: backend)
         let result = try await fixture.log.verify()
         #expect(result.ok && result.rows == 0 && result.headHash == AuditRecord.genesisHash)
     }
@@ -102,8 +103,8 @@ struct AuditChainTests {
         #expect(result.reason != nil)
     }
 
-    @Test func rowEditedWithItsHashRecomputedIsCaughtAtTheNextRow() async throws {
-        let fixture = try AuditFixture()
+    @Test(arguments: StoreBackend.allCases) func rowEditedWithItsHashRecomputedIsCaughtAtTheNextRow(backend: StoreBackend) async throws {
+        let fixture = try AuditFixture(backend: backend)
         try await fixture.appendBlocks(20)
         var record = try await #require(fixture.log.query(AuditFilter(afterSeq: 6), limit: 1).records.first)
         record.target = "card-x"
@@ -113,8 +114,8 @@ struct AuditChainTests {
         #expect(!result.ok && result.firstBadSeq == 8)
     }
 
-    @Test func pruneDeletesOldRowsAndTheAnchorKeepsTheChainVerifiable() async throws {
-        let fixture = try AuditFixture()
+    @Test(arguments: StoreBackend.allCases) func pruneDeletesOldRowsAndTheAnchorKeepsTheChainVerifiable(backend: StoreBackend) async throws {
+        let fixture = try AuditFixture(backend: backend)
         try await fixture.appendBlocks(10)
         fixture.clock.advance(by: 401 * 86_400_000)
         try await fixture.appendBlocks(5)
@@ -130,8 +131,8 @@ struct AuditChainTests {
         #expect(try await fixture.log.verify().ok)
     }
 
-    @Test func pruneNeverDeletesARowYoungerThanTheRetentionEvenAfterAnOlderOne() async throws {
-        let fixture = try AuditFixture()
+    @Test(arguments: StoreBackend.allCases) func pruneNeverDeletesARowYoungerThanTheRetentionEvenAfterAnOlderOne(backend: StoreBackend) async throws {
+        let fixture = try AuditFixture(backend: backend)
         try await fixture.appendBlocks(3)
         fixture.clock.advance(by: 500 * 86_400_000)
         try await fixture.appendBlocks(2)
@@ -145,8 +146,8 @@ struct AuditChainTests {
         #expect(try await fixture.log.verify().ok)
     }
 
-    @Test func pruneOfEveryRowLeavesAnAnchorEqualToTheHead() async throws {
-        let fixture = try AuditFixture()
+    @Test(arguments: StoreBackend.allCases) func pruneOfEveryRowLeavesAnAnchorEqualToTheHead(backend: StoreBackend) async throws {
+        let fixture = try AuditFixture(backend: backend)
         try await fixture.appendBlocks(7)
         fixture.clock.advance(by: 2 * 86_400_000)
         #expect(try await fixture.log.prune(olderThan: .seconds(86_400)).rowsDeleted == 7)
@@ -176,8 +177,8 @@ struct AuditChainTests {
         #expect(result.firstBadSeq == firstBadSeq, "\(result.reason ?? "")")
     }
 
-    @Test func pruneRefusesToDeleteRowsThatDoNotVerify() async throws {
-        let fixture = try AuditFixture()
+    @Test(arguments: StoreBackend.allCases) func pruneRefusesToDeleteRowsThatDoNotVerify(backend: StoreBackend) async throws {
+        let fixture = try AuditFixture(backend: backend)
         try await fixture.appendBlocks(10)
         try fixture.tamper("UPDATE audit_log SET actor = 'mallory' WHERE seq = 4")
         fixture.clock.advance(by: 401 * 86_400_000)
@@ -190,8 +191,8 @@ struct AuditChainTests {
         #expect(try await fixture.log.query(AuditFilter(), limit: 100).records.count == 10)
     }
 
-    @Test func concurrentAppendsShareFewTransactions() async throws {
-        let fixture = try AuditFixture()
+    @Test(arguments: StoreBackend.allCases) func concurrentAppendsShareFewTransactions(backend: StoreBackend) async throws {
+        let fixture = try AuditFixture(backend: backend)
         let before = fixture.database.statistics
         try await fixture.appendBlocks(200)
         let after = fixture.database.statistics

@@ -8,16 +8,35 @@ import TestSupport
 /// A temporary gateway database with an audit log and a quota ledger on a manual clock.
 final class AuditFixture {
     let directory: TemporaryDirectory
+    /// The SQLite file, or the PostgreSQL database's URL.
     let path: String
+    let backend: StoreBackend
     let clock = ManualWallClock(now: 1_750_000_000_000)
     private(set) var database: Database
     private let configuration: Database.Configuration
+    private let postgres: PostgresTestDatabase?
 
-    init(configuration: Database.Configuration = Database.Configuration()) throws {
+    init(backend: StoreBackend = .sqlite, configuration: Database.Configuration = Database.Configuration()) throws {
         directory = try TemporaryDirectory()
-        path = directory.file("gateway.sqlite")
+        self.backend = backend
         self.configuration = configuration
-        database = try Database.open(path: path, migrations: .audit, configuration: configuration)
+        switch backend {
+        case .sqlite:
+            postgres = nil
+            path = directory.file("gateway.sqlite")
+        case .postgres:
+            let postgres = try PostgresTestDatabase()
+            self.postgres = postgres
+            path = postgres.url
+        }
+        database = try Self.open(backend, path, configuration)
+    }
+
+    private static func open(_ backend: StoreBackend, _ path: String, _ configuration: Database.Configuration) throws -> Database {
+        switch backend {
+        case .sqlite: try Database.open(path: path, migrations: .audit, configuration: configuration)
+        case .postgres: try Database.connect(url: path, migrations: .audit)
+        }
     }
 
     deinit {
@@ -30,13 +49,18 @@ final class AuditFixture {
     /// Closes the database and opens the file again, as a restart would.
     func reopen() throws {
         database.close()
-        database = try Database.open(path: path, migrations: .audit, configuration: configuration)
+        database = try Self.open(backend, path, configuration)
     }
 
     /// Closes the database, runs `sql` on the file with the plain SQLite C API (an attacker
     /// with write access to the file), and reopens it.
     func tamper(_ sql: String) throws {
         database.close()
+        if backend == .postgres {
+            try Database.executeOnce(url: path, script: sql)
+            database = try Self.open(backend, path, configuration)
+            return
+        }
         var handle: OpaquePointer?
         #expect(sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK)
         let result = sqlite3_exec(handle, sql, nil, nil, nil)

@@ -1,10 +1,11 @@
+import TestSupport
 import Audit
 import Storage
 import Testing
 
 struct QuotaLedgerTests {
-    @Test func hundredConcurrentConsumesAgainstALimitOfTenAllowExactlyTen() async throws {
-        let fixture = try AuditFixture()
+    @Test(arguments: StoreBackend.allCases) func hundredConcurrentConsumesAgainstALimitOfTenAllowExactlyTen(backend: StoreBackend) async throws {
+        let fixture = try AuditFixture(backend: backend)
         let ledger = fixture.ledger
         let decisions = try await withThrowingTaskGroup(of: QuotaDecision.self) { group in
             for _ in 0..<100 {
@@ -24,8 +25,8 @@ struct QuotaLedgerTests {
         #expect(try await !fixture.ledger.consume(tenant: "acme", operation: .cardsBlock, limit: 10).allowed)
     }
 
-    @Test func countersAreSeparatePerTenantOperationAndDay() async throws {
-        let fixture = try AuditFixture()
+    @Test(arguments: StoreBackend.allCases) func countersAreSeparatePerTenantOperationAndDay(backend: StoreBackend) async throws {
+        let fixture = try AuditFixture(backend: backend)
         let ledger = fixture.ledger
         let today = UTCDay(containing: fixture.clock.now)
         _ = try await ledger.consume(tenant: "acme", operation: .cardsIssue, amount: 3, limit: 5, day: nil)
@@ -47,8 +48,8 @@ struct QuotaLedgerTests {
         #expect(try await ledger.usage(tenant: "acme", day: today)[.cardsIssue] == 0)
     }
 
-    @Test func releaseGivesUnitsBackButNeverBelowZero() async throws {
-        let fixture = try AuditFixture()
+    @Test(arguments: StoreBackend.allCases) func releaseGivesUnitsBackButNeverBelowZero(backend: StoreBackend) async throws {
+        let fixture = try AuditFixture(backend: backend)
         let ledger = fixture.ledger
         _ = try await ledger.consume(tenant: "acme", operation: .bulkOperations, amount: 4, limit: 4, day: nil)
         #expect(try await !ledger.consume(tenant: "acme", operation: .bulkOperations, limit: 4).allowed)
@@ -58,8 +59,8 @@ struct QuotaLedgerTests {
         #expect(try await ledger.release(tenant: "nobody", operation: .bulkOperations, amount: 1, day: nil) == 0)
     }
 
-    @Test func consumeOfZeroReportsWithoutCounting() async throws {
-        let fixture = try AuditFixture()
+    @Test(arguments: StoreBackend.allCases) func consumeOfZeroReportsWithoutCounting(backend: StoreBackend) async throws {
+        let fixture = try AuditFixture(backend: backend)
         let decision = try await fixture.ledger.consume(tenant: "acme", operation: .cardsBlock, amount: 0, limit: 0, day: nil)
         #expect(decision.allowed && decision.used == 0 && decision.remaining == 0)
     }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Storage
 import Testing
@@ -5,8 +6,8 @@ import Testing
 @testable import weavr_gateway
 
 struct KeyRingTests {
-    @Test func firstLoadCreatesOneActiveKey() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func firstLoadCreatesOneActiveKey(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         _ = try await fixture.keyRing()
         _ = try await fixture.keyRing()
         let keys = try await fixture.keyStore.list()
@@ -14,8 +15,8 @@ struct KeyRingTests {
         #expect(keys[0].kid.utf8.count == 8)
     }
 
-    @Test func rotateKeepsExactlyOneActiveKey() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func rotateKeepsExactlyOneActiveKey(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         let ring = try await fixture.keyRing()
         let first = try #require(ring.activeKeyID)
         fixture.clock.advance(by: 1)
@@ -27,8 +28,8 @@ struct KeyRingTests {
         #expect(keys.map(\.state) == [.active, .verifying, .verifying])
     }
 
-    @Test func retireRefusesTheActiveKeyAndUnknownIDs() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func retireRefusesTheActiveKeyAndUnknownIDs(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         let ring = try await fixture.keyRing()
         let active = try #require(ring.activeKeyID)
         await #expect(throws: KeyRingError.activeKey(kid: active)) { try await ring.retire(active) }
@@ -57,8 +58,8 @@ struct KeyRingTests {
         #expect(try fixture.fileBytes().range(of: Data(current)) == nil)
     }
 
-    @Test func storedKeysOpenOnlyWithTheTokenSigningSubkey() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func storedKeysOpenOnlyWithTheTokenSigningSubkey(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         _ = try await fixture.keyRing()
         let wrongBox = SQLKeyRingStore(database: fixture.database, secretBox: fixture.secretBox, clock: fixture.clock)
         await #expect(throws: SecretBoxError.authenticationFailed) { try await wrongBox.loadVerifyingKeys() }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import GatewayCore
 import Storage
@@ -7,8 +8,8 @@ import Testing
 struct SessionStoreTests {
     static let identity = WeavrIdentity(type: "corporates", id: "identity-1")
 
-    @Test func createsASessionWithA128BitSidAndReadsItBack() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func createsASessionWithA128BitSidAndReadsItBack(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         try await fixture.addTenant("acme")
         let session = try await fixture.sessions.create(tenantID: "acme", userID: "user-1", identity: Self.identity, weavrToken: "weavr-token-1")
         #expect(session.sid.count == 32 && Hex.decode(session.sid)?.count == 16)
@@ -24,8 +25,8 @@ struct SessionStoreTests {
         #expect(SessionLifetime(idleTimeout: 60_000).idleTimeout == 60_000)
     }
 
-    @Test func idleExpirySlidesOnTouchAndEndsTheSessionWhenIdle() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func idleExpirySlidesOnTouchAndEndsTheSessionWhenIdle(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         try await fixture.addTenant("acme")
         let session = try await fixture.sessions.create(tenantID: "acme", userID: "u", identity: Self.identity, weavrToken: "t")
         for _ in 0..<5 {
@@ -39,8 +40,8 @@ struct SessionStoreTests {
         #expect(try await fixture.sessions.weavrToken(sid: session.sid, tenantID: "acme") == nil)
     }
 
-    @Test func touchNeverExtendsPastTheAbsoluteExpiry() async throws {
-        let fixture = try AuthFixture(lifetime: SessionLifetime(idleTimeout: 300_000, absoluteLifetime: 600_000))
+    @Test(arguments: StoreBackend.allCases) func touchNeverExtendsPastTheAbsoluteExpiry(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend, lifetime: SessionLifetime(idleTimeout: 300_000, absoluteLifetime: 600_000))
         try await fixture.addTenant("acme")
         let session = try await fixture.sessions.create(tenantID: "acme", userID: "u", identity: Self.identity, weavrToken: "t")
         fixture.clock.advance(by: 290_000)
@@ -53,8 +54,8 @@ struct SessionStoreTests {
         #expect(try await fixture.sessions.touch(sid: session.sid, tenantID: "acme") == nil)
     }
 
-    @Test func revocationTakesEffectAtOnce() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func revocationTakesEffectAtOnce(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         try await fixture.addTenant("acme")
         let a = try await fixture.sessions.create(tenantID: "acme", userID: "u", identity: Self.identity, weavrToken: "t")
         let b = try await fixture.sessions.create(tenantID: "acme", userID: "v", identity: Self.identity, weavrToken: "t")
@@ -68,8 +69,8 @@ struct SessionStoreTests {
         #expect(try await fixture.sessions.markSteppedUp(sid: b.sid, tenantID: "acme", weavrToken: nil) == nil)
     }
 
-    @Test func stepUpIsRecordedAndMayReplaceTheWeavrToken() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func stepUpIsRecordedAndMayReplaceTheWeavrToken(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         try await fixture.addTenant("acme")
         let session = try await fixture.sessions.create(tenantID: "acme", userID: "u", identity: Self.identity, weavrToken: "before")
         #expect(!session.isSteppedUp)
@@ -79,8 +80,8 @@ struct SessionStoreTests {
         #expect(try await fixture.sessions.weavrToken(sid: session.sid, tenantID: "acme") == "after")
     }
 
-    @Test func sessionsAreIsolatedBetweenTenants() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func sessionsAreIsolatedBetweenTenants(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         try await fixture.addTenant("acme")
         try await fixture.addTenant("globex")
         let a = try await fixture.sessions.create(tenantID: "acme", userID: "u", identity: Self.identity, weavrToken: "acme-token")
@@ -105,8 +106,8 @@ struct SessionStoreTests {
         await #expect(throws: SecretBoxError.authenticationFailed) { try await fixture.sessions.weavrToken(sid: g.sid, tenantID: "globex") }
     }
 
-    @Test func deletingATenantDeletesItsSessions() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func deletingATenantDeletesItsSessions(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         try await fixture.addTenant("acme")
         let session = try await fixture.sessions.create(tenantID: "acme", userID: "u", identity: Self.identity, weavrToken: "t")
         try await fixture.tenants.delete("acme")
@@ -114,8 +115,8 @@ struct SessionStoreTests {
         #expect(try await fixture.sessions.get(sid: session.sid, tenantID: "acme") == nil)
     }
 
-    @Test func purgeDeletesLongDeadSessions() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func purgeDeletesLongDeadSessions(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         try await fixture.addTenant("acme")
         let live = try await fixture.sessions.create(tenantID: "acme", userID: "u", identity: Self.identity, weavrToken: "t")
         let dead = try await fixture.sessions.create(tenantID: "acme", userID: "v", identity: Self.identity, weavrToken: "t")

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Storage
 import Testing
@@ -16,8 +17,8 @@ struct TenantStoreTests {
         )
     }
 
-    @Test func createsGetsListsUpdatesSuspendsAndDeletes() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func createsGetsListsUpdatesSuspendsAndDeletes(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         let created = try await fixture.tenants.create(Self.acme(), weavrAPIKey: "key-1")
         #expect(created.createdAt == fixture.clock.now && created.updatedAt == created.createdAt)
         #expect(created.quotas["cards.issue"] == 10 && created.quotas["cards.destroy"] == Tenant.defaultQuotas["cards.destroy"])
@@ -45,8 +46,8 @@ struct TenantStoreTests {
         await #expect(throws: TenantStoreError.notFound(id: "acme")) { try await fixture.tenants.update("acme", TenantUpdate()) }
     }
 
-    @Test func createFailsOnADuplicateID() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func createFailsOnADuplicateID(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         try await fixture.tenants.create(Self.acme(), weavrAPIKey: "key-1")
         await #expect(throws: TenantStoreError.alreadyExists(id: "acme")) {
             try await fixture.tenants.create(Self.acme(), weavrAPIKey: "key-2")
@@ -100,8 +101,8 @@ struct TenantStoreTests {
         }
     }
 
-    @Test func refusesBadAPIKeys() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func refusesBadAPIKeys(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         for key in ["", "has space", String(repeating: "k", count: 513), "tab\tkey"] {
             await #expect(throws: TenantValidationError(field: "weavrAPIKey", expected: "1-512 printable ASCII characters without spaces")) {
                 try await fixture.tenants.create(Self.acme(), weavrAPIKey: key)
@@ -109,8 +110,8 @@ struct TenantStoreTests {
         }
     }
 
-    @Test func apiKeyRoundTripsAndCanBeReplaced() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func apiKeyRoundTripsAndCanBeReplaced(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         try await fixture.tenants.create(Self.acme(), weavrAPIKey: "first-key")
         #expect(try await fixture.tenants.weavrAPIKey(for: "acme") == "first-key")
         _ = try await fixture.tenants.update("acme", TenantUpdate(weavrAPIKey: "second-key"))
@@ -120,8 +121,8 @@ struct TenantStoreTests {
         #expect(try await fixture.tenants.weavrAPIKey(for: "nobody") == nil)
     }
 
-    @Test func apiKeysAreIsolatedBetweenTenants() async throws {
-        let fixture = try AuthFixture()
+    @Test(arguments: StoreBackend.allCases) func apiKeysAreIsolatedBetweenTenants(backend: StoreBackend) async throws {
+        let fixture = try AuthFixture(backend: backend)
         try await fixture.addTenant("acme", apiKey: "acme-key")
         try await fixture.addTenant("globex", apiKey: "globex-key")
         #expect(try await fixture.tenants.weavrAPIKey(for: "acme") == "acme-key")

@@ -7,23 +7,22 @@ import Testing
 import TestSupport
 
 /// `SQLIdempotencyStore` on its own: claims, abandoned in-flight rows, expiry and purging.
-@Suite("SQLite idempotency store")
+@Suite("Idempotency store (SQLite and PostgreSQL)")
 struct IdempotencyStoreTests {
-    let directory = NSTemporaryDirectory() + "idempotency-\(UUID().uuidString)"
     let scope = IdempotencyScope(tenantID: "acme", userID: "u1", key: "k")
     let fingerprint = [UInt8](repeating: 7, count: 32)
 
-    func withStore(_ body: (SQLIdempotencyStore, ManualWallClock, Database) async throws -> Void) async throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let database = try Database.open(path: directory + "/db.sqlite", migrations: .gateway)
-        defer { database.close() }
+    func withStore(
+        _ backend: StoreBackend, _ body: (SQLIdempotencyStore, ManualWallClock, Database) async throws -> Void
+    ) async throws {
+        let handle = try backend.open(migrations: .gateway)
+        let database = handle.database
         let clock = ManualWallClock()
         try await body(SQLIdempotencyStore(database: database, clock: clock), clock, database)
     }
 
-    @Test func aClaimIsExclusiveUntilCompletedThenReplays() async throws {
-        try await withStore { (store: SQLIdempotencyStore, _: ManualWallClock, _: Database) async throws in
+    @Test(arguments: StoreBackend.allCases) func aClaimIsExclusiveUntilCompletedThenReplays(backend: StoreBackend) async throws {
+        try await withStore(backend) { (store: SQLIdempotencyStore, _: ManualWallClock, _: Database) async throws in
             #expect(try await store.claim(scope, fingerprint: fingerprint) == .acquired)
             #expect(try await store.claim(scope, fingerprint: fingerprint) == .inFlight)
             #expect(try await store.claim(scope, fingerprint: [1]) == .keyReused)
@@ -33,8 +32,8 @@ struct IdempotencyStoreTests {
         }
     }
 
-    @Test func concurrentClaimsAcquireOnce() async throws {
-        try await withStore { (store: SQLIdempotencyStore, _: ManualWallClock, _: Database) async throws in
+    @Test(arguments: StoreBackend.allCases) func concurrentClaimsAcquireOnce(backend: StoreBackend) async throws {
+        try await withStore(backend) { (store: SQLIdempotencyStore, _: ManualWallClock, _: Database) async throws in
             let claims = try await withThrowingTaskGroup(of: IdempotencyClaim.self) { group in
                 for _ in 0..<20 { group.addTask { try await store.claim(scope, fingerprint: fingerprint) } }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -44,8 +43,8 @@ struct IdempotencyStoreTests {
         }
     }
 
-    @Test func anAbandonedInFlightRowMayBeClaimedAgainAfter60Seconds() async throws {
-        try await withStore { (store: SQLIdempotencyStore, clock: ManualWallClock, _: Database) async throws in
+    @Test(arguments: StoreBackend.allCases) func anAbandonedInFlightRowMayBeClaimedAgainAfter60Seconds(backend: StoreBackend) async throws {
+        try await withStore(backend) { (store: SQLIdempotencyStore, clock: ManualWallClock, _: Database) async throws in
             #expect(try await store.claim(scope, fingerprint: fingerprint) == .acquired)
             clock.advance(by: 59_000)
             #expect(try await store.claim(scope, fingerprint: fingerprint) == .inFlight)
@@ -54,16 +53,16 @@ struct IdempotencyStoreTests {
         }
     }
 
-    @Test func releaseForgetsTheKey() async throws {
-        try await withStore { (store: SQLIdempotencyStore, _: ManualWallClock, _: Database) async throws in
+    @Test(arguments: StoreBackend.allCases) func releaseForgetsTheKey(backend: StoreBackend) async throws {
+        try await withStore(backend) { (store: SQLIdempotencyStore, _: ManualWallClock, _: Database) async throws in
             #expect(try await store.claim(scope, fingerprint: fingerprint) == .acquired)
             try await store.release(scope, fingerprint: fingerprint)
             #expect(try await store.claim(scope, fingerprint: [9]) == .acquired)
         }
     }
 
-    @Test func expiredRowsAreAbsentAndPurgedInBoundedBatches() async throws {
-        try await withStore { (store: SQLIdempotencyStore, clock: ManualWallClock, database: Database) async throws in
+    @Test(arguments: StoreBackend.allCases) func expiredRowsAreAbsentAndPurgedInBoundedBatches(backend: StoreBackend) async throws {
+        try await withStore(backend) { (store: SQLIdempotencyStore, clock: ManualWallClock, database: Database) async throws in
             for index in 0..<50 {
                 let other = IdempotencyScope(tenantID: "acme", userID: "u1", key: "k\(index)")
                 #expect(try await store.claim(other, fingerprint: fingerprint) == .acquired)

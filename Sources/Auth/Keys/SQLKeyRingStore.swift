@@ -36,8 +36,7 @@ public struct SQLKeyRingStore: KeyRingStore {
             ).first {
                 return try Self.info(from: row)
             }
-            try Self.insert(candidate, into: connection)
-            return candidate.info
+            return try Self.insert(candidate, into: connection)
         }
     }
 
@@ -45,8 +44,7 @@ public struct SQLKeyRingStore: KeyRingStore {
         let candidate = try newKey()
         return try await database.write { connection in
             try connection.run("UPDATE signing_keys SET state = 'verifying' WHERE state = 'active'")
-            try Self.insert(candidate, into: connection)
-            return candidate.info
+            return try Self.insert(candidate, into: connection)
         }
     }
 
@@ -80,7 +78,7 @@ public struct SQLKeyRingStore: KeyRingStore {
     public func list() async throws -> [SigningKeyInfo] {
         try await database.read { connection in
             try connection.query(
-                "SELECT kid, state, created_at, retired_at FROM signing_keys ORDER BY created_at DESC, rowid DESC"
+                "SELECT kid, state, created_at, retired_at FROM signing_keys ORDER BY created_at DESC"
             ).map(Self.info(from:))
         }
     }
@@ -107,11 +105,17 @@ public struct SQLKeyRingStore: KeyRingStore {
         return (SigningKeyInfo(kid: kid, state: .active, createdAt: clock.now), sealed)
     }
 
-    private static func insert(_ key: (info: SigningKeyInfo, sealed: [UInt8]), into connection: any SQLConnection) throws {
+    /// Inserts the key as active; its `created_at` is later than every stored key's (by 1 ms when the clock
+    /// has not moved), so "newest first" is `created_at` order on both engines. Returns what was stored.
+    private static func insert(_ key: (info: SigningKeyInfo, sealed: [UInt8]), into connection: any SQLConnection) throws -> SigningKeyInfo {
+        let latest = try connection.query("SELECT max(created_at) FROM signing_keys").first?[0].int64Value
+        var info = key.info
+        if let latest, latest >= info.createdAt { info.createdAt = latest + 1 }
         try connection.run(
             "INSERT INTO signing_keys (kid, state, key_sealed, created_at) VALUES (?, 'active', ?, ?)",
-            [.text(key.info.kid), .blob(key.sealed), .integer(key.info.createdAt)]
+            [.text(info.kid), .blob(key.sealed), .integer(info.createdAt)]
         )
+        return info
     }
 
     private static func info(from row: Row) throws -> SigningKeyInfo {

@@ -15,9 +15,19 @@ final class AuthFixture {
     let keyStore: SQLKeyRingStore
     let sessions: SQLSessionStore
 
-    init(lifetime: SessionLifetime = SessionLifetime()) throws {
+    private let postgres: PostgresTestDatabase?
+
+    init(backend: StoreBackend = .sqlite, lifetime: SessionLifetime = SessionLifetime()) throws {
         directory = try TemporaryDirectory()
-        database = try Database.open(path: directory.file("gateway.sqlite"), migrations: .auth)
+        switch backend {
+        case .sqlite:
+            postgres = nil
+            database = try Database.open(path: directory.file("gateway.sqlite"), migrations: .auth)
+        case .postgres:
+            let postgres = try PostgresTestDatabase()
+            self.postgres = postgres
+            database = try Database.connect(url: postgres.url, migrations: .auth)
+        }
         masterKey = try MasterKey.generate()
         clock = ManualWallClock()
         secretBox = SecretBox(masterKey: masterKey)
