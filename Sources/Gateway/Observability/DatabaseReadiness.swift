@@ -76,6 +76,8 @@ final class DatabaseReadiness: Sendable {
                             "INSERT INTO readiness_heartbeat (id, written_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at",
                             [.integer(writtenAt)]
                         )
+                        // SQLite's page limit (`max_page_count`); PostgreSQL reports a full disk as an error.
+                        guard connection.dialect == .sqlite else { return false }
                         let pages = try connection.query("PRAGMA page_count")
                         let limit = try connection.query("PRAGMA max_page_count")
                         let free = try connection.query("PRAGMA freelist_count")

@@ -18,6 +18,9 @@ final class GatewayHarness: @unchecked Sendable {
     let simulatorClock = ManualSimulatorClock()
     let clock: ManualWallClock?
     let database: Database
+    /// The engine: SQLite unless `WEAVR_GATEWAY_TEST_HARNESS_BACKEND=postgres` (the end-to-end suite on PostgreSQL).
+    let backend: StoreBackend
+    private let postgres: PostgresTestDatabase?
     let services: GatewayServices
     let server: HTTPServer
     let client: HTTPClient
@@ -49,7 +52,18 @@ final class GatewayHarness: @unchecked Sendable {
         simulator = WeavrSimulator(seed: seed, clock: simulatorClock)
         let simulatorAddress = try simulator.start(host: "127.0.0.1", port: 0, group: group)
         self.clock = clock
-        database = try Database.open(path: directory + "/gateway.sqlite", migrations: .gateway)
+        backend = Self.defaultBackend
+        switch backend {
+        case .sqlite:
+            postgres = nil
+            database = try Database.open(path: directory + "/gateway.sqlite", migrations: .gateway)
+        case .postgres:
+            let postgres = try PostgresTestDatabase()
+            self.postgres = postgres
+            var configuration = Database.PostgresConfiguration()
+            configuration.readerCount = 2  // many harnesses run at once on one test cluster
+            database = try Database.connect(url: postgres.url, migrations: .gateway, configuration: configuration)
+        }
         client = try HTTPClient(group: group)
         let keyBytes = (0..<MasterKey.length).map { _ in UInt8.random(in: 0...255) }
         masterKeyBase64 = Data(keyBytes).base64EncodedString()
@@ -87,8 +101,13 @@ final class GatewayHarness: @unchecked Sendable {
         await simulator.shutdown()
         await client.shutdown()
         database.close()
+        postgres?.drop()
         group.shutdown()
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    static var defaultBackend: StoreBackend {
+        ProcessInfo.processInfo.environment["WEAVR_GATEWAY_TEST_HARNESS_BACKEND"].flatMap(StoreBackend.init(rawValue:)) ?? .sqlite
     }
 
     /// Every response seen by `call`, for secret scans.
