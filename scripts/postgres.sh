@@ -59,7 +59,9 @@ find_bindir() {
     local d candidates=()
     [ -n "${PG_BINDIR:-}" ] && candidates+=("$PG_BINDIR")
     # Newest major version first.
-    while IFS= read -r d; do candidates+=("$d"); done < <(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV)
+    while IFS= read -r d; do
+        [ -d "$d" ] && candidates+=("$d")
+    done < <(printf '%s\n' /usr/lib/postgresql/*/bin | sort -rV)
     if command -v pg_config >/dev/null 2>&1; then
         d="$(pg_config --bindir 2>/dev/null || true)"
         [ -n "$d" ] && candidates+=("$d")
@@ -184,8 +186,8 @@ EOF
     done
     [ -n "$port" ] || { tail -20 "$log" >&2; die "could not start on a free port (log: $log)"; }
 
-    local i
-    for i in $(seq 1 120); do
+    local _
+    for _ in $(seq 1 120); do
         if "$bindir/pg_isready" -q -h 127.0.0.1 -p "$port" -U "$superuser" -d postgres; then
             say "ready on 127.0.0.1:$port (data $data, log $log)"
             echo "export WEAVR_GATEWAY_TEST_DATABASE_URL=$(url_for "$port")" >&3
@@ -198,8 +200,11 @@ EOF
 }
 
 cmd_url() {
-    port="$(running_port)" && [ -n "$port" ] || die "no cluster running in $dir (start one: scripts/postgres.sh start)"
-    url_for "$port" >&3
+    if port="$(running_port)" && [ -n "$port" ]; then
+        url_for "$port" >&3
+    else
+        die "no cluster running in $dir (start one: scripts/postgres.sh start)"
+    fi
 }
 
 cmd_stop() {
