@@ -118,7 +118,10 @@ public final class GatewayServices: Sendable {
             tenants: tenants, sessions: sessions,
             clients: WeavrClientCache(http: http, configuration: weavrConfiguration, breakers: breakers), clock: clock
         )
-        requestRates = RequestRateLimits(tenantPerMinute: settings.tenantRequestsPerMinute, sessionPerMinute: settings.sessionRequestsPerMinute)
+        requestRates = RequestRateLimits(
+            tenantPerMinute: settings.tenantRequestsPerMinute, sessionPerMinute: settings.sessionRequestsPerMinute,
+            shared: database.dialect == .postgres ? SharedRateLimiter(database: database) : nil
+        )
         loginThrottle = LoginThrottle(Self.loginSettings(settings))
     }
 

@@ -17,9 +17,12 @@ final class RequestRateLimits: Sendable {
 
     private let defaults: Mutex<(tenantPerMinute: Int, sessionPerMinute: Int)>
     private let limiters = Mutex<[String: (tenantRate: Int, sessionRate: Int, tenant: RateLimiter, sessions: RateLimiter)]>([:])
+    /// The buckets of every instance, in the shared database (PostgreSQL); nil: this process's memory.
+    private let shared: SharedRateLimiter?
 
-    init(tenantPerMinute: Int, sessionPerMinute: Int) {
+    init(tenantPerMinute: Int, sessionPerMinute: Int, shared: SharedRateLimiter? = nil) {
         defaults = Mutex((tenantPerMinute, sessionPerMinute))
+        self.shared = shared
     }
 
     /// New defaults for tenants without their own `rate.*` quotas (a configuration reload). A tenant whose
@@ -28,7 +31,7 @@ final class RequestRateLimits: Sendable {
         defaults.withLock { $0 = (tenantPerMinute, sessionPerMinute) }
     }
 
-    func check(tenant: Tenant, sid: String) -> Decision {
+    func check(tenant: Tenant, sid: String) async -> Decision {
         let (defaultTenantPerMinute, defaultSessionPerMinute) = defaults.withLock { $0 }
         let tenantRate = tenant.quotas["rate.tenant_per_minute"] ?? defaultTenantPerMinute
         let sessionRate = tenant.quotas["rate.session_per_minute"] ?? defaultSessionPerMinute
@@ -42,9 +45,22 @@ final class RequestRateLimits: Sendable {
             table[tenant.id] = entry
             return (entry.2, entry.3)
         }
-        let session = sessionLimiter.acquire(sid)
         // A refused session request does not spend the tenant's budget.
-        let tenantDecision = session.allowed ? tenantLimiter.acquire(tenant.id) : nil
+        var decisions: (session: RateLimiter.Decision, tenant: RateLimiter.Decision?)?
+        if let shared {
+            // One bucket per key for all instances. If the database cannot be reached, this process's
+            // own buckets decide (a limit per instance rather than none); the request itself then
+            // meets the same database when it reads its session.
+            if let session = try? await shared.acquire("s:" + tenant.id + ":" + sid, rate: sessionRate, per: .seconds(60), burst: sessionRate) {
+                if !session.allowed {
+                    decisions = (session, nil)
+                } else if let tenantDecision = try? await shared.acquire("t:" + tenant.id, rate: tenantRate, per: .seconds(60), burst: tenantRate) {
+                    decisions = (session, tenantDecision)
+                }
+            }
+        }
+        let session = decisions?.session ?? sessionLimiter.acquire(sid)
+        let tenantDecision = decisions.map(\.tenant) ?? (session.allowed ? tenantLimiter.acquire(tenant.id) : nil)
         var headers = HTTPHeaders()
         headers.add("ratelimit-policy", "\"tenant\";q=\(tenantRate);w=60, \"session\";q=\(sessionRate);w=60")
         let tightest: (name: String, decision: RateLimiter.Decision)

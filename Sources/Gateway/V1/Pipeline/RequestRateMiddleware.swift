@@ -13,7 +13,7 @@ struct RequestRateMiddleware: HTTPMiddleware {
         next: (HTTPRequest, RequestContext) async throws -> HTTPResponse
     ) async throws -> HTTPResponse {
         guard let principal = context.principal else { return try await next(request, context) }
-        let rate = rates.check(tenant: principal.tenant, sid: principal.session.sid)
+        let rate = await rates.check(tenant: principal.tenant, sid: principal.session.sid)
         guard rate.allowed else {
             metrics.recordRateLimited(tenant: principal.tenant.id, scope: rate.scope)
             return Problem(.rateLimited, detail: "request rate over the tenant's or session's limit", retryAfter: rate.retryAfter)
