@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import NIOFreeHTTP
 import Testing
+import TestSupport
 
 /// The client against the project's own server (and a few raw sockets), over real TCP.
 @Suite("HTTP client")

@@ -23,7 +23,7 @@ struct ServerBehaviourTests {
         try await withTestServer(configure: { $0.maxPipelineDepth = 4 }) { server in
             let client = try RawClient(port: server.port)
             try client.send((0..<40).map { "GET /seq/\($0 * 2) HTTP/1.1\r\n\(host)\r\n" }.joined())
-            let responses = await client.responses(40, timeout: 10)
+            let responses = await client.responses(40, timeout: .seconds(10))
             #expect(responses.map(\.bodyText) == (0..<40).map { "\($0 * 2)" })
         }
     }
@@ -97,7 +97,7 @@ struct ServerBehaviourTests {
         try await withTestServer(configure: { $0.headerTimeout = .milliseconds(300) }) { server in
             let client = try RawClient(port: server.port)
             try client.send("GET /hello HTTP/1.1\r\nHo")
-            let response = try #require(await client.responses(1, timeout: 5).first)
+            let response = try #require(await client.responses(1, timeout: .seconds(5)).first)
             #expect(response.status == 408)
             #expect(ServerProblemTests.problem(response).code == "request_timeout")
             #expect(await client.waitForClose())
@@ -111,7 +111,7 @@ struct ServerBehaviourTests {
             let start = Date()
             for byte in ("GET /hello HTTP/1.1\r\nX-Slow: " + String(repeating: "a", count: 150)).utf8 {
                 if client.peerClosed { break }
-                _ = await client.readOnce(timeout: 0)
+                _ = await client.readOnce(timeout: .zero)
                 if client.peerClosed { break }
                 try? client.send([byte])
                 try await Task.sleep(for: .milliseconds(100))
@@ -139,7 +139,7 @@ struct ServerBehaviourTests {
         }) { server in
             let client = try RawClient(port: server.port)
             try client.send("POST /echo HTTP/1.1\r\n\(host)Content-Length: 100000\r\n\r\nabc")
-            let response = try #require(await client.responses(1, timeout: 5).first)
+            let response = try #require(await client.responses(1, timeout: .seconds(5)).first)
             #expect(response.status == 408)
             #expect(await client.waitForClose())
         }
@@ -157,10 +157,10 @@ struct ServerBehaviourTests {
         try await withTestServer(configure: { $0.maxConnections = 2 }) { server in
             let first = try RawClient(port: server.port)
             let second = try RawClient(port: server.port)
-            _ = try await first.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n", timeout: 60)
-            _ = try await second.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n", timeout: 60)
+            _ = try await first.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n", timeout: .seconds(60))
+            _ = try await second.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n", timeout: .seconds(60))
             let third = try RawClient(port: server.port)
-            let refused = try #require(await third.responses(1, timeout: 60).first)
+            let refused = try #require(await third.responses(1, timeout: .seconds(60)).first)
             #expect(refused.status == 503)
             #expect(refused.header("retry-after") == "1")
             #expect(await third.waitForClose())
@@ -200,7 +200,7 @@ struct ServerBehaviourTests {
             let body = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
             try client.send(Array("POST /echo HTTP/1.1\r\n\(host)Content-Length: \(body.count)\r\n\r\n".utf8) + body)
             // A bound for a stuck test, not a speed target: a parallel run on two cores is slow.
-            let response = try #require(await client.responses(1, timeout: 60).first)
+            let response = try #require(await client.responses(1, timeout: .seconds(60)).first)
             #expect(response.body == body)
         }
     }
@@ -210,7 +210,7 @@ struct ServerBehaviourTests {
             let client = try RawClient(port: server.port)
             try client.send("GET /big HTTP/1.1\r\n\(host)\r\n")
             try await Task.sleep(for: .milliseconds(200))  // let the server fill the socket buffers and wait for EPOLLOUT
-            let response = try #require(await client.responses(1, timeout: 10).first)
+            let response = try #require(await client.responses(1, timeout: .seconds(10)).first)
             #expect(response.body.count == 1 << 20)
         }
     }
@@ -229,7 +229,7 @@ struct ServerBehaviourTests {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
             try client.send("GET /stream HTTP/1.0\r\n\r\n")
-            #expect(await client.waitForClose(timeout: 60))
+            #expect(await client.waitForClose(timeout: .seconds(60)))
             let response = try #require(await client.responses(1).first)
             #expect(!response.chunked)
             #expect(response.bodyText == "one,two,three")
@@ -324,12 +324,6 @@ struct ServerBehaviourTests {
     }
 }
 
-extension RawClient {
-    func clearReceived() {
-        resetReceived()
-    }
-}
-
 @Suite("Server half-close")
 struct ServerHalfCloseTests {
     @Test func requestFollowedByFINIsAnsweredAndTheConnectionClosed() async throws {
@@ -354,9 +348,9 @@ struct ServerForeignProtocolTests {
         try await withTestServer(configure: { $0.headerTimeout = .seconds(60) }) { server in
             let client = try RawClient(port: server.port)
             try client.send(CodecMethodTokenTests.clientHello)
-            let responses = await client.responses(1, timeout: 10)
+            let responses = await client.responses(1, timeout: .seconds(10))
             #expect(responses.map(\.status) == [400])
-            #expect(await client.waitForClose(timeout: 10))
+            #expect(await client.waitForClose(timeout: .seconds(10)))
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOFreeHTTP
 import Testing
+import TestSupport
 
 /// One raw request and what RFC 9110/9112 say the server must do with it.
 struct ConformanceCase: Sendable, CustomTestStringConvertible {
@@ -140,7 +141,7 @@ struct ServerConformanceTests {
                 #expect(await client.waitForClose(), "connection should close")
                 #expect(response.status < 400 || response.header("connection")?.lowercased() == "close")
             } else {
-                let closed = await client.waitForClose(timeout: 0.2)
+                let closed = await client.waitForClose(timeout: .milliseconds(200))
                 #expect(!closed, "connection should stay open")
                 // …and serve another request.
                 client.clearReceived()
