@@ -141,12 +141,12 @@ struct ServerConformanceTests {
                 #expect(await client.waitForClose(), "connection should close")
                 #expect(response.status < 400 || response.header("connection")?.lowercased() == "close")
             } else {
-                let closed = await client.waitForClose(timeout: .milliseconds(200))
-                #expect(!closed, "connection should stay open")
-                // …and serve another request.
+                // The connection stays open: it serves another request, which a server that closed after the
+                // first answer would not (observable), rather than "no close seen within 200 ms".
                 client.clearReceived()
-                let again = try await client.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
-                #expect(again.status == 200)
+                let again = try? await client.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
+                #expect(!client.peerClosed, "connection should stay open")
+                #expect(again?.status == 200)
             }
         }
     }
