@@ -76,7 +76,8 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // One temporary directory, one wait-on-state helper and one child-process runner for every test target.
+        // One temporary directory, one wait-on-state helper, one raw HTTP client, a TCP socket-table reader and one
+        // child-process runner for every test target.
         .target(name: "TestSupport", dependencies: ["CSystem"], path: "Tests/TestSupport", swiftSettings: strict),
 
         .testTarget(
