@@ -82,7 +82,8 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        // One temporary directory, one wait-on-state helper and one child-process runner for every test target.
+        // One temporary directory, one wait-on-state helper, one raw HTTP client, a TCP socket-table reader, one
+        // child-process runner and fresh PostgreSQL test databases for every test target.
         .target(name: "TestSupport", dependencies: ["CSystem", "Storage"], path: "Tests/TestSupport", swiftSettings: strict),
 
         .testTarget(

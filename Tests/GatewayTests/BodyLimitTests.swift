@@ -2,6 +2,7 @@ import Foundation
 @testable import Gateway
 import NIOFreeHTTP
 import Testing
+import TestSupport
 
 /// Request body limits: per route (`V1Routes.mutation(bodyLimit:)`) and server-wide (1 MiB).
 @Suite("Body limits")
@@ -19,8 +20,9 @@ struct BodyLimitTests {
 
     @Test func aDeclaredBodyOverTheServerLimitIs413BeforeItIsRead() async throws {
         let gateway = try await GatewayHarness()
-        let head = try await RawHTTPExchange.head(port: gateway.port, request:
-            "POST /v1/auth/login HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: \(2 * 1024 * 1024)\r\n\r\n")
+        let client = try RawClient(port: gateway.port)
+        try client.send("POST /v1/auth/login HTTP/1.1\r\nhost: localhost\r\ncontent-type: application/json\r\ncontent-length: \(2 * 1024 * 1024)\r\n\r\n")
+        let head = try #require(await client.head(timeout: .seconds(5)), "no answer: \(client.receivedText)")
         #expect(head.hasPrefix("HTTP/1.1 413"), "\(head)")
         await gateway.shutdown()
     }

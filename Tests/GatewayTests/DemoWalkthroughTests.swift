@@ -70,8 +70,3 @@ struct DemoWalkthroughTests {
         #expect(try await process.waitForExit(timeout: .seconds(30)) == 0)
     }
 }
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}

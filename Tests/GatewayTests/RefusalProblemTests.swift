@@ -2,6 +2,7 @@ import Foundation
 @testable import Gateway
 import NIOFreeHTTP
 import Testing
+import TestSupport
 
 /// The gateway's listener answers even the refusals NIOFreeHTTP makes on its own (unknown path, wrong method,
 /// oversized request, slow head) with its documented problem shape: `urn:weavr-gateway:problem:<code>` and a
@@ -43,7 +44,9 @@ struct RefusalProblemTests {
     func theServersOwnRefusalsAreGatewayProblems(request: String, status: Int, code: String) async throws {
         let gateway = try await GatewayHarness()
         defer { Task { await gateway.shutdown() } }
-        let raw = try await RawHTTPExchange.untilClosed(port: gateway.port, request: request)
+        let client = try RawClient(port: gateway.port)
+        try client.send(request)
+        let raw = await client.textUntilClosed(timeout: .seconds(5))
         #expect(raw.hasPrefix("HTTP/1.1 \(status) "))
         #expect(raw.lowercased().contains("content-type: application/problem+json"))
         #expect(raw.lowercased().contains("x-content-type-options: nosniff"))
@@ -69,7 +72,9 @@ struct RefusalProblemTests {
         configuration.headerTimeout = .milliseconds(300)
         let server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.healthRouter())
         try server.start()
-        let raw = try await RawHTTPExchange.untilClosed(port: server.localAddress!.port, request: "GET /healthz HTTP/1.1\r\nHo", timeout: .seconds(30))
+        let client = try RawClient(port: server.localAddress!.port)
+        try client.send("GET /healthz HTTP/1.1\r\nHo")
+        let raw = await client.textUntilClosed(timeout: .seconds(30))
         #expect(raw.hasPrefix("HTTP/1.1 408 "))
         #expect(Self.body(raw)["code"] as? String == "request_timeout")
         #expect(Self.body(raw)["type"] as? String == "urn:weavr-gateway:problem:request_timeout")

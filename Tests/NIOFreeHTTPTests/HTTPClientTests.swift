@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import NIOFreeHTTP
 import Testing
+import TestSupport
 
 /// The client against the project's own server (and a few raw sockets), over real TCP.
 @Suite("HTTP client")
@@ -146,15 +147,20 @@ struct HTTPClientTests {
 
     @Test func poolExhaustionFailsFastBeyondTheWaitingList() async throws {
         let gate = Gate()
+        let group = EventLoopGroup(threads: 1)
+        let loop = group.loops[0]
         try await withTestServer(responder: TestRoutes.router(gate: gate)) { server in
-            try await withClient(configure: { $0.maxConnectionsPerOrigin = 1; $0.maxWaiters = 1 }) { client in
+            try await withClient(group: group, configure: { $0.maxConnectionsPerOrigin = 1; $0.maxWaiters = 1 }) { client async throws in
                 let url = "http://127.0.0.1:\(server.port)/gate"
                 let first = Task { try await client.execute(HTTPClientRequest(url: url)) }
                 await gate.waitForEntries(1)
-                let second = Task { try await client.execute(HTTPClientRequest(url: url)) }
-                try await Task.sleep(for: .milliseconds(100))
+                // The second and third requests start as jobs on the client's loop, in this order: a request made
+                // on the loop reaches the pool before `execute` first suspends, and the loop runs its jobs first in,
+                // first out. So the second is the one waiter when the third arrives: explicit order, no sleep.
+                let second = Task(executorPreference: loop) { try await client.execute(HTTPClientRequest(url: url)) }
+                let third = Task(executorPreference: loop) { try await client.execute(HTTPClientRequest(url: url)) }
                 await #expect(throws: HTTPClientError.poolExhausted) {
-                    _ = try await client.execute(HTTPClientRequest(url: url))
+                    _ = try await third.value
                 }
                 gate.open()
                 #expect(try await first.value.status == 200)
@@ -162,6 +168,7 @@ struct HTTPClientTests {
                 #expect(client.connectionsOpened == 1)
             }
         }
+        group.shutdown()
     }
 
     @Test func garbageResponseIsAnInvalidResponse() async throws {
@@ -192,7 +199,13 @@ struct HTTPClientTests {
             try await withClient { client in
                 let url = "http://127.0.0.1:\(server.port)/hello"
                 #expect(try await client.execute(HTTPClientRequest(url: url)).status == 200)
-                try await Task.sleep(for: .milliseconds(600))  // the server closes the idle connection
+                // The server closes the idle connection, and the client drops its end of it: wait until the kernel's
+                // socket table shows the client's connection gone (not for a guessed time), then ask again.
+                let port = server.port
+                try await waitUntil {
+                    server.openConnections == 0
+                        && !TCPSocketTable.sockets(remotePort: port).contains { $0.state == .established || $0.state == .closeWait }
+                }
                 #expect(try await client.execute(HTTPClientRequest(url: url)).status == 200)
                 #expect(client.connectionsOpened == 2)
             }
@@ -320,7 +333,12 @@ final class RawListener: @unchecked Sendable {
             let bytes = Array(reply.utf8)
             _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             shutdown(client, Int32(SHUT_WR))
-            usleep(100_000)
+            // Keep the connection until the client has read the reply and closed its end (end of input here), so
+            // that closing cannot reset it under the client; bounded for a client that never closes.
+            var descriptor = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
+            while poll(&descriptor, 1, 10_000) > 0, recv(client, &buffer, buffer.count, 0) > 0 {
+                descriptor.revents = 0
+            }
             Glibc.close(client)
         }
     }

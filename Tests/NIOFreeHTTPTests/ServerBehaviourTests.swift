@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import NIOFreeHTTP
+import Synchronization
 import Testing
 import TestSupport
 
@@ -23,18 +24,17 @@ struct ServerBehaviourTests {
         try await withTestServer(configure: { $0.maxPipelineDepth = 4 }) { server in
             let client = try RawClient(port: server.port)
             try client.send((0..<40).map { "GET /seq/\($0 * 2) HTTP/1.1\r\n\(host)\r\n" }.joined())
-            let responses = await client.responses(40, timeout: 10)
+            let responses = await client.responses(40, timeout: .seconds(10))
             #expect(responses.map(\.bodyText) == (0..<40).map { "\($0 * 2)" })
         }
     }
 
     @Test func requestArrivingOneByteAtATimeIsParsed() async throws {
-        try await withTestServer { server in
+        // Deadlines far beyond the trickle: a busy machine must not turn this into a 408.
+        try await withTestServer(configure: { $0.headerTimeout = .seconds(120); $0.bodyGracePeriod = .seconds(120) }) { server in
             let client = try RawClient(port: server.port)
-            for byte in "POST /echo HTTP/1.1\r\n\(host)Content-Length: 3\r\n\r\nabc".utf8 {
-                try client.send([byte])
-                usleep(200)
-            }
+            // Each byte in a segment of its own, acknowledged by the server's kernel before the next is sent.
+            try await client.sendOneByteAtATime(Array("POST /echo HTTP/1.1\r\n\(host)Content-Length: 3\r\n\r\nabc".utf8))
             let response = try #require(await client.responses(1).first)
             #expect(response.bodyText == "abc")
         }
@@ -97,7 +97,7 @@ struct ServerBehaviourTests {
         try await withTestServer(configure: { $0.headerTimeout = .milliseconds(300) }) { server in
             let client = try RawClient(port: server.port)
             try client.send("GET /hello HTTP/1.1\r\nHo")
-            let response = try #require(await client.responses(1, timeout: 5).first)
+            let response = try #require(await client.responses(1, timeout: .seconds(5)).first)
             #expect(response.status == 408)
             #expect(ServerProblemTests.problem(response).code == "request_timeout")
             #expect(await client.waitForClose())
@@ -107,19 +107,19 @@ struct ServerBehaviourTests {
     @Test func headerDeadlineIsForTheWholeHeadNotAnIdleTimer() async throws {
         try await withTestServer(configure: { $0.headerTimeout = .milliseconds(500) }) { server in
             let client = try RawClient(port: server.port)
-            // Trickle a byte every 100 ms: each byte resets an idle timer, but not a whole-header deadline.
-            let start = Date()
-            for byte in ("GET /hello HTTP/1.1\r\nX-Slow: " + String(repeating: "a", count: 150)).utf8 {
-                if client.peerClosed { break }
-                _ = await client.readOnce(timeout: 0)
-                if client.peerClosed { break }
-                try? client.send([byte])
-                try await Task.sleep(for: .milliseconds(100))
-                if Date().timeIntervalSince(start) > 20 { break }
+            // Trickle the head a byte per poll until the server closes: each byte resets an idle timer, but not a
+            // whole-header deadline. The head never ends (its last field runs on), so only a deadline can stop it.
+            let start = ContinuousClock.now
+            let trickle = Mutex(Array("GET /hello HTTP/1.1\r\nX-Slow: ".utf8)[...])
+            try await waitUntil(timeout: .seconds(20)) {
+                await client.readOnce(timeout: .zero)
+                if client.peerClosed { return true }
+                try? client.send([trickle.withLock { $0.popFirst() ?? UInt8(ascii: "a") }])
+                return false
             }
             #expect(await client.waitForClose())
-            // A 500 ms deadline; an idle timer would never fire during this ~17 s trickle. Loose for loaded CI.
-            #expect(Date().timeIntervalSince(start) < 12)
+            // A 500 ms deadline; an idle timer would never fire while bytes keep coming. Loose for loaded CI.
+            #expect(ContinuousClock.now - start < .seconds(12))
             #expect(await client.responses(1).first?.status == 408)
         }
     }
@@ -139,7 +139,7 @@ struct ServerBehaviourTests {
         }) { server in
             let client = try RawClient(port: server.port)
             try client.send("POST /echo HTTP/1.1\r\n\(host)Content-Length: 100000\r\n\r\nabc")
-            let response = try #require(await client.responses(1, timeout: 5).first)
+            let response = try #require(await client.responses(1, timeout: .seconds(5)).first)
             #expect(response.status == 408)
             #expect(await client.waitForClose())
         }
@@ -157,10 +157,10 @@ struct ServerBehaviourTests {
         try await withTestServer(configure: { $0.maxConnections = 2 }) { server in
             let first = try RawClient(port: server.port)
             let second = try RawClient(port: server.port)
-            _ = try await first.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n", timeout: 60)
-            _ = try await second.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n", timeout: 60)
+            _ = try await first.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n", timeout: .seconds(60))
+            _ = try await second.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n", timeout: .seconds(60))
             let third = try RawClient(port: server.port)
-            let refused = try #require(await third.responses(1, timeout: 60).first)
+            let refused = try #require(await third.responses(1, timeout: .seconds(60)).first)
             #expect(refused.status == 503)
             #expect(refused.header("retry-after") == "1")
             #expect(await third.waitForClose())
@@ -200,17 +200,25 @@ struct ServerBehaviourTests {
             let body = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
             try client.send(Array("POST /echo HTTP/1.1\r\n\(host)Content-Length: \(body.count)\r\n\r\n".utf8) + body)
             // A bound for a stuck test, not a speed target: a parallel run on two cores is slow.
-            let response = try #require(await client.responses(1, timeout: 60).first)
+            let response = try #require(await client.responses(1, timeout: .seconds(60)).first)
             #expect(response.body == body)
         }
     }
 
     @Test func largeResponseSurvivesPartialWrites() async throws {
         try await withTestServer { server in
-            let client = try RawClient(port: server.port)
+            // A small receive window: the 1 MiB answer cannot fit in the client's buffers while it does not read.
+            let client = try RawClient(port: server.port, receiveBufferSize: 16 * 1024)
             try client.send("GET /big HTTP/1.1\r\n\(host)\r\n")
-            try await Task.sleep(for: .milliseconds(200))  // let the server fill the socket buffers and wait for EPOLLOUT
-            let response = try #require(await client.responses(1, timeout: 10).first)
+            // Read nothing until the answer has backed up: the client's receive queue holds part of it and the rest
+            // waits in the server's send queue (observable in the kernel's socket table), not for a guessed time.
+            let port = client.localPort
+            try await waitUntil {
+                let clientEnd = TCPSocketTable.sockets(localPort: port, remotePort: server.port).first
+                let serverEnd = TCPSocketTable.sockets(localPort: server.port, remotePort: port).first
+                return (clientEnd?.receiveQueue ?? 0) > 0 && (serverEnd?.sendQueue ?? 0) > 0
+            }
+            let response = try #require(await client.responses(1, timeout: .seconds(10)).first)
             #expect(response.body.count == 1 << 20)
         }
     }
@@ -229,7 +237,7 @@ struct ServerBehaviourTests {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
             try client.send("GET /stream HTTP/1.0\r\n\r\n")
-            #expect(await client.waitForClose(timeout: 60))
+            #expect(await client.waitForClose(timeout: .seconds(60)))
             let response = try #require(await client.responses(1).first)
             #expect(!response.chunked)
             #expect(response.bodyText == "one,two,three")
@@ -324,23 +332,19 @@ struct ServerBehaviourTests {
     }
 }
 
-extension RawClient {
-    func clearReceived() {
-        resetReceived()
-    }
-}
-
 @Suite("Server half-close")
 struct ServerHalfCloseTests {
     @Test func requestFollowedByFINIsAnsweredAndTheConnectionClosed() async throws {
         try await withTestServer { server in
             let client = try RawClient(port: server.port)
             try client.send("GET /hello HTTP/1.1\r\nHost: test\r\n\r\n")
-            shutdown(client.fd, Int32(SHUT_WR))
+            client.closeWrite()
             let response = try #require(await client.responses(1).first)
             #expect(response.status == 200)
             #expect(await client.waitForClose())
-            try await Task.sleep(for: .milliseconds(50))
+            // The server closes its descriptor before it gives the connection back: wait for that (observable),
+            // not for a guessed time; a connection the server kept would time this out.
+            try await waitUntil(timeout: .seconds(10)) { server.openConnections == 0 }
             #expect(server.openConnections == 0)
         }
     }
@@ -354,9 +358,9 @@ struct ServerForeignProtocolTests {
         try await withTestServer(configure: { $0.headerTimeout = .seconds(60) }) { server in
             let client = try RawClient(port: server.port)
             try client.send(CodecMethodTokenTests.clientHello)
-            let responses = await client.responses(1, timeout: 10)
+            let responses = await client.responses(1, timeout: .seconds(10))
             #expect(responses.map(\.status) == [400])
-            #expect(await client.waitForClose(timeout: 10))
+            #expect(await client.waitForClose(timeout: .seconds(10)))
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOFreeHTTP
 import Testing
+import TestSupport
 
 /// One raw request and what RFC 9110/9112 say the server must do with it.
 struct ConformanceCase: Sendable, CustomTestStringConvertible {
@@ -140,12 +141,12 @@ struct ServerConformanceTests {
                 #expect(await client.waitForClose(), "connection should close")
                 #expect(response.status < 400 || response.header("connection")?.lowercased() == "close")
             } else {
-                let closed = await client.waitForClose(timeout: 0.2)
-                #expect(!closed, "connection should stay open")
-                // …and serve another request.
+                // The connection stays open: it serves another request, which a server that closed after the
+                // first answer would not (observable), rather than "no close seen within 200 ms".
                 client.clearReceived()
-                let again = try await client.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
-                #expect(again.status == 200)
+                let again = try? await client.exchange("GET /hello HTTP/1.1\r\n\(host)\r\n")
+                #expect(!client.peerClosed, "connection should stay open")
+                #expect(again?.status == 200)
             }
         }
     }

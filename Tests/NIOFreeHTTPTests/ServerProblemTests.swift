@@ -1,6 +1,7 @@
 import Foundation
 import NIOFreeHTTP
 import Testing
+import TestSupport
 
 /// The answers NIOFreeHTTP gives on its own (router 404/405, parser and deadline refusals, connection caps)
 /// are RFC 9457 problem documents with a `code`, rendered through the responder's one hook.
@@ -67,7 +68,7 @@ struct ServerProblemTests {
             let first = try RawClient(port: server.port)
             #expect(try await first.exchange("GET /hello HTTP/1.1\r\nHost: a\r\n\r\n").status == 200)
             let second = try RawClient(port: server.port)
-            let response = try #require(await second.responses(1, timeout: 5).first)
+            let response = try #require(await second.responses(1, timeout: .seconds(5)).first)
             #expect(response.status == 503)
             #expect(response.header("retry-after") == "1")
             #expect(Self.problem(response).code == "service_unavailable")

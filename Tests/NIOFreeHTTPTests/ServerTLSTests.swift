@@ -98,7 +98,7 @@ struct ServerTLSTests {
             let client = try RawClient(port: server.port)
             try client.send([0x16, 0x03, 0x01])  // the start of a ClientHello, then nothing
             let start = Date()
-            #expect(await client.waitForClose(timeout: 30))
+            #expect(await client.waitForClose(timeout: .seconds(30)))
             // The 2 s header deadline closed it, not the 60 s keep-alive timer: a bound, not a speed target.
             #expect(Date().timeIntervalSince(start) < 30)
         }

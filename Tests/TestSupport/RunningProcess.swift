@@ -49,6 +49,9 @@ public final class RunningProcess: Sendable {
             if status != nil { break }
             try await Task.sleep(for: .milliseconds(20))
         }
+        // Once more after the deadline: a task that got no CPU for a while must not miss output that came in time.
+        let output = self.output
+        if output.utf8.count >= offset, String(decoding: Array(output.utf8.dropFirst(offset)), as: UTF8.self).contains(text) { return output }
         throw Timeout(description: "no \"\(text)\" in the output of \(name): \(output)")
     }
 
@@ -84,7 +87,7 @@ public final class RunningProcess: Sendable {
             if let status { return status }
             try await Task.sleep(for: .milliseconds(20))
         }
-        return nil
+        return status  // once more after the deadline: the exit may have come in time for a task that got no CPU
     }
 
     /// Ends the process if it still runs (SIGKILL) — for cleanup after a failed test.

@@ -82,6 +82,8 @@ struct BulkTests {
             let token = try await client.login()
             let ids = try await createCards(12, client: client, token: token)
             let bulk = try await submitBlock(ids, client: client, token: token)
+            // A second bulk, run while the first is paused, shows how far a running bulk gets meanwhile.
+            let witness = try await submitBlock(try await createCards(2, client: client, token: token), client: client, token: token)
             #expect(try await client.send("POST", "/bulks/\(bulk)/pause", token: token).errorCode == "INVALID_STATE")
             #expect(try await client.send("POST", "/bulks/\(bulk)/resume", token: token).errorCode == "INVALID_STATE")
             _ = try await client.send("POST", "/bulks/\(bulk)/execute", token: token, json: [String: Any]())
@@ -89,7 +91,12 @@ struct BulkTests {
             #expect(try await client.send("POST", "/bulks/\(bulk)/pause", token: token).status == 204)
             #expect(try await status(bulk, client: client, token: token) == "PAUSED")
             let pausedCompleted = try await client.send("GET", "/bulks/\(bulk)/operations?status=COMPLETED", token: token).object["count"] as? Int ?? -1
-            try await Task.sleep(for: .milliseconds(150))
+            // A paused bulk does not progress. Its runner was due to run its next operation at most one delay after
+            // the pause. The witness, executed after the pause, runs on the same event loop's timers one delay
+            // apart: once it has completed (two operations and a last step, three delays after the pause) the
+            // paused bulk would have run operations too, had it not stopped. Observable, not a guessed 150 ms.
+            #expect(try await client.send("POST", "/bulks/\(witness)/execute", token: token, json: [String: Any]()).status == 204)
+            #expect(try await eventually(timeout: 30) { try await status(witness, client: client, token: token) == "COMPLETED" })
             #expect(try await client.send("GET", "/bulks/\(bulk)/operations?status=COMPLETED", token: token).object["count"] as? Int == pausedCompleted)
             #expect(try await client.send("POST", "/bulks/\(bulk)/resume", token: token).status == 204)
             // Resumed: wait until it has made progress again (observable), then cancel the rest.

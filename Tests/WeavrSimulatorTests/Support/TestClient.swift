@@ -1,5 +1,5 @@
 import Foundation
-import Glibc
+import TestSupport
 
 /// Why a test request failed below HTTP.
 struct TestClientError: Error, CustomStringConvertible {
@@ -21,7 +21,8 @@ struct TestResponse {
     var errorCode: String? { object["errorCode"] as? String }
 }
 
-/// A blocking HTTP/1.1 client over a POSIX socket, one connection per request (`connection: close`).
+/// An HTTP/1.1 client for the simulator's JSON API, one connection per request (`connection: close`), over
+/// the test targets' one raw client.
 struct TestClient: Sendable {
     let port: Int
     var apiKey: String? = "sim-demo-api-key"
@@ -41,51 +42,33 @@ struct TestClient: Sendable {
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"
         let started = Date()
-        // The blocking socket work runs on a thread of its own: tests share a small cooperative pool.
-        let bytes = Array(head.utf8) + body
-        let raw = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[UInt8], any Error>) in
-            Thread.detachNewThread {
-                continuation.resume(with: Result { try exchange(bytes, timeout: timeout) })
-            }
-        }
+        let raw = try await exchange(Array(head.utf8) + body, timeout: timeout)
         var response = try TestClient.parse(raw)
         response.elapsed = Date().timeIntervalSince(started)
         return response
     }
 
-    private func exchange(_ bytes: [UInt8], timeout: Double) throws -> [UInt8] {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestClientError(description: "socket failed") }
-        defer { close(fd) }
-        var seconds = timeval(tv_sec: Int(timeout), tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &seconds, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    /// One request on a fresh connection (the shared `RawClient`); every byte the simulator sends until it
+    /// closes the connection.
+    private func exchange(_ bytes: [UInt8], timeout: Double) async throws -> [UInt8] {
+        let client: RawClient
+        do {
+            client = try RawClient(port: port)
+        } catch {
+            throw TestClientError(description: "\(error)")
         }
-        guard connected == 0 else { throw TestClientError(description: "connect failed: errno \(errno)") }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n <= 0 { throw TestClientError(description: "send failed: errno \(errno)", isConnectionReset: errno == ECONNRESET || errno == EPIPE) }
-            offset += n
+        do {
+            try client.send(bytes)
+        } catch {
+            throw TestClientError(description: "\(error)", isConnectionReset: true)
         }
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = recv(fd, &buffer, buffer.count, 0)
-            if n > 0 {
-                received.append(contentsOf: buffer[0..<n])
-            } else if n == 0 {
-                return received
-            } else {
-                let code = errno
-                throw TestClientError(description: "recv failed: errno \(code)", isConnectionReset: code == ECONNRESET)
-            }
+        guard await client.waitForClose(timeout: .milliseconds(Int(timeout * 1000))) else {
+            throw TestClientError(description: "no end of the response within \(timeout) s (\(client.received.count) bytes)")
         }
+        if client.peerReset {
+            throw TestClientError(description: "connection reset after \(client.received.count) bytes", isConnectionReset: true)
+        }
+        return client.received
     }
 
     static func parse(_ raw: [UInt8]) throws -> TestResponse {
