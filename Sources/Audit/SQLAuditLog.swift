@@ -94,53 +94,59 @@ public struct SQLAuditLog: AuditLog {
 
     public func verify() async throws -> AuditVerification {
         try await database.readSnapshot { connection in
-            let anchor = try Self.pointer("audit_anchor", on: connection)
-            let head = try Self.pointer("audit_head", on: connection)
-            var result = AuditVerification(
-                ok: true, rows: 0, firstBadSeq: nil, reason: nil,
-                anchorSeq: anchor.seq, anchorHash: anchor.hash, headSeq: head.seq, headHash: head.hash
-            )
-            func bad(_ seq: Int64, _ reason: String) -> AuditVerification {
-                result.ok = false
-                result.firstBadSeq = seq
-                result.reason = reason
-                return result
-            }
+            try Self.verify(on: connection)
+        }
+    }
 
-            // One snapshot: rows, anchor and head agree; rows are read a page at a time.
-            var walk = AuditChainWalk(anchorSeq: anchor.seq, anchorHash: anchor.hash)
-            var after = Int64.min
-            while true {
-                let page = try connection.query(
-                    "SELECT \(Self.columns) FROM audit_log WHERE seq > ? ORDER BY seq LIMIT \(Self.verifyPageSize)", [.integer(after)]
-                )
-                for row in page {
-                    let record: AuditRecord
-                    do {
-                        record = try Self.record(from: row.values)
-                    } catch {
-                        return bad(row[0].int64Value ?? after, "row is malformed (a column has the wrong type)")
-                    }
-                    result.rows += 1
-                    if let (seq, reason) = walk.check(record) { return bad(seq, reason) }
-                    after = record.seq
-                }
-                if page.count < Self.verifyPageSize { break }
-            }
-            let expectedSeq = walk.expectedSeq
-            let previousHash = walk.previousHash
-            let lastSeq = expectedSeq - 1
-            if head.seq > lastSeq {
-                return bad(lastSeq + 1, "row \(lastSeq + 1) is missing: the head is at seq \(head.seq) (log truncated)")
-            }
-            if head.seq < lastSeq {
-                return bad(head.seq + 1, "row \(head.seq + 1) is past the head (seq \(head.seq)): written outside the log")
-            }
-            if head.hash != previousHash {
-                return bad(lastSeq, "the head's hash does not match row \(lastSeq)")
-            }
+    /// `verify()` on `connection`, which must see one snapshot: a `readSnapshot` (e.g. while copying the
+    /// database, so the chain checked is the one copied) or a write job.
+    public static func verify(on connection: any SQLConnection) throws -> AuditVerification {
+        let anchor = try Self.pointer("audit_anchor", on: connection)
+        let head = try Self.pointer("audit_head", on: connection)
+        var result = AuditVerification(
+            ok: true, rows: 0, firstBadSeq: nil, reason: nil,
+            anchorSeq: anchor.seq, anchorHash: anchor.hash, headSeq: head.seq, headHash: head.hash
+        )
+        func bad(_ seq: Int64, _ reason: String) -> AuditVerification {
+            result.ok = false
+            result.firstBadSeq = seq
+            result.reason = reason
             return result
         }
+
+        // One snapshot: rows, anchor and head agree; rows are read a page at a time.
+        var walk = AuditChainWalk(anchorSeq: anchor.seq, anchorHash: anchor.hash)
+        var after = Int64.min
+        while true {
+            let page = try connection.query(
+                "SELECT \(Self.columns) FROM audit_log WHERE seq > ? ORDER BY seq LIMIT \(Self.verifyPageSize)", [.integer(after)]
+            )
+            for row in page {
+                let record: AuditRecord
+                do {
+                    record = try Self.record(from: row.values)
+                } catch {
+                    return bad(row[0].int64Value ?? after, "row is malformed (a column has the wrong type)")
+                }
+                result.rows += 1
+                if let (seq, reason) = walk.check(record) { return bad(seq, reason) }
+                after = record.seq
+            }
+            if page.count < Self.verifyPageSize { break }
+        }
+        let expectedSeq = walk.expectedSeq
+        let previousHash = walk.previousHash
+        let lastSeq = expectedSeq - 1
+        if head.seq > lastSeq {
+            return bad(lastSeq + 1, "row \(lastSeq + 1) is missing: the head is at seq \(head.seq) (log truncated)")
+        }
+        if head.seq < lastSeq {
+            return bad(head.seq + 1, "row \(head.seq + 1) is past the head (seq \(head.seq)): written outside the log")
+        }
+        if head.hash != previousHash {
+            return bad(lastSeq, "the head's hash does not match row \(lastSeq)")
+        }
+        return result
     }
 
     public func prune(olderThan retention: Duration) async throws -> AuditPruneResult {
