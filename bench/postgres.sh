@@ -47,8 +47,8 @@ port_of() { for _ in $(seq 200); do p=$(grep -o 'listening on http://[0-9.]*:[0-
 PIDS+=($!)
 SIM=$(port_of "$TMP/sim.out")
 export GATEWAY_MASTER_KEY=$(head -c 32 /dev/urandom | base64)
-QUOTAS=(--quota rate.tenant_per_minute=100000000 --quota rate.session_per_minute=100000000
-        --quota cards.block=100000000 --quota cards.unblock=100000000 --quota cards.issue=1000)
+QUOTAS=(--quota rate.tenant_per_minute=1000000 --quota rate.session_per_minute=1000000
+        --quota cards.block=10000000 --quota cards.unblock=10000000 --quota cards.issue=1000)
 for db in "$PGURL" "$TMP/gw.sqlite"; do
     printf 'sim-demo-api-key' | "$BIN" tenant add bench --db "$db" --name Bench \
         --weavr-base-url "http://127.0.0.1:$SIM" --prepaid-profile EUR=101 --session-mode bearer "${QUOTAS[@]}" > /dev/null
@@ -56,7 +56,7 @@ done
 echo "tenant:  rate limits and block quotas raised so the benchmark measures the path, not the limiters"
 
 start() { # name db → port
-    "$BIN" serve --port 0 --threads 1 --db "$2" > "$TMP/$1.out" 2>&1 &
+    WEAVR_GATEWAY_RATE_LIMITS_LOGIN_PER_CLIENT_IP_PER_MINUTE=1000000 "$BIN" serve --port 0 --threads 1 --db "$2" > "$TMP/$1.out" 2>&1 &
     PIDS+=($!)
     port_of "$TMP/$1.out"
 }
@@ -75,6 +75,7 @@ make_cards() { # port token file
     done > "$3"
 }
 make_cards "$A" "$TOKEN_PG" "$TMP/cards-pg"; make_cards "$S" "$TOKEN_SQ" "$TMP/cards-sq"
+echo "cards:   $(wc -l < "$TMP/cards-pg") on PostgreSQL, $(wc -l < "$TMP/cards-sq") on SQLite; first: $(curl -s -o /dev/null -w "%{http_code}" -X POST "http://127.0.0.1:$A/v1/cards/$(head -1 "$TMP/cards-pg")/block" -H "authorization: Bearer $TOKEN_PG")"
 
 cat > "$TMP/toggle.lua" <<'LUA'
 -- Each thread cycles over its half of the cards, blocking then unblocking each in turn.
@@ -89,6 +90,10 @@ function request()
     local action = state[card] and "unblock" or "block"
     state[card] = not state[card]
     return wrk.format("POST", "/v1/cards/" .. card .. "/" .. action, { ["authorization"] = "Bearer " .. token, ["content-length"] = "0" })
+end
+local shown = false
+function response(status, headers, body)
+    if status >= 300 and not shown then shown = true; io.stderr:write("first non-2xx: " .. status .. " " .. body .. "\n") end
 end
 LUA
 
@@ -110,14 +115,15 @@ PY
 echo
 echo "-- 1. audited card blocks/unblocks per second (${DURATION}s)"
 for port in "$A" "$B"; do
-    wrk -t1 -c32 -d"${DURATION}s" --latency -s <(sed "s/token/\"$TOKEN_PG\"/" "$TMP/toggle.lua") "http://127.0.0.1:$port" -- "$TMP/cards-pg" "$((port % 64))" > "$TMP/wrk-$port.txt" &
+    sed "s/token/\"$TOKEN_PG\"/" "$TMP/toggle.lua" > "$TMP/toggle-pg.lua"; wrk -t1 -c32 -d"${DURATION}s" --latency -s "$TMP/toggle-pg.lua" "http://127.0.0.1:$port" -- "$TMP/cards-pg" "$((port % 64))" > "$TMP/wrk-$port.txt" 2>>"$TMP/wrk-errors.txt" &
 done
 wait %?wrk 2>/dev/null || true; sleep 0.5
 while pgrep -f "wrk -t1 -c32" >/dev/null; do sleep 0.2; done
 read -r ra pa qa na < <(summary "$TMP/wrk-$A.txt"); read -r rb pb qb nb < <(summary "$TMP/wrk-$B.txt")
 printf "  PostgreSQL, 2 instances, c=32+32:  %8.0f req/s (A %s + B %s), p50 %s/%s, p99 %s/%s, non-2xx %s\n" \
     "$(python3 -c "print($ra+$rb)")" "$ra" "$rb" "$pa" "$pb" "$qa" "$qb" "$((na + nb))"
-wrk -t2 -c64 -d"${DURATION}s" --latency -s <(sed "s/token/\"$TOKEN_SQ\"/" "$TMP/toggle.lua") "http://127.0.0.1:$S" -- "$TMP/cards-sq" 0 > "$TMP/wrk-s.txt"
+sed "s/token/\"$TOKEN_SQ\"/" "$TMP/toggle.lua" > "$TMP/toggle-sq.lua"; wrk -t2 -c64 -d"${DURATION}s" --latency -s "$TMP/toggle-sq.lua" "http://127.0.0.1:$S" -- "$TMP/cards-sq" 0 > "$TMP/wrk-s.txt" 2>>"$TMP/wrk-errors.txt"
+sort "$TMP/wrk-errors.txt" | uniq -c | head -3 | sed "s/^/  /"
 read -r rs ps qs ns < <(summary "$TMP/wrk-s.txt")
 printf "  SQLite,     1 instance,  c=64:     %8.0f req/s, p50 %s, p99 %s, non-2xx %s\n" "$rs" "$ps" "$qs" "$ns"
 echo "  audit rows: PostgreSQL $(psql "$PGURL" -Atc 'select count(*) from audit_log'), SQLite $(sqlite3 "$TMP/gw.sqlite" 'select count(*) from audit_log')"
