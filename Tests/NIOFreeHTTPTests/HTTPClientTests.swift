@@ -100,7 +100,7 @@ struct HTTPClientTests {
                     _ = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/slow"), timeout: .milliseconds(100))
                 }
                 // 100 ms deadline; the bound is loose because parallel tests share two cores.
-                #expect(ContinuousClock.now - start < .seconds(10))
+                #expect(ContinuousClock.now - start < .seconds(60))
                 // The pool recovers: the next request works on a fresh connection.
                 let response = try await client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/hello"))
                 #expect(response.status == 200)
@@ -131,7 +131,7 @@ struct HTTPClientTests {
             } catch let error as HTTPClientError {
                 #expect(error == .connectTimeout)
             }
-            #expect(ContinuousClock.now - start < .seconds(10))
+            #expect(ContinuousClock.now - start < .seconds(60))
         }
     }
 
