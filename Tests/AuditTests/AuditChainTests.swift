@@ -6,7 +6,7 @@ import Testing
 
 struct AuditChainTests {
     @Test(arguments: StoreBackend.allCases) func thousandConcurrentAppendsFormOneGaplessChainThatVerifies(backend: StoreBackend) async throws {
-        let fixture = try AuditFixture(backend: backend)
+        let fixture = try await AuditFixture(backend: backend)
         let seqs = try await fixture.appendBlocks(1_000)
         #expect(seqs == Array(1...1_000))
 
@@ -19,7 +19,7 @@ struct AuditChainTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func appendOfSeveralEntriesReturnsConsecutiveSeqsAndLinksThem(backend: StoreBackend) async throws {
-        let fixture = try AuditFixture(backend: backend)
+        let fixture = try await AuditFixture(backend: backend)
         let seqs = try await fixture.log.append((0..<5).map { AuditFixture.entry($0) })
         #expect(seqs == [1, 2, 3, 4, 5])
         let records = try await fixture.log.query(AuditFilter(), limit: 10).records
@@ -31,16 +31,16 @@ struct AuditChainTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func chainSurvivesRestart(backend: StoreBackend) async throws {
-        let fixture = try AuditFixture(backend: backend)
+        let fixture = try await AuditFixture(backend: backend)
         try await fixture.appendBlocks(10)
-        try fixture.reopen()
+        try await fixture.reopen()
         try await fixture.appendBlocks(10)
         let result = try await fixture.log.verify()
         #expect(result.ok && result.rows == 20)
     }
 
     @Test(arguments: StoreBackend.allCases) func emptyLogVerifies(backend: StoreBackend) async throws {
-        let fixture = try AuditFixture(backend: backend)
+        let fixture = try await AuditFixture(backend: backend)
         let result = try await fixture.log.verify()
         #expect(result.ok && result.rows == 0 && result.headHash == AuditRecord.genesisHash)
     }
@@ -92,11 +92,11 @@ struct AuditChainTests {
         ),
     ])
     func verifyNamesTheFirstBadRow(_ tampering: Tampering) async throws {
-        let fixture = try AuditFixture()
+        let fixture = try await AuditFixture()
         try await fixture.appendBlocks(20)
         #expect(try await fixture.log.verify().ok)
 
-        try fixture.tamper(tampering.sql)
+        try await fixture.tamper(tampering.sql)
         let result = try await fixture.log.verify()
         #expect(!result.ok)
         #expect(result.firstBadSeq == tampering.firstBadSeq, "\(result.reason ?? "")")
@@ -104,18 +104,18 @@ struct AuditChainTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func rowEditedWithItsHashRecomputedIsCaughtAtTheNextRow(backend: StoreBackend) async throws {
-        let fixture = try AuditFixture(backend: backend)
+        let fixture = try await AuditFixture(backend: backend)
         try await fixture.appendBlocks(20)
         var record = try await #require(fixture.log.query(AuditFilter(afterSeq: 6), limit: 1).records.first)
         record.target = "card-x"
         let forged = record.computedHash
-        try fixture.tamper("UPDATE audit_log SET target = 'card-x', hash = '\(forged)' WHERE seq = 7")
+        try await fixture.tamper("UPDATE audit_log SET target = 'card-x', hash = '\(forged)' WHERE seq = 7")
         let result = try await fixture.log.verify()
         #expect(!result.ok && result.firstBadSeq == 8)
     }
 
     @Test(arguments: StoreBackend.allCases) func pruneDeletesOldRowsAndTheAnchorKeepsTheChainVerifiable(backend: StoreBackend) async throws {
-        let fixture = try AuditFixture(backend: backend)
+        let fixture = try await AuditFixture(backend: backend)
         try await fixture.appendBlocks(10)
         fixture.clock.advance(by: 401 * 86_400_000)
         try await fixture.appendBlocks(5)
@@ -132,7 +132,7 @@ struct AuditChainTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func pruneNeverDeletesARowYoungerThanTheRetentionEvenAfterAnOlderOne(backend: StoreBackend) async throws {
-        let fixture = try AuditFixture(backend: backend)
+        let fixture = try await AuditFixture(backend: backend)
         try await fixture.appendBlocks(3)
         fixture.clock.advance(by: 500 * 86_400_000)
         try await fixture.appendBlocks(2)
@@ -147,7 +147,7 @@ struct AuditChainTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func pruneOfEveryRowLeavesAnAnchorEqualToTheHead(backend: StoreBackend) async throws {
-        let fixture = try AuditFixture(backend: backend)
+        let fixture = try await AuditFixture(backend: backend)
         try await fixture.appendBlocks(7)
         fixture.clock.advance(by: 2 * 86_400_000)
         #expect(try await fixture.log.prune(olderThan: .seconds(86_400)).rowsDeleted == 7)
@@ -165,22 +165,22 @@ struct AuditChainTests {
         ("DELETE FROM audit_log WHERE seq >= 14", Int64(14)),
     ])
     func tamperingAfterPruningIsStillFound(sql: String, firstBadSeq: Int64) async throws {
-        let fixture = try AuditFixture()
+        let fixture = try await AuditFixture()
         try await fixture.appendBlocks(10)
         fixture.clock.advance(by: 401 * 86_400_000)
         try await fixture.appendBlocks(5)
         _ = try await fixture.log.prune(olderThan: SQLAuditLog.defaultRetention)
 
-        try fixture.tamper(sql)
+        try await fixture.tamper(sql)
         let result = try await fixture.log.verify()
         #expect(!result.ok)
         #expect(result.firstBadSeq == firstBadSeq, "\(result.reason ?? "")")
     }
 
     @Test(arguments: StoreBackend.allCases) func pruneRefusesToDeleteRowsThatDoNotVerify(backend: StoreBackend) async throws {
-        let fixture = try AuditFixture(backend: backend)
+        let fixture = try await AuditFixture(backend: backend)
         try await fixture.appendBlocks(10)
-        try fixture.tamper("UPDATE audit_log SET actor = 'mallory' WHERE seq = 4")
+        try await fixture.tamper("UPDATE audit_log SET actor = 'mallory' WHERE seq = 4")
         fixture.clock.advance(by: 401 * 86_400_000)
 
         await #expect(throws: AuditError.chainBroken(seq: 4, reason: "hash does not match the row's contents")) {
@@ -192,7 +192,7 @@ struct AuditChainTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func concurrentAppendsShareFewTransactions(backend: StoreBackend) async throws {
-        let fixture = try AuditFixture(backend: backend)
+        let fixture = try await AuditFixture(backend: backend)
         let before = fixture.database.statistics
         try await fixture.appendBlocks(200)
         let after = fixture.database.statistics

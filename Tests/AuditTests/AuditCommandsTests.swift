@@ -4,20 +4,20 @@ import Testing
 
 struct AuditCommandsTests {
     @Test func verifyPrintsOKThenBADWithTheFirstBadSeq() async throws {
-        let fixture = try AuditFixture()
+        let fixture = try await AuditFixture()
         try await fixture.appendBlocks(12)
         let good = try await AuditCommands(database: fixture.database).verify()
         #expect(good.ok)
         #expect(good.output.hasPrefix("OK 12 rows\n"))
 
-        try fixture.tamper("UPDATE audit_log SET client_ip = '10.0.0.1' WHERE seq = 5")
+        try await fixture.tamper("UPDATE audit_log SET client_ip = '10.0.0.1' WHERE seq = 5")
         let bad = try await AuditCommands(database: fixture.database).verify()
         #expect(!bad.ok)
         #expect(bad.output == "BAD at seq 5: hash does not match the row's contents\n")
     }
 
     @Test func queryPrintsOneLinePerRowAndTheNextCursor() async throws {
-        let fixture = try AuditFixture()
+        let fixture = try await AuditFixture()
         try await fixture.appendBlocks(3)
         let output = try await AuditCommands(database: fixture.database).query(AuditFilter(tenant: "acme"), limit: 2)
         let lines = output.split(separator: "\n")
@@ -27,7 +27,7 @@ struct AuditCommandsTests {
     }
 
     @Test func prunePrintsTheCountAndTheAnchor() async throws {
-        let fixture = try AuditFixture()
+        let fixture = try await AuditFixture()
         try await fixture.appendBlocks(4)
         // AuditCommands uses the system clock: the fixture's rows are from 2025-06-15.
         let output = try await AuditCommands(database: fixture.database).prune(olderThanDays: 1)

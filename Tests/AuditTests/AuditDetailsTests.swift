@@ -60,7 +60,7 @@ struct AuditDetailsTests {
     }
 
     @Test func entryKeepsOnlyTheHashOfTheSessionID() async throws {
-        let fixture = try AuditFixture()
+        let fixture = try await AuditFixture()
         let sid = "3f2a9c0d1e4b5a6978877665544332211"
         let entry = AuditEntry(tenant: "acme", actor: "u1", sessionID: sid, action: .authLogin, outcome: .success)
         try await fixture.log.append(entry)
@@ -73,7 +73,7 @@ struct AuditDetailsTests {
     }
 
     @Test func userAgentIsTruncatedAndCleaned() async throws {
-        let fixture = try AuditFixture()
+        let fixture = try await AuditFixture()
         var entry = AuditFixture.entry(1)
         entry.userAgent = "evil\r\nX-Injected: 1\t" + String(repeating: "A", count: 1_000)
         try await fixture.log.append(entry)

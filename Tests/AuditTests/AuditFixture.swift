@@ -16,7 +16,7 @@ final class AuditFixture {
     private let configuration: Database.Configuration
     private let postgres: PostgresTestDatabase?
 
-    init(backend: StoreBackend = .sqlite, configuration: Database.Configuration = Database.Configuration()) throws {
+    init(backend: StoreBackend = .sqlite, configuration: Database.Configuration = Database.Configuration()) async throws {
         directory = try TemporaryDirectory()
         self.backend = backend
         self.configuration = configuration
@@ -25,17 +25,20 @@ final class AuditFixture {
             postgres = nil
             path = directory.file("gateway.sqlite")
         case .postgres:
-            let postgres = try PostgresTestDatabase()
+            let postgres = try await PostgresTestDatabase.create()
             self.postgres = postgres
             path = postgres.url
         }
-        database = try Self.open(backend, path, configuration)
+        database = try await Self.open(backend, path, configuration)
     }
 
-    private static func open(_ backend: StoreBackend, _ path: String, _ configuration: Database.Configuration) throws -> Database {
-        switch backend {
-        case .sqlite: try Database.open(path: path, migrations: .audit, configuration: configuration)
-        case .postgres: try Database.connect(url: path, migrations: .audit)
+    /// Opens (and migrates) off the cooperative pool: libpq and migrations block.
+    private static func open(_ backend: StoreBackend, _ path: String, _ configuration: Database.Configuration) async throws -> Database {
+        try await offPool {
+            switch backend {
+            case .sqlite: try Database.open(path: path, migrations: .audit, configuration: configuration)
+            case .postgres: try Database.connect(url: path, migrations: .audit)
+            }
         }
     }
 
@@ -47,18 +50,19 @@ final class AuditFixture {
     var ledger: SQLQuotaLedger { SQLQuotaLedger(database: database, clock: clock) }
 
     /// Closes the database and opens the file again, as a restart would.
-    func reopen() throws {
+    func reopen() async throws {
         database.close()
-        database = try Self.open(backend, path, configuration)
+        database = try await Self.open(backend, path, configuration)
     }
 
     /// Closes the database, runs `sql` on the file with the plain SQLite C API (an attacker
     /// with write access to the file), and reopens it.
-    func tamper(_ sql: String) throws {
+    func tamper(_ sql: String) async throws {
         database.close()
         if backend == .postgres {
-            try Database.executeOnce(url: path, script: sql)
-            database = try Self.open(backend, path, configuration)
+            let path = path
+            try await offPool { try Database.executeOnce(url: path, script: sql) }
+            database = try await Self.open(backend, path, configuration)
             return
         }
         var handle: OpaquePointer?

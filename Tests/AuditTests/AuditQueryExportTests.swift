@@ -5,7 +5,7 @@ import Testing
 struct AuditQueryExportTests {
     /// Rows 1–6 over three tenants, actions and outcomes, one minute apart.
     private func seeded() async throws -> AuditFixture {
-        let fixture = try AuditFixture()
+        let fixture = try await AuditFixture()
         let entries: [AuditEntry] = [
             AuditEntry(tenant: "acme", actor: "u1", action: .cardBlock, target: "c1", outcome: .intent),
             AuditEntry(tenant: "acme", actor: "u1", action: .cardBlock, target: "c1", outcome: .success, httpStatus: 200, upstreamStatus: 204, upstreamRequestRef: "ref-1"),

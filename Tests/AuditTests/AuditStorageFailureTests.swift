@@ -4,7 +4,7 @@ import Testing
 
 struct AuditStorageFailureTests {
     @Test func diskFullFailsTheAppendClosedAndTheChainStillVerifies() async throws {
-        let fixture = try AuditFixture(
+        let fixture = try await AuditFixture(
             configuration: Database.Configuration(connection: SQLiteConnection.Configuration(maxPageCount: 1))
         )
         // max_page_count is clamped to the file's size after migrations: fill the free space.
@@ -36,7 +36,7 @@ struct AuditStorageFailureTests {
     }
 
     @Test func quotaConsumeFailsClosedWhenTheDiskIsFull() async throws {
-        let fixture = try AuditFixture(
+        let fixture = try await AuditFixture(
             configuration: Database.Configuration(connection: SQLiteConnection.Configuration(maxPageCount: 1))
         )
         // Fill the file, then a new counter row has no room.
@@ -57,7 +57,7 @@ struct AuditStorageFailureTests {
     }
 
     @Test func appendToAClosedDatabaseIsUnavailable() async throws {
-        let fixture = try AuditFixture()
+        let fixture = try await AuditFixture()
         let log = fixture.log
         fixture.database.close()
         await #expect {

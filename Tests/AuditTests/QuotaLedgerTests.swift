@@ -5,7 +5,7 @@ import Testing
 
 struct QuotaLedgerTests {
     @Test(arguments: StoreBackend.allCases) func hundredConcurrentConsumesAgainstALimitOfTenAllowExactlyTen(backend: StoreBackend) async throws {
-        let fixture = try AuditFixture(backend: backend)
+        let fixture = try await AuditFixture(backend: backend)
         let ledger = fixture.ledger
         let decisions = try await withThrowingTaskGroup(of: QuotaDecision.self) { group in
             for _ in 0..<100 {
@@ -20,13 +20,13 @@ struct QuotaLedgerTests {
         #expect(decisions.filter { !$0.allowed }.allSatisfy { $0.used == 10 && $0.remaining == 0 })
         #expect(try await fixture.ledger.usage(tenant: "acme", day: nil)[.cardsBlock] == 10)
 
-        try fixture.reopen()
+        try await fixture.reopen()
         #expect(try await fixture.ledger.usage(tenant: "acme", day: nil)[.cardsBlock] == 10)
         #expect(try await !fixture.ledger.consume(tenant: "acme", operation: .cardsBlock, limit: 10).allowed)
     }
 
     @Test(arguments: StoreBackend.allCases) func countersAreSeparatePerTenantOperationAndDay(backend: StoreBackend) async throws {
-        let fixture = try AuditFixture(backend: backend)
+        let fixture = try await AuditFixture(backend: backend)
         let ledger = fixture.ledger
         let today = UTCDay(containing: fixture.clock.now)
         _ = try await ledger.consume(tenant: "acme", operation: .cardsIssue, amount: 3, limit: 5, day: nil)
@@ -49,7 +49,7 @@ struct QuotaLedgerTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func releaseGivesUnitsBackButNeverBelowZero(backend: StoreBackend) async throws {
-        let fixture = try AuditFixture(backend: backend)
+        let fixture = try await AuditFixture(backend: backend)
         let ledger = fixture.ledger
         _ = try await ledger.consume(tenant: "acme", operation: .bulkOperations, amount: 4, limit: 4, day: nil)
         #expect(try await !ledger.consume(tenant: "acme", operation: .bulkOperations, limit: 4).allowed)
@@ -60,7 +60,7 @@ struct QuotaLedgerTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func consumeOfZeroReportsWithoutCounting(backend: StoreBackend) async throws {
-        let fixture = try AuditFixture(backend: backend)
+        let fixture = try await AuditFixture(backend: backend)
         let decision = try await fixture.ledger.consume(tenant: "acme", operation: .cardsBlock, amount: 0, limit: 0, day: nil)
         #expect(decision.allowed && decision.used == 0 && decision.remaining == 0)
     }

@@ -5,7 +5,7 @@ import Testing
 
 struct CommandsTests {
     @Test func tenantCommandsReadTheAPIKeyFromAFileAndNeverPrintIt() async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         let commands = TenantCommands(store: fixture.tenants)
         let keyFile = try fixture.directory.write("api-key", Array("SECRET-API-KEY-1\n".utf8), mode: 0o600)
         var output = try await commands.add(
@@ -33,7 +33,7 @@ struct CommandsTests {
     }
 
     @Test func tenantCommandArgumentErrorsNameTheOption() async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         let commands = TenantCommands(store: fixture.tenants)
         let keyFile = try fixture.directory.write("api-key", Array("k".utf8), mode: 0o600)
         let base = TenantCommands.Arguments(id: "acme", name: "Acme", weavrBaseURL: "https://sandbox.weavr.io")
@@ -50,7 +50,7 @@ struct CommandsTests {
     }
 
     @Test func keyCommandsRotateListAndRetire() async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         let commands = KeyCommands(store: fixture.keyStore)
         let first = try await commands.rotate()
         #expect(first.hasPrefix("new active signing key "))

@@ -7,7 +7,7 @@ import Testing
 
 struct KeyRingTests {
     @Test(arguments: StoreBackend.allCases) func firstLoadCreatesOneActiveKey(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         _ = try await fixture.keyRing()
         _ = try await fixture.keyRing()
         let keys = try await fixture.keyStore.list()
@@ -16,7 +16,7 @@ struct KeyRingTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func rotateKeepsExactlyOneActiveKey(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         let ring = try await fixture.keyRing()
         let first = try #require(ring.activeKeyID)
         fixture.clock.advance(by: 1)
@@ -29,7 +29,7 @@ struct KeyRingTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func retireRefusesTheActiveKeyAndUnknownIDs(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         let ring = try await fixture.keyRing()
         let active = try #require(ring.activeKeyID)
         await #expect(throws: KeyRingError.activeKey(kid: active)) { try await ring.retire(active) }
@@ -38,7 +38,7 @@ struct KeyRingTests {
     }
 
     @Test func retiredKeysLoseTheirBytesAndListingShowsNoKeyMaterial() async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         let ring = try await fixture.keyRing()
         let old = try #require(ring.activeKeyID)
         let oldKey = try #require(ring.verificationKey(for: Substring(old)))
@@ -59,7 +59,7 @@ struct KeyRingTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func storedKeysOpenOnlyWithTheTokenSigningSubkey(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         _ = try await fixture.keyRing()
         let wrongBox = SQLKeyRingStore(database: fixture.database, secretBox: fixture.secretBox, clock: fixture.clock)
         await #expect(throws: SecretBoxError.authenticationFailed) { try await wrongBox.loadVerifyingKeys() }

@@ -17,7 +17,7 @@ struct SessionAuthenticatorTests {
     }
 
     @Test func acceptsALiveSessionAndRefusesItOnceRevokedOrExpired() async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         try await fixture.addTenant("acme")
         let ring = try await fixture.keyRing()
         let authenticator = SessionAuthenticator(keyRing: ring, sessions: fixture.sessions, clock: fixture.clock)
@@ -41,7 +41,7 @@ struct SessionAuthenticatorTests {
     }
 
     @Test func anotherTenantsTokenIsInvalidAgainstTenantB() async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         try await fixture.addTenant("acme")
         try await fixture.addTenant("globex")
         let ring = try await fixture.keyRing()

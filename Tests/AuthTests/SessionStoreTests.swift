@@ -9,7 +9,7 @@ struct SessionStoreTests {
     static let identity = WeavrIdentity(type: "corporates", id: "identity-1")
 
     @Test(arguments: StoreBackend.allCases) func createsASessionWithA128BitSidAndReadsItBack(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         try await fixture.addTenant("acme")
         let session = try await fixture.sessions.create(tenantID: "acme", userID: "user-1", identity: Self.identity, weavrToken: "weavr-token-1")
         #expect(session.sid.count == 32 && Hex.decode(session.sid)?.count == 16)
@@ -26,7 +26,7 @@ struct SessionStoreTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func idleExpirySlidesOnTouchAndEndsTheSessionWhenIdle(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         try await fixture.addTenant("acme")
         let session = try await fixture.sessions.create(tenantID: "acme", userID: "u", identity: Self.identity, weavrToken: "t")
         for _ in 0..<5 {
@@ -41,7 +41,7 @@ struct SessionStoreTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func touchNeverExtendsPastTheAbsoluteExpiry(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend, lifetime: SessionLifetime(idleTimeout: 300_000, absoluteLifetime: 600_000))
+        let fixture = try await AuthFixture(backend: backend, lifetime: SessionLifetime(idleTimeout: 300_000, absoluteLifetime: 600_000))
         try await fixture.addTenant("acme")
         let session = try await fixture.sessions.create(tenantID: "acme", userID: "u", identity: Self.identity, weavrToken: "t")
         fixture.clock.advance(by: 290_000)
@@ -55,7 +55,7 @@ struct SessionStoreTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func revocationTakesEffectAtOnce(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         try await fixture.addTenant("acme")
         let a = try await fixture.sessions.create(tenantID: "acme", userID: "u", identity: Self.identity, weavrToken: "t")
         let b = try await fixture.sessions.create(tenantID: "acme", userID: "v", identity: Self.identity, weavrToken: "t")
@@ -70,7 +70,7 @@ struct SessionStoreTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func stepUpIsRecordedAndMayReplaceTheWeavrToken(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         try await fixture.addTenant("acme")
         let session = try await fixture.sessions.create(tenantID: "acme", userID: "u", identity: Self.identity, weavrToken: "before")
         #expect(!session.isSteppedUp)
@@ -81,7 +81,7 @@ struct SessionStoreTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func sessionsAreIsolatedBetweenTenants(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         try await fixture.addTenant("acme")
         try await fixture.addTenant("globex")
         let a = try await fixture.sessions.create(tenantID: "acme", userID: "u", identity: Self.identity, weavrToken: "acme-token")
@@ -107,7 +107,7 @@ struct SessionStoreTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func deletingATenantDeletesItsSessions(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         try await fixture.addTenant("acme")
         let session = try await fixture.sessions.create(tenantID: "acme", userID: "u", identity: Self.identity, weavrToken: "t")
         try await fixture.tenants.delete("acme")
@@ -116,7 +116,7 @@ struct SessionStoreTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func purgeDeletesLongDeadSessions(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         try await fixture.addTenant("acme")
         let live = try await fixture.sessions.create(tenantID: "acme", userID: "u", identity: Self.identity, weavrToken: "t")
         let dead = try await fixture.sessions.create(tenantID: "acme", userID: "v", identity: Self.identity, weavrToken: "t")
@@ -127,7 +127,7 @@ struct SessionStoreTests {
     }
 
     @Test func weavrTokensNeverAppearInTheDatabaseFilesOrInOutput() async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         try await fixture.addTenant("acme")
         let token = "WEAVR-TOKEN-PLAINTEXT-\(UUID().uuidString)"
         let session = try await fixture.sessions.create(tenantID: "acme", userID: "user-77", identity: Self.identity, weavrToken: token)

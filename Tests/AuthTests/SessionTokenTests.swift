@@ -24,7 +24,7 @@ struct SessionTokenTests {
     }
 
     @Test func issuedTokenHasTheDesignFormatAndVerifies() async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         let ring = try await fixture.keyRing()
         let claims = claims(fixture.clock)
         let token = try SessionToken.issue(claims, keyRing: ring)
@@ -41,7 +41,7 @@ struct SessionTokenTests {
     }
 
     @Test func everyFlippedByteTruncationAndExtensionIsInvalid() async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         let ring = try await fixture.keyRing()
         let token = try SessionToken.issue(claims(fixture.clock), keyRing: ring)
         let now = fixture.clock.now
@@ -63,7 +63,7 @@ struct SessionTokenTests {
     }
 
     @Test func shapeAndKidAreCheckedBeforeAnyCrypto() async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         let ring = try await fixture.keyRing()
         let token = try SessionToken.issue(claims(fixture.clock), keyRing: ring)
         let parts = token.split(separator: ".").map(String.init)
@@ -83,13 +83,13 @@ struct SessionTokenTests {
         "gw1.%00.x.y", "gw1.k1.ü.y", String(repeating: ".", count: 2000), "eyJhbGciOiJub25lIn0.eyJzaWQiOiJ4In0.",
     ])
     func garbageIsInvalid(garbage: String) async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         let ring = try await fixture.keyRing()
         #expect(rejection(garbage, now: fixture.clock.now, ring: ring) != nil)
     }
 
     @Test func signedButNonCanonicalPayloadsAreInvalid() async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         let ring = try await fixture.keyRing()
         let (kid, key) = try #require(ring.signingKey())
         let now = fixture.clock.now / 1000
@@ -119,7 +119,7 @@ struct SessionTokenTests {
     }
 
     @Test func expiryNotBeforeAndAudienceAreEnforcedWithAFixedLeeway() async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         let ring = try await fixture.keyRing()
         let now = fixture.clock.now
         let token = try SessionToken.issue(claims(fixture.clock, lifetime: 60), keyRing: ring)
@@ -137,7 +137,7 @@ struct SessionTokenTests {
     }
 
     @Test func rotationLogsNobodyOutAndRetirementDoes() async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         let ring = try await fixture.keyRing()
         let oldKid = try #require(ring.activeKeyID)
         let oldToken = try SessionToken.issue(claims(fixture.clock), keyRing: ring)
@@ -161,7 +161,7 @@ struct SessionTokenTests {
     }
 
     @Test func issueRefusesClaimsOutsideTheGrammar() async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         let ring = try await fixture.keyRing()
         var bad = claims(fixture.clock)
         bad.sub = #"x","aud":"admin"#

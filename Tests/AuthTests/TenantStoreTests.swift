@@ -18,7 +18,7 @@ struct TenantStoreTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func createsGetsListsUpdatesSuspendsAndDeletes(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         let created = try await fixture.tenants.create(Self.acme(), weavrAPIKey: "key-1")
         #expect(created.createdAt == fixture.clock.now && created.updatedAt == created.createdAt)
         #expect(created.quotas["cards.issue"] == 10 && created.quotas["cards.destroy"] == Tenant.defaultQuotas["cards.destroy"])
@@ -47,7 +47,7 @@ struct TenantStoreTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func createFailsOnADuplicateID(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         try await fixture.tenants.create(Self.acme(), weavrAPIKey: "key-1")
         await #expect(throws: TenantStoreError.alreadyExists(id: "acme")) {
             try await fixture.tenants.create(Self.acme(), weavrAPIKey: "key-2")
@@ -84,7 +84,7 @@ struct TenantStoreTests {
         let (field, mutate) = Self.invalidCases[index]
         var tenant = Self.acme()
         mutate(&tenant)
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         do {
             _ = try await fixture.tenants.create(tenant, weavrAPIKey: "key")
             Issue.record("accepted invalid \(field)")
@@ -102,7 +102,7 @@ struct TenantStoreTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func refusesBadAPIKeys(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         for key in ["", "has space", String(repeating: "k", count: 513), "tab\tkey"] {
             await #expect(throws: TenantValidationError(field: "weavrAPIKey", expected: "1-512 printable ASCII characters without spaces")) {
                 try await fixture.tenants.create(Self.acme(), weavrAPIKey: key)
@@ -111,7 +111,7 @@ struct TenantStoreTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func apiKeyRoundTripsAndCanBeReplaced(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         try await fixture.tenants.create(Self.acme(), weavrAPIKey: "first-key")
         #expect(try await fixture.tenants.weavrAPIKey(for: "acme") == "first-key")
         _ = try await fixture.tenants.update("acme", TenantUpdate(weavrAPIKey: "second-key"))
@@ -122,7 +122,7 @@ struct TenantStoreTests {
     }
 
     @Test(arguments: StoreBackend.allCases) func apiKeysAreIsolatedBetweenTenants(backend: StoreBackend) async throws {
-        let fixture = try AuthFixture(backend: backend)
+        let fixture = try await AuthFixture(backend: backend)
         try await fixture.addTenant("acme", apiKey: "acme-key")
         try await fixture.addTenant("globex", apiKey: "globex-key")
         #expect(try await fixture.tenants.weavrAPIKey(for: "acme") == "acme-key")
@@ -137,7 +137,7 @@ struct TenantStoreTests {
     }
 
     @Test func apiKeyNeverAppearsInTheDatabaseFilesOrInOutput() async throws {
-        let fixture = try AuthFixture()
+        let fixture = try await AuthFixture()
         let apiKey = "PLAINTEXT-API-KEY-\(UUID().uuidString)"
         let tenant = try await fixture.tenants.create(Self.acme(), weavrAPIKey: apiKey)
         let update = TenantUpdate(name: "Acme 2", weavrAPIKey: apiKey + "-2")

@@ -15,13 +15,13 @@ struct DatabaseCopyTests {
     /// A small page size, so every table (composite keys included) is read, written and checked over many pages.
     static let pageSize = "7"
 
-    @Test(.requiresGatewayBinary, .requiresPostgres)
+    @Test(.requiresGatewayBinary)
     func anInstallArrivesWholeAndASecondCopyIsRefused() async throws {
         let install = try await Install()
-        try await CopyTestDatabase.with { postgres in
+        try await PostgresTestDatabase.with(prefix: "wgcopy") { postgres in
             let copied = try await CommandLineTests.run(
                 ["db", "copy", "--from", install.path, "--to", postgres.url, "--page-size", Self.pageSize],
-                environment: CopyTestDatabase.childEnvironment
+                environment: PostgresTestDatabase.childEnvironment
             )
             #expect(copied.status == 0, "\(copied.output)")
             let sourceChain = try await install.chain()
@@ -37,14 +37,14 @@ struct DatabaseCopyTests {
             #expect(printed == Dictionary(uniqueKeysWithValues: try await install.rowCounts()))
             #expect(printed["audit_log"] == 41 && printed["quota_usage"] == 20 && printed["idempotency_keys"] == 10)
 
-            let target = try postgres.open()
+            let target = try await postgres.connect(migrations: .gateway)
             defer { target.close() }
             try await install.expectIdentical(to: target)
             try await install.expectServes(from: target)
 
             // The target now holds an install: a second copy is refused and changes nothing.
             let again = try await CommandLineTests.run(
-                ["db", "copy", "--from", install.path, "--to", postgres.url], environment: CopyTestDatabase.childEnvironment
+                ["db", "copy", "--from", install.path, "--to", postgres.url], environment: PostgresTestDatabase.childEnvironment
             )
             #expect(again.status == 1, "\(again.output)")
             #expect(again.output.contains("the target already holds data (2 tenants, 3 signing keys, 10 sessions, 41 audit rows"))
@@ -53,20 +53,20 @@ struct DatabaseCopyTests {
         }
     }
 
-    @Test(.requiresGatewayBinary, .requiresPostgres)
+    @Test(.requiresGatewayBinary)
     func aTamperedSourceChainIsRefusedNamingTheBadSeqAndNothingIsCopied() async throws {
         let install = try await Install()
         try await install.database.write { connection in
             try connection.run("UPDATE audit_log SET client_ip = '10.0.0.1' WHERE seq = 5")
         }
-        try await CopyTestDatabase.with { postgres in
+        try await PostgresTestDatabase.with(prefix: "wgcopy") { postgres in
             let copied = try await CommandLineTests.run(
                 ["db", "copy", "--from", install.path, "--to", postgres.url, "--page-size", Self.pageSize],
-                environment: CopyTestDatabase.childEnvironment
+                environment: PostgresTestDatabase.childEnvironment
             )
             #expect(copied.status == 1, "\(copied.output)")
             #expect(copied.output.contains("audit chain is broken at seq 5: hash does not match the row's contents; nothing was copied"))
-            let target = try postgres.open()
+            let target = try await postgres.connect(migrations: .gateway)
             defer { target.close() }
             let counts = try await DatabaseCopy.rowCounts(of: ["tenants", "signing_keys", "sessions", "audit_log", "quota_usage"], in: target)
             #expect(counts == [0, 0, 0, 0, 0])
@@ -75,11 +75,11 @@ struct DatabaseCopyTests {
         }
     }
 
-    @Test(.requiresGatewayBinary, .requiresPostgres)
+    @Test(.requiresGatewayBinary)
     func aSourceBeingWrittenIsCopiedAsOneSnapshot() async throws {
         let install = try await Install()
         let log = SQLAuditLog(database: install.database, clock: install.clock)
-        try await CopyTestDatabase.with { postgres in
+        try await PostgresTestDatabase.with(prefix: "wgcopy") { postgres in
             // Appends (each moving the head) while the copy pages through the source.
             let writer = Task {
                 var appended = 0
@@ -90,12 +90,12 @@ struct DatabaseCopyTests {
             }
             let copied = try await CommandLineTests.run(
                 ["db", "copy", "--from", install.path, "--to", postgres.url, "--page-size", "3"],
-                environment: CopyTestDatabase.childEnvironment
+                environment: PostgresTestDatabase.childEnvironment
             )
             writer.cancel()
             _ = try? await writer.value
             #expect(copied.status == 0, "\(copied.output)")
-            let target = try postgres.open()
+            let target = try await postgres.connect(migrations: .gateway)
             defer { target.close() }
             let chain = try await SQLAuditLog(database: target).verify()
             #expect(chain.ok)

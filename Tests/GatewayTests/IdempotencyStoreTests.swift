@@ -15,7 +15,7 @@ struct IdempotencyStoreTests {
     func withStore(
         _ backend: StoreBackend, _ body: (SQLIdempotencyStore, ManualWallClock, Database) async throws -> Void
     ) async throws {
-        let handle = try backend.open(migrations: .gateway)
+        let handle = try await backend.open(migrations: .gateway)
         let database = handle.database
         let clock = ManualWallClock()
         try await body(SQLIdempotencyStore(database: database, clock: clock), clock, database)

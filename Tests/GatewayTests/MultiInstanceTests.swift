@@ -138,7 +138,7 @@ struct MultiInstanceTests {
             load.cancel()
             _ = await load.value
 
-            let database = try Database.connect(url: pair.url, migrations: .gateway)
+            let database = try await pair.postgres.connect(migrations: .gateway)
             defer { database.close() }
             let log = SQLAuditLog(database: database)
             var succeeded: [String: String] = [:]
@@ -231,7 +231,7 @@ final class TwoInstances: Sendable {
     }
 
     private init(quotas: [String]) async throws {
-        postgres = try PostgresTestDatabase()
+        postgres = try await PostgresTestDatabase.create()
         let key = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
         environment = ["GATEWAY_MASTER_KEY": key, "PATH": "/usr/bin:/bin", "WEAVR_GATEWAY_DATABASE_URL": postgres.url]
         simulator = try RunningProcess.lowPriority(CommandLineTests.binary, ["simulator", "--port", "0", "--capture-limit", "0"], environment: environment)
@@ -265,7 +265,7 @@ final class TwoInstances: Sendable {
         await client.shutdown()
         group.shutdown()
         try? setDatabaseReachable(true)
-        postgres.drop()
+        try? await postgres.drop()
     }
 
     func call(_ instance: Instance, _ method: String, _ path: String, token: String? = nil,

@@ -109,7 +109,6 @@ struct ServerBehaviourTests {
             let client = try RawClient(port: server.port)
             // Trickle the head a byte per poll until the server closes: each byte resets an idle timer, but not a
             // whole-header deadline. The head never ends (its last field runs on), so only a deadline can stop it.
-            let start = ContinuousClock.now
             let trickle = Mutex(Array("GET /hello HTTP/1.1\r\nX-Slow: ".utf8)[...])
             try await waitUntil(timeout: .seconds(20)) {
                 await client.readOnce(timeout: .zero)
@@ -117,9 +116,9 @@ struct ServerBehaviourTests {
                 try? client.send([trickle.withLock { $0.popFirst() ?? UInt8(ascii: "a") }])
                 return false
             }
+            // An idle timer would never fire while bytes keep coming (waitUntil would throw after 20 s); the
+            // 500 ms deadline does. No tighter wall-clock bound: a stalled parallel run is not the server's fault.
             #expect(await client.waitForClose())
-            // A 500 ms deadline; an idle timer would never fire while bytes keep coming. Loose for loaded CI.
-            #expect(ContinuousClock.now - start < .seconds(12))
             #expect(await client.responses(1).first?.status == 408)
         }
     }

@@ -28,21 +28,66 @@ public final class PostgresTestDatabase: Sendable {
     public let name: String
     private let clusterURL: String
 
-    /// Creates an empty database with a unique name.
-    public init() throws {
-        clusterURL = try Self.clusterURL()
-        name = "wgtest_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
-        try Database.executeOnce(url: clusterURL, script: "CREATE DATABASE \(name)")
+    private init(clusterURL: String, name: String) {
+        self.clusterURL = clusterURL
+        self.name = name
         url = Database.url(clusterURL, withDatabase: name)
     }
 
-    deinit {
-        drop()
+    /// Creates an empty database with a unique name (`prefix_` and 20 hex digits), off the cooperative pool.
+    public static func create(prefix: String = "wgtest") async throws -> PostgresTestDatabase {
+        let clusterURL = try Self.clusterURL()
+        let name = prefix + "_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
+        try await offPool { try Database.executeOnce(url: clusterURL, script: "CREATE DATABASE \(name)") }
+        return PostgresTestDatabase(clusterURL: clusterURL, name: name)
     }
 
-    /// Drops the database (and its connections).
-    public func drop() {
-        try? Database.executeOnce(url: clusterURL, script: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    /// Creates a database, runs `body` with it and drops it (also when `body` throws).
+    public static func with<T: Sendable>(
+        prefix: String = "wgtest", _ body: (PostgresTestDatabase) async throws -> T
+    ) async throws -> T {
+        let database = try await create(prefix: prefix)
+        do {
+            let result = try await body(database)
+            try await database.drop()
+            return result
+        } catch {
+            try? await database.drop()
+            throw error
+        }
+    }
+
+    deinit {
+        // Dropped on a thread of its own: a deinit may run on the cooperative pool, which must not block.
+        let clusterURL = clusterURL, name = name
+        Thread.detachNewThread {
+            try? Database.executeOnce(url: clusterURL, script: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        }
+    }
+
+    /// Drops the database (and its connections) now.
+    public func drop() async throws {
+        let clusterURL = clusterURL, name = name
+        try await offPool { try Database.executeOnce(url: clusterURL, script: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") }
+    }
+
+    /// Connects to it and migrates it, off the cooperative pool. One reader by default: the cluster is shared by
+    /// the whole parallel run.
+    public func connect(migrations: Migrations, readers: Int = 1) async throws -> Database {
+        let url = url
+        return try await offPool {
+            var configuration = Database.PostgresConfiguration()
+            configuration.readerCount = readers
+            return try Database.connect(url: url, migrations: migrations, configuration: configuration)
+        }
+    }
+
+    /// The environment for a child process that connects to it: `PATH` and the caller's `PG*` variables
+    /// (a password in `PGPASSWORD`, `PGPASSFILE`, `PGSSLMODE`…).
+    public static var childEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { $0.key.hasPrefix("PG") }
+        environment["PATH"] = "/usr/bin:/bin"
+        return environment
     }
 }
 
@@ -54,15 +99,16 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
     public var description: String { rawValue }
 
     /// A migrated, empty database on this engine, closed (and dropped) with the returned handle.
-    public func open(migrations: Migrations) throws -> TestDatabase {
+    public func open(migrations: Migrations) async throws -> TestDatabase {
         switch self {
         case .sqlite:
             let directory = try TemporaryDirectory()
-            let database = try Database.open(path: directory.file("gateway.sqlite"), migrations: migrations)
+            let path = directory.file("gateway.sqlite")
+            let database = try await offPool { try Database.open(path: path, migrations: migrations) }
             return TestDatabase(database: database, directory: directory, postgres: nil)
         case .postgres:
-            let postgres = try PostgresTestDatabase()
-            let database = try Database.connect(url: postgres.url, migrations: migrations)
+            let postgres = try await PostgresTestDatabase.create()
+            let database = try await postgres.connect(migrations: migrations, readers: 2)
             return TestDatabase(database: database, directory: nil, postgres: postgres)
         }
     }

@@ -17,16 +17,17 @@ final class AuthFixture {
 
     private let postgres: PostgresTestDatabase?
 
-    init(backend: StoreBackend = .sqlite, lifetime: SessionLifetime = SessionLifetime()) throws {
+    init(backend: StoreBackend = .sqlite, lifetime: SessionLifetime = SessionLifetime()) async throws {
         directory = try TemporaryDirectory()
         switch backend {
         case .sqlite:
             postgres = nil
-            database = try Database.open(path: directory.file("gateway.sqlite"), migrations: .auth)
+            let path = directory.file("gateway.sqlite")
+            database = try await offPool { try Database.open(path: path, migrations: .auth) }
         case .postgres:
-            let postgres = try PostgresTestDatabase()
+            let postgres = try await PostgresTestDatabase.create()
             self.postgres = postgres
-            database = try Database.connect(url: postgres.url, migrations: .auth)
+            database = try await postgres.connect(migrations: .auth, readers: 2)
         }
         masterKey = try MasterKey.generate()
         clock = ManualWallClock()

@@ -56,13 +56,12 @@ final class GatewayHarness: @unchecked Sendable {
         switch backend {
         case .sqlite:
             postgres = nil
-            database = try Database.open(path: directory + "/gateway.sqlite", migrations: .gateway)
+            let path = directory + "/gateway.sqlite"
+            database = try await offPool { try Database.open(path: path, migrations: .gateway) }
         case .postgres:
-            let postgres = try PostgresTestDatabase()
+            let postgres = try await PostgresTestDatabase.create()
             self.postgres = postgres
-            var configuration = Database.PostgresConfiguration()
-            configuration.readerCount = 2  // many harnesses run at once on one test cluster
-            database = try Database.connect(url: postgres.url, migrations: .gateway, configuration: configuration)
+            database = try await postgres.connect(migrations: .gateway, readers: 2)  // many harnesses share one cluster
         }
         client = try HTTPClient(group: group)
         let keyBytes = (0..<MasterKey.length).map { _ in UInt8.random(in: 0...255) }
@@ -101,7 +100,7 @@ final class GatewayHarness: @unchecked Sendable {
         await simulator.shutdown()
         await client.shutdown()
         database.close()
-        postgres?.drop()
+        try? await postgres?.drop()
         group.shutdown()
         try? FileManager.default.removeItem(atPath: directory)
     }

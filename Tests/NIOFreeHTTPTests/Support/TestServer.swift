@@ -10,6 +10,10 @@ func withTestServer<T>(
     var configuration = HTTPServer.Configuration()
     configuration.host = "127.0.0.1"
     configuration.port = 0
+    // Tests that are not about the header and keep-alive timers must not meet them when a busy parallel run stalls
+    // the test between connecting and sending; tests about them set their own.
+    configuration.headerTimeout = .seconds(120)
+    configuration.keepAliveTimeout = .seconds(120)
     configure(&configuration)
     let group = EventLoopGroup(threads: 1)
     let server = try HTTPServer(configuration: configuration, group: group, responder: responder ?? TestRoutes.router())
