@@ -1,12 +1,13 @@
 public import GatewayCore
 public import Storage
 
-/// `AuditLog` on the gateway's SQLite database (schema version 5).
+/// `AuditLog` on the gateway's database, SQLite or PostgreSQL (schema version 5).
 ///
 /// Every `append` is one `Database.write` job: it reads the head (seq and hash of the newest
-/// row), chains and inserts the entries, and moves the head, all in the job's savepoint.
-/// The single writer runs jobs one after another, so the chain is consistent, and group
-/// commit lets concurrent appends share one transaction and one fsync.
+/// row), chains and inserts the entries, and moves the head, all in the job's transaction.
+/// The writer runs jobs one after another (and on PostgreSQL the batches of all instances
+/// one after another, under the writer's advisory lock), so the chain is consistent, and
+/// group commit lets concurrent appends share one transaction and one fsync.
 ///
 /// The chain is a plain SHA-256 chain, not keyed: it detects rows edited, deleted, reordered
 /// or cut off the tail by anyone who does not also recompute every later hash. Against an
@@ -43,19 +44,44 @@ public struct SQLAuditLog: AuditLog {
 
     /// Chains and inserts `entries` after the head and moves the head, on the writer connection
     /// inside the caller's write job; returns their seqs.
+    ///
+    /// Round trips: the head is read once per write transaction (later appends of the same batch take it
+    /// from the writer's `WriteMemo`); on PostgreSQL the last row and the head move in one statement.
     static func insert(_ entries: [AuditEntry], time: Int64, on connection: any SQLConnection) throws -> [Int64] {
-        var (seq, previousHash) = try pointer("audit_head", on: connection)
+        let remembered: ChainHead? = connection.writeMemo?[ChainHead.memoKey]
+        var (seq, previousHash) = try remembered.map { ($0.seq, $0.hash) } ?? pointer("audit_head", on: connection)
         var seqs: [Int64] = []
         seqs.reserveCapacity(entries.count)
-        for entry in entries {
+        for (index, entry) in entries.enumerated() {
             seq += 1
             let record = entry.record(seq: seq, time: time, previousHash: previousHash)
-            try connection.run(insertSQL, values(of: record))
+            if index == entries.count - 1, connection.dialect == .postgres {
+                try connection.run(insertMovingHeadSQL, values(of: record))
+            } else {
+                try connection.run(insertSQL, values(of: record))
+            }
             previousHash = record.hash
             seqs.append(seq)
         }
-        try connection.run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [.integer(seq), .text(previousHash)])
+        if connection.dialect != .postgres {
+            try connection.run("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", [.integer(seq), .text(previousHash)])
+        }
+        connection.writeMemo?[ChainHead.memoKey] = ChainHead(seq: seq, hash: previousHash)
         return seqs
+    }
+
+    /// PostgreSQL: the row and the head it becomes, in one statement (a data-modifying `WITH`); the head
+    /// takes the row's own seq and hash (parameters 1 and 17).
+    static let insertMovingHeadSQL = """
+        WITH head AS (UPDATE audit_head SET seq = $1, hash = $17 WHERE id = 1)
+        INSERT INTO audit_log (\(columns)) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+        """
+
+    /// The chain's head as the current write transaction left it.
+    struct ChainHead: Sendable {
+        static let memoKey = "audit.head"
+        var seq: Int64
+        var hash: String
     }
 
     public func query(_ filter: AuditFilter, limit: Int = 100) async throws -> AuditPage {

@@ -23,20 +23,29 @@ public struct SQLQuotaLedger: QuotaLedger {
         let day = day ?? UTCDay(containing: clock.now)
         let key: [SQLValue] = [.text(tenant), .text(day.description), .text(operation.rawValue)]
         return try await database.write { connection in
-            let used = try Self.used(key, on: connection)
-            guard used + amount <= limit else {
-                return QuotaDecision(allowed: false, used: used, limit: limit, remaining: max(0, limit - used), resetAt: day.endMilliseconds)
+            func refused(_ used: Int) -> QuotaDecision {
+                QuotaDecision(allowed: false, used: used, limit: limit, remaining: max(0, limit - used), resetAt: day.endMilliseconds)
             }
-            if amount > 0 {
-                try connection.run(
-                    """
-                    INSERT INTO quota_usage (tenant, day, operation, used) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (tenant, day, operation) DO UPDATE SET used = quota_usage.used + excluded.used
-                    """,
-                    key + [.integer(Int64(amount))]
+            guard amount > 0 else {
+                let used = try Self.used(key, on: connection)
+                return used > limit ? refused(used) : QuotaDecision(
+                    allowed: true, used: used, limit: limit, remaining: max(0, limit - used), resetAt: day.endMilliseconds
                 )
             }
-            let now = used + amount
+            guard amount <= limit else { return refused(try Self.used(key, on: connection)) }
+            // One statement in the common case: add `amount` unless that would pass `limit`. The writer
+            // serialises consumes (one writer per instance, one lock across instances), so the count is exact.
+            let counted = try connection.query(
+                """
+                INSERT INTO quota_usage (tenant, day, operation, used) VALUES (?1, ?2, ?3, ?4)
+                ON CONFLICT (tenant, day, operation) DO UPDATE SET used = quota_usage.used + excluded.used
+                WHERE quota_usage.used + excluded.used <= ?5
+                RETURNING used
+                """,
+                key + [.integer(Int64(amount)), .integer(Int64(limit))]
+            )
+            guard let used = counted.first?[0].int64Value else { return refused(try Self.used(key, on: connection)) }
+            let now = Int(used)
             return QuotaDecision(allowed: true, used: now, limit: limit, remaining: max(0, limit - now), resetAt: day.endMilliseconds)
         }
     }

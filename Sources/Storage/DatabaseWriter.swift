@@ -3,8 +3,15 @@ internal import Synchronization
 /// The one writer connection, driven by one dedicated thread.
 ///
 /// Callers enqueue jobs; the thread takes every waiting job (up to `maxBatchSize`), runs
-/// them in one `BEGIN IMMEDIATE` transaction, each inside its own savepoint, commits once,
-/// and only then resumes the callers whose jobs succeeded (group commit).
+/// them in one transaction, commits once, and only then resumes the callers whose jobs
+/// succeeded (group commit). A job that fails never takes the others down with it:
+/// - SQLite runs each job in its own savepoint (in-process, nearly free) and rolls back
+///   to it when the job fails;
+/// - PostgreSQL, where a savepoint and its release are two network round trips per job,
+///   runs the batch without them; when a job fails the whole transaction is rolled back,
+///   that job fails alone, and the rest run again in a new transaction, with a savepoint
+///   each. Jobs are pure database work (callers resume only after the commit), so
+///   running one again after a rollback is safe.
 final class DatabaseWriter: @unchecked Sendable {
     /// Queue and batching limits.
     struct Limits: Sendable {
@@ -21,6 +28,7 @@ final class DatabaseWriter: @unchecked Sendable {
     private let failureObserver = Mutex<(@Sendable (WriteFailure) -> Void)?>(nil)
     private let recordedFailure = Mutex<WriteFailure?>(nil)
     private var thread: DedicatedThread?
+    private let memo = WriteMemo()
 
     // Guarded by `condition`.
     private var pendingJobs: [WriteJob] = []
@@ -31,6 +39,7 @@ final class DatabaseWriter: @unchecked Sendable {
     init(connection: any EngineConnection, limits: Limits) {
         self.connection = connection
         self.limits = limits
+        connection.writeMemo = memo
         thread = DedicatedThread(name: "storage-writer") { [self] in
             runUntilClosed()
         }
@@ -110,7 +119,9 @@ final class DatabaseWriter: @unchecked Sendable {
 
     private func runUntilClosed() {
         while let batch = nextBatch() {
-            if limits.groupCommit {
+            if limits.groupCommit, connection.dialect == .postgres {
+                commitOptimistically(batch)
+            } else if limits.groupCommit {
                 commitInOneTransaction(batch[...])
             } else {
                 for index in batch.indices {
@@ -138,7 +149,54 @@ final class DatabaseWriter: @unchecked Sendable {
         }
     }
 
+    /// PostgreSQL: the batch without savepoints; on the first failing job, a rollback, that job
+    /// refused, and the others run again with a savepoint each.
+    private func commitOptimistically(_ batch: [WriteJob]) {
+        let start = ContinuousClock.now
+        memo.clear()
+        defer { memo.clear() }
+        do {
+            try connection.beginWriteTransaction()
+        } catch {
+            // Busy, unreachable: nothing runs, the batch fails closed.
+            for job in batch { refuse(job, error) }
+            record(committedJobs: 0, failedJobs: batch.count)
+            return
+        }
+        var acknowledgements: [@Sendable () -> Void] = []
+        acknowledgements.reserveCapacity(batch.count)
+        for (position, job) in batch.enumerated() {
+            do {
+                acknowledgements.append(try perform(job))
+            } catch {
+                if connection.isInTransaction { _ = try? connection.run("ROLLBACK") }
+                refuse(job, error)
+                record(committedJobs: 0, failedJobs: 1)
+                var rest = batch
+                rest.remove(at: position)
+                if !rest.isEmpty { commitInOneTransaction(rest[...]) }
+                return
+            }
+        }
+        do {
+            try connection.commitWriteTransaction()
+        } catch {
+            // Serialization, deferred constraint, connection lost during COMMIT: nothing is acknowledged.
+            if connection.isInTransaction { _ = try? connection.run("ROLLBACK") }
+            for job in batch { refuse(job, error) }
+            record(committedJobs: 0, failedJobs: batch.count)
+            return
+        }
+        record(committedJobs: batch.count, failedJobs: 0)
+        if let observer = commitObserver.withLock({ $0 }) {
+            observer(WriterCommit(jobs: batch.count, duration: ContinuousClock.now - start))
+        }
+        for acknowledge in acknowledgements { acknowledge() }
+    }
+
     private func commitInOneTransaction(_ batch: ArraySlice<WriteJob>) {
+        memo.clear()
+        defer { memo.clear() }
         var performed: [(job: WriteJob, acknowledge: @Sendable () -> Void)] = []
         var failedCount = 0
         let start = ContinuousClock.now
@@ -159,12 +217,13 @@ final class DatabaseWriter: @unchecked Sendable {
             }
             do {
                 try connection.run("SAVEPOINT write_job")
-                let acknowledge = try job.perform(connection)
+                let acknowledge = try perform(job)
                 connection.finishStatements()
                 try connection.run("RELEASE write_job")
                 performed.append((job, acknowledge))
             } catch {
                 connection.finishStatements()
+                memo.clear()  // it may hold what the failed job wrote
                 if connection.isInTransaction, (try? rollBackToSavepoint()) != nil {
                     fail(job, error)
                 } else {
@@ -183,7 +242,7 @@ final class DatabaseWriter: @unchecked Sendable {
             return
         }
         do {
-            try connection.run(performed.isEmpty ? "ROLLBACK" : "COMMIT")
+            if performed.isEmpty { try connection.run("ROLLBACK") } else { try connection.commitWriteTransaction() }
         } catch {
             // Disk full, I/O error, deferred foreign key: nothing of the batch is acknowledged.
             if connection.isInTransaction { _ = try? connection.run("ROLLBACK") }
@@ -197,6 +256,15 @@ final class DatabaseWriter: @unchecked Sendable {
         }
         for done in performed { done.acknowledge() }
     }
+
+    /// Runs `job`; a job that swallowed the error of one of its statements has failed all the same.
+    private func perform(_ job: WriteJob) throws -> @Sendable () -> Void {
+        let acknowledge = try job.perform(connection)
+        if connection.transactionHasFailed { throw Self.swallowedFailure }
+        return acknowledge
+    }
+
+    static let swallowedFailure = StorageError.other(code: 0, message: "a statement of the write job failed inside its transaction")
 
     private func rollBackToSavepoint() throws {
         try connection.run("ROLLBACK TO write_job")

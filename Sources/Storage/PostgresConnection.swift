@@ -43,6 +43,8 @@ final class PostgresConnection {
     private var handle: OpaquePointer?
     private var numberedSQL: [String: String] = [:]
     private var failedAttempts = 0
+    /// Set on the writer connection only (`DatabaseWriter`).
+    var writeMemo: WriteMemo?
     private var nextAttempt = ContinuousClock.now
     /// libpq's reason the last connection attempt failed (host, port and the server's answer; never the password).
     private(set) var lastConnectFailure: String?
@@ -324,6 +326,24 @@ extension PostgresConnection: EngineConnection {
         reconnectIfBroken()
         try run("BEGIN", [])
         try run("SELECT pg_advisory_xact_lock(\(Self.writerLockKey))", [])
+    }
+
+    var transactionHasFailed: Bool {
+        handle.map { PQtransactionStatus($0) == PQTRANS_INERROR } ?? false
+    }
+
+    func commitWriteTransaction() throws {
+        guard let handle else { throw StorageError.unreachable }
+        // A statement failed inside the transaction (and a job swallowed the error): COMMIT would roll back.
+        guard PQtransactionStatus(handle) != PQTRANS_INERROR else {
+            throw StorageError.other(code: 0, message: "the write transaction was aborted by a failed statement")
+        }
+        let result = PQexec(handle, "COMMIT")
+        defer { PQclear(result) }
+        try check(result)
+        guard String(cString: PQcmdStatus(result)) == "COMMIT" else {
+            throw StorageError.other(code: 0, message: "COMMIT was answered by \(String(cString: PQcmdStatus(result)))")
+        }
     }
 
     func finishStatements() {}

@@ -14,6 +14,9 @@ public protocol SQLConnection: AnyObject {
     func query(_ sql: String, _ values: [SQLValue]) throws -> [Row]
     /// Runs a script of one or more statements that take no parameters.
     func execute(_ script: String) throws
+    /// Values shared by the jobs of the current write transaction (`WriteMemo`); `nil` on readers
+    /// and outside the writer.
+    var writeMemo: WriteMemo? { get }
 }
 
 extension SQLConnection {
@@ -46,11 +49,19 @@ public enum SQLDialect: String, Sendable, Hashable {
 
 /// What the writer thread and the reader threads need of a connection, beyond running SQL.
 protocol EngineConnection: SQLConnection {
+    /// The writer sets a memo on its connection; readers have none.
+    var writeMemo: WriteMemo? { get set }
     /// Opens the write transaction of a batch (SQLite `BEGIN IMMEDIATE`; PostgreSQL `BEGIN` and the
     /// cluster-wide writer lock, so batches of several instances never deadlock).
     func beginWriteTransaction() throws
+    /// Commits it; throws unless the transaction really committed (PostgreSQL answers `COMMIT` on a
+    /// transaction aborted by a failed statement with a silent `ROLLBACK`).
+    func commitWriteTransaction() throws
     /// `true` while a transaction is open.
     var isInTransaction: Bool { get }
+    /// `true` when a statement failed inside the open transaction and it can only be rolled back
+    /// (PostgreSQL; SQLite goes on after a failed statement).
+    var transactionHasFailed: Bool { get }
     /// Ends statements still part way through their rows (SQLite); a no-op elsewhere.
     func finishStatements()
     /// Closes the connection; later calls fail.

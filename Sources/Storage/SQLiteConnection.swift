@@ -10,6 +10,8 @@ public final class SQLiteConnection {
     let handle: OpaquePointer
     private var cachedStatements: [String: Statement] = [:]
     private var isClosed = false
+    /// Set on the writer connection only (`DatabaseWriter`).
+    public internal(set) var writeMemo: WriteMemo?
 
     /// Opens `path` and applies the pragmas of `configuration`.
     ///
@@ -163,6 +165,12 @@ extension SQLiteConnection: EngineConnection {
 
     func beginWriteTransaction() throws {
         try run("BEGIN IMMEDIATE")
+    }
+
+    var transactionHasFailed: Bool { false }
+
+    func commitWriteTransaction() throws {
+        try run("COMMIT")
     }
 
     func finishStatements() {
