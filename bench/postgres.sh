@@ -36,6 +36,7 @@ if [[ -z ${BENCH_DATABASE_URL:-} ]]; then
     eval "$(bash scripts/postgres.sh start "$PGDIR" 2>/dev/null)"
     BENCH_DATABASE_URL=$WEAVR_GATEWAY_TEST_DATABASE_URL
 fi
+unset WEAVR_GATEWAY_TEST_DATABASE_URL  # the gateway refuses WEAVR_GATEWAY_* variables it does not know
 DBNAME=bench_$RANDOM$RANDOM
 psql "$BENCH_DATABASE_URL" -qc "CREATE DATABASE $DBNAME"
 PGURL=$(python3 -c 'import sys; u=sys.argv[1]; b,_,q=u.partition("?"); print(b.rsplit("/",1)[0]+"/"+sys.argv[2]+("?"+q if q else ""))' "$BENCH_DATABASE_URL" "$DBNAME")
@@ -55,12 +56,26 @@ for db in "$PGURL" "$TMP/gw.sqlite"; do
 done
 echo "tenant:  rate limits and block quotas raised so the benchmark measures the path, not the limiters"
 
+# CPU seconds (user + system) a set of processes has used so far, from /proc/PID/stat.
+cpu_of() { python3 - "$@" <<'PY'
+import os, sys
+hz = os.sysconf("SC_CLK_TCK"); total = 0
+for pid in sys.argv[1:]:
+    try: fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError: continue
+    total += int(fields[11]) + int(fields[12])
+print(f"{total / hz:.2f}")
+PY
+}
+postgres_pids() { pgrep -x postgres | tr '\n' ' '; }
+
 start() { # name db → port
     WEAVR_GATEWAY_RATE_LIMITS_LOGIN_PER_CLIENT_IP_PER_MINUTE=1000000 "$BIN" serve --port 0 --threads 1 --db "$2" > "$TMP/$1.out" 2>&1 &
     PIDS+=($!)
     port_of "$TMP/$1.out"
 }
-A=$(start a "$PGURL"); B=$(start b "$PGURL"); S=$(start s "$TMP/gw.sqlite")
+A=$(start a "$PGURL"); PID_A=${PIDS[-1]}; B=$(start b "$PGURL"); PID_B=${PIDS[-1]}; S=$(start s "$TMP/gw.sqlite"); PID_S=${PIDS[-1]}
+PID_SIM=${PIDS[0]}
 
 login() { curl -s -X POST "http://127.0.0.1:$1/v1/auth/login" -H 'content-type: application/json' \
     -d '{"tenant":"bench","email":"alice@example.com","password":"Password1!","mode":"bearer"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'; }
@@ -117,17 +132,30 @@ PY
 echo
 echo "-- 1. audited card blocks/unblocks per second (${DURATION}s)"
 sed "s/token/\"$TOKEN_PG\"/" "$TMP/toggle.lua" > "$TMP/toggle-pg.lua"
+cpu_before=("$(cpu_of $PID_A $PID_B)" "$(cpu_of $PID_SIM)" "$(cpu_of $(postgres_pids))")
 wrk -t1 -c32 -d"${DURATION}s" --latency -s "$TMP/toggle-pg.lua" "http://127.0.0.1:$A" -- "$TMP/cards-pg-a" > "$TMP/wrk-$A.txt" 2>>"$TMP/wrk-errors.txt" &
 wrk -t1 -c32 -d"${DURATION}s" --latency -s "$TMP/toggle-pg.lua" "http://127.0.0.1:$B" -- "$TMP/cards-pg-b" > "$TMP/wrk-$B.txt" 2>>"$TMP/wrk-errors.txt" &
 wait %?wrk 2>/dev/null || true; sleep 0.5
 while pgrep -f "wrk -t1 -c32" >/dev/null; do sleep 0.2; done
+cpu_after=("$(cpu_of $PID_A $PID_B)" "$(cpu_of $PID_SIM)" "$(cpu_of $(postgres_pids))")
 read -r ra pa qa na < <(summary "$TMP/wrk-$A.txt"); read -r rb pb qb nb < <(summary "$TMP/wrk-$B.txt")
 printf "  PostgreSQL, 2 instances, c=32+32:  %8.0f req/s (A %s + B %s), p50 %s/%s, p99 %s/%s, non-2xx %s\n" \
     "$(python3 -c "print($ra+$rb)")" "$ra" "$rb" "$pa" "$pb" "$qa" "$qb" "$((na + nb))"
-sed "s/token/\"$TOKEN_SQ\"/" "$TMP/toggle.lua" > "$TMP/toggle-sq.lua"; wrk -t1 -c64 -d"${DURATION}s" --latency -s "$TMP/toggle-sq.lua" "http://127.0.0.1:$S" -- "$TMP/cards-sq" > "$TMP/wrk-s.txt" 2>>"$TMP/wrk-errors.txt"
+python3 - "$DURATION" "${cpu_before[@]}" "${cpu_after[@]}" <<'PY'
+import os, sys
+d = float(sys.argv[1]); b = list(map(float, sys.argv[2:5])); a = list(map(float, sys.argv[5:8]))
+used = [x - y for x, y in zip(a, b)]
+print("  CPU during it (cores busy, of %d): gateways A+B %.2f, simulator %.2f, PostgreSQL %.2f; the rest (wrk, kernel) %.2f"
+      % (os.cpu_count(), used[0] / d, used[1] / d, used[2] / d, max(0, os.cpu_count() - sum(used) / d)))
+PY
+sed "s/token/\"$TOKEN_SQ\"/" "$TMP/toggle.lua" > "$TMP/toggle-sq.lua"; cpu_before=("$(cpu_of $PID_S)" "$(cpu_of $PID_SIM)")
+wrk -t1 -c64 -d"${DURATION}s" --latency -s "$TMP/toggle-sq.lua" "http://127.0.0.1:$S" -- "$TMP/cards-sq" > "$TMP/wrk-s.txt" 2>>"$TMP/wrk-errors.txt"
+cpu_after=("$(cpu_of $PID_S)" "$(cpu_of $PID_SIM)")
 sort "$TMP/wrk-errors.txt" | uniq -c | head -3 | sed "s/^/  /"
 read -r rs ps qs ns < <(summary "$TMP/wrk-s.txt")
 printf "  SQLite,     1 instance,  c=64:     %8.0f req/s, p50 %s, p99 %s, non-2xx %s\n" "$rs" "$ps" "$qs" "$ns"
+python3 -c "import sys; d=float(sys.argv[1]); print('  CPU during it: gateway %.2f cores, simulator %.2f' % ((float(sys.argv[3])-float(sys.argv[2]))/d, (float(sys.argv[5])-float(sys.argv[4]))/d))" \
+    "$DURATION" "${cpu_before[0]}" "${cpu_after[0]}" "${cpu_before[1]}" "${cpu_after[1]}"
 echo "  audit rows: PostgreSQL $(psql "$PGURL" -Atc 'select count(*) from audit_log'), SQLite $(sqlite3 "$TMP/gw.sqlite" 'select count(*) from audit_log')"
 "$BIN" audit verify --db "$PGURL" | head -1 | sed 's/^/  PostgreSQL chain: /'
 

@@ -42,6 +42,17 @@ final class PostgresConnection {
     private let settings: Settings
     private var handle: OpaquePointer?
     private var numberedSQL: [String: String] = [:]
+    /// Server-side prepared statements of this session, by SQL text and parameter types: parsed and
+    /// planned once per connection instead of per call. Emptied on every (re)connect.
+    private var preparedStatements: [PreparedKey: String] = [:]
+    private var preparedCount = 0
+    /// The most statements prepared per connection; others go through `PQexecParams`.
+    static let preparedStatementLimit = 256
+
+    private struct PreparedKey: Hashable {
+        var sql: String
+        var types: [Oid]
+    }
     private var failedAttempts = 0
     /// Set on the writer connection only (`DatabaseWriter`).
     var writeMemo: WriteMemo?
@@ -99,6 +110,7 @@ final class PostgresConnection {
             throw StorageError.unreachable
         }
         handle = connection
+        preparedStatements.removeAll()
         failedAttempts = 0
         let milliseconds = settings.statementTimeout.components.seconds * 1000
             + settings.statementTimeout.components.attoseconds / 1_000_000_000_000_000
@@ -199,12 +211,24 @@ final class PostgresConnection {
                 types.append(17); lengths.append(Int32(bytes.count)); formats.append(1); buffers.append(buffer)
             }
         }
+        let statement = try prepared(text, types: types, on: handle)
         let result = buffers.withUnsafeBufferPointer { bufferPointers in
             bufferPointers.withMemoryRebound(to: UnsafePointer<CChar>?.self) { valuePointers in
-                PQexecParams(handle, text, Int32(values.count), types, valuePointers.baseAddress, lengths, formats, 0)
+                if let statement {
+                    PQexecPrepared(handle, statement, Int32(values.count), valuePointers.baseAddress, lengths, formats, 0)
+                } else {
+                    PQexecParams(handle, text, Int32(values.count), types, valuePointers.baseAddress, lengths, formats, 0)
+                }
             }
         }
         guard let result else { throw StorageError.unreachable }
+        if let statement, PQresultStatus(result) == PGRES_FATAL_ERROR,
+           PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map({ String(cString: $0) }) == "0A000" {
+            // "cached plan must not change result type": another instance migrated the schema under this
+            // session's plan. Forget the statement; the caller's next call prepares it again.
+            preparedStatements = preparedStatements.filter { $0.value != statement }
+            if PQtransactionStatus(handle) == PQTRANS_IDLE { _ = PQexec(handle, "DEALLOCATE \(statement)").map(PQclear) }
+        }
         do {
             try check(result)
         } catch {
@@ -212,6 +236,21 @@ final class PostgresConnection {
             throw error
         }
         return result
+    }
+
+    /// The name of the prepared statement for `text` with parameters of `types`, preparing it on first use;
+    /// `nil` once the connection holds `preparedStatementLimit` of them.
+    private func prepared(_ text: String, types: [Oid], on handle: OpaquePointer) throws -> String? {
+        let key = PreparedKey(sql: text, types: types)
+        if let name = preparedStatements[key] { return name }
+        guard preparedStatements.count < Self.preparedStatementLimit else { return nil }
+        preparedCount += 1
+        let name = "wg_\(preparedCount)"
+        let result = PQprepare(handle, name, text, Int32(types.count), types)
+        defer { PQclear(result) }
+        try check(result)
+        preparedStatements[key] = name
+        return name
     }
 
     private func check(_ result: OpaquePointer?) throws {

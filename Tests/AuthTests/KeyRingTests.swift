@@ -15,6 +15,16 @@ struct KeyRingTests {
         #expect(keys[0].kid.utf8.count == 8)
     }
 
+    @Test func keyIDsNeverStartWithADashSoTheCommandLineTakesThem() async throws {
+        // One id in 64 would start with `-` if drawn plainly: 300 rotations would almost surely show one.
+        let fixture = try await AuthFixture()
+        let ring = try await fixture.keyRing()
+        for _ in 0..<300 { _ = try await ring.rotate() }
+        let kids = try await fixture.keyStore.list().map(\.kid)
+        #expect(kids.count == 301)
+        #expect(kids.allSatisfy { !$0.hasPrefix("-") && $0.utf8.count == 8 })
+    }
+
     @Test(arguments: StoreBackend.allCases) func rotateKeepsExactlyOneActiveKey(backend: StoreBackend) async throws {
         let fixture = try await AuthFixture(backend: backend)
         let ring = try await fixture.keyRing()

@@ -8,7 +8,7 @@ import TestSupport
 struct ConfigurationTests {
     private func problems(json: String, environment: [String: String] = [:]) -> [String] {
         let file = NSTemporaryDirectory() + "config-\(UUID().uuidString).json"
-        try? json.write(toFile: file, atomically: true, encoding: .utf8)
+        try? json.write(toFile: file, atomically: false, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
         do {
             _ = try GatewayConfiguration.load(file: file, environment: environment, checkFiles: false)
@@ -98,7 +98,7 @@ struct ConfigurationTests {
 
     @Test func environmentOverridesTheFile() throws {
         let file = NSTemporaryDirectory() + "config-\(UUID().uuidString).json"
-        try #"{"listen": {"port": 8080, "host": "0.0.0.0"}, "accessLog": false}"#.write(toFile: file, atomically: true, encoding: .utf8)
+        try #"{"listen": {"port": 8080, "host": "0.0.0.0"}, "accessLog": false}"#.write(toFile: file, atomically: false, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
         let configuration = try GatewayConfiguration.load(file: file, environment: [
             "WEAVR_GATEWAY_LISTEN_PORT": "8443", "WEAVR_GATEWAY_ACCESS_LOG": "true",
@@ -117,7 +117,7 @@ struct ConfigurationTests {
     @Test func flagsWinOverEnvironmentWhichWinsOverFileWhichWinsOverDefaults() throws {
         let file = NSTemporaryDirectory() + "config-\(UUID().uuidString).json"
         try #"{"listen": {"port": 1001, "host": "10.0.0.1"}, "admin": {"port": 2001}, "shutdownGraceSeconds": 3}"#
-            .write(toFile: file, atomically: true, encoding: .utf8)
+            .write(toFile: file, atomically: false, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
         let configuration = try GatewayConfiguration.load(
             file: file,
@@ -179,7 +179,7 @@ struct ConfigurationTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let good = directory + "/good.json"
-        try #"{"listen": {"port": 8443}, "database": {"path": "/var/lib/gw.sqlite"}}"#.write(toFile: good, atomically: true, encoding: .utf8)
+        try #"{"listen": {"port": 8443}, "database": {"path": "/var/lib/gw.sqlite"}}"#.write(toFile: good, atomically: false, encoding: .utf8)
         let ok = try await CommandLineTests.run(["config", "check", good], environment: ["WEAVR_GATEWAY_ACCESS_LOG": "true", "GATEWAY_MASTER_KEY": "c2VjcmV0LW1hc3Rlci1rZXk="])
         #expect(ok.status == 0, "\(ok.output)")
         #expect(ok.output.hasPrefix("OK: \(good)\n"))
@@ -189,7 +189,7 @@ struct ConfigurationTests {
         #expect(!ok.output.contains("c2VjcmV0LW1hc3Rlci1rZXk="))
 
         let bad = directory + "/bad.json"
-        try #"{"listen": {"port": "eighty"}, "masterKey": "hunter2-secret"}"#.write(toFile: bad, atomically: true, encoding: .utf8)
+        try #"{"listen": {"port": "eighty"}, "masterKey": "hunter2-secret"}"#.write(toFile: bad, atomically: false, encoding: .utf8)
         let refused = try await CommandLineTests.run(["config", "check", bad], environment: [:])
         #expect(refused.status == 1)
         #expect(refused.output.contains("2 errors"))

@@ -98,8 +98,10 @@ public struct SQLKeyRingStore: KeyRingStore {
     }
 
     private func newKey() throws -> (info: SigningKeyInfo, sealed: [UInt8]) {
-        // 48 random bits → 8 base64url characters; ids need only be unique, not secret.
-        let kid = Base64.urlEncode(try SecureRandom.bytes(6))
+        // 48 random bits → 8 base64url characters; ids need only be unique, not secret. Never a leading `-`:
+        // `keys retire -abc` would read as an option.
+        var kid = Base64.urlEncode(try SecureRandom.bytes(6))
+        while kid.hasPrefix("-") { kid = Base64.urlEncode(try SecureRandom.bytes(6)) }
         let material = try SecureRandom.bytes(32)
         let sealed = try secretBox.seal(material, aad: Self.context(kid: kid))
         return (SigningKeyInfo(kid: kid, state: .active, createdAt: clock.now), sealed)
