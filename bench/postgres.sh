@@ -67,6 +67,7 @@ for pid in sys.argv[1:]:
 print(f"{total / hz:.2f}")
 PY
 }
+idle_of() { awk '/^cpu /{print $5 + $6}' /proc/stat; }  # idle + iowait ticks of the whole machine
 postgres_pids() { pgrep -x postgres | tr '\n' ' '; }
 
 start() { # name db → port
@@ -132,21 +133,22 @@ PY
 echo
 echo "-- 1. audited card blocks/unblocks per second (${DURATION}s)"
 sed "s/token/\"$TOKEN_PG\"/" "$TMP/toggle.lua" > "$TMP/toggle-pg.lua"
-cpu_before=("$(cpu_of $PID_A $PID_B)" "$(cpu_of $PID_SIM)" "$(cpu_of $(postgres_pids))")
+cpu_before=("$(cpu_of $PID_A $PID_B)" "$(cpu_of $PID_SIM)" "$(cpu_of $(postgres_pids))" "$(idle_of)")
 wrk -t1 -c32 -d"${DURATION}s" --latency -s "$TMP/toggle-pg.lua" "http://127.0.0.1:$A" -- "$TMP/cards-pg-a" > "$TMP/wrk-$A.txt" 2>>"$TMP/wrk-errors.txt" &
 wrk -t1 -c32 -d"${DURATION}s" --latency -s "$TMP/toggle-pg.lua" "http://127.0.0.1:$B" -- "$TMP/cards-pg-b" > "$TMP/wrk-$B.txt" 2>>"$TMP/wrk-errors.txt" &
 wait %?wrk 2>/dev/null || true; sleep 0.5
 while pgrep -f "wrk -t1 -c32" >/dev/null; do sleep 0.2; done
-cpu_after=("$(cpu_of $PID_A $PID_B)" "$(cpu_of $PID_SIM)" "$(cpu_of $(postgres_pids))")
+cpu_after=("$(cpu_of $PID_A $PID_B)" "$(cpu_of $PID_SIM)" "$(cpu_of $(postgres_pids))" "$(idle_of)")
 read -r ra pa qa na < <(summary "$TMP/wrk-$A.txt"); read -r rb pb qb nb < <(summary "$TMP/wrk-$B.txt")
 printf "  PostgreSQL, 2 instances, c=32+32:  %8.0f req/s (A %s + B %s), p50 %s/%s, p99 %s/%s, non-2xx %s\n" \
     "$(python3 -c "print($ra+$rb)")" "$ra" "$rb" "$pa" "$pb" "$qa" "$qb" "$((na + nb))"
 python3 - "$DURATION" "${cpu_before[@]}" "${cpu_after[@]}" <<'PY'
 import os, sys
-d = float(sys.argv[1]); b = list(map(float, sys.argv[2:5])); a = list(map(float, sys.argv[5:8]))
+d = float(sys.argv[1]); b = list(map(float, sys.argv[2:6])); a = list(map(float, sys.argv[6:10]))
 used = [x - y for x, y in zip(a, b)]
-print("  CPU during it (cores busy, of %d): gateways A+B %.2f, simulator %.2f, PostgreSQL %.2f; the rest (wrk, kernel) %.2f"
-      % (os.cpu_count(), used[0] / d, used[1] / d, used[2] / d, max(0, os.cpu_count() - sum(used) / d)))
+idle = used[3] / os.sysconf("SC_CLK_TCK") / d
+print("  CPU during it (cores busy, of %d): gateways A+B %.2f, simulator %.2f, PostgreSQL %.2f, the rest (wrk, kernel) %.2f; idle %.2f"
+      % (os.cpu_count(), used[0] / d, used[1] / d, used[2] / d, max(0, os.cpu_count() - idle - sum(used[:3]) / d), idle))
 PY
 sed "s/token/\"$TOKEN_SQ\"/" "$TMP/toggle.lua" > "$TMP/toggle-sq.lua"; cpu_before=("$(cpu_of $PID_S)" "$(cpu_of $PID_SIM)")
 wrk -t1 -c64 -d"${DURATION}s" --latency -s "$TMP/toggle-sq.lua" "http://127.0.0.1:$S" -- "$TMP/cards-sq" > "$TMP/wrk-s.txt" 2>>"$TMP/wrk-errors.txt"

@@ -1,4 +1,5 @@
 import Audit
+import Gateway
 import Foundation
 import NIOFreeHTTP
 import Storage
@@ -23,6 +24,36 @@ struct MultiInstanceTests {
             #expect(try await pair.call(pair.a, "POST", "/v1/auth/logout", token: token).status == 204)
             let after = try await pair.call(pair.b, "GET", "/v1/me", token: token)
             #expect(after.status == 401, "B served a session A had ended: \(after.status)")
+        }
+    }
+
+    /// An operator revoking one session, then all of the tenant's, on A's admin API: B refuses them on its
+    /// very next request.
+    @Test(.requiresGatewayBinary, .timeLimit(.minutes(2)))
+    func anAdminRevocationOnAIsRefusedOnBAtOnce() async throws {
+        try await TwoInstances.run { pair in
+            let first = try await pair.login(on: pair.a)
+            let second = try await pair.login(on: pair.b)
+            let me = try await pair.call(pair.b, "GET", "/v1/me", token: first)
+            #expect(me.status == 200)
+            let listed = try await pair.admin("GET", "/admin/v1/tenants/acme/sessions")
+            #expect(listed.status == 200, "\(listed.text)")
+            let sessions = (try? JSONSerialization.jsonObject(with: Data(listed.text.utf8))) as? [[String: Any]] ?? []
+            #expect(sessions.count == 2, "\(listed.text)")
+            // Which listed session is `first`: revoke each in turn until B refuses `first`, checking `second` lives.
+            var revoked = false
+            for sid in sessions.compactMap({ $0["sid"] as? String }) where !revoked {
+                #expect(try await pair.admin("DELETE", "/admin/v1/tenants/acme/sessions/\(sid)").status == 204)
+                revoked = try await pair.call(pair.b, "GET", "/v1/me", token: first).status == 401
+                if !revoked {
+                    #expect(try await pair.call(pair.b, "GET", "/v1/me", token: second).status == 401)
+                }
+            }
+            #expect(revoked, "B served a session A's admin API had revoked")
+            let third = try await pair.login(on: pair.b)
+            #expect(try await pair.call(pair.a, "GET", "/v1/me", token: third).status == 200)
+            #expect(try await pair.admin("DELETE", "/admin/v1/tenants/acme/sessions").status == 200)
+            #expect(try await pair.call(pair.b, "GET", "/v1/me", token: third).status == 401)
         }
     }
 
@@ -80,6 +111,27 @@ struct MultiInstanceTests {
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<(3 * rate) {
                     group.addTask { try await pair.call(index % 2 == 0 ? pair.a : pair.b, "GET", "/v1/me", token: token).status }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            let allowed = statuses.filter { $0 == 200 }.count
+            #expect(allowed >= rate - 1 && allowed <= rate + rate / 20 + 1, "allowed \(allowed) of \(statuses.count) at \(rate)/min")
+            #expect(statuses.allSatisfy { $0 == 200 || $0 == 429 }, "\(Set(statuses))")
+        }
+    }
+
+    /// A tenant's rate across instances and sessions: two users' sessions, requests spread over both
+    /// instances, one budget (the session rate is far above it, so only the tenant's bucket refuses).
+    @Test(.requiresGatewayBinary, .timeLimit(.minutes(2)))
+    func aTenantRateLimitHoldsAcrossInstancesAndSessions() async throws {
+        let rate = 40
+        try await TwoInstances.run(quotas: ["rate.tenant_per_minute=\(rate)", "rate.session_per_minute=100000"]) { pair in
+            let tokens = [try await pair.login(on: pair.a), try await pair.login(on: pair.b)]
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<(3 * rate) {
+                    group.addTask {
+                        try await pair.call(index % 2 == 0 ? pair.a : pair.b, "GET", "/v1/me", token: tokens[(index / 2) % 2]).status
+                    }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
@@ -195,6 +247,8 @@ final class TwoInstances: Sendable {
     struct Instance: Sendable {
         let process: RunningProcess
         let port: Int
+        /// The admin API's port (A only).
+        var adminPort: Int?
     }
 
     struct Reply: Sendable {
@@ -206,6 +260,9 @@ final class TwoInstances: Sendable {
     }
 
     let postgres: PostgresTestDatabase
+    let directory: TemporaryDirectory
+    /// A bearer token of A's admin API.
+    let adminToken: String
     let environment: [String: String]
     let simulator: RunningProcess
     let a: Instance
@@ -242,14 +299,19 @@ final class TwoInstances: Sendable {
             stdin: "sim-demo-api-key\n", environment: environment
         )
         guard added.status == 0 else { throw HarnessError("tenant add: \(added.output)") }
-        @Sendable func start(_ environment: [String: String]) async throws -> Instance {
+        directory = try TemporaryDirectory()
+        let (adminToken, adminLine) = try AdminTokens.generate(name: "ops")
+        self.adminToken = adminToken
+        try Data((adminLine + "\n").utf8).write(to: URL(fileURLWithPath: directory.file("admin-tokens")))
+        @Sendable func start(_ environment: [String: String], admin: [String]) async throws -> Instance {
             let process = try RunningProcess.lowPriority(
-                CommandLineTests.binary, ["serve", "--port", "0", "--threads", "1"], environment: environment
+                CommandLineTests.binary, ["serve", "--port", "0", "--threads", "1"] + admin, environment: environment
             )
-            return Instance(process: process, port: try await process.port(after: "listening on"))
+            let port = try await process.port(after: "weavr-gateway listening on")
+            return Instance(process: process, port: port, adminPort: admin.isEmpty ? nil : try await process.port(after: "admin API listening on http://"))
         }
-        a = try await start(environment)
-        b = try await start(environment)
+        a = try await start(environment, admin: ["--admin-port", "0", "--admin-tokens", directory.file("admin-tokens")])
+        b = try await start(environment, admin: [])
         group = EventLoopGroup(threads: 1)
         var configuration = HTTPClient.Configuration()
         configuration.requestTimeout = .seconds(20)
@@ -281,6 +343,14 @@ final class TwoInstances: Sendable {
         return Reply(status: response.status, text: String(decoding: response.body, as: UTF8.self))
     }
 
+    /// A call to A's admin API.
+    func admin(_ method: String, _ path: String) async throws -> Reply {
+        var request = HTTPClientRequest(method: method, url: "http://127.0.0.1:\(a.adminPort ?? 0)\(path)")
+        request.headers.add("authorization", "Bearer \(adminToken)")
+        let response = try await client.execute(request)
+        return Reply(status: response.status, text: String(decoding: response.body, as: UTF8.self))
+    }
+
     func login(on instance: Instance) async throws -> String {
         try await CrashRecoveryTests.login(client, port: instance.port)
     }
@@ -291,7 +361,7 @@ final class TwoInstances: Sendable {
     }
 
     func auditRows(action: String, outcome: AuditOutcome) async throws -> Int {
-        let database = try Database.connect(url: url, migrations: .gateway)
+        let database = try await postgres.connect(migrations: .gateway)
         defer { database.close() }
         return try await SQLAuditLog(database: database).all(AuditFilter(action: action, outcome: outcome)).count
     }

@@ -51,12 +51,10 @@ final class RequestRateLimits: Sendable {
             // One bucket per key for all instances. If the database cannot be reached, this process's
             // own buckets decide (a limit per instance rather than none); the request itself then
             // meets the same database when it reads its session.
-            if let session = try? await shared.acquire("s:" + tenant.id + ":" + sid, rate: sessionRate, per: .seconds(60), burst: sessionRate) {
-                if !session.allowed {
-                    decisions = (session, nil)
-                } else if let tenantDecision = try? await shared.acquire("t:" + tenant.id, rate: tenantRate, per: .seconds(60), burst: tenantRate) {
-                    decisions = (session, tenantDecision)
-                }
+            let sessionLimit = SharedRateLimiter.Limit(key: "s:" + tenant.id + ":" + sid, rate: sessionRate, period: .seconds(60), burst: sessionRate)
+            let tenantLimit = SharedRateLimiter.Limit(key: "t:" + tenant.id, rate: tenantRate, period: .seconds(60), burst: tenantRate)
+            if let both = try? await shared.acquire(sessionLimit, then: tenantLimit) {
+                decisions = (both.first, both.second)
             }
         }
         let session = decisions?.session ?? sessionLimiter.acquire(sid)
