@@ -5,7 +5,7 @@
 #
 # Unless WEAVR_GATEWAY_TEST_DATABASE_URL is already set (a cluster where the tests may CREATE DATABASE),
 # it starts a throwaway cluster with scripts/postgres.sh in a fresh temporary directory, exports its
-# URL, runs `swift test "$@"`, and stops and removes that cluster whatever happens (exit, failure,
+# URL, runs `swift test "$@"` (without arguments: then the end-to-end suites once more on PostgreSQL), and stops and removes that cluster whatever happens (exit, failure,
 # Ctrl-C). Exits with swift test's exit code. Without the URL the PostgreSQL tests fail, naming
 # `scripts/postgres.sh start`.
 set -euo pipefail
@@ -40,4 +40,10 @@ fi
 
 status=0
 swift test "$@" || status=$?
+# Without arguments (the whole suite), the end-to-end suites run a second time with every gateway on
+# PostgreSQL (tests about one engine's own files name SQLite and run on it either way).
+if [ "$#" -eq 0 ] && [ "$status" -eq 0 ]; then
+    echo "== the end-to-end suites again, on PostgreSQL (WEAVR_GATEWAY_TEST_HARNESS_BACKEND=postgres)"
+    WEAVR_GATEWAY_TEST_HARNESS_BACKEND=postgres swift test --skip-build --filter GatewayTests || status=$?
+fi
 exit "$status"

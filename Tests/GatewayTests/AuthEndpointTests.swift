@@ -219,7 +219,7 @@ struct AuthEndpointTests {
     }
 
     @Test func secretsNeverAppearInResponsesLogsOrTheDatabaseFile() async throws {
-        let gateway = try await GatewayHarness()
+        let gateway = try await GatewayHarness(backend: .sqlite)  // SQLite-specific: reads the SQLite file as bytes
         let token = try await gateway.login()
         _ = try await gateway.call("POST", "/v1/auth/step-up", token: token)
         _ = try await gateway.call("POST", "/v1/auth/step-up/verify", token: token, json: ["code": "123456"])

@@ -44,7 +44,7 @@ struct DenialLedgerTests {
 
     @Test func rowsThatCannotBeWrittenAreKeptForTheNextFlush() async throws {
         let clock = ManualWallClock(now: 1_750_000_000_000)
-        try await withGateway(clock: clock) { gateway async throws in
+        try await withGateway(clock: clock, backend: .sqlite) { gateway async throws in  // SQLite-specific: an SQLite file capped
             gateway.services.denials.record(reason: "csrf_failed", clientIP: "203.0.113.1")
             #expect(try await FailClosedTests.fillTheDisk(gateway))
             await #expect(throws: (any Error).self) { try await gateway.services.denials.flush(everything: true) }

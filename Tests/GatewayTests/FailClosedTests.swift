@@ -11,7 +11,7 @@ struct FailClosedTests {
     typealias Seed = GatewayHarness.Seed
 
     @Test func aFullDiskRefusesACardBlockWithoutCallingWeavrAndRecoversWhenSpaceReturns() async throws {
-        let harness = try await GatewayHarness()
+        let harness = try await GatewayHarness(backend: .sqlite)  // SQLite-specific: an SQLite file capped
         do {
             let token = try await harness.login()
             // Warm the quota counter row so that only the audit write can fail for want of space.
@@ -61,7 +61,7 @@ struct FailClosedTests {
     }
 
     @Test func aLoginThatCannotBeSavedLogsTheWeavrTokenOut() async throws {
-        let harness = try await GatewayHarness()
+        let harness = try await GatewayHarness(backend: .sqlite)  // SQLite-specific: an SQLite file capped
         _ = try await harness.login()  // warm every table a login touches
         #expect(try await Self.fillTheDisk(harness))
         harness.simulator.clearCapturedRequests()

@@ -60,7 +60,7 @@ struct ReadinessTests {
     @Test func notReadyWhileWritesFailForAFullDatabaseEvenWhenTheHeartbeatFits() async throws {
         var settings = GatewayServices.Settings()
         settings.readinessFailureWindow = .seconds(3)
-        let observed = try await ObservedGateway(settings: settings)
+        let observed = try await ObservedGateway(settings: settings, backend: .sqlite)  // SQLite-specific: an SQLite file capped
         let database = observed.gateway.database
         #expect(try await observed.call("GET", "/readyz").status == 200)
         try await database.write { connection in
@@ -94,7 +94,7 @@ struct ReadinessTests {
 
     /// A database the writer cannot write (SQLITE_READONLY) is `unwritable`.
     @Test func notReadyWhenTheDatabaseRefusesWrites() async throws {
-        let observed = try await ObservedGateway()
+        let observed = try await ObservedGateway(backend: .sqlite)  // SQLite-specific: SQLite PRAGMA query_only
         try await observed.gateway.database.write { try $0.execute("PRAGMA query_only = ON") }
         let reply = try await observed.call("GET", "/readyz")
         #expect(reply.status == 503)

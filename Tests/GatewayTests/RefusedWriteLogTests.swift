@@ -28,7 +28,7 @@ struct RefusedWriteLogTests {
         let lines = LogLines()
         var settings = GatewayServices.Settings()
         settings.storageLogger = Self.capturingLogger(lines)
-        let harness = try await GatewayHarness(settings: settings)
+        let harness = try await GatewayHarness(settings: settings, backend: .sqlite)  // SQLite-specific: an SQLite file capped
         do {
             let token = try await harness.login()
             #expect(try await harness.call("POST", "/v1/cards/\(Seed.emptyGBP)/block", token: token).status == 200)

@@ -17,7 +17,7 @@ struct StoreChangeTests {
 
     @Test(.requiresGatewayBinary)
     func aKeyRetiredByTheCommandLineStopsItsTokensOnTheNextCheck() async throws {
-        try await withGateway() { gateway async throws in
+        try await withGateway(backend: .sqlite) { gateway async throws in  // SQLite-specific: the command line on the SQLite file
             let token = try await gateway.login()
             let kid = try #require(gateway.services.keyRing.activeKeyID)
             #expect(try await Self.cli(gateway, ["keys", "rotate"]).status == 0)
@@ -35,7 +35,7 @@ struct StoreChangeTests {
 
     @Test(.requiresGatewayBinary)
     func aTenantSuspendedByTheCommandLineIsRefusedByTheRunningLoop() async throws {
-        try await withGateway() { gateway async throws in
+        try await withGateway(backend: .sqlite) { gateway async throws in  // SQLite-specific: the command line on the SQLite file
             let token = try await gateway.login()
             _ = try await gateway.services.storeChanges.check()  // the harness made its tenants after the services
             let task = gateway.services.storeChanges.start(every: .milliseconds(20))
@@ -53,7 +53,7 @@ struct StoreChangeTests {
     }
 
     @Test func writesByAnotherConnectionBumpTheGenerationAndOnlyTenantAndKeyChangesDo() async throws {
-        try await withGateway() { gateway async throws in
+        try await withGateway(backend: .sqlite) { gateway async throws in  // SQLite-specific: a second SQLite connection
             let other = try Database.open(path: gateway.directory + "/gateway.sqlite", migrations: .gateway)
             let token = try await gateway.login()
             _ = try await gateway.services.storeChanges.check()  // the harness made its tenants after the services

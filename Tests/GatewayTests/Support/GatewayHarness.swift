@@ -31,8 +31,10 @@ final class GatewayHarness: @unchecked Sendable {
 
     static let otherAPIKey = "sim-other-api-key"
 
+    /// `backend` nil: `defaultBackend`. Tests about one engine's own behaviour (an SQLite file filled up, locked
+    /// or read as bytes) name it, so the end-to-end suite also runs whole with `WEAVR_GATEWAY_TEST_HARNESS_BACKEND=postgres`.
     init(clock: ManualWallClock? = nil, settings: GatewayServices.Settings = GatewayServices.Settings(),
-         tenantModes: Set<Tenant.SessionMode> = [.cookie, .bearer]) async throws {
+         tenantModes: Set<Tenant.SessionMode> = [.cookie, .bearer], backend: StoreBackend? = nil) async throws {
         directory = NSTemporaryDirectory() + "gateway-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         group = EventLoopGroup(threads: 2)
@@ -52,8 +54,8 @@ final class GatewayHarness: @unchecked Sendable {
         simulator = WeavrSimulator(seed: seed, clock: simulatorClock)
         let simulatorAddress = try simulator.start(host: "127.0.0.1", port: 0, group: group)
         self.clock = clock
-        backend = Self.defaultBackend
-        switch backend {
+        self.backend = backend ?? Self.defaultBackend
+        switch self.backend {
         case .sqlite:
             postgres = nil
             let path = directory + "/gateway.sqlite"
@@ -185,10 +187,10 @@ final class LogLines: Sendable {
 /// Runs `body` with a fresh `GatewayHarness` and always shuts it down — also when `body` throws — so a failing
 /// test never leaves servers, loops or temporary files behind for the tests running beside it.
 func withGateway<T>(
-    clock: ManualWallClock? = nil, settings: GatewayServices.Settings = GatewayServices.Settings(),
+    clock: ManualWallClock? = nil, settings: GatewayServices.Settings = GatewayServices.Settings(), backend: StoreBackend? = nil,
     _ body: (GatewayHarness) async throws -> T
 ) async throws -> T {
-    let gateway = try await GatewayHarness(clock: clock, settings: settings)
+    let gateway = try await GatewayHarness(clock: clock, settings: settings, backend: backend)
     do {
         let result = try await body(gateway)
         await gateway.shutdown()

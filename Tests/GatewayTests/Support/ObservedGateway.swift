@@ -13,8 +13,8 @@ final class ObservedGateway: Sendable {
     let admin: HTTPServer
     let logLines = LogLines()
 
-    init(settings: GatewayServices.Settings = GatewayServices.Settings()) async throws {
-        gateway = try await GatewayHarness(settings: settings)
+    init(settings: GatewayServices.Settings = GatewayServices.Settings(), backend: StoreBackend? = nil) async throws {
+        gateway = try await GatewayHarness(settings: settings, backend: backend)
         let lines = logLines
         let logger = Logger(label: "access") { label in
             JSONLogHandler(label: label, sink: { line in lines.append(String(decoding: line, as: UTF8.self)) })
