@@ -10,6 +10,23 @@ struct WeavrSession: Sendable {
     let requestID: String
     let idempotencyRef: String?
 
+    // Transfers and history.
+    func createTransfer(_ body: TransferCreateBody) async throws(WeavrError) -> WeavrResult<Transfer> {
+        try await client.createTransfer(token: token, body: body, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func listTransfers(states: [String], offset: Int?, limit: Int?) async throws(WeavrError) -> WeavrResult<WeavrPage<Transfer>> {
+        try await client.listTransfers(token: token, states: states, offset: offset, limit: limit, requestID: requestID)
+    }
+
+    func getTransfer(_ id: String) async throws(WeavrError) -> WeavrResult<Transfer> {
+        try await client.getTransfer(token: token, id: id, requestID: requestID)
+    }
+
+    func transactions(of instrument: InstrumentRef, filter: TransactionFilter, offset: Int?, limit: Int?) async throws(WeavrError) -> WeavrResult<WeavrPage<InstrumentTransaction>> {
+        try await client.transactions(token: token, of: instrument, filter: filter, offset: offset, limit: limit, requestID: requestID)
+    }
+
     // Cards.
     func listCards(filter: CardListFilter, offset: Int?, limit: Int?) async throws(WeavrError) -> WeavrResult<WeavrPage<ManagedCard>> {
         try await client.listCards(token: token, filter: filter, offset: offset, limit: limit, requestID: requestID)
