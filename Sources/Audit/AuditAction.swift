@@ -29,6 +29,7 @@ public struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCon
     public static let cardUnblock = AuditAction(known: "card.unblock")
     public static let cardDestroy = AuditAction(known: "card.destroy")
     public static let cardUpdate = AuditAction(known: "card.update")
+    public static let transferCreate = AuditAction(known: "transfer.create")
     public static let bulkSubmit = AuditAction(known: "bulk.submit")
     public static let bulkOperation = AuditAction(known: "bulk.operation")
     public static let quotaDenied = AuditAction(known: "quota.denied")

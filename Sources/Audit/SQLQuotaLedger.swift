@@ -72,7 +72,7 @@ public struct SQLQuotaLedger: QuotaLedger {
                 [.text(tenant), .text(day.description)]
             )
         }
-        var usage = Dictionary(uniqueKeysWithValues: QuotaOperation.allCases.map { ($0, 0) })
+        var usage = Dictionary(uniqueKeysWithValues: QuotaOperation.counted.map { ($0, 0) })
         for row in rows {
             if let name = row[0].stringValue, let operation = QuotaOperation(rawValue: name), let used = row[1].int64Value {
                 usage[operation] = Int(used)

@@ -29,6 +29,7 @@ public enum GatewayServer {
             auth.register(on: &routes)
             CardsRoutes(v1: v1).register(on: &routes)
             AccountsRoutes(v1: v1).register(on: &routes)
+            TransfersRoutes(v1: v1).register(on: &routes)
             UsersRoutes(v1: v1).register(on: &routes)
             BulkRoutes(v1: v1).register(on: &routes)
         }

@@ -27,6 +27,7 @@ struct TenantCommand: AsyncParsableCommand {
         @Option(help: "Weavr base URL, e.g. https://sandbox.weavr.io/multi") var weavrBaseUrl: String?
         @Option(help: "Prepaid card profile, CURRENCY=PROFILE_ID (repeatable).") var prepaidProfile: [String] = []
         @Option(help: "Debit card profile, CURRENCY=PROFILE_ID (repeatable).") var debitProfile: [String] = []
+        @Option(help: "Transfer profile id for /v1/transfers (on update, \"\" removes it).") var transferProfile: String?
         @Option(help: "Allowed CORS origin, scheme://host[:port] (repeatable).") var allowedOrigin: [String] = []
         @Option(help: "Session mode: cookie or bearer (repeatable).") var sessionMode: [String] = []
         @Option(help: "Daily quota, NAME=N (repeatable), e.g. cards.issue=1000.") var quota: [String] = []
@@ -38,7 +39,8 @@ struct TenantCommand: AsyncParsableCommand {
                 debitProfiles: debitProfile.isEmpty ? nil : debitProfile,
                 allowedOrigins: allowedOrigin.isEmpty ? nil : allowedOrigin,
                 sessionModes: sessionMode.isEmpty ? nil : sessionMode,
-                quotas: quota.isEmpty ? nil : quota
+                quotas: quota.isEmpty ? nil : quota,
+                transferProfile: transferProfile
             )
         }
     }

@@ -25,6 +25,30 @@ struct QuotaLedgerTests {
         #expect(try await !fixture.ledger.consume(tenant: "acme", operation: .cardsBlock, limit: 10).allowed)
     }
 
+    @Test(arguments: StoreBackend.allCases) func moneyQuotasCountMinorUnitsExactlyUnderConcurrency(backend: StoreBackend) async throws {
+        let fixture = try await AuditFixture(backend: backend)
+        let ledger = fixture.ledger
+        let eur = try #require(QuotaOperation.money("EUR"))
+        // 100 transfers of 150.00 EUR at once against 10,000.00 a day: exactly 66 fit (9,900.00).
+        let decisions = try await withThrowingTaskGroup(of: QuotaDecision.self) { group in
+            for _ in 0..<100 {
+                group.addTask { try await ledger.consume(tenant: "acme", operation: eur, amount: 15_000, limit: 1_000_000) }
+            }
+            return try await group.reduce(into: [QuotaDecision]()) { $0.append($1) }
+        }
+        #expect(decisions.filter(\.allowed).count == 66)
+        #expect(try await ledger.usage(tenant: "acme", day: nil)[eur] == 990_000)
+        // What is left (100.00) takes 100.00 but not 100.01; one amount above the whole limit is refused as is.
+        #expect(try await !ledger.consume(tenant: "acme", operation: eur, amount: 10_001, limit: 1_000_000).allowed)
+        #expect(try await ledger.consume(tenant: "acme", operation: eur, amount: 10_000, limit: 1_000_000).remaining == 0)
+        let tooBig = try await ledger.consume(tenant: "acme", operation: eur, amount: 2_000_000, limit: 1_000_000)
+        #expect(!tooBig.allowed && tooBig.used == 1_000_000)
+        // Another currency is another budget; a money quota's name is `money.` and an ISO code.
+        #expect(try await ledger.consume(tenant: "acme", operation: #require(.money("GBP")), amount: 500, limit: 1_000).allowed)
+        #expect(QuotaOperation.money("eur") == nil && QuotaOperation.money("EURO") == nil)
+        #expect(QuotaOperation(rawValue: "money.USD")?.moneyCurrency == "USD")
+    }
+
     @Test(arguments: StoreBackend.allCases) func countersAreSeparatePerTenantOperationAndDay(backend: StoreBackend) async throws {
         let fixture = try await AuditFixture(backend: backend)
         let ledger = fixture.ledger
@@ -37,7 +61,7 @@ struct QuotaLedgerTests {
 
         let usage = try await ledger.usage(tenant: "acme", day: today)
         #expect(usage[.cardsIssue] == 3 && usage[.cardsDestroy] == 2 && usage[.bulkOperations] == 0)
-        #expect(usage.count == QuotaOperation.allCases.count)
+        #expect(usage.count == QuotaOperation.counted.count)
 
         fixture.clock.advance(by: 86_400_000)
         let tomorrow = try await ledger.consume(tenant: "acme", operation: .cardsIssue, amount: 5, limit: 5, day: nil)

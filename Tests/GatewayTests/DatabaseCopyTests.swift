@@ -35,7 +35,7 @@ struct DatabaseCopyTests {
                 if fields.count == 2, let rows = Int(fields[1]) { printed[String(fields[0])] = rows }
             }
             #expect(printed == Dictionary(uniqueKeysWithValues: try await install.rowCounts()))
-            #expect(printed["audit_log"] == 41 && printed["quota_usage"] == 20 && printed["idempotency_keys"] == 10)
+            #expect(printed["audit_log"] == 41 && printed["quota_usage"] == 24 && printed["idempotency_keys"] == 10)
 
             let target = try await postgres.connect(migrations: .gateway)
             defer { target.close() }
@@ -200,7 +200,7 @@ final class Install: Sendable {
 
         let ledger = SQLQuotaLedger(database: database, clock: clock)
         for tenant in ["acme", "globex"] {
-            for (offset, operation) in QuotaOperation.allCases.enumerated() {
+            for (offset, operation) in QuotaOperation.counted.enumerated() {
                 for day in days {
                     _ = try await ledger.consume(tenant: tenant, operation: operation, amount: offset + 1, limit: 1_000, day: day)
                 }

@@ -62,8 +62,9 @@ import WeavrSimulator
             let error = await weavrError { () async throws(WeavrError) in try await harness.client.getCard(token: token, id: Demo.fundedCard) }
             let elapsed = elapsedMilliseconds(since: start)
             #expect(error?.kind == .timeout)
-            // The trickled card would take about 50 s; the 700 ms budget must end it long before (loose for load).
-            #expect(elapsed < 15000, "took \(elapsed) ms")
+            // The trickled card would take about 50 s; the 700 ms budget must end it before. A stuck-test bound,
+            // not a speed target: a starved parallel run has taken 15 s here.
+            #expect(elapsed < 40000, "took \(elapsed) ms")
         }
     }
 

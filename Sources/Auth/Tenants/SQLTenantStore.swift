@@ -69,7 +69,11 @@ public struct SQLTenantStore: TenantStore {
         guard var tenant = try await get(id) else { throw TenantStoreError.notFound(id: id) }
         if let name = update.name { tenant.name = name }
         if let url = update.weavrBaseURL { tenant.weavrBaseURL = url }
-        if let profiles = update.cardProfiles { tenant.cardProfiles = profiles }
+        if let profiles = update.cardProfiles {
+            tenant.cardProfiles.prepaid = profiles.prepaid
+            tenant.cardProfiles.debit = profiles.debit
+        }
+        if let transfer = update.transferProfile { tenant.cardProfiles.transfer = transfer.isEmpty ? nil : transfer }
         if let origins = update.allowedOrigins { tenant.allowedOrigins = origins }
         if let modes = update.sessionModes { tenant.sessionModes = modes }
         if let quotas = update.quotas { tenant.quotas.merge(quotas) { _, new in new } }

@@ -31,6 +31,9 @@ extension Tenant {
                 }
             }
         }
+        if let transfer = cardProfiles.transfer, !Self.isProfileID(transfer) {
+            throw TenantValidationError(field: "cardProfiles.transfer", expected: "a Weavr profile id (1-64 of A-Z a-z 0-9 _ -)")
+        }
         guard allowedOrigins.count <= 50 else {
             throw TenantValidationError(field: "allowedOrigins", expected: "at most 50 origins")
         }
@@ -50,8 +53,17 @@ extension Tenant {
                 }
                 continue
             }
+            if Self.isMoneyQuota(operation) {
+                guard (0...Self.maxMoneyQuota).contains(limit) else {
+                    throw TenantValidationError(field: "quotas.\(operation)", expected: "a daily amount in minor units from 0 to \(Self.maxMoneyQuota)")
+                }
+                continue
+            }
             guard Self.quotaOperations.contains(operation) else {
-                throw TenantValidationError(field: "quotas", expected: "keys among \((Self.quotaOperations + Self.rateLimitKeys).joined(separator: ", "))")
+                throw TenantValidationError(
+                    field: "quotas",
+                    expected: "keys among \((Self.quotaOperations + Self.rateLimitKeys).joined(separator: ", ")) or money.<CUR> (e.g. money.EUR)"
+                )
             }
             guard (0...10_000_000).contains(limit) else {
                 throw TenantValidationError(field: "quotas.\(operation)", expected: "a daily limit from 0 to 10000000")

@@ -26,8 +26,18 @@ public struct Tenant: Sendable, Hashable, Codable {
     /// When the tenant last changed (ms since the Unix epoch); set by the store.
     public var updatedAt: Int64
 
-    /// The operations that have daily quotas.
-    public static let quotaOperations = ["cards.issue", "cards.block", "cards.unblock", "cards.destroy", "bulk.operations"]
+    /// The counted operations that have daily quotas. Money quotas are `money.<CUR>` (`isMoneyQuota`): the
+    /// minor units of one currency the tenant's users may move per UTC day; none unless configured.
+    public static let quotaOperations = ["cards.issue", "cards.block", "cards.unblock", "cards.destroy", "bulk.operations", "transfers.create"]
+    /// The largest money quota: 10^15 minor units.
+    public static let maxMoneyQuota = 1_000_000_000_000_000
+
+    /// `money.` and three upper-case letters (an ISO 4217 code).
+    public static func isMoneyQuota(_ key: String) -> Bool {
+        guard key.hasPrefix("money.") else { return false }
+        let code = key.utf8.dropFirst(6)
+        return code.count == 3 && code.allSatisfy { (0x41...0x5A).contains($0) }
+    }
     /// Optional request-rate overrides (requests per minute) kept with the quotas: for the whole tenant and
     /// for each session. Absent keys use the gateway's defaults.
     public static let rateLimitKeys = ["rate.tenant_per_minute", "rate.session_per_minute"]
@@ -41,6 +51,7 @@ public struct Tenant: Sendable, Hashable, Codable {
         "cards.unblock": 1_000,
         "cards.destroy": 200,
         "bulk.operations": 50_000,
+        "transfers.create": 1_000,
     ]
 
     /// Creates a tenant; `quotas` are merged over `defaultQuotas`. Call `validate()` (the

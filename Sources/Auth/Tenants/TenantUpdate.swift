@@ -4,8 +4,10 @@ public struct TenantUpdate: Sendable {
     public var name: String?
     /// New Weavr base URL.
     public var weavrBaseURL: String?
-    /// New card profile table (replaces the old one).
+    /// New card profile tables (replace the old prepaid and debit ones; the transfer profile is kept).
     public var cardProfiles: Tenant.CardProfiles?
+    /// A new transfer profile; `""` removes it.
+    public var transferProfile: String?
     /// New allowed origins (replace the old ones).
     public var allowedOrigins: [String]?
     /// New session modes.
@@ -23,8 +25,10 @@ public struct TenantUpdate: Sendable {
         allowedOrigins: [String]? = nil,
         sessionModes: Set<Tenant.SessionMode>? = nil,
         quotas: [String: Int]? = nil,
-        weavrAPIKey: String? = nil
+        weavrAPIKey: String? = nil,
+        transferProfile: String? = nil
     ) {
+        self.transferProfile = transferProfile
         self.name = name
         self.weavrBaseURL = weavrBaseURL
         self.cardProfiles = cardProfiles
@@ -42,6 +46,7 @@ extension TenantUpdate: CustomStringConvertible {
         if let name { fields.append("name: \(name)") }
         if let weavrBaseURL { fields.append("weavrBaseURL: \(weavrBaseURL)") }
         if let cardProfiles { fields.append("cardProfiles: \(cardProfiles)") }
+        if let transferProfile { fields.append("transferProfile: \(transferProfile)") }
         if let allowedOrigins { fields.append("allowedOrigins: \(allowedOrigins)") }
         if let sessionModes { fields.append("sessionModes: \(sessionModes.sorted().map(\.rawValue))") }
         if let quotas { fields.append("quotas: \(quotas.sorted { $0.key < $1.key })") }

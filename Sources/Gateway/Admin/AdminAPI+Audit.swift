@@ -22,11 +22,14 @@ extension AdminAPI {
             json.field("day", day.description)
             json.key("operations")
             json.beginObject()
-            for operation in QuotaOperation.allCases {
+            // Counted operations always; money quotas that are configured or were used that day.
+            let money = Set(usage.keys.filter { $0.moneyCurrency != nil } + tenant.quotas.keys.compactMap { QuotaOperation(rawValue: $0) }
+                .filter { $0.moneyCurrency != nil })
+            for operation in QuotaOperation.counted + money.sorted(by: { $0.rawValue < $1.rawValue }) {
                 json.key(operation.rawValue)
                 json.beginObject()
                 json.field("used", usage[operation] ?? 0)
-                json.field("limit", tenant.quotas[operation.rawValue] ?? 0)
+                if let limit = tenant.quotas[operation.rawValue] { json.field("limit", limit) } else { json.field("limit", nil as String?) }
                 json.endObject()
             }
             json.endObject()

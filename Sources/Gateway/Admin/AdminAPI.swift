@@ -121,13 +121,19 @@ public struct AdminAPI: Sendable {
         }
         route(&router, "PATCH", "/admin/v1/tenants/{id}", action: "admin.tenant.update") { request, _ in
             let body = try AdminJSON.object(request)
+            let profiles = try AdminJSON.profiles(body["cardProfiles"])
+            // A PATCH naming `cardProfiles.transfer` sets it (null removes it); without it the profile stays.
+            // Likewise `prepaid` and `debit`: a PATCH of the transfer profile alone leaves the card tables.
+            let given = Set((body["cardProfiles"] as? [String: Any])?.keys.map { $0 } ?? [])
+            let transferGiven = given.contains("transfer")
             let update = TenantUpdate(
                 name: body["name"] as? String, weavrBaseURL: body["weavrBaseURL"] as? String,
-                cardProfiles: try AdminJSON.profiles(body["cardProfiles"]),
+                cardProfiles: given == ["transfer"] ? nil : profiles,
                 allowedOrigins: body["allowedOrigins"] as? [String],
                 sessionModes: try AdminJSON.modes(body["sessionModes"]),
                 quotas: body["quotas"] as? [String: Int],
-                weavrAPIKey: body["apiKey"] as? String
+                weavrAPIKey: body["apiKey"] as? String,
+                transferProfile: transferGiven ? (profiles?.transfer ?? "") : nil
             )
             let updated = try await services.tenants.update(request.pathParameters["id"] ?? "", update)
             return .json(200, AdminJSON.tenant(updated).bytes)

@@ -18,9 +18,15 @@ enum AdminJSON {
     static func profiles(_ value: Any?) throws -> Tenant.CardProfiles? {
         guard let value else { return nil }
         guard let object = value as? [String: Any] else {
-            throw Problem(.validationFailed, invalidFields: [.init(name: "cardProfiles", reason: "an object {prepaid: {EUR: id}, debit: {…}}")])
+            throw Problem(.validationFailed, invalidFields: [.init(name: "cardProfiles", reason: "an object {prepaid: {EUR: id}, debit: {…}, transfer: id}")])
         }
-        return Tenant.CardProfiles(prepaid: object["prepaid"] as? [String: String] ?? [:], debit: object["debit"] as? [String: String] ?? [:])
+        if let transfer = object["transfer"], !(transfer is String || transfer is NSNull) {
+            throw Problem(.validationFailed, invalidFields: [.init(name: "cardProfiles.transfer", reason: "a profile id or null")])
+        }
+        return Tenant.CardProfiles(
+            prepaid: object["prepaid"] as? [String: String] ?? [:], debit: object["debit"] as? [String: String] ?? [:],
+            transfer: object["transfer"] as? String
+        )
     }
 
     static func modes(_ value: Any?) throws -> Set<Tenant.SessionMode>? {
@@ -64,6 +70,7 @@ enum AdminJSON {
             for (currency, id) in map.sorted(by: { $0.key < $1.key }) { json.field(currency, id) }
             json.endObject()
         }
+        json.field("transfer", tenant.cardProfiles.transfer)
         json.endObject()
         json.key("allowedOrigins")
         json.beginArray()

@@ -6,8 +6,9 @@ import Upstream
 extension AuditTrail {
     /// Runs an audited mutation (docs/ARCHITECTURE.md "Quotas and audit"), in this order:
     ///
-    /// 1. the daily quota (`units` of `quota`, atomically): over the limit → 429 `quota_exceeded` with
-    ///    `Retry-After` (seconds to UTC midnight) and the RateLimit fields, and a `quota.denied` row;
+    /// 1. the daily quotas (`units` of `quota`, then each of `extraCharges`, e.g. a transfer's minor units of
+    ///    `money.EUR`; each atomically): over a limit → 429 `quota_exceeded` with `Retry-After` (seconds to
+    ///    UTC midnight) and the RateLimit fields, a `quota.denied` row, and the earlier charges given back;
     /// 2. the `intent` row, durably: if it cannot be written Weavr is not called, the units go back and the
     ///    answer is 503 `service_unavailable` (fail closed);
     /// 3. `perform` (the Weavr call);
@@ -26,44 +27,55 @@ extension AuditTrail {
     /// row gets Weavr's status and `request-ref`. Validate the request before calling this: nothing that
     /// fails here is the client's fault except the quota.
     func mutation(
-        _ call: V1Call, action: AuditAction, target: String?, quota: QuotaOperation?, units: Int = 1,
+        _ call: V1Call, action: AuditAction, target: String?, quota: QuotaOperation?, units: Int = 1, also extraCharges: [QuotaCharge] = [],
         details: [String: AuditDetails.Value] = [:], alsoIntended: [AuditEntry] = [], _ perform: () async throws -> AuditedOutcome
     ) async throws -> HTTPResponse {
         let tenantID = call.auth.tenant.id
-        var quotaHeaders = HTTPHeaders()
-        var consumed: DailyQuota?
-        if let quota, let daily = DailyQuota(quota, tenant: call.auth.tenant) {
+        var policies: [String] = []
+        var remaining: [String] = []
+        var consumed: [(quota: DailyQuota, units: Int)] = []
+        func giveBack() async {
+            for (daily, units) in consumed {
+                do {
+                    try await quotas.release(tenant: tenantID, operation: daily.operation, amount: units, day: nil)
+                } catch {
+                    Self.report("quota release failed (\(daily.operation.rawValue), request \(call.requestID)): \(error)")
+                }
+            }
+        }
+        // Each charge in turn (the route's count, then e.g. the money moved); a refusal gives back what the
+        // earlier ones took.
+        let charges = (quota.map { [QuotaCharge(operation: $0, units: units)] } ?? []) + extraCharges
+        for charge in charges {
+            guard let daily = DailyQuota(charge.operation, tenant: call.auth.tenant) else { continue }
             let decision: QuotaDecision
             do {
-                decision = try await quotas.consume(tenant: tenantID, operation: quota, amount: units, limit: daily.limit, day: nil)
+                decision = try await quotas.consume(tenant: tenantID, operation: charge.operation, amount: charge.units, limit: daily.limit, day: nil)
             } catch {
+                await giveBack()
                 throw Problem(.serviceUnavailable, detail: "quota ledger unavailable", retryAfter: 1)
             }
             let now = clock.now
-            quotaHeaders = daily.headers(decision, now: now)
+            policies.append(daily.policy)
+            remaining.append(daily.remaining(decision, now: now))
             guard decision.allowed else {
+                await giveBack()
                 var denied = details
-                denied["operation"] = .string(quota.rawValue)
+                denied["operation"] = .string(charge.operation.rawValue)
                 denied["limit"] = .integer(Int64(daily.limit))
                 denied["used"] = .integer(Int64(decision.used))
-                denied["requested"] = .integer(Int64(units))
+                denied["requested"] = .integer(Int64(charge.units))
                 await record([entry(call, .quotaDenied, target: target, outcome: .denied, httpStatus: 429, details: Self.details(denied))])
-                metrics.recordQuotaDenial(tenant: call.auth.tenant.id, operation: quota.rawValue)
+                metrics.recordQuotaDenial(tenant: call.auth.tenant.id, operation: charge.operation.rawValue)
+                let what = charge.operation.moneyCurrency.map { "daily \($0) amount" } ?? "daily \(charge.operation.rawValue) quota"
                 return Problem(
-                    .quotaExceeded, detail: "the tenant's daily \(quota.rawValue) quota is used up",
+                    .quotaExceeded, detail: "the tenant's \(what) is used up",
                     retryAfter: DailyQuota.secondsUntilReset(decision, now: now)
-                ).response(headers: quotaHeaders)
+                ).response(headers: DailyQuota.headers(policies: policies, remaining: remaining))
             }
-            consumed = daily
+            consumed.append((daily, charge.units))
         }
-        func giveBack() async {
-            guard let consumed else { return }
-            do {
-                try await quotas.release(tenant: tenantID, operation: consumed.operation, amount: units, day: nil)
-            } catch {
-                Self.report("quota release failed (\(consumed.operation.rawValue), request \(call.requestID)): \(error)")
-            }
-        }
+        let quotaHeaders = DailyQuota.headers(policies: policies, remaining: remaining)
 
         do {
             try await log.append([entry(call, action, target: target, outcome: .intent, details: Self.details(details))] + alsoIntended)

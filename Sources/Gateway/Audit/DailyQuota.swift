@@ -20,11 +20,31 @@ struct DailyQuota: Sendable {
         max(1, Int((decision.resetAt - now + 999) / 1000))
     }
 
+    /// This quota's `RateLimit-Policy` item.
+    var policy: String { "\"\(operation.rawValue)\";q=\(limit);w=86400" }
+
+    /// This quota's `RateLimit` item for `decision`, taken at `now` (ms).
+    func remaining(_ decision: QuotaDecision, now: Int64) -> String {
+        "\"\(operation.rawValue)\";r=\(decision.remaining);t=\(Self.secondsUntilReset(decision, now: now))"
+    }
+
     /// The two fields for `decision`, taken at `now` (ms).
     func headers(_ decision: QuotaDecision, now: Int64) -> HTTPHeaders {
+        Self.headers(policies: [policy], remaining: [remaining(decision, now: now)])
+    }
+
+    /// The two fields for several quotas at once (a transfer's count and its money); none when empty.
+    static func headers(policies: [String], remaining: [String]) -> HTTPHeaders {
         var headers = HTTPHeaders()
-        headers.add("ratelimit-policy", "\"\(operation.rawValue)\";q=\(limit);w=86400")
-        headers.add("ratelimit", "\"\(operation.rawValue)\";r=\(decision.remaining);t=\(Self.secondsUntilReset(decision, now: now))")
+        guard !policies.isEmpty else { return headers }
+        headers.add("ratelimit-policy", policies.joined(separator: ", "))
+        headers.add("ratelimit", remaining.joined(separator: ", "))
         return headers
     }
+}
+
+/// What one request takes from one daily quota.
+struct QuotaCharge: Sendable {
+    var operation: QuotaOperation
+    var units: Int
 }

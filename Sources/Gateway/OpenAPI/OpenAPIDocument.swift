@@ -134,6 +134,36 @@ enum OpenAPIDocument {
                 "get": operation("getAccount", tag: "accounts", summary: "One account", problems: readProblems + ["404"],
                                  responses: ["200": jsonResponse("The account", ref("Account"))]),
             ] as Object,
+            "/v1/transfers": [
+                "get": operation("listTransfers", tag: "transfers", summary: "List the identity's transfers, newest first",
+                                 parameters: pageParameters() + [
+                                    queryParameter("state", ["type": "array", "items": enumSchema(TransferView.states), "minItems": 1] as Object,
+                                                   "Only transfers in these states (repeat the parameter or separate with commas)"),
+                                 ],
+                                 problems: readProblems + ["422"],
+                                 responses: ["200": jsonResponse("A page of transfers", ref("TransferPage"))]),
+                "post": mutation("createTransfer", tag: "transfers",
+                                 summary: "Move money between two of the identity's own instruments (account → card, card → account, card → card). "
+                                    + "Counts against the daily `transfers.create` quota and, when the tenant sets one, `money.<CUR>` (minor units). "
+                                    + "Weavr's refusals are 409 `conflict` with `upstreamCode` (FUNDS_INSUFFICIENT, CURRENCY_MISMATCH, "
+                                    + "SOURCE_INSTRUMENT_BLOCKED, …); 403 when the tenant has no transfer profile.",
+                                 body: ref("CreateTransferRequest"),
+                                 success: ["201": jsonResponse("The transfer", ref("Transfer"),
+                                                               headers: ["Location": ["description": "The transfer's URL", "schema": ["type": "string"]] as Object])]),
+            ] as Object,
+            "/v1/transfers/{id}": [
+                "parameters": [weavrID],
+                "get": operation("getTransfer", tag: "transfers", summary: "One transfer", problems: readProblems + ["404", "422"],
+                                 responses: ["200": jsonResponse("The transfer", ref("Transfer"))]),
+            ] as Object,
+            "/v1/cards/{id}/transactions": [
+                "parameters": [weavrID],
+                "get": transactionList("listCardTransactions", "A card's transactions (authorisations held, settled payments, transfers), newest first"),
+            ] as Object,
+            "/v1/accounts/{id}/transactions": [
+                "parameters": [weavrID],
+                "get": transactionList("listAccountTransactions", "An account's transactions, newest first"),
+            ] as Object,
             "/v1/users": [
                 "get": operation("listUsers", tag: "users", summary: "List the identity's users",
                                  parameters: pageParameters(),
@@ -178,6 +208,21 @@ enum OpenAPIDocument {
             "/v1/bulk/{id}/resume": bulkControl("resumeBulk", "Resume a paused bulk process", bulkID),
             "/v1/bulk/{id}/cancel": bulkControl("cancelBulk", "Cancel the remaining operations", bulkID),
         ]
+    }
+
+    static func transactionList(_ operationID: String, _ summary: String) -> Object {
+        operation(operationID, tag: "transactions", summary: summary,
+                  parameters: pageParameters() + [
+                    queryParameter("type", ["type": "array", "items": enumSchema(TransactionInput.types.map(\.public)), "minItems": 1] as Object,
+                                   "Only these types (repeat the parameter or separate with commas)"),
+                    queryParameter("status", ["type": "array", "items": enumSchema(TransactionInput.statuses), "minItems": 1] as Object,
+                                   "Only these statuses"),
+                    queryParameter("direction", enumSchema(["credit", "debit"]), "Only money in (`credit`) or out (`debit`)"),
+                    queryParameter("from", ["type": "string", "format": "date-time"], "Created at or after this UTC time (`2026-12-01T00:00:00Z`)"),
+                    queryParameter("to", ["type": "string", "format": "date-time"], "Created at or before this UTC time"),
+                  ],
+                  problems: readProblems + ["404", "422"],
+                  responses: ["200": jsonResponse("A page of transactions", ref("TransactionPage"))])
     }
 
     static let readProblems = ["400", "401", "403", "429", "502", "503", "504"]

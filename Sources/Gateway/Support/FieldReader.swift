@@ -78,6 +78,40 @@ struct FieldReader {
         return text
     }
 
+    /// A required whole number in `range` (a JSON number without fraction; not a string, not a boolean).
+    mutating func integer(_ name: String, range: ClosedRange<Int64>) -> Int64? {
+        guard has(name) else {
+            fail(name, "required")
+            return nil
+        }
+        guard let number = object[name] as? NSNumber, !Self.isBoolean(number), let value = Self.whole(number) else {
+            fail(name, "must be a whole number")
+            return nil
+        }
+        guard range.contains(value) else {
+            fail(name, "must be \(range.lowerBound)…\(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    /// JSONSerialization gives `true`/`false` as numbers too (type code `c`); tell them apart.
+    private static func isBoolean(_ number: NSNumber) -> Bool {
+        number.objCType.pointee == 0x63 || String(describing: type(of: number)).contains("Boolean")
+    }
+
+    /// The number as a whole `Int64`: integers as they are, `1e3` as 1000, `1.5` and out-of-range values nil.
+    private static func whole(_ number: NSNumber) -> Int64? {
+        switch number.objCType.pointee {
+        case 0x64, 0x66:  // d, f
+            let double = number.doubleValue
+            guard double.isFinite, double.rounded() == double, abs(double) < 9.0e15 else { return nil }
+            return Int64(double)
+        default:
+            return number.int64Value
+        }
+    }
+
     /// An optional object (absent or null → nil).
     mutating func optionalObject(_ name: String) -> [String: Any]? {
         guard has(name) else { return nil }

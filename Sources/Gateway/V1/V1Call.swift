@@ -30,13 +30,13 @@ struct V1Call: Sendable {
     /// `perform`: quota, intent row, `perform`, outcome row (`AuditTrail.mutation`). Validate the request
     /// before calling this.
     func audited(
-        units: Int = 1, details: [String: AuditDetails.Value] = [:], alsoIntended: [AuditEntry] = [],
+        units: Int = 1, charges: [QuotaCharge] = [], details: [String: AuditDetails.Value] = [:], alsoIntended: [AuditEntry] = [],
         _ perform: () async throws -> AuditedOutcome
     ) async throws -> HTTPResponse {
         guard let step = context.v1Route.audit else { preconditionFailure("\(context.route ?? "?") declares no audit step") }
         let target = step.targetParameter.flatMap { request.pathParameters[$0] }
         return try await auditTrail.mutation(
-            self, action: step.action, target: target, quota: step.quota, units: units, details: details,
+            self, action: step.action, target: target, quota: step.quota, units: units, also: charges, details: details,
             alsoIntended: alsoIntended, perform
         )
     }

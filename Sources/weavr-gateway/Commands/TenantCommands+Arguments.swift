@@ -12,6 +12,8 @@ extension TenantCommands {
         var prepaidProfiles: [String]?
         /// `--debit-profile EUR=ID`, repeatable.
         var debitProfiles: [String]?
+        /// `--transfer-profile ID` (`""` on update removes it).
+        var transferProfile: String?
         /// `--allowed-origin https://app.example.com`, repeatable.
         var allowedOrigins: [String]?
         /// `--session-mode cookie|bearer`, repeatable.
@@ -23,8 +25,9 @@ extension TenantCommands {
         init(
             id: String? = nil, name: String? = nil, weavrBaseURL: String? = nil,
             prepaidProfiles: [String]? = nil, debitProfiles: [String]? = nil,
-            allowedOrigins: [String]? = nil, sessionModes: [String]? = nil, quotas: [String]? = nil
+            allowedOrigins: [String]? = nil, sessionModes: [String]? = nil, quotas: [String]? = nil, transferProfile: String? = nil
         ) {
+            self.transferProfile = transferProfile
             self.id = id
             self.name = name
             self.weavrBaseURL = weavrBaseURL

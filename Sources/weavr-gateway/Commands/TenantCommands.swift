@@ -19,7 +19,8 @@ struct TenantCommands: Sendable {
             weavrBaseURL: arguments.weavrBaseURL ?? "",
             cardProfiles: Tenant.CardProfiles(
                 prepaid: try Self.pairs(arguments.prepaidProfiles, option: "--prepaid-profile", form: "CURRENCY=PROFILE_ID"),
-                debit: try Self.pairs(arguments.debitProfiles, option: "--debit-profile", form: "CURRENCY=PROFILE_ID")
+                debit: try Self.pairs(arguments.debitProfiles, option: "--debit-profile", form: "CURRENCY=PROFILE_ID"),
+                transfer: arguments.transferProfile.flatMap { $0.isEmpty ? nil : $0 }
             ),
             allowedOrigins: arguments.allowedOrigins ?? [],
             sessionModes: try Self.sessionModes(arguments.sessionModes) ?? [.cookie, .bearer],
@@ -51,7 +52,8 @@ struct TenantCommands: Sendable {
             allowedOrigins: arguments.allowedOrigins,
             sessionModes: try Self.sessionModes(arguments.sessionModes),
             quotas: try arguments.quotas.map { try Self.quotas($0) },
-            weavrAPIKey: try apiKey?.read()
+            weavrAPIKey: try apiKey?.read(),
+            transferProfile: arguments.transferProfile
         )
         let updated = try await store.update(id, update)
         return "updated tenant \(updated.id)\n" + Self.render(updated)
@@ -87,6 +89,7 @@ struct TenantCommands: Sendable {
             weavr api-key:    set (encrypted at rest, never shown)
             prepaid profiles: \(table(tenant.cardProfiles.prepaid))
             debit profiles:   \(table(tenant.cardProfiles.debit))
+            transfer profile: \(tenant.cardProfiles.transfer ?? "-")
             allowed origins:  \(tenant.allowedOrigins.isEmpty ? "-" : tenant.allowedOrigins.joined(separator: ", "))
             session modes:    \(tenant.sessionModes.sorted().map(\.rawValue).joined(separator: ", "))
             daily quotas:     \(table(tenant.quotas.mapValues(String.init)))

@@ -30,6 +30,8 @@ final class GatewayHarness: @unchecked Sendable {
     var port: Int { server.localAddress!.port }
 
     static let otherAPIKey = "sim-other-api-key"
+    /// The simulator's transfer profile for the demo programme.
+    static let transferProfile = "401"
 
     /// `backend` nil: `defaultBackend`. Tests about one engine's own behaviour (an SQLite file filled up, locked
     /// or read as bytes) name it, so the end-to-end suite also runs whole with `WEAVR_GATEWAY_TEST_HARNESS_BACKEND=postgres`.
@@ -74,7 +76,7 @@ final class GatewayHarness: @unchecked Sendable {
         )
         let base = "http://127.0.0.1:\(simulatorAddress.port)"
         _ = try await services.tenants.create(
-            Tenant(id: "acme", name: "Acme", weavrBaseURL: base, cardProfiles: .init(prepaid: ["EUR": "101", "GBP": "102", "USD": "103"]), sessionModes: tenantModes),
+            Tenant(id: "acme", name: "Acme", weavrBaseURL: base, cardProfiles: .init(prepaid: ["EUR": "101", "GBP": "102", "USD": "103"], transfer: Self.transferProfile), sessionModes: tenantModes),
             weavrAPIKey: "sim-demo-api-key"
         )
         _ = try await services.tenants.create(
