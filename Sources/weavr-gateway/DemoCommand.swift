@@ -61,7 +61,7 @@ struct DemoCommand: AsyncParsableCommand {
             }
         } else {
             _ = try await services.tenants.create(
-                Tenant(id: "demo", name: "Demo tenant", weavrBaseURL: base, cardProfiles: .init(prepaid: ["EUR": "101", "GBP": "102", "USD": "103"])),
+                Tenant(id: "demo", name: "Demo tenant", weavrBaseURL: base, cardProfiles: .init(prepaid: ["EUR": "101", "GBP": "102", "USD": "103"], transfer: "401")),
                 weavrAPIKey: "sim-demo-api-key"
             )
         }
