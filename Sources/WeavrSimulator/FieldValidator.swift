@@ -75,6 +75,58 @@ struct FieldValidator {
         return value
     }
 
+    /// A whole-number field (spec `type: integer, format: int64`); booleans and fractions fail.
+    mutating func integer(_ field: String, required: Bool = false) -> Int64? {
+        guard let raw = object[field], !(raw is NSNull) else {
+            if required { fail(field, "REQUIRED") }
+            return nil
+        }
+        guard let value = FieldValidator.wholeNumber(raw) else {
+            fail(field, "REGEX", ["integer"])
+            return nil
+        }
+        return value
+    }
+
+    /// The value as an `Int64` when it is a JSON integer (not a boolean, not a fraction).
+    static func wholeNumber(_ raw: Any) -> Int64? {
+        // JSONSerialization gives NSNumber: its type code tells booleans ("c"/"B") and doubles apart.
+        if type(of: raw) is NSNumber.Type, let number = raw as? NSNumber {
+            switch String(cString: number.objCType) {
+            case "c", "B": return nil
+            case "d", "f":
+                let double = number.doubleValue
+                return double == double.rounded() && abs(double) < 9e15 ? Int64(double) : nil
+            default: return number.int64Value
+            }
+        }
+        if let value = raw as? Int64 { return value }
+        if let value = raw as? Int { return Int64(value) }
+        return nil
+    }
+
+    /// A nested `InstrumentId` object `{id, type}` (`type` is `managed_cards` or `managed_accounts`).
+    mutating func instrument(_ field: String, required: Bool = false) -> SimulatedInstrumentRef? {
+        guard let value = object(field, required: required) else { return nil }
+        var nested = FieldValidator(value, prefix: name(field))
+        let id = nested.string("id", required: true, pattern: FieldValidator.idPattern)
+        let kind = nested.string("type", required: true, allowed: SimulatedInstrumentRef.Kind.allCases.map(\.rawValue))
+        merge(nested)
+        guard let id, let kind = kind.flatMap(SimulatedInstrumentRef.Kind.init(rawValue:)) else { return nil }
+        return SimulatedInstrumentRef(id: id, kind: kind)
+    }
+
+    /// A nested `CurrencyAmount` object `{currency, amount}`.
+    mutating func currencyAmount(_ field: String, required: Bool = false) -> (currency: String, amount: Int64)? {
+        guard let value = object(field, required: required) else { return nil }
+        var nested = FieldValidator(value, prefix: name(field))
+        let currency = nested.string("currency", required: true, minLength: 3, maxLength: 3, pattern: FieldValidator.currencyPattern)
+        let amount = nested.integer("amount", required: true)
+        merge(nested)
+        guard let currency, let amount else { return nil }
+        return (currency, amount)
+    }
+
     /// Merges the findings of a validator for a nested object.
     mutating func merge(_ other: FieldValidator) {
         invalidFields.append(contentsOf: other.invalidFields)
@@ -95,6 +147,10 @@ struct FieldValidator {
     static let emailPattern = #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#
     static let tagPattern = "^[a-zA-Z0-9_-]+$"
     static let idPattern = "^[0-9]+$"
+    /// ISO 4217 code, as the spec's `Currency` (with its 3-character length).
+    static let currencyPattern = "^[A-Z]*$"
+    /// The spec's transaction `description` characters (`CreateTransferRequest.description`).
+    static let descriptionPattern = #"^[a-zA-Z0-9/\-?:().$_,'+\s#=!"%&*<>;\{@\r\n]*$"#
     /// Letters (incl. Latin accents), digits, space and `.-'^`, per `nameOnCard` in the spec (simplified).
     static let nameOnCardPattern = #"^[\p{L}0-9 .'^-]*$"#
 }

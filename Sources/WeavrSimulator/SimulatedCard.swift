@@ -68,3 +68,21 @@ struct SimulatedCard: Sendable {
         return object
     }
 }
+
+extension SimulatedCard {
+    /// The spec's `Card` summary, as a card payment names the card it was made with.
+    var summaryJSON: [String: Any] {
+        var object: [String: Any] = [
+            "id": id,
+            "type": "managed_cards",
+            "mode": isPrepaid ? "prepaid" : "debit",
+            "friendlyName": friendlyName,
+            "nameOnCard": nameOnCard,
+            "cardBrand": cardBrand,
+            "cardNumberFirstSix": cardNumberFirstSix,
+            "cardNumberLastFour": cardNumberLastFour,
+        ]
+        if let parentManagedAccountID { object["parentManagedAccountId"] = parentManagedAccountID }
+        return object
+    }
+}

@@ -1,8 +1,9 @@
 extension SimulatorSeed {
     /// The demo data: api-key `sim-demo-api-key`; corporate identity "Acme Ltd" (id 100000000000000001) with
     /// alice@example.com / `Password1!` (root) and bob@example.com / `Password2!`; prepaid profiles
-    /// 101 EUR, 102 GBP, 103 USD and debit profile 104 EUR; two managed accounts (EUR funded, GBP empty);
-    /// cards: EUR funded (2500), GBP empty, EUR SYSTEM-blocked, USD USER-blocked, EUR debit.
+    /// 101 EUR, 102 GBP, 103 USD and debit profile 104 EUR; transfer profile 401; two managed accounts
+    /// (EUR funded with 500000, GBP empty); cards: EUR funded (2500), GBP empty, EUR SYSTEM-blocked,
+    /// USD USER-blocked, EUR debit.
     /// A second, consumer identity (carol@example.com / `Password3!`) owns one card, for isolation tests.
     public static var demo: SimulatorSeed {
         let acme = Identity(
@@ -50,6 +51,7 @@ extension SimulatorSeed {
                     CardProfile(id: "103", currency: "USD"),
                     CardProfile(id: "104", currency: "EUR", mode: "DEBIT_MODE"),
                 ],
+                transferProfileId: "401",
                 identities: [acme, carol]
             ),
         ])

@@ -21,11 +21,15 @@ public struct SimulatorSeed: Codable, Sendable, Equatable {
         /// The `api-key` header value that selects this programme.
         public var apiKey: String
         public var cardProfiles: [CardProfile]
+        /// The transfer profile `POST /transfers` accepts (numeric string); without one every transfer is
+        /// refused with 409 `PROFILE_INACTIVE`.
+        public var transferProfileId: String?
         public var identities: [Identity]
 
-        public init(apiKey: String, cardProfiles: [CardProfile], identities: [Identity]) {
+        public init(apiKey: String, cardProfiles: [CardProfile], transferProfileId: String? = nil, identities: [Identity]) {
             self.apiKey = apiKey
             self.cardProfiles = cardProfiles
+            self.transferProfileId = transferProfileId
             self.identities = identities
         }
     }

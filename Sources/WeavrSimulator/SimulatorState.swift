@@ -4,6 +4,8 @@ struct SimulatorState: Sendable {
     let configuration: WeavrSimulator.Configuration
     /// api-key → card profiles by id.
     var cardProfiles: [String: [String: SimulatorSeed.CardProfile]] = [:]
+    /// api-key → the transfer profile ids `POST /transfers` accepts.
+    var transferProfiles: [String: Set<String>] = [:]
     var identities: [String: SimulatedIdentity] = [:]
     var users: [SimulatedUser] = []
     var userIndex: [String: Int] = [:]
@@ -12,6 +14,12 @@ struct SimulatorState: Sendable {
     var cardIndex: [String: Int] = [:]
     var bulks: [SimulatedBulkProcess] = []
     var bulkIndex: [String: Int] = [:]
+    /// Transfers in creation order.
+    var transfers: [SimulatedTransfer] = []
+    var transferIndex: [String: Int] = [:]
+    /// Simulated card purchases in creation order.
+    var cardPayments: [SimulatedCardPayment] = []
+    var cardPaymentIndex: [String: Int] = [:]
     var sessions: [String: SimulatorSession] = [:]
     var idempotency: [String: IdempotencyRecord] = [:]
     /// api-key → (window start ms, requests in window).
@@ -31,6 +39,7 @@ struct SimulatorState: Sendable {
         faultRandom = SeededRandom(seed: configuration.faultSeed)
         for programme in seed.programmes {
             cardProfiles[programme.apiKey] = Dictionary(programme.cardProfiles.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            transferProfiles[programme.apiKey] = Set([programme.transferProfileId].compactMap { $0 })
             for identity in programme.identities {
                 identities[identity.id] = SimulatedIdentity(id: identity.id, type: identity.type, name: identity.name, apiKey: programme.apiKey)
                 for user in identity.users {

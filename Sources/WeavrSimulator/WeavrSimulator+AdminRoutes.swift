@@ -8,8 +8,10 @@ extension WeavrSimulator {
         var path: String?
     }
 
-    /// Test-only admin routes (no api-key): `GET|POST|DELETE /_simulator/faults`, `GET|DELETE /_simulator/requests`.
+    /// Test-only admin routes (no api-key): `GET|POST|DELETE /_simulator/faults`, `GET|DELETE /_simulator/requests`,
+    /// and the simulated card purchases (`addPurchaseRoutes`).
     func addAdminRoutes(to router: inout Router) {
+        addPurchaseRoutes(to: &router)
         router.get("/_simulator/faults") { [self] _, _ in
             let faults = state.withLock { $0.faults }
             var list: [[String: Any]] = []

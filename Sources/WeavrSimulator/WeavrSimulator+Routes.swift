@@ -31,8 +31,15 @@ extension WeavrSimulator {
         add("POST", "/managed_cards/{id}/remove", instrument) { state, call in
             state.removeCard(id: call.pathParameters["id"], principal: call.principal!)
         }
+        add("GET", "/managed_cards/{id}/transactions", instrument) { $0.instrumentTransactions(.managedCards, $1) }
         add("GET", "/managed_accounts", instrument) { $0.listAccounts($1) }
         add("GET", "/managed_accounts/{id}", instrument) { $0.getAccount($1) }
+        add("GET", "/managed_accounts/{id}/transactions", instrument) { $0.instrumentTransactions(.managedAccounts, $1) }
+
+        // The spec's 403 on POST /transfers is `Forbidden` (INSUFFICIENT_PERMISSIONS only): an AUTH token gets 401.
+        add("POST", "/transfers", user, idempotent: true) { $0.createTransfer($1) }
+        add("GET", "/transfers", instrument) { $0.listTransfers($1) }
+        add("GET", "/transfers/{id}", instrument) { $0.getTransfer($1) }
 
         add("POST", "/users", user, idempotent: true) { state, call in
             state.createUser(body: call.body, principal: call.principal!, requireStepUp: true)

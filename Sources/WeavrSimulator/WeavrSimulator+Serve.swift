@@ -20,6 +20,11 @@ extension WeavrSimulator {
         if let bulkID = reply.bulkToRun {
             startBulkRunner(bulkID: bulkID, generation: reply.bulkGeneration, loop: context.eventLoop)
         }
+        return WeavrSimulator.response(reply)
+    }
+
+    /// The HTTP response of a reply: its status, headers and JSON body.
+    static func response(_ reply: SimulatorReply) -> HTTPResponse {
         var headers = HTTPHeaders()
         for (name, value) in reply.headers.sorted(by: { $0.key < $1.key }) { headers.add(name, value) }
         if !reply.body.isEmpty { headers.add("content-type", "application/json") }

@@ -50,6 +50,25 @@ public struct InstrumentTransaction: Sendable, Equatable, Codable, WeavrPageItem
             self.source = source
             self.destination = destination
         }
+
+        private enum CodingKeys: String, CodingKey {
+            case type, status, merchant, source, destination
+        }
+
+        /// A `Transfer` names its status `state`.
+        private enum TransferKeys: String, CodingKey {
+            case state
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            type = try container.decodeIfPresent(String.self, forKey: .type)
+            merchant = try container.decodeIfPresent(Merchant.self, forKey: .merchant)
+            source = try container.decodeIfPresent(InstrumentRef.self, forKey: .source)
+            destination = try container.decodeIfPresent(InstrumentRef.self, forKey: .destination)
+            status = try container.decodeIfPresent(String.self, forKey: .status)
+                ?? decoder.container(keyedBy: TransferKeys.self).decodeIfPresent(String.self, forKey: .state)
+        }
     }
 
     /// Weavr's `Merchant` (the fields the gateway shows).
