@@ -56,8 +56,8 @@ struct DemoCommand: AsyncParsableCommand {
         services.startBackgroundTasks()
         let base = "http://127.0.0.1:\(simulatorAddress.port)"
         if let existing = try await services.tenants.get("demo") {
-            if existing.weavrBaseURL != base {
-                _ = try await services.tenants.update("demo", TenantUpdate(weavrBaseURL: base))
+            if existing.weavrBaseURL != base || existing.cardProfiles.transfer == nil {
+                _ = try await services.tenants.update("demo", TenantUpdate(weavrBaseURL: base, transferProfile: "401"))
             }
         } else {
             _ = try await services.tenants.create(
@@ -94,6 +94,12 @@ struct DemoCommand: AsyncParsableCommand {
                 -H "idempotency-key: demo-$RANDOM" -d '{"name":"Demo card","nameOnCard":"Alice Admin","currency":"EUR",
                 "billingAddress":{"line1":"1 Main St","city":"London","postCode":"N1 1AA","country":"GB"}}' \\
                 | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+              # fund it from the EUR account, buy a coffee at the simulator's test-only merchant, see both
+              curl -s -X POST \(url)/v1/transfers -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \
+                -d '{"source":{"type":"account","id":"\(Self.demoAccountEUR)"},"destination":{"type":"card","id":"'$CARD'"},"amount":2500,"currency":"EUR"}'
+              curl -s -X POST \(base)/_simulator/purchases -H 'content-type: application/json' \
+                -d '{"cardId":"'$CARD'","amount":450,"merchantName":"Corner Coffee","merchantCategoryCode":"5814"}'
+              curl -s \(url)/v1/cards/$CARD/transactions -H "authorization: Bearer $TOKEN"
               curl -s -X POST \(url)/v1/cards/$CARD/block -H "authorization: Bearer $TOKEN"
               curl -s "\(adminURL)/admin/v1/audit?target=$CARD" -H "authorization: Bearer \(adminToken)"
               curl -s -X POST \(url)/v1/auth/logout -H "authorization: Bearer $TOKEN" -o /dev/null -w '%{http_code}\\n'
@@ -112,4 +118,7 @@ struct DemoCommand: AsyncParsableCommand {
         group.shutdown()
         withExtendedLifetime(serveLock) {}
     }
+
+    /// Alice's EUR managed account in the simulator's demo data.
+    static let demoAccountEUR = "100000000000000201"
 }

@@ -55,6 +55,22 @@ struct DemoWalkthroughTests {
             """)
         #expect(issueStatus == 201)
         let cardID = try #require(card["id"] as? String)
+        // Fund it, buy something at the simulator, and see both in the card's history.
+        let (transferStatus, transfer) = try await call("POST", gateway + "/v1/transfers", token: token, json: """
+            {"source":{"type":"account","id":"100000000000000201"},"destination":{"type":"card","id":"\(cardID)"},"amount":2500,"currency":"EUR"}
+            """)
+        #expect(transferStatus == 201 && transfer["state"] as? String == "completed")
+        let simulatorURL = try value(after: "simulator:")
+        let (purchaseStatus, _) = try await call("POST", simulatorURL + "/_simulator/purchases",
+                                                 json: #"{"cardId":"\#(cardID)","amount":450,"merchantName":"Corner Coffee","merchantCategoryCode":"5814"}"#)
+        #expect(purchaseStatus == 201)
+        let (historyStatus, history) = try await call("GET", gateway + "/v1/cards/\(cardID)/transactions", token: token)
+        #expect(historyStatus == 200)
+        let entries = history["transactions"] as? [[String: Any]] ?? []
+        #expect(entries.map { $0["type"] as? String } == ["card_payment", "transfer"], "\(entries)")
+        #expect((entries.first?["merchant"] as? [String: Any])?["name"] as? String == "Corner Coffee")
+        let (cardStatus, funded) = try await call("GET", gateway + "/v1/cards/\(cardID)", token: token)
+        #expect(cardStatus == 200 && (funded["balance"] as? [String: Any])?["available"] as? Int == 2050)
         let (blockStatus, blocked) = try await call("POST", gateway + "/v1/cards/\(cardID)/block", token: token)
         #expect(blockStatus == 200)
         #expect(blocked["state"] as? String == "blocked")

@@ -153,7 +153,7 @@ struct TransfersRoutesTests {
             let body = Self.transfer(("account", Seed.accountEUR), ("card", Seed.fundedEUR), 700)
             let first = try await gateway.call("POST", "/v1/transfers", token: token, json: body, headers: headers)
             let second = try await gateway.call("POST", "/v1/transfers", token: token, json: body, headers: headers)
-            #expect(first.status == 201 && second.status == 201)
+            #expect(first.status == 201 && second.status == 201, "\(second.status) \(second.text)")
             #expect(second.headers["idempotent-replayed"] == "true")
             #expect(first.json["id"] as? String == second.json["id"] as? String)
             #expect(gateway.simulator.capturedRequests.filter { $0.method == "POST" && $0.path == "/transfers" }.count == 1)
@@ -186,6 +186,49 @@ struct TransfersRoutesTests {
                 #expect(reply.status == 422 && reply.invalidFieldNames == [field], "\(query): \(reply.text)")
             }
             #expect(try await gateway.call("GET", "/v1/cards/\(Seed.globexCard)/transactions", token: token).status == 404)
+        }
+    }
+
+    /// A card purchase as the scheme drives it (the simulator's test-only route): held, then settled, then shown
+    /// in the card's history with its merchant; a purchase on a blocked card is declined and moves nothing.
+    @Test func aPurchaseIsHeldThenSettledInTheCardsHistory() async throws {
+        try await withGateway { gateway in
+            let token = try await gateway.login()
+            let before = try #require(try await available(gateway, "/v1/cards/" + Seed.fundedEUR, token))
+            func simulator(_ path: String, _ body: [String: Any]?) async throws -> [String: Any] {
+                var request = HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(gateway.simulatorPort)\(path)")
+                if let body {
+                    request.body = Array(try JSONSerialization.data(withJSONObject: body))
+                    request.headers.add("content-type", "application/json")
+                }
+                let response = try await gateway.client.execute(request)
+                return (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+            }
+            let purchase = try await simulator("/_simulator/purchases", [
+                "cardId": Seed.fundedEUR, "amount": 450, "currency": "EUR", "merchantName": "Corner Coffee", "merchantCategoryCode": "5814",
+            ])
+            let purchaseID = try #require(purchase["id"] as? String)
+            #expect(purchase["status"] as? String == "SETTLEMENT_IN_PROGRESS")
+            #expect(try await available(gateway, "/v1/cards/" + Seed.fundedEUR, token) == before - 450)
+
+            let path = "/v1/cards/\(Seed.fundedEUR)/transactions?type=card_payment"
+            let held = try #require((try await gateway.call("GET", path, token: token).json["transactions"] as? [[String: Any]])?.first)
+            #expect(held["status"] as? String == "processing" && held["paymentStatus"] as? String == "settlement_in_progress")
+            #expect(held["amount"] as? Int == 450 && held["direction"] as? String == "debit")
+            #expect((held["merchant"] as? [String: Any])?["name"] as? String == "Corner Coffee")
+            #expect((held["merchant"] as? [String: Any])?["categoryCode"] as? String == "5814")
+
+            _ = try await simulator("/_simulator/purchases/\(purchaseID)/settle", nil)
+            let settled = try #require((try await gateway.call("GET", path, token: token).json["transactions"] as? [[String: Any]])?.first)
+            #expect(settled["status"] as? String == "completed" && settled["paymentStatus"] as? String == "settled")
+
+            let declined = try await simulator("/_simulator/purchases", [
+                "cardId": Seed.userBlocked, "amount": 100, "merchantName": "Shoe Shop",
+            ])
+            #expect(declined["status"] as? String == "DECLINED")
+            let blockedHistory = try await gateway.call("GET", "/v1/cards/\(Seed.userBlocked)/transactions", token: token)
+            let entry = try #require((blockedHistory.json["transactions"] as? [[String: Any]])?.first)
+            #expect(entry["paymentStatus"] as? String == "declined")
         }
     }
 }

@@ -30,6 +30,8 @@ final class GatewayHarness: @unchecked Sendable {
     var port: Int { server.localAddress!.port }
 
     static let otherAPIKey = "sim-other-api-key"
+    /// The simulator's port (its test-only `/_simulator/*` routes: purchases, faults).
+    let simulatorPort: Int
     /// The simulator's transfer profile for the demo programme.
     static let transferProfile = "401"
 
@@ -55,6 +57,7 @@ final class GatewayHarness: @unchecked Sendable {
         ))
         simulator = WeavrSimulator(seed: seed, clock: simulatorClock)
         let simulatorAddress = try simulator.start(host: "127.0.0.1", port: 0, group: group)
+        simulatorPort = simulatorAddress.port
         self.clock = clock
         self.backend = backend ?? Self.defaultBackend
         switch self.backend {
@@ -130,7 +133,7 @@ final class GatewayHarness: @unchecked Sendable {
         var request = HTTPClientRequest(method: method, url: "http://127.0.0.1:\(port)\(path)", headers: headers)
         if let token { request.headers.add("authorization", "Bearer \(token)") }
         if let json {
-            request.body = Array(try JSONSerialization.data(withJSONObject: json))
+            request.body = Array(try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]))  // the same body, the same bytes
             request.headers.add("content-type", "application/json")
         }
         let response = try await client.execute(request, timeout: timeout)
