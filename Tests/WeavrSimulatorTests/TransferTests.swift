@@ -193,4 +193,20 @@ struct TransferTests {
             #expect(try await client.send("GET", "/transfers/\(id)", token: carol).status == 404)
         }
     }
+
+    @Test func theTransferProfileComesFromTheSeedAndWithoutOneEveryTransferIsRefused() async throws {
+        let json = #"{"programmes": [{"apiKey": "k", "transferProfileId": "777", "cardProfiles": [], "identities": []}]}"#
+        let decoded = try JSONDecoder().decode(SimulatorSeed.self, from: Data(json.utf8))
+        #expect(decoded.programmes.first?.transferProfileId == "777")
+        #expect(SimulatorSeed.demo.programmes.first?.transferProfileId == Demo.transferProfile)
+
+        var seed = SimulatorSeed.demo
+        seed.programmes[0].transferProfileId = nil
+        try await withSimulator(seed: seed) { _, client async throws in
+            let token = try await client.login()
+            let response = try await client.send("POST", "/transfers", token: token,
+                                                 json: Demo.transfer(from: Demo.account(Demo.eurAccount), to: Demo.card(Demo.fundedCard), amount: 1))
+            #expect(response.status == 409 && response.errorCode == "PROFILE_INACTIVE")
+        }
+    }
 }
