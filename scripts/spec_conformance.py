@@ -115,6 +115,9 @@ class SpecIndex:
                     errors += self._discriminator_errors(sub, instance[key], f"{where}.{key}", depth + 1)
             for part in schema.get("allOf", []):
                 errors += self._discriminator_errors(part, instance, where, depth + 1)
+            for part in schema.get("oneOf", []):  # the branch the instance matches (the plain validation checks "one")
+                if Draft202012Validator(part, registry=self.registry).is_valid(instance):
+                    errors += self._discriminator_errors(part, instance, where, depth + 1)
         return errors
 
     def validate_request_body(self, method, template, body):
@@ -286,6 +289,9 @@ def run(c):
     c.check("account get", "GET", "/managed_accounts/100000000000000201", 200, token=token)
     c.check("account get unknown", "GET", "/managed_accounts/1", 404, token=token)
 
+    run_transfers(c, token)
+    run_purchases(c, token)
+
     c.check("users list", "GET", "/users?limit=10", 200, token=token)
     c.check("user get", "GET", "/users/100000000000000102", 200, token=token)
     c.check("user get other identity", "GET", "/users/100000000000000103", 404, token=token)
@@ -342,6 +348,76 @@ def run(c):
     c.check("after logout", "GET", "/managed_cards", 401, token=token)
 
     validate_captured(c)
+
+
+def instrument(kind, id):
+    return {"id": id, "type": kind}
+
+
+def transfer_request(source, destination, amount, currency="EUR", profile="401"):
+    return {"profileId": profile, "source": source, "destination": destination,
+            "destinationAmount": {"currency": currency, "amount": amount}, "tag": "conformance", "description": "Conformance top-up"}
+
+
+def run_transfers(c, token):
+    """POST/GET /transfers, GET /transfers/{id}, and both per-instrument transactions endpoints."""
+    account = instrument("managed_accounts", "100000000000000201")
+    card = instrument("managed_cards", "100000000000000301")
+    _, transfer = c.check("transfer account to card", "POST", "/transfers", 200, token=token, body=transfer_request(account, card, 1000))
+    transfer_id = (transfer or {}).get("id", "0")
+    c.check("transfer card to account", "POST", "/transfers", 200, token=token, body=transfer_request(card, account, 250),
+            headers={"idempotency-ref": "conf-transfer"})
+    c.check("transfer replayed", "POST", "/transfers", 200, token=token, body=transfer_request(card, account, 250),
+            headers={"idempotency-ref": "conf-transfer"})
+    c.check("transfer invalid body", "POST", "/transfers", 400, token=token, body={"profileId": "401", "source": account})
+    refusals = [
+        ("funds insufficient", transfer_request(card, account, 10_000_000)),
+        ("currency mismatch", transfer_request(account, instrument("managed_cards", "100000000000000302"), 100)),
+        ("source not found", transfer_request(instrument("managed_cards", "100000000000000311"), account, 100)),
+        ("destination blocked", transfer_request(account, instrument("managed_cards", "100000000000000303"), 100)),
+        ("destination debit mode", transfer_request(account, instrument("managed_cards", "100000000000000305"), 100)),
+        ("same instrument", transfer_request(account, account, 100)),
+        ("amount invalid", transfer_request(account, card, 0)),
+        ("profile inactive", transfer_request(account, card, 100, profile="999")),
+    ]
+    for label, body in refusals:
+        c.check(f"transfer {label}", "POST", "/transfers", 409, token=token, body=body)
+    c.check("transfers list", "GET", "/transfers", 200, token=token)
+    c.check("transfers list filtered", "GET", "/transfers?state=COMPLETED&profileId=401&tag=conformance&offset=0&limit=1", 200, token=token)
+    c.check("transfers list bad state", "GET", "/transfers?state=DONE", 400, token=token)
+    c.check("transfer get", "GET", f"/transfers/{transfer_id}", 200, token=token)
+    c.check("transfer get unknown", "GET", "/transfers/1", 404, token=token)
+
+    c.check("card transactions", "GET", "/managed_cards/100000000000000301/transactions", 200, token=token)
+    c.check("card transactions filtered", "GET",
+            "/managed_cards/100000000000000301/transactions?type=transfers&status=COMPLETED&direction=CREDIT&sortOrder=ASC&offset=0&limit=5",
+            200, token=token)
+    c.check("card transactions bad filter", "GET", "/managed_cards/100000000000000301/transactions?direction=UP", 400, token=token)
+    c.check("card transactions other identity", "GET", "/managed_cards/100000000000000311/transactions", 404, token=token)
+    c.check("account transactions", "GET", "/managed_accounts/100000000000000201/transactions?creationTimestampFrom=0&sortBy=lastUpdatedTimestamp",
+            200, token=token)
+    c.check("account transactions unknown", "GET", "/managed_accounts/1/transactions", 404, token=token)
+
+
+def run_purchases(c, token):
+    """Simulated purchases (admin routes) and the card payments they leave in the card's transactions."""
+    purchase = {"cardId": "100000000000000301", "amount": 300, "currency": "EUR", "merchantName": "Coffee Shop", "merchantCategoryCode": "5814"}
+    status, _, raw = c.admin("POST", "/_simulator/purchases", purchase)
+    authorised = json.loads(raw) if status == 201 else {}
+    c.record(f"purchase authorised (got {status} {authorised.get('status')})",
+             [] if authorised.get("status") == "SETTLEMENT_IN_PROGRESS" else ["expected 201 SETTLEMENT_IN_PROGRESS"])
+    _, held = c.check("card transactions with a hold", "GET", "/managed_cards/100000000000000301/transactions?type=card_payments", 200, token=token)
+    statuses = [entry.get("status") for entry in (held or {}).get("transactions", [])]
+    c.record(f"hold listed as PROCESSING (got {statuses})", [] if statuses == ["PROCESSING"] else ["unexpected entries"])
+    status, _, _ = c.admin("POST", f"/_simulator/purchases/{authorised.get('id', '0')}/settle")
+    c.record(f"purchase settled (got {status})", [] if status == 200 else ["expected 200"])
+    status, _, raw = c.admin("POST", "/_simulator/purchases", dict(purchase, cardId="100000000000000303"))
+    c.record(f"purchase on a blocked card declined (got {status})",
+             [] if status == 201 and json.loads(raw).get("status") == "DECLINED" else ["expected 201 DECLINED"])
+    c.check("card transactions settled", "GET", "/managed_cards/100000000000000301/transactions?status=COMPLETED", 200, token=token)
+    _, declined = c.check("card transactions declined", "GET", "/managed_cards/100000000000000303/transactions", 200, token=token)
+    statuses = [entry.get("status") for entry in (declined or {}).get("transactions", [])]
+    c.record(f"declined purchase listed as CANCELLED (got {statuses})", [] if statuses == ["CANCELLED"] else ["unexpected entries"])
 
 
 def validate_captured(c):

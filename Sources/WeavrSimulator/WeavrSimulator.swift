@@ -2,7 +2,8 @@ public import NIOFreeHTTP
 import Synchronization
 
 /// A stateful, spec-faithful simulator of the Weavr Multi API (auth, step-up, managed cards and accounts,
-/// users, bulks) with fault injection and request capture, for the demo and tests.
+/// transfers and transaction activity, users, bulks) with fault injection, request capture and simulated
+/// card purchases, for the demo and tests.
 ///
 /// All state sits behind one `Mutex`; handlers run on the event loop and never block it.
 /// Endpoints, seed format and admin routes are described in `Sources/WeavrSimulator/README.md`.

@@ -20,7 +20,7 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Per-api-key rate limit in requests per minute, answered with Weavr-style 429 (default: off).")
     var rateLimit: Int?
 
-    @Flag(help: "Disable the test-only /_simulator/faults and /_simulator/requests routes.")
+    @Flag(help: "Disable the test-only /_simulator/faults, /_simulator/requests and /_simulator/purchases routes.")
     var noAdminRoutes = false
 
     @Option(help: "Requests kept for GET /_simulator/requests (0 turns capture off, e.g. for benchmarks).")

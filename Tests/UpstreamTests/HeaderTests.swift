@@ -9,7 +9,7 @@ import WeavrSimulator
         "POST /managed_cards", "PATCH /managed_cards/{id}", "POST /managed_cards/{id}/block", "POST /managed_cards/{id}/unblock",
         "POST /users", "POST /users/{user_id}/invite", "POST /stepup/challenges/otp/{channel}",
         "POST /stepup/challenges/otp/{channel}/verify", "POST /bulks/managed_cards/_id_/block", "POST /bulks/users",
-        "POST /bulks/users/_user_id_/invite",
+        "POST /bulks/users/_user_id_/invite", "POST /transfers",
     ]
 
     @Test func secretsAuthorisationIdempotencyAndRequestIDHeaders() async throws {
@@ -61,6 +61,24 @@ func exerciseEveryOperation(_ harness: UpstreamHarness) async throws {
     _ = try await client.removeCard(token: token, id: card.id, requestID: rid())
     _ = try await client.listAccounts(token: token, offset: 0, limit: 10, requestID: rid())
     _ = try await client.getAccount(token: token, id: Demo.eurAccount, requestID: rid())
+    let account = InstrumentRef(id: Demo.eurAccount, type: .managedAccounts)
+    let funded = InstrumentRef(id: Demo.fundedCard, type: .managedCards)
+    let transfer = try await client.createTransfer(
+        token: token, body: TransferCreateBody(profileId: Demo.transferProfile, tag: "hdr", source: account, destination: funded,
+                                               destinationAmount: CurrencyAmount(currency: "EUR", amount: 100), description: "Headers"),
+        idempotencyRef: "h-transfer", requestID: rid()
+    ).value
+    _ = try await client.listTransfers(token: token, states: ["COMPLETED", "PENDING"], offset: 0, limit: 10, requestID: rid())
+    _ = try await client.getTransfer(token: token, id: transfer.id, requestID: rid())
+    var activity = TransactionFilter()
+    activity.types = ["transfers", "card_payments"]
+    activity.statuses = ["COMPLETED"]
+    activity.direction = "CREDIT"
+    activity.createdFrom = 0
+    activity.createdTo = transfer.creationTimestamp
+    activity.sortOrder = "ASC"
+    _ = try await client.transactions(token: token, of: funded, filter: activity, offset: 0, limit: 10, requestID: rid())
+    _ = try await client.transactions(token: token, of: account, requestID: rid())
 
     let user = try await client.createUser(token: token, body: Demo.userBody(42), idempotencyRef: "h-user", requestID: rid()).value
     _ = try await client.inviteUser(token: token, userId: user.id, idempotencyRef: "h-invite", requestID: rid())

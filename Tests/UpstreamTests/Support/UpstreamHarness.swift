@@ -102,6 +102,7 @@ enum Demo {
     static let systemBlockedCard = "100000000000000303"
     static let userBlockedCard = "100000000000000304"
     static let eurAccount = "100000000000000201"
+    static let transferProfile = "401"
 
     static func cardBody(name: String = "Test card", tag: String? = nil) -> CardCreateBody {
         CardCreateBody(
