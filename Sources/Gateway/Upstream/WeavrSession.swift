@@ -27,6 +27,51 @@ struct WeavrSession: Sendable {
         try await client.transactions(token: token, of: instrument, filter: filter, offset: offset, limit: limit, requestID: requestID)
     }
 
+    // Card controls: spend rules and physical cards.
+    func getSpendRules(_ id: String) async throws(WeavrError) -> WeavrResult<AllLevelSpendRules> {
+        try await client.getSpendRules(token: token, id: id, requestID: requestID)
+    }
+
+    func createSpendRules(_ id: String, _ rules: SpendRules) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.createSpendRules(token: token, id: id, rules: rules, requestID: requestID)
+    }
+
+    func updateSpendRules(_ id: String, _ rules: SpendRules) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.updateSpendRules(token: token, id: id, rules: rules, requestID: requestID)
+    }
+
+    func deleteSpendRules(_ id: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.deleteSpendRules(token: token, id: id, requestID: requestID)
+    }
+
+    func upgradeToPhysical(_ id: String, _ body: PhysicalUpgradeBody) async throws(WeavrError) -> WeavrResult<ManagedCard> {
+        try await client.upgradeToPhysical(token: token, id: id, body: body, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func activatePhysical(_ id: String, activationCode: String) async throws(WeavrError) -> WeavrResult<ManagedCard> {
+        try await client.activatePhysical(token: token, id: id, activationCode: activationCode, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func physicalPin(_ id: String) async throws(WeavrError) -> WeavrResult<TokenisedPin> {
+        try await client.physicalPin(token: token, id: id, requestID: requestID)
+    }
+
+    func unblockPhysicalPin(_ id: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.unblockPhysicalPin(token: token, id: id, requestID: requestID)
+    }
+
+    func reportPhysical(_ id: String, stolen: Bool) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.reportPhysical(token: token, id: id, stolen: stolen, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func replaceDamagedPhysical(_ id: String, activationCode: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.replaceDamagedPhysical(token: token, id: id, activationCode: activationCode, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func replaceLostStolenPhysical(_ id: String, activationCode: String) async throws(WeavrError) -> WeavrResult<ManagedCard> {
+        try await client.replaceLostStolenPhysical(token: token, id: id, activationCode: activationCode, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
     // Cards.
     func listCards(filter: CardListFilter, offset: Int?, limit: Int?) async throws(WeavrError) -> WeavrResult<WeavrPage<ManagedCard>> {
         try await client.listCards(token: token, filter: filter, offset: offset, limit: limit, requestID: requestID)

@@ -45,4 +45,25 @@ public struct ManagedCard: Sendable, Equatable, Codable, WeavrPageItem {
     public var availableToSpend: [AvailableToSpend]?
     /// Debit mode only.
     public var userCurrency: String?
+    /// Physical cards only: delivery and activation (Weavr's `PhysicalCardDetails`, the fields the gateway shows).
+    public var physicalCardDetails: PhysicalCardDetails?
+}
+
+/// Weavr's `PhysicalCardDetails` (what the gateway reads: activation, PIN block, manufacturing and delivery).
+public struct PhysicalCardDetails: Sendable, Equatable, Codable {
+    public var pendingActivation: Bool
+    public var pinBlocked: Bool?
+    /// `REQUESTED`, `SENT_FOR_FULFILLMENT`, `DISPATCHED`, `DELIVERED`.
+    public var manufacturingState: String?
+    /// `STANDARD_DELIVERY`, `REGISTERED_MAIL`, `COURIER`, `FIRST_CLASS_MAIL`.
+    public var deliveryMethod: String?
+    public var productReference: String?
+
+    public init(pendingActivation: Bool, pinBlocked: Bool? = nil, manufacturingState: String? = nil, deliveryMethod: String? = nil, productReference: String? = nil) {
+        self.pendingActivation = pendingActivation
+        self.pinBlocked = pinBlocked
+        self.manufacturingState = manufacturingState
+        self.deliveryMethod = deliveryMethod
+        self.productReference = productReference
+    }
 }
