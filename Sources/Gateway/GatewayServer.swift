@@ -30,6 +30,7 @@ public enum GatewayServer {
             CardsRoutes(v1: v1).register(on: &routes)
             AccountsRoutes(v1: v1).register(on: &routes)
             TransfersRoutes(v1: v1).register(on: &routes)
+            CardControlsRoutes(v1: v1).register(on: &routes)
             UsersRoutes(v1: v1).register(on: &routes)
             BulkRoutes(v1: v1).register(on: &routes)
         }

@@ -60,6 +60,18 @@ public struct JSONWriter: Sendable {
         raw(value ? "true" : "false")
     }
 
+    /// A number, or null.
+    public mutating func field(_ name: String, _ value: Int64?) {
+        key(name)
+        raw(value.map { String($0) } ?? "null")
+    }
+
+    /// A boolean, or null.
+    public mutating func field(_ name: String, _ value: Bool?) {
+        key(name)
+        raw(value.map { $0 ? "true" : "false" } ?? "null")
+    }
+
     /// A string value (an array element, or the value after `key`).
     public mutating func value(_ text: String) {
         beginValue()

@@ -10,7 +10,7 @@ import WeavrSimulator
 struct CardsRoutesTests {
     typealias Seed = GatewayHarness.Seed
 
-    static let cardKeys: Set<String> = ["id", "name", "nameOnCard", "last4", "expiry", "state", "blockedReason", "destroyedReason", "type", "mode", "currency", "balance", "createdAt"]
+    static let cardKeys: Set<String> = ["id", "name", "nameOnCard", "last4", "expiry", "state", "blockedReason", "destroyedReason", "type", "mode", "currency", "balance", "createdAt", "physical"]
 
     func ids(_ reply: GatewayHarness.Reply) -> Set<String> {
         Set((reply.json["cards"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })

@@ -59,7 +59,9 @@ struct ReadinessTests {
     /// recovers once writes fit again.
     @Test func notReadyWhileWritesFailForAFullDatabaseEvenWhenTheHeartbeatFits() async throws {
         var settings = GatewayServices.Settings()
-        settings.readinessFailureWindow = .seconds(3)
+        // The refused write counts for the window; a window shorter than a stalled parallel run would let it lapse
+        // before /readyz is asked, so it is wide, and recovery is awaited for longer than it.
+        settings.readinessFailureWindow = .seconds(10)
         let observed = try await ObservedGateway(settings: settings, backend: .sqlite)  // SQLite-specific: an SQLite file capped
         let database = observed.gateway.database
         #expect(try await observed.call("GET", "/readyz").status == 200)
@@ -81,7 +83,7 @@ struct ReadinessTests {
 
         try await database.write { try $0.setMaxPageCount(1_000_000) }
         try await database.write { try $0.run("INSERT INTO large VALUES (zeroblob(1048576))") }
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(90)
         var recovered = try await observed.call("GET", "/readyz")
         while recovered.status != 200, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))

@@ -135,8 +135,16 @@ extension OpenAPIDocument {
                 "currency": ref("Currency"),
                 "balance": ["oneOf": [ref("Balance"), ["type": "null"] as Object]] as Object,
                 "createdAt": timestamp,
+                "physical": ["oneOf": [ref("PhysicalCard"), ["type": "null"] as Object],
+                             "description": "Null for a virtual card."] as Object,
             ], required: ["id", "name", "nameOnCard", "last4", "expiry", "state", "blockedReason", "destroyedReason", "type", "mode", "currency",
-                          "balance", "createdAt"]),
+                          "balance", "createdAt", "physical"]),
+            "PhysicalCard": object([
+                "activated": ["type": "boolean", "description": "False until the cardholder activates the delivered card."] as Object,
+                "pinBlocked": ["type": "boolean", "description": "Too many wrong PINs; `POST /v1/cards/{id}/physical/pin/unblock` lifts it."] as Object,
+                "manufacturingState": ["type": ["string", "null"], "enum": PhysicalView.manufacturingStates + ["other", NSNull()]] as Object,
+                "deliveryMethod": ["type": ["string", "null"], "enum": PhysicalView.deliveryMethods + ["other", NSNull()]] as Object,
+            ], required: ["activated", "pinBlocked", "manufacturingState", "deliveryMethod"]),
             "CreateCardRequest": object([
                 "name": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
                 "nameOnCard": ["type": "string", "minLength": 1, "maxLength": 27] as Object,
@@ -170,6 +178,55 @@ extension OpenAPIDocument {
                 "createdAt": timestamp,
             ], required: ["id", "name", "currency", "state", "blockedReason", "destroyedReason", "balance", "createdAt"]),
             "AccountPage": page("accounts", ref("Account")),
+            "SpendLimit": object([
+                "interval": ["type": "string", "enum": LimitsInput.intervals] as Object,
+                "amount": ["type": "integer", "minimum": 0, "maximum": LimitsInput.maxAmount, "description": "Minor units."] as Object,
+                "currency": ref("Currency"),
+            ], required: ["interval", "amount", "currency"]),
+            "Limits": object([
+                "spendLimits": ["type": "array", "items": ref("SpendLimit")] as Object,
+                "minAmount": ["type": ["integer", "null"], "description": "Smallest purchase allowed (minor units)."] as Object,
+                "maxAmount": ["type": ["integer", "null"], "description": "Largest purchase allowed (minor units)."] as Object,
+                "channels": object(LimitsInput.channels.reduce(into: Object()) { $0[$1.public] = ["type": ["boolean", "null"]] as Object },
+                                   required: LimitsInput.channels.map(\.public)),
+                "merchantCategories": allowBlock(["type": "string", "pattern": "^[0-9]{4}$"]),
+                "merchantCountries": allowBlock(["type": "string", "pattern": "^[A-Z]{2}$"]),
+                "merchants": allowBlock(["type": "string", "minLength": 1, "maxLength": 64]),
+            ], required: ["spendLimits", "minAmount", "maxAmount", "channels", "merchantCategories", "merchantCountries", "merchants"]),
+            "LimitsInput": object([
+                "spendLimits": ["type": "array", "maxItems": LimitsInput.intervals.count, "items": ref("SpendLimit"),
+                                "description": "At most one per interval; the currency must be the card's."] as Object,
+                "minAmount": ["type": "integer", "minimum": 0, "maximum": LimitsInput.maxAmount] as Object,
+                "maxAmount": ["type": "integer", "minimum": 0, "maximum": LimitsInput.maxAmount] as Object,
+                "channels": object(LimitsInput.channels.reduce(into: Object()) { $0[$1.public] = ["type": "boolean"] as Object }, required: []),
+                "merchantCategories": allowBlock(["type": "string", "pattern": "^[0-9]{4}$"], input: true, max: 200),
+                "merchantCountries": allowBlock(["type": "string", "pattern": "^[A-Z]{2}$"], input: true, max: 50),
+                "merchants": allowBlock(["type": "string", "minLength": 1, "maxLength": 64], input: true, max: 200),
+            ], required: []),
+            "PhysicalUpgradeRequest": object([
+                "deliveryAddress": object([
+                    "name": ["type": "string", "minLength": 1, "maxLength": 100] as Object,
+                    "surname": ["type": "string", "minLength": 1, "maxLength": 100] as Object,
+                    "line1": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
+                    "line2": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
+                    "city": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
+                    "postCode": ["type": "string", "minLength": 1, "maxLength": 10] as Object,
+                    "state": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
+                    "country": ["type": "string", "pattern": "^[A-Z]{2}$"] as Object,
+                ], required: ["name", "surname", "line1", "city", "postCode", "country"], open: true),
+                "deliveryMethod": enumSchema(PhysicalInput.deliveryMethods),
+                "activationCode": ["type": "string", "pattern": "^[0-9]{1,6}$",
+                                   "description": "The code the cardholder types to activate the delivered card."] as Object,
+            ], required: ["deliveryAddress"], open: true),
+            "ActivationRequest": object(["activationCode": ["type": "string", "pattern": "^[0-9]{1,6}$"] as Object],
+                                        required: ["activationCode"], open: true),
+            "ReportRequest": object(["reason": enumSchema(["lost", "stolen"])], required: ["reason"], open: true),
+            "ReplaceRequest": object(["reason": enumSchema(["damaged", "lost_stolen"]),
+                                      "activationCode": ["type": "string", "pattern": "^[0-9]{1,6}$"] as Object],
+                                     required: ["reason", "activationCode"], open: true),
+            "PinToken": object(["pin": object(["token": ["type": "string",
+                                                         "description": "Weavr's tokenised PIN, for its Display Card PIN UI component; never the digits."] as Object],
+                                              required: ["token"])], required: ["pin"]),
             "InstrumentRef": object([
                 "type": enumSchema(["card", "account"]),
                 "id": ["type": "string", "pattern": "^[0-9]{1,32}$"] as Object,
@@ -309,6 +366,13 @@ extension OpenAPIDocument {
     }
 
     /// A page of a `/v1` list: the items under the list's own name (`cards`, `accounts`, …) and `nextCursor`.
+    /// `{allowed: [item], blocked: [item]}` (an input: both optional, at most `max` each).
+    static func allowBlock(_ item: Object, input: Bool = false, max: Int? = nil) -> Object {
+        var list: Object = ["type": "array", "items": item]
+        if let max { list["maxItems"] = max }
+        return object(["allowed": list, "blocked": list], required: input ? [] : ["allowed", "blocked"])
+    }
+
     static func page(_ name: String, _ item: Object) -> Object {
         object([
             name: ["type": "array", "items": item] as Object,

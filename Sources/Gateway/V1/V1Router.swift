@@ -63,11 +63,15 @@ struct V1Routes {
     /// A mutation: a body of at most `bodyLimit` bytes, `Idempotency-Key` (scoped to the session for
     /// `sessionBound` routes that act on the session itself), and — with `audit` — the audited step that
     /// `V1Call.audited` runs.
+    ///
+    /// `replayable: false` for a mutation whose answer must never be stored (a tokenised PIN): it takes no
+    /// `Idempotency-Key` and each call is its own act.
     mutating func mutation(
-        _ method: String, _ path: String, bodyLimit: Int = 64 * 1024, sessionBound: Bool = false, audit step: AuditStep? = nil,
-        _ handler: @escaping Handler
+        _ method: String, _ path: String, bodyLimit: Int = 64 * 1024, sessionBound: Bool = false, replayable: Bool = true,
+        audit step: AuditStep? = nil, _ handler: @escaping Handler
     ) {
-        add(method, path, V1RouteDeclaration(bodyLimit: bodyLimit, idempotency: sessionBound ? .session : .user, audit: step), handler)
+        let idempotency: V1RouteDeclaration.IdempotencyScope? = replayable ? (sessionBound ? .session : .user) : nil
+        add(method, path, V1RouteDeclaration(bodyLimit: bodyLimit, idempotency: idempotency, audit: step), handler)
     }
 
     private mutating func add(_ method: String, _ path: String, _ declaration: V1RouteDeclaration, _ handler: @escaping Handler) {

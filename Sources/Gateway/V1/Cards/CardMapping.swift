@@ -117,6 +117,7 @@ enum CardView {
             json.field("balance", nil as String?)  // debit cards spend from their parent account
         }
         json.field("createdAt", Timestamp.iso8601(milliseconds: card.creationTimestamp))
+        PhysicalView.write(card.physicalCardDetails, into: &json)
         json.endObject()
     }
 
@@ -174,5 +175,30 @@ enum InstrumentStateView {
     static func closed(_ weavr: String, _ allowed: [String]) -> String {
         let lower = weavr.lowercased()
         return allowed.contains(lower) ? lower : "other"
+    }
+}
+
+/// `physical`: null for a virtual card; else whether it is activated, whether its PIN is blocked, and where
+/// its manufacturing and delivery stand (Weavr's values, lower-case; `other` for one this API does not know).
+enum PhysicalView {
+    static let manufacturingStates = ["requested", "sent_for_fulfillment", "dispatched", "delivered"]
+    static let deliveryMethods = ["standard_delivery", "registered_mail", "courier", "first_class_mail"]
+
+    static func write(_ details: PhysicalCardDetails?, into json: inout JSONWriter) {
+        guard let details else {
+            json.field("physical", nil as String?)
+            return
+        }
+        json.key("physical")
+        json.beginObject()
+        json.field("activated", !details.pendingActivation)
+        json.field("pinBlocked", details.pinBlocked ?? false)
+        json.field("manufacturingState", details.manufacturingState.map { known($0.lowercased(), manufacturingStates) })
+        json.field("deliveryMethod", details.deliveryMethod.map { known($0.lowercased(), deliveryMethods) })
+        json.endObject()
+    }
+
+    private static func known(_ value: String, _ values: [String]) -> String {
+        values.contains(value) ? value : "other"
     }
 }
