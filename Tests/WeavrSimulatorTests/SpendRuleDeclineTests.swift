@@ -157,8 +157,8 @@ struct SpendRuleDeclineTests {
             #expect(try await client.admin("POST", "/_simulator/purchases", json: try Self.purchase(#""amount": 701"#)).object["declineReason"] as? String == "SPEND_LIMIT_EXCEEDED")
             #expect(try await client.admin("POST", "/_simulator/purchases", json: try Self.purchase(#""amount": 700"#)).object["status"] as? String == "SETTLEMENT_IN_PROGRESS")
             // OVERWRITE sets a new limit, counted from now.
-            #expect(try await client.send("PATCH", SpendRulesTests.path(), token: token, json: ["spendLimit": [SpendRulesTests.limit(300, "ALWAYS")]]).status == 204)
             clock.advance(by: .seconds(1))
+            #expect(try await client.send("PATCH", SpendRulesTests.path(), token: token, json: ["spendLimit": [SpendRulesTests.limit(300, "ALWAYS")]]).status == 204)
             #expect(try await client.admin("POST", "/_simulator/purchases", json: try Self.purchase(#""amount": 300"#)).object["status"] as? String == "SETTLEMENT_IN_PROGRESS")
             #expect(try await client.admin("POST", "/_simulator/purchases", json: try Self.purchase(#""amount": 1"#)).object["declineReason"] as? String == "SPEND_LIMIT_EXCEEDED")
         }
