@@ -195,6 +195,23 @@ struct PhysicalCardTests {
         }
     }
 
+    @Test func aSeededPhysicalCardIsActivatedAndDelivered() async throws {
+        var seed = SimulatorSeed.demo
+        seed.programmes[0].identities[0].managedCards?.append(
+            SimulatorSeed.Card(id: "100000000000000399", profileId: "101", friendlyName: "Plastic", nameOnCard: "Alice Admin", type: "PHYSICAL", balance: 100)
+        )
+        try await withSimulator(seed: seed) { _, client async throws in
+            let token = try await client.login()
+            let card = try await client.send("GET", "/managed_cards/100000000000000399", token: token)
+            let details = Self.details(card)
+            #expect(card.object["type"] as? String == "PHYSICAL" && details["pendingActivation"] as? Bool == false)
+            #expect(details["manufacturingState"] as? String == "DELIVERED")
+            #expect((details["deliveryAddress"] as? [String: Any])?["surname"] as? String == "Admin")
+            #expect(try await client.send("GET", Self.path("100000000000000399", "pin"), token: token).status == 200)
+            #expect(try await client.admin("POST", "/_simulator/purchases", json: Self.coffee("100000000000000399")).object["status"] as? String == "SETTLEMENT_IN_PROGRESS")
+        }
+    }
+
     @Test func mutatingPhysicalOperationsAreIdempotentWithAnIdempotencyRef() async throws {
         try await withSimulator { simulator, client async throws in
             let token = try await client.login()
