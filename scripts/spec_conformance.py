@@ -291,6 +291,8 @@ def run(c):
 
     run_transfers(c, token)
     run_purchases(c, token)
+    run_spend_rules(c, token)
+    run_physical_cards(c, token)
 
     c.check("users list", "GET", "/users?limit=10", 200, token=token)
     c.check("user get", "GET", "/users/100000000000000102", 200, token=token)
@@ -418,6 +420,87 @@ def run_purchases(c, token):
     _, declined = c.check("card transactions declined", "GET", "/managed_cards/100000000000000303/transactions", 200, token=token)
     statuses = [entry.get("status") for entry in (declined or {}).get("transactions", [])]
     c.record(f"declined purchase listed as CANCELLED (got {statuses})", [] if statuses == ["CANCELLED"] else ["unexpected entries"])
+
+
+def spend_limit(amount, interval, currency="EUR"):
+    return {"value": {"currency": currency, "amount": amount}, "interval": interval}
+
+
+def run_spend_rules(c, token):
+    """GET/POST/PATCH/DELETE /managed_cards/{id}/spend_rules, and a purchase the rules decline."""
+    card = "100000000000000301"
+    path = f"/managed_cards/{card}/spend_rules"
+    c.check("spend rules none", "GET", path, 200, token=token)
+    rules = {"blockedMerchantCategories": ["7995"], "allowedMerchantCountries": ["MT"], "allowAtm": False, "minTransactionAmount": 1,
+             "maxTransactionAmount": 100000, "rolloverPolicy": {"rolloverNegative": False}, "spendLimit": [spend_limit(100000, "MONTHLY")]}
+    c.check("spend rules create invalid", "POST", path, 400, token=token, body={"allowedMerchantCountries": ["malta"]})
+    c.check("spend rules create currency", "POST", path, 409, token=token, body={"spendLimit": [spend_limit(1, "DAILY", "GBP")]})
+    c.check("spend rules create duplicate interval", "POST", path, 409, token=token,
+            body={"spendLimit": [spend_limit(1, "DAILY"), spend_limit(2, "DAILY")]})
+    c.check("spend rules create negative", "POST", path, 409, token=token, body={"spendLimit": [spend_limit(-1, "DAILY")]})
+    c.check("spend rules create", "POST", path, 204, token=token, body=rules, headers={"idempotency-ref": "conf-rules"})
+    c.check("spend rules create replayed", "POST", path, 204, token=token, body=rules, headers={"idempotency-ref": "conf-rules"})
+    c.check("spend rules create again", "POST", path, 409, token=token, body=rules)
+    c.check("spend rules get", "GET", path, 200, token=token)
+    c.check("spend rules update", "PATCH", path, 204, token=token,
+            body={"allowAtm": True, "updateSpendLimitMethod": "INCREMENT", "spendLimit": [spend_limit(500, "MONTHLY")]},
+            headers={"idempotency-ref": "conf-rules-patch"})
+    c.check("spend rules update invalid", "PATCH", path, 400, token=token, body={"updateSpendLimitMethod": "ADD"})
+    c.check("spend rules update currency", "PATCH", path, 409, token=token, body={"spendLimit": [spend_limit(1, "DAILY", "USD")]})
+    c.check("spend rules other identity", "GET", "/managed_cards/100000000000000311/spend_rules", 404, token=token)
+    purchase = {"cardId": card, "amount": 100, "currency": "EUR", "merchantName": "Casino", "merchantCategoryCode": "7995", "merchantCountry": "MT"}
+    status, _, raw = c.admin("POST", "/_simulator/purchases", purchase)
+    reason = json.loads(raw).get("declineReason") if status == 201 else None
+    c.record(f"purchase declined by a spend rule (got {status} {reason})", [] if reason == "SPEND_RULE_MCC_BLOCKED" else ["expected SPEND_RULE_MCC_BLOCKED"])
+    c.check("card transactions with a rule decline", "GET", f"/managed_cards/{card}/transactions?type=card_payments&status=CANCELLED", 200, token=token)
+    c.check("spend rules delete", "DELETE", path, 204, token=token)
+    c.check("spend rules delete other identity", "DELETE", "/managed_cards/100000000000000311/spend_rules", 404, token=token)
+
+
+def run_physical_cards(c, token):
+    """Upgrade to physical, activate, PIN, PIN unblock, report lost/stolen, replace damaged and lost/stolen."""
+    _, created = c.check("card for physical", "POST", "/managed_cards", 200, token=token, body=card_request("Physical"))
+    card = (created or {}).get("id", "0")
+    base = f"/managed_cards/{card}/physical"
+    address = {"name": "Alice", "surname": "Admin", "addressLine1": "1 Main St", "city": "London", "postCode": "N1 1AA", "country": "GB"}
+    c.check("physical pin of a virtual card", "GET", base + "/pin", 409, token=token)
+    c.check("physical upgrade invalid", "POST", base, 400, token=token, body={"activationCode": "12ab"})
+    upgrade = {"deliveryAddress": address, "deliveryMethod": "COURIER", "activationCode": "2468"}
+    c.check("physical upgrade", "POST", base, 200, token=token, body=upgrade, headers={"idempotency-ref": "conf-physical"})
+    c.check("physical upgrade replayed", "POST", base, 200, token=token, body=upgrade, headers={"idempotency-ref": "conf-physical"})
+    c.check("physical upgrade again", "POST", base, 409, token=token, body=upgrade)
+    c.check("physical upgrade other identity", "POST", "/managed_cards/100000000000000311/physical", 404, token=token, body=upgrade)
+    c.check("physical pin before activation", "GET", base + "/pin", 409, token=token)
+    c.check("physical unblock pin before activation", "PATCH", base + "/pin/unblock", 409, token=token)
+    c.check("physical replace damaged before activation", "POST", base + "/replace_damaged", 409, token=token, body={"activationCode": "1"})
+    c.check("physical report stolen before activation", "POST", base + "/report_stolen", 409, token=token)
+    c.check("physical activate wrong code", "POST", base + "/activate", 409, token=token, body={"activationCode": "1111"})
+    c.check("physical activate", "POST", base + "/activate", 200, token=token, body={"activationCode": "2468"},
+            headers={"idempotency-ref": "conf-activate"})
+    c.check("physical activate again", "POST", base + "/activate", 409, token=token, body={"activationCode": "2468"})
+    _, pin = c.check("physical pin", "GET", base + "/pin", 200, token=token)
+    value = ((pin or {}).get("pin") or {}).get("value", "")
+    c.record("physical pin is a token, not digits", [] if value and not any(ch.isdigit() for ch in value) else [f"got {value!r}"])
+    status, _, _ = c.admin("POST", f"/_simulator/cards/{card}/pin_block")
+    c.record(f"pin blocked by the admin route (got {status})", [] if status == 204 else ["expected 204"])
+    c.check("physical pin blocked", "GET", base + "/pin", 409, token=token)
+    c.check("physical unblock pin", "PATCH", base + "/pin/unblock", 204, token=token)
+    c.check("physical replace damaged", "POST", base + "/replace_damaged", 204, token=token, body={"activationCode": "1357"},
+            headers={"idempotency-ref": "conf-damaged"})
+    c.check("physical replace damaged again", "POST", base + "/replace_damaged", 409, token=token, body={"activationCode": "1357"})
+    c.check("physical replace lost not lost", "POST", base + "/replace_lost_stolen", 409, token=token, body={"activationCode": "1"})
+    c.check("physical report lost", "POST", base + "/report_lost", 204, token=token, headers={"idempotency-ref": "conf-lost"})
+    c.check("physical report lost again", "POST", base + "/report_lost", 409, token=token)
+    c.check("physical report stolen when lost", "POST", base + "/report_stolen", 409, token=token)
+    c.check("physical replace lost invalid", "POST", base + "/replace_lost_stolen", 400, token=token, body={})
+    _, replacement = c.check("physical replace lost", "POST", base + "/replace_lost_stolen", 200, token=token, body={"activationCode": "9753"},
+                             headers={"idempotency-ref": "conf-replace"})
+    c.check("physical replace lost again", "POST", base + "/replace_lost_stolen", 409, token=token, body={"activationCode": "9753"})
+    new_base = f"/managed_cards/{(replacement or {}).get('id', '0')}/physical"
+    c.check("physical activate replacement", "POST", new_base + "/activate", 200, token=token, body={})
+    c.check("physical report stolen", "POST", new_base + "/report_stolen", 204, token=token, headers={"idempotency-ref": "conf-stolen"})
+    c.check("physical report lost when stolen", "POST", new_base + "/report_lost", 409, token=token)
+    c.check("card get stolen", "GET", f"/managed_cards/{(replacement or {}).get('id', '0')}", 200, token=token)
 
 
 def validate_captured(c):

@@ -7,14 +7,16 @@ extension WeavrClient {
     }
 
     /// `POST /managed_cards/{id}/spend_rules` (204; 409 `SPEND_RULE_ALREADY_SET` when the card has rules).
-    public func createSpendRules(token: String, id: String, rules: SpendRules, requestID: String? = nil) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
-        let call = Call(method: "POST", path: "/managed_cards/\(WeavrClient.segment(id))/spend_rules", token: token, body: WeavrClient.encode(rules), requestID: requestID)
+    public func createSpendRules(token: String, id: String, rules: SpendRules, idempotencyRef: String? = nil, requestID: String? = nil) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        let call = Call(method: "POST", path: "/managed_cards/\(WeavrClient.segment(id))/spend_rules", token: token, body: WeavrClient.encode(rules),
+                        idempotencyRef: idempotencyRef, requestID: requestID)
         return try await perform(call, as: WeavrEmpty.self)
     }
 
     /// `PATCH /managed_cards/{id}/spend_rules`: the fields set in `rules` change (204).
-    public func updateSpendRules(token: String, id: String, rules: SpendRules, requestID: String? = nil) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
-        let call = Call(method: "PATCH", path: "/managed_cards/\(WeavrClient.segment(id))/spend_rules", token: token, body: WeavrClient.encode(rules), requestID: requestID)
+    public func updateSpendRules(token: String, id: String, rules: SpendRules, idempotencyRef: String? = nil, requestID: String? = nil) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        let call = Call(method: "PATCH", path: "/managed_cards/\(WeavrClient.segment(id))/spend_rules", token: token, body: WeavrClient.encode(rules),
+                        idempotencyRef: idempotencyRef, requestID: requestID)
         return try await perform(call, as: WeavrEmpty.self)
     }
 

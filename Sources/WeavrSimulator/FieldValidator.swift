@@ -75,8 +75,9 @@ struct FieldValidator {
         return value
     }
 
-    /// A whole-number field (spec `type: integer, format: int64`); booleans and fractions fail.
-    mutating func integer(_ field: String, required: Bool = false) -> Int64? {
+    /// A whole-number field (spec `type: integer, format: int64`); booleans and fractions fail, and so do
+    /// values below `minimum` (RANGE).
+    mutating func integer(_ field: String, required: Bool = false, minimum: Int64? = nil) -> Int64? {
         guard let raw = object[field], !(raw is NSNull) else {
             if required { fail(field, "REQUIRED") }
             return nil
@@ -85,7 +86,44 @@ struct FieldValidator {
             fail(field, "REGEX", ["integer"])
             return nil
         }
+        if let minimum, value < minimum {
+            fail(field, "RANGE", [String(minimum)])
+            return nil
+        }
         return value
+    }
+
+    /// An array of strings (spec `type: array, maxItems`, items with an optional pattern); each bad item is
+    /// reported as `field[index]`.
+    mutating func stringArray(_ field: String, maxItems: Int, itemPattern: String? = nil) -> [String]? {
+        guard let items = array(field, maxItems: maxItems) else { return nil }
+        var values: [String] = []
+        for (index, item) in items.enumerated() {
+            guard let value = item as? String else {
+                fail("\(field)[\(index)]", "REGEX", ["string"])
+                continue
+            }
+            if let itemPattern, value.range(of: itemPattern, options: .regularExpression) == nil {
+                fail("\(field)[\(index)]", "REGEX", [itemPattern])
+                continue
+            }
+            values.append(value)
+        }
+        return values.count == items.count ? values : nil
+    }
+
+    /// An array field of any items, at most `maxItems` (SIZE).
+    mutating func array(_ field: String, maxItems: Int = .max) -> [Any]? {
+        guard let raw = object[field], !(raw is NSNull) else { return nil }
+        guard let items = raw as? [Any] else {
+            fail(field, "REGEX", ["array"])
+            return nil
+        }
+        guard items.count <= maxItems else {
+            fail(field, "SIZE", ["0", String(maxItems)])
+            return nil
+        }
+        return items
     }
 
     /// The value as an `Int64` when it is a JSON integer (not a boolean, not a fraction).
@@ -137,6 +175,20 @@ struct FieldValidator {
         var check = FieldValidator(address, prefix: field)
         check.string("addressLine1", required: true, minLength: 1, maxLength: 150)
         check.string("addressLine2", maxLength: 150)
+        check.string("city", required: true, minLength: 1, maxLength: 50)
+        check.string("postCode", required: true, minLength: 1, maxLength: 10, pattern: "^[A-Za-z0-9 -]*$")
+        check.string("state", maxLength: 50)
+        check.string("country", required: true, minLength: 2, maxLength: 2, pattern: "^[A-Z]+$")
+        return check
+    }
+
+    /// Weavr's `DeliveryAddress` rules (physical card upgrade).
+    static func deliveryAddress(_ address: [String: Any], field: String) -> FieldValidator {
+        var check = FieldValidator(address, prefix: field)
+        check.string("name", required: true, minLength: 1, maxLength: 100)
+        check.string("surname", required: true, minLength: 1, maxLength: 100)
+        check.string("addressLine1", required: true, minLength: 1, maxLength: 50)
+        check.string("addressLine2", minLength: 1, maxLength: 50)
         check.string("city", required: true, minLength: 1, maxLength: 50)
         check.string("postCode", required: true, minLength: 1, maxLength: 10, pattern: "^[A-Za-z0-9 -]*$")
         check.string("state", maxLength: 50)

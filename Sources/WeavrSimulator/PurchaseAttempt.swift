@@ -7,4 +7,7 @@ struct PurchaseAttempt: Sendable {
     var currency: String
     /// Minor units, > 0.
     var amount: Int64
+    var channel: PurchaseChannel = .chipAndPin
+    /// Epoch ms (simulator clock): spend limit windows are taken at this instant.
+    var now: Int64 = 0
 }

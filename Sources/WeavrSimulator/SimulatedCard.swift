@@ -30,6 +30,10 @@ struct SimulatedCard: Sendable {
     /// Debit only.
     var parentManagedAccountID: String?
     var authForwardingDefaultTimeoutDecision: String?
+    /// The card's own spend rules (`/managed_cards/{id}/spend_rules`); nil when none are set.
+    var spendRules: SimulatedSpendRules? = nil
+    /// Set once the card is upgraded to physical (`type` is then PHYSICAL).
+    var physical: SimulatedPhysicalCard? = nil
 
     var isPrepaid: Bool { mode == "PREPAID_MODE" }
 
@@ -60,6 +64,10 @@ struct SimulatedCard: Sendable {
         if let tag { object["tag"] = tag }
         if let nameOnCardLine2 { object["nameOnCardLine2"] = nameOnCardLine2 }
         if let authForwardingDefaultTimeoutDecision { object["authForwardingDefaultTimeoutDecision"] = authForwardingDefaultTimeoutDecision }
+        if let physical {
+            object["physicalCardDetails"] = physical.json
+            if let replacement = physical.replacement { object["replacement"] = ["id": replacement.id, "reason": replacement.reason] }
+        }
         if isPrepaid {
             object["balances"] = ["availableBalance": availableBalance, "actualBalance": actualBalance]
         } else if let parentManagedAccountID {

@@ -8,10 +8,13 @@ struct SimulatedCardPayment: Sendable {
         var name: String
         /// ISO 18245 merchant category code.
         var categoryCode: String?
+        /// ISO 3166-1 alpha-2.
+        var country: String?
 
         var json: [String: Any] {
             var object: [String: Any] = ["id": id, "name": name]
             if let categoryCode { object["categoryCode"] = categoryCode }
+            if let country { object["country"] = country }
             return object
         }
     }
@@ -29,6 +32,10 @@ struct SimulatedCardPayment: Sendable {
     var status: String
     /// Weavr's `CardPaymentDeclineReason`, when DECLINED.
     var declineReason: String?
+    /// The spend rule that refused it, when `declineReason` is AUTH_RULE_CHECKS_FAILED (the event's
+    /// `authRuleFailedReason`; the simulator's own codes, e.g. `SPEND_LIMIT_EXCEEDED`).
+    var authRuleFailedReason: String?
+    var channel: PurchaseChannel = .chipAndPin
     var authorisationEventID: String
     var settlementEventID: String?
     /// Six digits; only on approved authorisations.
@@ -53,7 +60,7 @@ struct SimulatedCardPayment: Sendable {
         var authorisation: [String: Any] = [
             "type": "AUTHORISATION",
             "id": authorisationEventID,
-            "subtype": "sale_purchases",
+            "subtype": channel.eventSubtype,
             "reversal": false,
             "result": declineReason == nil ? "APPROVED" : "DECLINED",
             "authorisationCategory": "FINAL_AUTH",
@@ -63,13 +70,14 @@ struct SimulatedCardPayment: Sendable {
             "processedTimestamp": creationTimestamp,
         ]
         if let declineReason { authorisation["declineReason"] = declineReason }
+        if let authRuleFailedReason { authorisation["authRuleFailedReason"] = authRuleFailedReason }
         if let authCode { authorisation["authCode"] = authCode }
         var events: [[String: Any]] = [authorisation]
         if let settlementEventID, let settlementTimestamp {
             var settlement: [String: Any] = [
                 "type": "SETTLEMENT",
                 "id": settlementEventID,
-                "subtype": "sale_purchases",
+                "subtype": channel.eventSubtype,
                 "reversal": false,
                 "settlementState": "COMPLETED",
                 "transactionAmount": money,

@@ -91,13 +91,14 @@ extension SimulatorState {
         }
     }
 
-    /// The body as text with every `"password": {"value": …}` value replaced by `"<redacted>"`.
+    /// The body as text with every `"password": {"value": …}` (and a physical card's `"pin": {"value": …}`)
+    /// value replaced by `"<redacted>"`.
     static func redactedBody(_ body: [UInt8]) -> String {
         guard let object = JSONBody.decode(body) else { return String(decoding: body, as: UTF8.self) }
         func redact(_ value: Any) -> Any {
             if var dictionary = value as? [String: Any] {
                 for (key, inner) in dictionary {
-                    if key == "password" || key == "newPassword" || key == "oldPassword" {
+                    if key == "password" || key == "newPassword" || key == "oldPassword" || key == "pin" {
                         if var secret = inner as? [String: Any] {
                             if secret["value"] != nil { secret["value"] = "<redacted>" }
                             dictionary[key] = secret

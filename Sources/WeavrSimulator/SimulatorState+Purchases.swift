@@ -13,6 +13,8 @@ extension SimulatorState {
         let merchantName = check.string("merchantName", required: true, minLength: 1, maxLength: 100)
         let categoryCode = check.string("merchantCategoryCode", pattern: "^[0-9]{4}$")
         let merchantID = check.string("merchantId", minLength: 1, maxLength: 15, pattern: "^[A-Za-z0-9]+$")
+        let merchantCountry = check.string("merchantCountry", minLength: 2, maxLength: 2, pattern: "^[A-Z]{2}$")
+        let channel = check.string("channel", allowed: PurchaseChannel.allCases.map(\.rawValue)).flatMap(PurchaseChannel.init(rawValue:))
         if let amount, amount <= 0 { check.fail("amount", "RANGE", ["1"]) }
         guard check.isValid, let cardID, let amount, let merchantName else { return .badRequest(check.invalidFields) }
         guard let index = cardIndex[cardID] else { return .notFound("Managed card") }
@@ -24,9 +26,13 @@ extension SimulatorState {
             ? SimulatedInstrumentRef(id: card.id, kind: .managedCards)
             : card.parentManagedAccountID.map { SimulatedInstrumentRef(id: $0, kind: .managedAccounts) }
         let merchant = SimulatedCardPayment.Merchant(
-            id: merchantID ?? SimulatorState.merchantID(for: merchantName), name: merchantName, categoryCode: categoryCode
+            id: merchantID ?? SimulatorState.merchantID(for: merchantName), name: merchantName, categoryCode: categoryCode,
+            country: merchantCountry
         )
-        let attempt = PurchaseAttempt(card: card, fundingInstrument: funding, merchant: merchant, currency: card.currency, amount: amount)
+        let attempt = PurchaseAttempt(
+            card: card, fundingInstrument: funding, merchant: merchant, currency: card.currency, amount: amount,
+            channel: channel ?? .chipAndPin, now: now
+        )
         let decision = decide(attempt)
         let id = newID()
         var payment = SimulatedCardPayment(
@@ -34,19 +40,22 @@ extension SimulatorState {
             amount: amount, status: "DECLINED", declineReason: nil, authorisationEventID: newID(), settlementEventID: nil, authCode: nil,
             creationTimestamp: now, lastUpdatedTimestamp: now, settlementTimestamp: nil
         )
+        payment.channel = attempt.channel
         switch decision {
         case .approve:
             payment.status = "SETTLEMENT_IN_PROGRESS"
             payment.fundingInstrument = funding
             payment.authCode = String(id.suffix(6))
             if let funding { adjustBalances(of: funding, available: -amount, actual: 0) }
-        case .decline(let reason):
+        case .decline(let reason, let authRule):
             payment.declineReason = reason
+            payment.authRuleFailedReason = authRule
         }
         cardPaymentIndex[payment.id] = cardPayments.count
         cardPayments.append(payment)
         var answer: [String: Any] = ["id": payment.id, "status": payment.status]
-        if let reason = payment.declineReason { answer["declineReason"] = reason }
+        // The answer names the refusing spend rule itself; the card payment's event says AUTH_RULE_CHECKS_FAILED.
+        if let reason = payment.authRuleFailedReason ?? payment.declineReason { answer["declineReason"] = reason }
         return .json(201, answer)
     }
 

@@ -70,6 +70,18 @@ struct SimulatorState: Sendable {
                         now: now - 86_400_000 * Int64(20 - offset)
                     )
                     simulated.type = card.type ?? "VIRTUAL"
+                    if simulated.type == "PHYSICAL" {
+                        // A seeded physical card has arrived and been activated, delivered to its billing address.
+                        let names = card.nameOnCard.split(separator: " ", maxSplits: 1).map(String.init)
+                        var physical = SimulatedPhysicalCard(
+                            productReference: "SIM-DEFAULT", carrierType: nil, deliveryMethod: "STANDARD_DELIVERY",
+                            deliveryAddress: simulated.billingAddress.merging(["name": names.first ?? "", "surname": names.count > 1 ? names[1] : ""]) { old, _ in old },
+                            activationCode: nil
+                        )
+                        physical.pendingActivation = false
+                        physical.manufacturingState = "DELIVERED"
+                        simulated.physical = physical
+                    }
                     simulated.state = status
                     simulated.tag = card.tag
                     simulated.availableBalance = card.balance ?? 0

@@ -9,9 +9,10 @@ extension WeavrSimulator {
     }
 
     /// Test-only admin routes (no api-key): `GET|POST|DELETE /_simulator/faults`, `GET|DELETE /_simulator/requests`,
-    /// and the simulated card purchases (`addPurchaseRoutes`).
+    /// the simulated card purchases (`addPurchaseRoutes`) and card events (`addCardAdminRoutes`).
     func addAdminRoutes(to router: inout Router) {
         addPurchaseRoutes(to: &router)
+        addCardAdminRoutes(to: &router)
         router.get("/_simulator/faults") { [self] _, _ in
             let faults = state.withLock { $0.faults }
             var list: [[String: Any]] = []

@@ -2,7 +2,7 @@ import NIOFreeHTTP
 
 extension WeavrSimulator {
     /// Test-only card purchases, as a merchant and the card scheme would drive them (no api-key):
-    /// `POST /_simulator/purchases` `{cardId, amount, currency?, merchantName, merchantCategoryCode?, merchantId?}`
+    /// `POST /_simulator/purchases` `{cardId, amount, currency?, merchantName, merchantCategoryCode?, merchantId?, merchantCountry?, channel?}`
     /// → 201 `{id, status, declineReason?}`, and `POST /_simulator/purchases/{id}/settle` → 200 `{id, status}`.
     func addPurchaseRoutes(to router: inout Router) {
         router.post("/_simulator/purchases") { [self] request, _ in

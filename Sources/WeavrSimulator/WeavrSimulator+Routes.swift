@@ -32,6 +32,7 @@ extension WeavrSimulator {
             state.removeCard(id: call.pathParameters["id"], principal: call.principal!)
         }
         add("GET", "/managed_cards/{id}/transactions", instrument) { $0.instrumentTransactions(.managedCards, $1) }
+        routes += cardControlRoutes
         add("GET", "/managed_accounts", instrument) { $0.listAccounts($1) }
         add("GET", "/managed_accounts/{id}", instrument) { $0.getAccount($1) }
         add("GET", "/managed_accounts/{id}/transactions", instrument) { $0.instrumentTransactions(.managedAccounts, $1) }

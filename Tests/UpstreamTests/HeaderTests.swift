@@ -10,6 +10,10 @@ import WeavrSimulator
         "POST /users", "POST /users/{user_id}/invite", "POST /stepup/challenges/otp/{channel}",
         "POST /stepup/challenges/otp/{channel}/verify", "POST /bulks/managed_cards/_id_/block", "POST /bulks/users",
         "POST /bulks/users/_user_id_/invite", "POST /transfers",
+        "POST /managed_cards/{id}/spend_rules", "PATCH /managed_cards/{id}/spend_rules", "POST /managed_cards/{id}/physical",
+        "POST /managed_cards/{id}/physical/activate", "POST /managed_cards/{id}/physical/report_lost",
+        "POST /managed_cards/{id}/physical/report_stolen", "POST /managed_cards/{id}/physical/replace_lost_stolen",
+        "POST /managed_cards/{id}/physical/replace_damaged",
     ]
 
     @Test func secretsAuthorisationIdempotencyAndRequestIDHeaders() async throws {
@@ -79,6 +83,27 @@ func exerciseEveryOperation(_ harness: UpstreamHarness) async throws {
     activity.sortOrder = "ASC"
     _ = try await client.transactions(token: token, of: funded, filter: activity, offset: 0, limit: 10, requestID: rid())
     _ = try await client.transactions(token: token, of: account, requestID: rid())
+
+    let limit = SpendLimit(value: CurrencyAmount(currency: "EUR", amount: 5000), interval: "MONTHLY")
+    let rules = SpendRules(blockedMerchantCategories: ["7995"], allowedMerchantCountries: ["MT"], allowContactless: true, minTransactionAmount: 1,
+                           spendLimit: [limit])
+    _ = try await client.createSpendRules(token: token, id: Demo.fundedCard, rules: rules, idempotencyRef: "h-rules", requestID: rid())
+    _ = try await client.updateSpendRules(token: token, id: Demo.fundedCard, rules: SpendRules(spendLimit: [limit], updateSpendLimitMethod: "INCREMENT"),
+                                          idempotencyRef: "h-rules-patch", requestID: rid())
+    _ = try await client.getSpendRules(token: token, id: Demo.fundedCard, requestID: rid())
+    _ = try await client.deleteSpendRules(token: token, id: Demo.fundedCard, requestID: rid())
+    let delivery = DeliveryAddress(name: "Alice", surname: "Admin", addressLine1: "1 Main St", city: "London", postCode: "N1 1AA", country: "GB")
+    let physical = Demo.emptyGBPCard
+    _ = try await client.upgradeToPhysical(token: token, id: physical, body: PhysicalUpgradeBody(deliveryMethod: "COURIER", deliveryAddress: delivery, activationCode: "1234"),
+                                           idempotencyRef: "h-physical", requestID: rid())
+    _ = try await client.activatePhysical(token: token, id: physical, activationCode: "1234", idempotencyRef: "h-activate", requestID: rid())
+    _ = try await client.physicalPin(token: token, id: physical, requestID: rid())
+    _ = try await client.unblockPhysicalPin(token: token, id: physical, requestID: rid())
+    _ = try await client.replaceDamagedPhysical(token: token, id: physical, activationCode: "5678", idempotencyRef: "h-damaged", requestID: rid())
+    _ = try await client.reportPhysical(token: token, id: physical, stolen: false, idempotencyRef: "h-lost", requestID: rid())
+    let replacement = try await client.replaceLostStolenPhysical(token: token, id: physical, activationCode: "4321", idempotencyRef: "h-replace", requestID: rid()).value
+    _ = try await client.activatePhysical(token: token, id: replacement.id, activationCode: "4321", idempotencyRef: "h-activate-2", requestID: rid())
+    _ = try await client.reportPhysical(token: token, id: replacement.id, stolen: true, idempotencyRef: "h-stolen", requestID: rid())
 
     let user = try await client.createUser(token: token, body: Demo.userBody(42), idempotencyRef: "h-user", requestID: rid()).value
     _ = try await client.inviteUser(token: token, userId: user.id, idempotencyRef: "h-invite", requestID: rid())

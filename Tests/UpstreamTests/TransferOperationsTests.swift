@@ -109,6 +109,7 @@ extension UpstreamHarness {
             body: Array(try JSONSerialization.data(withJSONObject: body))
         )
         let response = try await http.execute(request, timeout: .seconds(5))
-        return (try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
+        // A 204 (e.g. `…/pin_block`) has no body: an empty object.
+        return response.body.isEmpty ? [:] : (try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
     }
 }
