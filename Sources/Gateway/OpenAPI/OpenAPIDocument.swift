@@ -145,7 +145,7 @@ enum OpenAPIDocument {
             ] as Object,
             "/v1/cards/{id}/physical/report": [
                 "parameters": [weavrID],
-                "post": mutation("reportPhysicalCard", tag: "physical", summary: "Report the physical card lost or stolen (it is blocked at once)",
+                "post": mutation("reportPhysicalCard", tag: "physical", summary: "Report the physical card lost (blocked at once) or stolen (destroyed at once); replace it with `/physical/replace`",
                                  body: ref("ReportRequest"), success: ["200": jsonResponse("The card", ref("Card"))]),
             ] as Object,
             "/v1/cards/{id}/physical/replace": [

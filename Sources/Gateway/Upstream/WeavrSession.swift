@@ -33,11 +33,17 @@ struct WeavrSession: Sendable {
     }
 
     func createSpendRules(_ id: String, _ rules: SpendRules) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.createSpendRules(token: token, id: id, rules: rules, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    /// Puts rules back after a failed replace: without the request's `idempotency-ref`, which Weavr would
+    /// answer with the failed create's replay.
+    func restoreSpendRules(_ id: String, _ rules: SpendRules) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
         try await client.createSpendRules(token: token, id: id, rules: rules, requestID: requestID)
     }
 
     func updateSpendRules(_ id: String, _ rules: SpendRules) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
-        try await client.updateSpendRules(token: token, id: id, rules: rules, requestID: requestID)
+        try await client.updateSpendRules(token: token, id: id, rules: rules, idempotencyRef: idempotencyRef, requestID: requestID)
     }
 
     func deleteSpendRules(_ id: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {

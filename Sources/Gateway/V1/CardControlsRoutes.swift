@@ -67,7 +67,7 @@ struct CardControlsRoutes: Sendable {
                     last = try await CardsRoutes.upstream { () async throws(WeavrError) in try await call.weavr.createSpendRules(id, rules) }
                 } catch {
                     if let before, !LimitsInput.isEmpty(before) {
-                        _ = try? await call.weavr.createSpendRules(id, before)  // put the old limits back
+                        _ = try? await call.weavr.restoreSpendRules(id, before)  // put the old limits back
                     }
                     throw error
                 }
