@@ -33,6 +33,8 @@ public final class GatewayServices: Sendable {
         /// Where refused writes are logged (`RefusedWriteLog`: warning, one line per reason per 10 s). Default
         /// the process's logging system, label `storage`.
         public var storageLogger = Logger(label: "storage")
+        /// At most one "storage write refused" line per reason this often (with the count it stands for).
+        public var refusedWriteLogInterval: Duration = .seconds(10)
 
         public init() {}
     }
@@ -80,7 +82,7 @@ public final class GatewayServices: Sendable {
     ) async throws {
         self.settings = settings
         self.database = database
-        let refusedWrites = RefusedWriteLog(logger: settings.storageLogger)
+        let refusedWrites = RefusedWriteLog(logger: settings.storageLogger, interval: settings.refusedWriteLogInterval)
         database.observeWriteFailures { refusedWrites.record($0) }
         self.clock = clock
         let box = SecretBox(masterKey: masterKey)
