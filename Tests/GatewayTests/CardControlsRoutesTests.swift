@@ -168,4 +168,47 @@ struct CardControlsRoutesTests {
             }
         }
     }
+
+    /// The secrets of the money and card-control routes — activation codes, the tokenised PIN, Weavr's api-key
+    /// and user token — never reach the access log, the audit rows or the database file; the PIN token reaches
+    /// only the one response that reveals it. Nothing shaped like a card number is stored at all.
+    @Test func cardControlSecretsStayOutOfLogsRowsAndTheDatabaseFile() async throws {
+        let gateway = try await GatewayHarness(backend: .sqlite)  // SQLite-specific: reads the SQLite file as bytes
+        do {
+            let token = try await gateway.steppedUpLogin()
+            let card = Seed.fundedEUR
+            let address: [String: Any] = ["name": "Alice", "surname": "Admin", "line1": "1 Main Street", "city": "London", "postCode": "N1 9GU", "country": "GB"]
+            #expect(try await gateway.call("POST", "/v1/cards/\(card)/physical", token: token, json: ["deliveryAddress": address, "activationCode": "918273"]).status == 200)
+            #expect(try await gateway.call("POST", "/v1/cards/\(card)/physical/activate", token: token, json: ["activationCode": "918273"]).status == 200)
+            let pin = try await gateway.call("POST", "/v1/cards/\(card)/physical/pin", token: token)
+            let pinToken = try #require((pin.json["pin"] as? [String: Any])?["token"] as? String)
+            #expect(try await gateway.call("POST", "/v1/transfers", token: token, json: TransfersRoutesTests.transfer(
+                ("account", Seed.accountEUR), ("card", card), 1_000)).status == 201)
+            #expect(try await gateway.call("PUT", "/v1/cards/\(card)/limits", token: token, json: ["maxAmount": 5_000]).status == 200)
+            #expect(try await gateway.call("POST", "/v1/cards/\(card)/physical/replace", token: token,
+                                           json: ["reason": "damaged", "activationCode": "564738"]).status == 202)
+
+            let log = gateway.accessLog.all
+            let rows = try await gateway.services.audit.all(AuditFilter()).map(\.allText).joined(separator: "\n")
+            let database = gateway.databaseBytes()
+            #expect(!log.isEmpty && !rows.isEmpty && !database.isEmpty)
+            for secret in ["918273", "564738", pinToken, "sim-demo-api-key", "simtok."] {
+                #expect(!log.contains(secret), "\(secret) in the access log")
+                #expect(!rows.contains(secret), "\(secret) in an audit row")
+                #expect(!database.contains(bytes: Array(secret.utf8)), "\(secret) in the database file")
+            }
+            let transcript = gateway.transcript.withLock { $0 }
+            #expect(transcript.filter { $0.contains(pinToken) }.count == 1, "the PIN token left the server more than once")
+            #expect(!transcript.joined().contains("sim-demo-api-key") && !transcript.joined().contains("simtok."))
+            // Fifteen or sixteen digits standing alone, not starting with 0 (a card number's shape; Weavr ids have
+            // 18 digits, times 13, request ids end in a zero-padded counter): none in the rows or the log.
+            let runs = (rows + "\n" + log).split(whereSeparator: { !$0.isASCII || !$0.isNumber })
+                .filter { ($0.count == 15 || $0.count == 16) && $0.first != "0" }
+            #expect(runs.isEmpty, "\(runs.prefix(5))")
+        } catch {
+            await gateway.shutdown()
+            throw error
+        }
+        await gateway.shutdown()
+    }
 }

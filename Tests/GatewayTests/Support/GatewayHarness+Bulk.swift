@@ -24,7 +24,7 @@ extension GatewayHarness {
             request.body = Array(try JSONSerialization.data(withJSONObject: json))
             request.headers.add("content-type", "application/json")
         }
-        let response = try await client.execute(request)
+        let response = try await client.execute(request, timeout: .seconds(60))
         return Reply(status: response.status, headers: response.headers, body: response.body)
     }
 

@@ -136,7 +136,8 @@ final class GatewayHarness: @unchecked Sendable {
             request.body = Array(try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]))  // the same body, the same bytes
             request.headers.add("content-type", "application/json")
         }
-        let response = try await client.execute(request, timeout: timeout)
+        // A stuck-test bound, not the gateway's: a stalled parallel run must not fail a call the gateway answers.
+        let response = try await client.execute(request, timeout: timeout ?? .seconds(60))
         let reply = Reply(status: response.status, headers: response.headers, body: response.body)
         if checksContract { checkContract(method, path, reply) }
         transcript.withLock { $0.append(response.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n") + "\n" + reply.text) }

@@ -47,7 +47,7 @@ final class ObservedGateway: Sendable {
             request.body = Array(try JSONSerialization.data(withJSONObject: json))
             request.headers.add("content-type", "application/json")
         }
-        let response = try await gateway.client.execute(request)
+        let response = try await gateway.client.execute(request, timeout: .seconds(60))
         let reply = GatewayHarness.Reply(status: response.status, headers: response.headers, body: response.body)
         if !toAdmin { gateway.checkContract(method, path, reply) }
         return reply

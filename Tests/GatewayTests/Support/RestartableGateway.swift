@@ -72,7 +72,7 @@ final class RestartableGateway: @unchecked Sendable {
             request.body = Array(try JSONSerialization.data(withJSONObject: json))
             request.headers.add("content-type", "application/json")
         }
-        let response = try await client.execute(request)
+        let response = try await client.execute(request, timeout: .seconds(60))
         return GatewayHarness.Reply(status: response.status, headers: response.headers, body: response.body)
     }
 
