@@ -45,7 +45,7 @@ admin="$(sed -n 's/^  admin API: *\(http:\/\/127\.0\.0\.1:[0-9]*\).*token for th
 curl -sS -f -o /dev/null -X PATCH "${admin% *}/admin/v1/tenants/demo" -H "Authorization: Bearer ${admin#* }" \
     -H 'content-type: application/json' \
     -d '{"quotas":{"rate.tenant_per_minute":1000000,"rate.session_per_minute":1000000,"cards.issue":1000000,
-         "cards.block":1000000,"cards.unblock":1000000,"cards.destroy":1000000,"bulk.operations":10000000}}'
+         "cards.block":1000000,"cards.unblock":1000000,"cards.destroy":1000000,"bulk.operations":10000000,"transfers.create":1000000}}'
 
 token="$(curl -sS -X POST "$base/v1/auth/login" -H 'content-type: application/json' \
     -d '{"tenant":"demo","email":"alice@example.com","password":"Password1!","mode":"bearer"}' \

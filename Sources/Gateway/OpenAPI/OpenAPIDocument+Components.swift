@@ -210,7 +210,7 @@ extension OpenAPIDocument {
                     "line1": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
                     "line2": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
                     "city": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
-                    "postCode": ["type": "string", "minLength": 1, "maxLength": 10] as Object,
+                    "postCode": ["type": "string", "minLength": 1, "maxLength": 10, "pattern": "^[A-Za-z0-9 -]+$"] as Object,
                     "state": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
                     "country": ["type": "string", "pattern": "^[A-Z]{2}$"] as Object,
                 ], required: ["name", "surname", "line1", "city", "postCode", "country"], open: true),
@@ -365,7 +365,6 @@ extension OpenAPIDocument {
         return schema
     }
 
-    /// A page of a `/v1` list: the items under the list's own name (`cards`, `accounts`, …) and `nextCursor`.
     /// `{allowed: [item], blocked: [item]}` (an input: both optional, at most `max` each).
     static func allowBlock(_ item: Object, input: Bool = false, max: Int? = nil) -> Object {
         var list: Object = ["type": "array", "items": item]
@@ -373,6 +372,7 @@ extension OpenAPIDocument {
         return object(["allowed": list, "blocked": list], required: input ? [] : ["allowed", "blocked"])
     }
 
+    /// A page of a `/v1` list: the items under the list's own name (`cards`, `accounts`, …) and `nextCursor`.
     static func page(_ name: String, _ item: Object) -> Object {
         object([
             name: ["type": "array", "items": item] as Object,

@@ -26,6 +26,31 @@ enum UpstreamFieldNames {
         "mobile.countryCode": "mobile.countryCode",
         "mobile.number": "mobile.number",
         "roles": "roles",
+        // Physical cards (`POST /v1/cards/{id}/physical`).
+        "deliveryAddress": "deliveryAddress",
+        "deliveryAddress.name": "deliveryAddress.name",
+        "deliveryAddress.surname": "deliveryAddress.surname",
+        "deliveryAddress.addressLine1": "deliveryAddress.line1",
+        "deliveryAddress.addressLine2": "deliveryAddress.line2",
+        "deliveryAddress.city": "deliveryAddress.city",
+        "deliveryAddress.postCode": "deliveryAddress.postCode",
+        "deliveryAddress.state": "deliveryAddress.state",
+        "deliveryAddress.country": "deliveryAddress.country",
+        "deliveryMethod": "deliveryMethod",
+        "activationCode": "activationCode",
+        // Transfers (`POST /v1/transfers`).
+        "description": "description",
+        "destinationAmount.amount": "amount",
+        "destinationAmount.currency": "currency",
+        // Limits (`PUT|PATCH /v1/cards/{id}/limits`).
+        "minTransactionAmount": "minAmount",
+        "maxTransactionAmount": "maxAmount",
+        "allowedMerchantCategories": "merchantCategories.allowed",
+        "blockedMerchantCategories": "merchantCategories.blocked",
+        "allowedMerchantCountries": "merchantCountries.allowed",
+        "blockedMerchantCountries": "merchantCountries.blocked",
+        "allowedMerchantIds": "merchants.allowed",
+        "blockedMerchantIds": "merchants.blocked",
     ]
 
     /// A Weavr 400 as `validation_failed` under public names. Fields not on the allow-list (ones the gateway

@@ -181,6 +181,10 @@ enum PhysicalInput {
             let state = fields.optionalString("state", length: 1...50)
             let country = fields.string("country", length: 2...2)
             if let country, !country.utf8.allSatisfy({ $0 >= 0x41 && $0 <= 0x5A }) { fields.fail("country", "must be ISO 3166 alpha-2 (upper case)") }
+            // Weavr's DeliveryAddress.postCode: letters, digits, spaces and hyphens.
+            if let postCode, !postCode.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x20 || $0 == 0x2D }) {
+                fields.fail("postCode", "letters, digits, spaces and hyphens only")
+            }
             body.merge(fields)
             if let name, let surname, let line1, let city, let postCode, let country {
                 address = DeliveryAddress(name: name, surname: surname, addressLine1: line1, addressLine2: line2, city: city, postCode: postCode, state: state, country: country)
