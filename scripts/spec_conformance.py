@@ -288,6 +288,7 @@ def run(c):
     c.check("accounts list", "GET", "/managed_accounts?currency=EUR", 200, token=token)
     c.check("account get", "GET", "/managed_accounts/100000000000000201", 200, token=token)
     c.check("account get unknown", "GET", "/managed_accounts/1", 404, token=token)
+    run_account_iban(c, token)
 
     run_transfers(c, token)
     run_purchases(c, token)
@@ -359,6 +360,20 @@ def instrument(kind, id):
 def transfer_request(source, destination, amount, currency="EUR", profile="401"):
     return {"profileId": profile, "source": source, "destination": destination,
             "destinationAmount": {"currency": currency, "amount": amount}, "tag": "conformance", "description": "Conformance top-up"}
+
+
+def run_account_iban(c, token):
+    """POST/GET /managed_accounts/{id}/iban: unallocated, upgraded (SEPA and Faster Payments details), replayed, 409, 404."""
+    c.check("account iban unallocated", "GET", "/managed_accounts/100000000000000202/iban", 200, token=token)
+    c.check("account iban upgrade gbp", "POST", "/managed_accounts/100000000000000202/iban", 200, token=token,
+            headers={"idempotency-ref": "conf-iban"})
+    c.check("account iban upgrade replayed", "POST", "/managed_accounts/100000000000000202/iban", 200, token=token,
+            headers={"idempotency-ref": "conf-iban"})
+    c.check("account iban upgrade again", "POST", "/managed_accounts/100000000000000202/iban", 409, token=token)
+    c.check("account iban upgrade eur", "POST", "/managed_accounts/100000000000000201/iban", 200, token=token)
+    c.check("account iban allocated", "GET", "/managed_accounts/100000000000000201/iban", 200, token=token)
+    c.check("account iban unknown", "GET", "/managed_accounts/1/iban", 404, token=token)
+    c.check("account iban upgrade unknown", "POST", "/managed_accounts/1/iban", 404, token=token)
 
 
 def run_transfers(c, token):

@@ -35,6 +35,8 @@ extension WeavrSimulator {
         routes += cardControlRoutes
         add("GET", "/managed_accounts", instrument) { $0.listAccounts($1) }
         add("GET", "/managed_accounts/{id}", instrument) { $0.getAccount($1) }
+        add("POST", "/managed_accounts/{id}/iban", instrument, idempotent: true) { $0.upgradeAccountIBAN($1) }
+        add("GET", "/managed_accounts/{id}/iban", instrument) { $0.getAccountIBAN($1) }
         add("GET", "/managed_accounts/{id}/transactions", instrument) { $0.instrumentTransactions(.managedAccounts, $1) }
 
         // The spec's 403 on POST /transfers is `Forbidden` (INSUFFICIENT_PERMISSIONS only): an AUTH token gets 401.

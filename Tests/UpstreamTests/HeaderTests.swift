@@ -13,7 +13,7 @@ import WeavrSimulator
         "POST /managed_cards/{id}/spend_rules", "PATCH /managed_cards/{id}/spend_rules", "POST /managed_cards/{id}/physical",
         "POST /managed_cards/{id}/physical/activate", "POST /managed_cards/{id}/physical/report_lost",
         "POST /managed_cards/{id}/physical/report_stolen", "POST /managed_cards/{id}/physical/replace_lost_stolen",
-        "POST /managed_cards/{id}/physical/replace_damaged",
+        "POST /managed_cards/{id}/physical/replace_damaged", "POST /managed_accounts/{id}/iban",
     ]
 
     @Test func secretsAuthorisationIdempotencyAndRequestIDHeaders() async throws {
@@ -65,6 +65,8 @@ func exerciseEveryOperation(_ harness: UpstreamHarness) async throws {
     _ = try await client.removeCard(token: token, id: card.id, requestID: rid())
     _ = try await client.listAccounts(token: token, offset: 0, limit: 10, requestID: rid())
     _ = try await client.getAccount(token: token, id: Demo.eurAccount, requestID: rid())
+    _ = try await client.getAccountIBAN(token: token, id: Demo.eurAccount, requestID: rid())
+    _ = try await client.upgradeAccountIBAN(token: token, id: Demo.eurAccount, idempotencyRef: "h-iban", requestID: rid())
     let account = InstrumentRef(id: Demo.eurAccount, type: .managedAccounts)
     let funded = InstrumentRef(id: Demo.fundedCard, type: .managedCards)
     let transfer = try await client.createTransfer(

@@ -183,6 +183,13 @@ enum OpenAPIDocument {
                 "get": operation("getAccount", tag: "accounts", summary: "One account", problems: readProblems + ["404"],
                                  responses: ["200": jsonResponse("The account", ref("Account"))]),
             ] as Object,
+            "/v1/accounts/{id}/iban": [
+                "parameters": [weavrID],
+                "get": operation("getAccountIBAN", tag: "accounts", summary: "The account's IBAN: the bank details to receive money on it", problems: readProblems + ["404"],
+                                 responses: ["200": jsonResponse("The IBAN (`unallocated` with no details before an upgrade)", ref("AccountIBAN"))]),
+                "post": mutation("upgradeAccountIBAN", tag: "accounts", summary: "Give the account an IBAN (audited with the account id and the state, never the IBAN)", body: nil,
+                                 success: ["200": jsonResponse("The IBAN, `allocated` or `pending`", ref("AccountIBAN"))]),
+            ] as Object,
             "/v1/transfers": [
                 "get": operation("listTransfers", tag: "transfers", summary: "List the identity's transfers, newest first",
                                  parameters: pageParameters() + [

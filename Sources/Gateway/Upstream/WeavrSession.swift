@@ -116,6 +116,14 @@ struct WeavrSession: Sendable {
         try await client.getAccount(token: token, id: id, requestID: requestID)
     }
 
+    func upgradeAccountIBAN(_ id: String) async throws(WeavrError) -> WeavrResult<ManagedAccountIBAN> {
+        try await client.upgradeAccountIBAN(token: token, id: id, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func getAccountIBAN(_ id: String) async throws(WeavrError) -> WeavrResult<ManagedAccountIBAN> {
+        try await client.getAccountIBAN(token: token, id: id, requestID: requestID)
+    }
+
     // Users.
     func listUsers(offset: Int?, limit: Int?) async throws(WeavrError) -> WeavrResult<WeavrPage<WeavrUser>> {
         try await client.listUsers(token: token, offset: offset, limit: limit, requestID: requestID)
