@@ -305,6 +305,14 @@ def run(c):
     c.check("user create not stepped up", "POST", "/users", 403, token=bob, body={"name": "Eve", "surname": "E", "email": "eve@example.com"})
     c.check("user invite", "POST", f"/users/{(user or {}).get('id', '0')}/invite", 204, token=token)
     c.check("user invite consumed", "POST", "/users/100000000000000102/invite", 409, token=token)
+    user_path = f"/users/{(user or {}).get('id', '0')}"
+    c.check("user update", "PATCH", user_path, 200, token=token,
+            body={"surname": "Dee", "mobile": {"countryCode": "+356", "number": "79000009"}, "dateOfBirth": {"year": 1990, "month": 2, "day": 28}})
+    c.check("user update replayed", "PATCH", user_path, 200, token=token, body={"name": "Danny"}, headers={"idempotency-ref": "conf-user-patch"})
+    c.check("user update replay", "PATCH", user_path, 200, token=token, body={"name": "Danny"}, headers={"idempotency-ref": "conf-user-patch"})
+    c.check("user update email taken", "PATCH", user_path, 409, token=token, body={"email": "alice@example.com"})
+    c.check("user update invalid", "PATCH", user_path, 400, token=token, body={"name": ""})
+    c.check("user update other identity", "PATCH", "/users/100000000000000103", 404, token=token, body={"name": "X"})
 
     ids = []
     for index in range(3):

@@ -37,6 +37,7 @@ public struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCon
     public static let cardPinReveal = AuditAction(known: "card.pin.reveal")
     public static let cardPinUnblock = AuditAction(known: "card.pin.unblock")
     public static let accountIBANUpgrade = AuditAction(known: "account.iban.upgrade")
+    public static let userUpdate = AuditAction(known: "user.update")
     public static let transferCreate = AuditAction(known: "transfer.create")
     public static let bulkSubmit = AuditAction(known: "bulk.submit")
     public static let bulkOperation = AuditAction(known: "bulk.operation")

@@ -49,6 +49,7 @@ extension WeavrSimulator {
         }
         add("GET", "/users", user) { $0.listUsers($1) }
         add("GET", "/users/{user_id}", user) { $0.getUser($1) }
+        add("PATCH", "/users/{user_id}", user, idempotent: true) { $0.updateUser($1) }
         add("POST", "/users/{user_id}/invite", user, idempotent: true) { state, call in
             state.inviteUser(id: call.pathParameters["user_id"], principal: call.principal!)
         }

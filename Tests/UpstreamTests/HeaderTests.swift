@@ -14,6 +14,7 @@ import WeavrSimulator
         "POST /managed_cards/{id}/physical/activate", "POST /managed_cards/{id}/physical/report_lost",
         "POST /managed_cards/{id}/physical/report_stolen", "POST /managed_cards/{id}/physical/replace_lost_stolen",
         "POST /managed_cards/{id}/physical/replace_damaged", "POST /managed_accounts/{id}/iban",
+        "PATCH /users/{user_id}",
     ]
 
     @Test func secretsAuthorisationIdempotencyAndRequestIDHeaders() async throws {
@@ -111,6 +112,9 @@ func exerciseEveryOperation(_ harness: UpstreamHarness) async throws {
     _ = try await client.inviteUser(token: token, userId: user.id, idempotencyRef: "h-invite", requestID: rid())
     _ = try await client.listUsers(token: token, requestID: rid())
     _ = try await client.getUser(token: token, id: user.id, requestID: rid())
+    _ = try await client.updateUser(token: token, id: user.id, body: UserPatchBody(surname: "Patched", mobile: MobileNumber(countryCode: "+356", number: "79000001"),
+                                                                                 dateOfBirth: DateOfBirth(year: 1990, month: 2, day: 28)),
+                                    idempotencyRef: "h-user-patch", requestID: rid())
 
     let users = try await client.submitUsersBulk(token: token, users: [Demo.userBody(43)], idempotencyRef: "h-bulk-users", requestID: rid()).value
     _ = try await client.submitUserInvitesBulk(token: token, userIds: [user.id], idempotencyRef: "h-bulk-invites", requestID: rid())

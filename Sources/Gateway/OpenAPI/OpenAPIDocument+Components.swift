@@ -306,9 +306,17 @@ extension OpenAPIDocument {
                 "surname": ["type": "string"] as Object,
                 "email": ["type": "string", "format": "email"] as Object,
                 "mobile": ["oneOf": [ref("Mobile"), ["type": "null"] as Object]] as Object,
+                "dateOfBirth": ["type": ["string", "null"], "format": "date"] as Object,
                 "active": ["type": "boolean"] as Object,
                 "roles": ["type": "array", "items": ["type": "string"] as Object] as Object,
-            ], required: ["id", "name", "surname", "email", "mobile", "active", "roles"]),
+            ], required: ["id", "name", "surname", "email", "mobile", "dateOfBirth", "active", "roles"]),
+            "UpdateUserRequest": object([
+                "name": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
+                "surname": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
+                "email": ["type": "string", "format": "email", "maxLength": 254] as Object,
+                "mobile": ref("MobileInput"),
+                "dateOfBirth": ["type": "string", "format": "date", "description": "`YYYY-MM-DD`"] as Object,
+            ], required: [], minProperties: 1),
             "CreateUserRequest": object([
                 "name": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
                 "surname": ["type": "string", "minLength": 1, "maxLength": 50] as Object,

@@ -229,6 +229,11 @@ enum OpenAPIDocument {
                                  success: ["201": jsonResponse("The new user", ref("User"),
                                                                headers: ["Location": ["description": "The user's URL", "schema": ["type": "string"]] as Object])]),
             ] as Object,
+            "/v1/users/{id}": [
+                "parameters": [weavrID],
+                "patch": mutation("updateUser", tag: "users", summary: "Change a user's name, surname, email, mobile or date of birth (only the members given change; audited as `user.update` with the names of the fields changed)",
+                                  body: ref("UpdateUserRequest"), success: ["200": jsonResponse("The user as it is now", ref("User"))]),
+            ] as Object,
             "/v1/users/{id}/invite": [
                 "parameters": [weavrID],
                 "post": mutation("inviteUser", tag: "users", summary: "Send the user an invitation", body: nil,

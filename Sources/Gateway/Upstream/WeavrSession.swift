@@ -133,6 +133,14 @@ struct WeavrSession: Sendable {
         try await client.createUser(token: token, body: body, idempotencyRef: idempotencyRef, requestID: requestID)
     }
 
+    func getUser(_ id: String) async throws(WeavrError) -> WeavrResult<WeavrUser> {
+        try await client.getUser(token: token, id: id, requestID: requestID)
+    }
+
+    func updateUser(_ id: String, _ body: UserPatchBody) async throws(WeavrError) -> WeavrResult<WeavrUser> {
+        try await client.updateUser(token: token, id: id, body: body, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
     func inviteUser(_ id: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
         try await client.inviteUser(token: token, userId: id, idempotencyRef: idempotencyRef, requestID: requestID)
     }
