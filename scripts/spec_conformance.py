@@ -312,6 +312,10 @@ def run(c):
     c.check("user update replay", "PATCH", user_path, 200, token=token, body={"name": "Danny"}, headers={"idempotency-ref": "conf-user-patch"})
     c.check("user update email taken", "PATCH", user_path, 409, token=token, body={"email": "alice@example.com"})
     c.check("user update invalid", "PATCH", user_path, 400, token=token, body={"name": ""})
+    c.check("user deactivate", "POST", f"{user_path}/deactivate", 204, token=token)
+    c.check("user activate", "POST", f"{user_path}/activate", 204, token=token)
+    c.check("user deactivate self", "POST", "/users/100000000000000101/deactivate", 403, token=token)
+    c.check("user activate other identity", "POST", "/users/100000000000000103/activate", 404, token=token)
     c.check("user update other identity", "PATCH", "/users/100000000000000103", 404, token=token, body={"name": "X"})
 
     ids = []

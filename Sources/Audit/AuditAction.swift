@@ -38,6 +38,8 @@ public struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCon
     public static let cardPinUnblock = AuditAction(known: "card.pin.unblock")
     public static let accountIBANUpgrade = AuditAction(known: "account.iban.upgrade")
     public static let userUpdate = AuditAction(known: "user.update")
+    public static let userActivate = AuditAction(known: "user.activate")
+    public static let userDeactivate = AuditAction(known: "user.deactivate")
     public static let transferCreate = AuditAction(known: "transfer.create")
     public static let bulkSubmit = AuditAction(known: "bulk.submit")
     public static let bulkOperation = AuditAction(known: "bulk.operation")

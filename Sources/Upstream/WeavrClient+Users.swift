@@ -22,6 +22,16 @@ extension WeavrClient {
         return try await perform(call, as: WeavrUser.self)
     }
 
+    /// `POST /users/{user_id}/activate` (204).
+    public func activateUser(token: String, id: String, requestID: String? = nil) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await perform(Call(method: "POST", path: "/users/\(WeavrClient.segment(id))/activate", token: token, requestID: requestID), as: WeavrEmpty.self)
+    }
+
+    /// `POST /users/{user_id}/deactivate` (204): the user can no longer log in.
+    public func deactivateUser(token: String, id: String, requestID: String? = nil) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await perform(Call(method: "POST", path: "/users/\(WeavrClient.segment(id))/deactivate", token: token, requestID: requestID), as: WeavrEmpty.self)
+    }
+
     /// `POST /users/{user_id}/invite`: emails the user an invite (204).
     public func inviteUser(token: String, userId: String, idempotencyRef: String? = nil, requestID: String? = nil) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
         let call = Call(method: "POST", path: "/users/\(WeavrClient.segment(userId))/invite", token: token, idempotencyRef: idempotencyRef, requestID: requestID)

@@ -112,6 +112,21 @@ extension SimulatorState {
         return .json(200, users[index].json)
     }
 
+    /// `POST /users/{user_id}/activate|deactivate` → 204 (either again is a no-op). A deactivated user cannot log
+    /// in and their tokens stop working at once; a user cannot deactivate themselves (403 `INSUFFICIENT_PERMISSIONS`:
+    /// "another active user would need to log in so as to re-activate").
+    mutating func setUserActive(_ active: Bool, _ call: SimulatorCall) -> SimulatorReply {
+        guard let principal = call.principal else { return .unauthorized }
+        guard let index = userIndex[call.pathParameters["user_id"] ?? ""], users[index].identityID == principal.identityID else { return .notFound("User") }
+        if !active, users[index].id == principal.userID { return .errorCode(403, "INSUFFICIENT_PERMISSIONS") }
+        users[index].active = active
+        if !active {
+            let userID = users[index].id
+            sessions = sessions.filter { $0.value.userID != userID }
+        }
+        return .empty(204)
+    }
+
     /// `GET /users` with filters `active`, `email`, `tag`, `roles` (any of); root users included.
     func listUsers(_ call: SimulatorCall) -> SimulatorReply {
         guard let principal = call.principal else { return .unauthorized }

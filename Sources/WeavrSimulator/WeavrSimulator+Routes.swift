@@ -50,6 +50,8 @@ extension WeavrSimulator {
         add("GET", "/users", user) { $0.listUsers($1) }
         add("GET", "/users/{user_id}", user) { $0.getUser($1) }
         add("PATCH", "/users/{user_id}", user, idempotent: true) { $0.updateUser($1) }
+        add("POST", "/users/{user_id}/activate", user) { $0.setUserActive(true, $1) }
+        add("POST", "/users/{user_id}/deactivate", user) { $0.setUserActive(false, $1) }
         add("POST", "/users/{user_id}/invite", user, idempotent: true) { state, call in
             state.inviteUser(id: call.pathParameters["user_id"], principal: call.principal!)
         }

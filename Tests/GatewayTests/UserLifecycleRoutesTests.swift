@@ -38,4 +38,22 @@ struct UserLifecycleRoutesTests {
             #expect(try await gateway.call("PATCH", "/v1/users/100000000000000103", token: token, json: ["name": "X"]).code == "not_found")
         }
     }
+
+    @Test func deactivateAndActivateAnswerTheUserAsItIsNowAndAreAudited() async throws {
+        try await withGateway { gateway in
+            let token = try await gateway.login()
+            let off = try await gateway.call("POST", "/v1/users/\(Self.bob)/deactivate", token: token)
+            #expect(off.status == 200 && off.json["active"] as? Bool == false, "\(off.text)")
+            #expect(try await gateway.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "bob@example.com", "password": "Password2!", "mode": "bearer"]).status == 401)
+            let on = try await gateway.call("POST", "/v1/users/\(Self.bob)/activate", token: token)
+            #expect(on.status == 200 && on.json["active"] as? Bool == true)
+            _ = try await gateway.login(email: "bob@example.com", password: "Password2!")
+            let audit = gateway.services.audit
+            #expect(try await audit.all(AuditFilter(action: "user.deactivate", outcome: .success)).first?.target == Self.bob)
+            #expect(try await audit.all(AuditFilter(action: "user.activate", outcome: .success)).first?.target == Self.bob)
+            let yourself = try await gateway.call("POST", "/v1/users/100000000000000101/deactivate", token: token)
+            #expect(yourself.status == 403, "\(yourself.text)")
+            #expect(try await gateway.call("POST", "/v1/users/100000000000000103/activate", token: token).code == "not_found")
+        }
+    }
 }

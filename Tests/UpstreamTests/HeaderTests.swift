@@ -115,6 +115,8 @@ func exerciseEveryOperation(_ harness: UpstreamHarness) async throws {
     _ = try await client.updateUser(token: token, id: user.id, body: UserPatchBody(surname: "Patched", mobile: MobileNumber(countryCode: "+356", number: "79000001"),
                                                                                  dateOfBirth: DateOfBirth(year: 1990, month: 2, day: 28)),
                                     idempotencyRef: "h-user-patch", requestID: rid())
+    _ = try await client.deactivateUser(token: token, id: user.id, requestID: rid())
+    _ = try await client.activateUser(token: token, id: user.id, requestID: rid())
 
     let users = try await client.submitUsersBulk(token: token, users: [Demo.userBody(43)], idempotencyRef: "h-bulk-users", requestID: rid()).value
     _ = try await client.submitUserInvitesBulk(token: token, userIds: [user.id], idempotencyRef: "h-bulk-invites", requestID: rid())

@@ -47,4 +47,20 @@ struct UserTests {
             _ = try await client.login("bob@example.com", "Password2!")
         }
     }
+
+    @Test func aDeactivatedUserCannotLogInAndTheirTokensStopWorking() async throws {
+        try await withSimulator { _, client async throws in
+            let alice = try await client.login()
+            let bob = try await client.login("bob@example.com", "Password2!")
+            #expect(try await client.send("POST", "/users/\(Demo.bob)/deactivate", token: alice).status == 204)
+            #expect(try await client.send("GET", "/users/\(Demo.bob)", token: alice).object["active"] as? Bool == false)
+            #expect(try await client.send("GET", "/users", token: bob).status == 401)
+            #expect(try await client.send("POST", "/login_with_password", json: ["email": "bob@example.com", "password": ["value": "Password2!"]]).status == 403)
+            #expect(try await client.send("POST", "/users/\(Demo.bob)/activate", token: alice).status == 204)
+            #expect(try await client.send("GET", "/users/\(Demo.bob)", token: alice).object["active"] as? Bool == true)
+            _ = try await client.login("bob@example.com", "Password2!")
+            #expect(try await client.send("POST", "/users/100000000000000101/deactivate", token: alice).errorCode == "INSUFFICIENT_PERMISSIONS")
+            #expect(try await client.send("POST", "/users/100000000000000103/activate", token: alice).status == 404)
+        }
+    }
 }

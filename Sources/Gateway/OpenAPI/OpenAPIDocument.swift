@@ -234,6 +234,16 @@ enum OpenAPIDocument {
                 "patch": mutation("updateUser", tag: "users", summary: "Change a user's name, surname, email, mobile or date of birth (only the members given change; audited as `user.update` with the names of the fields changed)",
                                   body: ref("UpdateUserRequest"), success: ["200": jsonResponse("The user as it is now", ref("User"))]),
             ] as Object,
+            "/v1/users/{id}/activate": [
+                "parameters": [weavrID],
+                "post": mutation("activateUser", tag: "users", summary: "Let a deactivated user log in again (audited as `user.activate`)", body: nil,
+                                 success: ["200": jsonResponse("The user as it is now", ref("User"))]),
+            ] as Object,
+            "/v1/users/{id}/deactivate": [
+                "parameters": [weavrID],
+                "post": mutation("deactivateUser", tag: "users", summary: "Stop a user logging in; their Weavr sessions end (audited as `user.deactivate`; not yourself)", body: nil,
+                                 success: ["200": jsonResponse("The user as it is now", ref("User"))]),
+            ] as Object,
             "/v1/users/{id}/invite": [
                 "parameters": [weavrID],
                 "post": mutation("inviteUser", tag: "users", summary: "Send the user an invitation", body: nil,

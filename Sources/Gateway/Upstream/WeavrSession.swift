@@ -141,6 +141,10 @@ struct WeavrSession: Sendable {
         try await client.updateUser(token: token, id: id, body: body, idempotencyRef: idempotencyRef, requestID: requestID)
     }
 
+    func setUserActive(_ id: String, _ active: Bool) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        active ? try await client.activateUser(token: token, id: id, requestID: requestID) : try await client.deactivateUser(token: token, id: id, requestID: requestID)
+    }
+
     func inviteUser(_ id: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
         try await client.inviteUser(token: token, userId: id, idempotencyRef: idempotencyRef, requestID: requestID)
     }
