@@ -106,7 +106,10 @@ extension SimulatorState {
         if let email { users[index].email = email }
         if let tag { users[index].tag = tag }
         if let locale { users[index].locale = locale }
-        if let mobile { (users[index].mobileCountryCode, users[index].mobileNumber) = mobile }
+        if let mobile, mobile != (users[index].mobileCountryCode ?? "", users[index].mobileNumber ?? "") {
+            (users[index].mobileCountryCode, users[index].mobileNumber) = mobile
+            users[index].smsEnrolled = false  // "the new mobile number should be enrolled for Authentication Factors"
+        }
         if let dateOfBirth { users[index].dateOfBirth = dateOfBirth }
         if let roles { users[index].roles = roles }
         return .json(200, users[index].json)

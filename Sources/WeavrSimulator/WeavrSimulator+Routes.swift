@@ -17,6 +17,11 @@ extension WeavrSimulator {
         add("POST", "/logout", user) { $0.logout($1) }
         add("POST", "/stepup/challenges/otp/{channel}", user, idempotent: true) { $0.stepUpChallenge($1) }
         add("POST", "/stepup/challenges/otp/{channel}/verify", user, idempotent: true) { $0.stepUpVerify($1) }
+        add("POST", "/authentication_factors/otp/{channel}", user, idempotent: true) { $0.enrolOTP($1) }
+        add("POST", "/authentication_factors/otp/{channel}/verify", user, idempotent: true) { $0.enrolOTPVerify($1) }
+        add("POST", "/passwords/update", user) { $0.passwordUpdate($1) }
+        add("POST", "/passwords/lost_password/start", .apiKey) { $0.lostPasswordStart($1) }
+        add("POST", "/passwords/lost_password/resume", .apiKey) { $0.lostPasswordResume($1) }
 
         add("POST", "/managed_cards", instrument, idempotent: true) { $0.createCard($1) }
         add("GET", "/managed_cards", instrument) { $0.listCards($1) }
@@ -52,6 +57,7 @@ extension WeavrSimulator {
         add("PATCH", "/users/{user_id}", user, idempotent: true) { $0.updateUser($1) }
         add("POST", "/users/{user_id}/activate", user) { $0.setUserActive(true, $1) }
         add("POST", "/users/{user_id}/deactivate", user) { $0.setUserActive(false, $1) }
+        add("POST", "/users/{user_id}/invite/consume", .apiKey, idempotent: true) { $0.consumeInvite($1) }
         add("POST", "/users/{user_id}/invite", user, idempotent: true) { state, call in
             state.inviteUser(id: call.pathParameters["user_id"], principal: call.principal!)
         }
