@@ -376,6 +376,28 @@ extension OpenAPIDocument {
             ]) { own, _ in own }, required: meRequired + ["mode"]),
             "Me": object(me, required: meRequired),
             "StepUpChallenge": object(["channel": enumSchema(["sms"]), "status": enumSchema(["challenge_sent"])], required: ["channel", "status"]),
+            "InviteConsumeRequest": object([
+                "tenant": ["type": "string", "pattern": "^[a-z0-9][a-z0-9-]{1,62}$"] as Object,
+                "userId": ["type": "string", "pattern": "^[0-9]{1,32}$", "description": "The invited user's id (from the invite link)."] as Object,
+                "inviteCode": ["type": "string", "pattern": "^[0-9]{6}$", "writeOnly": true, "description": "The code from the invite email."] as Object,
+                "password": ["type": "string", "minLength": 1, "maxLength": 100, "writeOnly": true,
+                             "description": "The password the user chooses (Weavr's rules: 8–30 characters, lower and upper case, a digit and a symbol)."] as Object,
+            ], required: ["tenant", "userId", "inviteCode", "password"], open: true),
+            "LostPasswordRequest": object([
+                "tenant": ["type": "string", "pattern": "^[a-z0-9][a-z0-9-]{1,62}$"] as Object,
+                "email": ["type": "string", "format": "email", "maxLength": 254] as Object,
+            ], required: ["tenant", "email"], open: true),
+            "ResetPasswordRequest": object([
+                "tenant": ["type": "string", "pattern": "^[a-z0-9][a-z0-9-]{1,62}$"] as Object,
+                "email": ["type": "string", "format": "email", "maxLength": 254] as Object,
+                "nonce": ["type": "string", "pattern": "^[0-9]{6}$", "writeOnly": true, "description": "The nonce from the lost-password email."] as Object,
+                "newPassword": ["type": "string", "minLength": 1, "maxLength": 100, "writeOnly": true] as Object,
+            ], required: ["tenant", "email", "nonce", "newPassword"], open: true),
+            "ChangePasswordRequest": object([
+                "oldPassword": ["type": "string", "minLength": 1, "maxLength": 100, "writeOnly": true] as Object,
+                "newPassword": ["type": "string", "minLength": 1, "maxLength": 100, "writeOnly": true] as Object,
+            ], required: ["oldPassword", "newPassword"], open: true),
+            "FactorEnrolment": object(["channel": enumSchema(["sms"]), "status": enumSchema(["code_sent"])], required: ["channel", "status"]),
             "StepUpVerifyRequest": object(["code": ["type": "string", "pattern": "^[0-9]{6}$"] as Object], required: ["code"], open: true),
         ]
     }

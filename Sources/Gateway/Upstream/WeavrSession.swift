@@ -191,6 +191,18 @@ struct WeavrSession: Sendable {
         try await client.logout(token: token, requestID: requestID)
     }
 
+    func updatePassword(old: String, new: String) async throws(WeavrError) -> WeavrResult<TokenResponse> {
+        try await client.updatePassword(token: token, oldPassword: old, newPassword: new, requestID: requestID)
+    }
+
+    func enrolSMS() async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.enrolOTP(token: token, channel: .sms, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func enrolSMSVerify(code: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.enrolOTPVerify(token: token, channel: .sms, code: code, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
     func stepUpChallenge() async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
         try await client.stepUpChallenge(token: token, channel: .sms, idempotencyRef: idempotencyRef, requestID: requestID)
     }
