@@ -288,6 +288,7 @@ def run(c):
     c.check("accounts list", "GET", "/managed_accounts?currency=EUR", 200, token=token)
     c.check("account get", "GET", "/managed_accounts/100000000000000201", 200, token=token)
     c.check("account get unknown", "GET", "/managed_accounts/1", 404, token=token)
+    run_account_iban(c, token)
 
     run_transfers(c, token)
     run_purchases(c, token)
@@ -304,6 +305,19 @@ def run(c):
     c.check("user create not stepped up", "POST", "/users", 403, token=bob, body={"name": "Eve", "surname": "E", "email": "eve@example.com"})
     c.check("user invite", "POST", f"/users/{(user or {}).get('id', '0')}/invite", 204, token=token)
     c.check("user invite consumed", "POST", "/users/100000000000000102/invite", 409, token=token)
+    user_path = f"/users/{(user or {}).get('id', '0')}"
+    c.check("user update", "PATCH", user_path, 200, token=token,
+            body={"surname": "Dee", "mobile": {"countryCode": "+356", "number": "79000009"}, "dateOfBirth": {"year": 1990, "month": 2, "day": 28}})
+    c.check("user update replayed", "PATCH", user_path, 200, token=token, body={"name": "Danny"}, headers={"idempotency-ref": "conf-user-patch"})
+    c.check("user update replay", "PATCH", user_path, 200, token=token, body={"name": "Danny"}, headers={"idempotency-ref": "conf-user-patch"})
+    c.check("user update email taken", "PATCH", user_path, 409, token=token, body={"email": "alice@example.com"})
+    c.check("user update invalid", "PATCH", user_path, 400, token=token, body={"name": ""})
+    c.check("user deactivate", "POST", f"{user_path}/deactivate", 204, token=token)
+    c.check("user activate", "POST", f"{user_path}/activate", 204, token=token)
+    c.check("user deactivate self", "POST", "/users/100000000000000101/deactivate", 403, token=token)
+    c.check("user activate other identity", "POST", "/users/100000000000000103/activate", 404, token=token)
+    run_credentials(c, token)
+    c.check("user update other identity", "PATCH", "/users/100000000000000103", 404, token=token, body={"name": "X"})
 
     ids = []
     for index in range(3):
@@ -359,6 +373,61 @@ def instrument(kind, id):
 def transfer_request(source, destination, amount, currency="EUR", profile="401"):
     return {"profileId": profile, "source": source, "destination": destination,
             "destinationAmount": {"currency": currency, "amount": amount}, "tag": "conformance", "description": "Conformance top-up"}
+
+
+def run_account_iban(c, token):
+    """POST/GET /managed_accounts/{id}/iban: unallocated, upgraded (SEPA and Faster Payments details), replayed, 409, 404."""
+    c.check("account iban unallocated", "GET", "/managed_accounts/100000000000000202/iban", 200, token=token)
+    c.check("account iban upgrade gbp", "POST", "/managed_accounts/100000000000000202/iban", 200, token=token,
+            headers={"idempotency-ref": "conf-iban"})
+    c.check("account iban upgrade replayed", "POST", "/managed_accounts/100000000000000202/iban", 200, token=token,
+            headers={"idempotency-ref": "conf-iban"})
+    c.check("account iban upgrade again", "POST", "/managed_accounts/100000000000000202/iban", 409, token=token)
+    c.check("account iban upgrade eur", "POST", "/managed_accounts/100000000000000201/iban", 200, token=token)
+    c.check("account iban allocated", "GET", "/managed_accounts/100000000000000201/iban", 200, token=token)
+    c.check("account iban unknown", "GET", "/managed_accounts/1/iban", 404, token=token)
+    c.check("account iban upgrade unknown", "POST", "/managed_accounts/1/iban", 404, token=token)
+
+
+def run_credentials(c, token):
+    """Invite consume, lost password start/resume, password update, SMS OTP enrolment and its effect on step-up."""
+    _, fresh = c.check("credentials user create", "POST", "/users", 200, token=token,
+                       body={"name": "Fay", "surname": "F", "email": "fay@example.com", "mobile": {"countryCode": "+44", "number": "7700900077"}})
+    fid = (fresh or {}).get("id", "0")
+    consume = {"inviteCode": "123456", "password": {"value": "Fay#Passw0rd"}}
+    c.check("invite consume before invite", "POST", f"/users/{fid}/invite/consume", 409, body=consume)
+    c.check("invite send", "POST", f"/users/{fid}/invite", 204, token=token)
+    c.check("invite consume wrong code", "POST", f"/users/{fid}/invite/consume", 409, body={**consume, "inviteCode": "000000"})
+    c.check("invite consume simple password", "POST", f"/users/{fid}/invite/consume", 409, body={**consume, "password": {"value": "password"}})
+    c.check("invite consume invalid", "POST", f"/users/{fid}/invite/consume", 400, body={"inviteCode": "12"})
+    c.check("invite consume unknown user", "POST", "/users/1/invite/consume", 404, body=consume)
+    _, consumed = c.check("invite consume", "POST", f"/users/{fid}/invite/consume", 200, body=consume, headers={"idempotency-ref": "conf-consume"})
+    c.check("invite consume replayed", "POST", f"/users/{fid}/invite/consume", 200, body=consume, headers={"idempotency-ref": "conf-consume"})
+    c.check("invite consume again", "POST", f"/users/{fid}/invite/consume", 409, body=consume)
+    fay = (consumed or {}).get("token")
+    c.check("step-up before enrolment", "POST", "/stepup/challenges/otp/SMS", 409, token=fay)
+    c.check("enrol other channel", "POST", "/authentication_factors/otp/EMAIL", 409, token=fay)
+    c.check("enrol verify before start", "POST", "/authentication_factors/otp/SMS/verify", 409, token=fay, body={"verificationCode": "123456"})
+    c.check("enrol start", "POST", "/authentication_factors/otp/SMS", 204, token=fay)
+    c.check("enrol verify wrong", "POST", "/authentication_factors/otp/SMS/verify", 409, token=fay, body={"verificationCode": "000000"})
+    c.check("enrol verify invalid", "POST", "/authentication_factors/otp/SMS/verify", 400, token=fay, body={"verificationCode": "1"})
+    c.check("enrol verify", "POST", "/authentication_factors/otp/SMS/verify", 204, token=fay, body={"verificationCode": "123456"})
+    c.check("enrol again", "POST", "/authentication_factors/otp/SMS", 409, token=fay)
+    c.check("step-up after enrolment", "POST", "/stepup/challenges/otp/SMS", 204, token=fay)
+    update = {"oldPassword": {"value": "Fay#Passw0rd"}, "newPassword": {"value": "Fay#Passw0rd2"}}
+    c.check("password update wrong old", "POST", "/passwords/update", 409, token=fay, body={**update, "oldPassword": {"value": "nope"}})
+    c.check("password update invalid", "POST", "/passwords/update", 400, token=fay, body={"oldPassword": {"value": "x"}})
+    c.check("password update", "POST", "/passwords/update", 200, token=fay, body=update)
+    c.check("lost password unknown email", "POST", "/passwords/lost_password/start", 409, body={"email": "nobody@example.com"})
+    c.check("lost password invalid", "POST", "/passwords/lost_password/start", 400, body={"email": "x"})
+    resume = {"email": "fay@example.com", "nonce": "123456", "newPassword": {"value": "Fay#Passw0rd3"}}
+    c.check("lost password resume before start", "POST", "/passwords/lost_password/resume", 409, body=resume)
+    c.check("lost password start", "POST", "/passwords/lost_password/start", 204, body={"email": "fay@example.com"})
+    c.check("lost password resume wrong nonce", "POST", "/passwords/lost_password/resume", 409, body={**resume, "nonce": "000000"})
+    c.check("lost password resume same password", "POST", "/passwords/lost_password/resume", 409,
+            body={**resume, "newPassword": {"value": "Fay#Passw0rd2"}})
+    c.check("lost password resume invalid", "POST", "/passwords/lost_password/resume", 400, body={"email": "fay@example.com"})
+    c.check("lost password resume", "POST", "/passwords/lost_password/resume", 200, body=resume)
 
 
 def run_transfers(c, token):

@@ -24,9 +24,12 @@ public enum GatewayServer {
         router.use(CORSMiddleware(origins: AllowedOrigins(tenants: services.tenants, generation: { services.storeChanges.generation })))
         let auth = AuthRoutes(services: services)
         auth.registerLogin(on: &router)
+        let credentials = CredentialRoutes(auth: auth)
+        credentials.registerPublic(on: &router)
         let v1 = auth.v1
         v1.register(on: &router) { routes in
             auth.register(on: &routes)
+            credentials.register(on: &routes)
             CardsRoutes(v1: v1).register(on: &routes)
             AccountsRoutes(v1: v1).register(on: &routes)
             TransfersRoutes(v1: v1).register(on: &routes)

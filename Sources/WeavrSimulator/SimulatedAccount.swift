@@ -1,4 +1,4 @@
-/// A managed account in the simulator's state (read-only through the API).
+/// A managed account in the simulator's state (read-only through the API, but for its IBAN upgrade).
 struct SimulatedAccount: Sendable {
     var id: String
     var identityID: String
@@ -10,6 +10,8 @@ struct SimulatedAccount: Sendable {
     var actualBalance: Int64
     var state: InstrumentStatus
     var creationTimestamp: Int64
+    /// Set by `POST /managed_accounts/{id}/iban`; nil: `UNALLOCATED`.
+    var iban: SimulatedIBAN?
 
     /// The spec's `ManagedAccount` JSON.
     var json: [String: Any] {
@@ -24,5 +26,11 @@ struct SimulatedAccount: Sendable {
         ]
         if let tag { object["tag"] = tag }
         return object
+    }
+
+    /// The spec's `ManagedAccountIBAN` JSON.
+    var ibanJSON: [String: Any] {
+        guard let iban else { return ["state": "UNALLOCATED", "bankAccountDetails": [Any]()] }
+        return ["state": "ALLOCATED", "bankAccountDetails": [iban.json]]
     }
 }

@@ -19,6 +19,12 @@ struct SimulatedUser: Sendable {
     var locale: String?
     var loginTokenType: String
     var invitesSent: Int = 0
+    /// Whether the mobile number is enrolled for SMS OTP (step-up needs it). Seeded users with a mobile are;
+    /// users created through the API are not until `/authentication_factors/otp/SMS/verify`.
+    var smsEnrolled = false
+    var smsEnrolmentPending = false
+    /// A lost-password email was sent (its nonce resumes it).
+    var lostPasswordPending = false
     var consecutiveLoginFailures: Int = 0
     var lockedUntil: Int64?
 

@@ -30,4 +30,27 @@ extension SimulatorState {
         }
         return .json(200, account.json)
     }
+
+    /// `POST /managed_accounts/{id}/iban`: allocates at once → 200 `ALLOCATED` with the bank details; 409
+    /// `INSTRUMENT_ALREADY_UPGRADED_TO_IBAN` a second time, `INSTRUMENT_IS_NOT_ACTIVE` unless the account is active.
+    mutating func upgradeAccountIBAN(_ call: SimulatorCall) -> SimulatorReply {
+        guard let principal = call.principal else { return .unauthorized }
+        guard let index = accounts.firstIndex(where: { $0.id == call.pathParameters["id"] && $0.identityID == principal.identityID }) else {
+            return .notFound("Managed account")
+        }
+        if accounts[index].iban != nil { return .errorCode(409, "INSTRUMENT_ALREADY_UPGRADED_TO_IBAN") }
+        if accounts[index].state.state != "ACTIVE" { return .errorCode(409, "INSTRUMENT_IS_NOT_ACTIVE") }
+        let owner = identities[accounts[index].identityID]?.name ?? ""
+        accounts[index].iban = SimulatedIBAN(accountID: accounts[index].id, currency: accounts[index].currency, beneficiary: owner)
+        return .json(200, accounts[index].ibanJSON)
+    }
+
+    /// `GET /managed_accounts/{id}/iban`: `UNALLOCATED` with no details until upgraded.
+    func getAccountIBAN(_ call: SimulatorCall) -> SimulatorReply {
+        guard let principal = call.principal else { return .unauthorized }
+        guard let account = accounts.first(where: { $0.id == call.pathParameters["id"] && $0.identityID == principal.identityID }) else {
+            return .notFound("Managed account")
+        }
+        return .json(200, account.ibanJSON)
+    }
 }

@@ -110,7 +110,7 @@ extension SimulatorState {
     mutating func stepUpChallenge(_ call: SimulatorCall) -> SimulatorReply {
         guard call.pathParameters["channel"] == "SMS" else { return .errorCode(409, "CHANNEL_NOT_SUPPORTED") }
         guard let token = call.token, let principal = call.principal, let user = users[safe: userIndex[principal.userID]] else { return .unauthorized }
-        guard user.mobileNumber != nil else { return .errorCode(409, "CHANNEL_NOT_REGISTERED") }
+        guard user.smsEnrolled else { return .errorCode(409, "CHANNEL_NOT_REGISTERED") }
         sessions[token]?.challengePending = true
         return .empty(204)
     }

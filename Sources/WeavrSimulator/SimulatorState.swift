@@ -44,6 +44,7 @@ struct SimulatorState: Sendable {
                 identities[identity.id] = SimulatedIdentity(id: identity.id, type: identity.type, name: identity.name, apiKey: programme.apiKey)
                 for user in identity.users {
                     userIndex[user.id] = users.count
+                    defer { users[users.count - 1].smsEnrolled = user.mobileNumber != nil }
                     users.append(SimulatedUser(
                         id: user.id, identityID: identity.id, identityType: identity.type, credentialType: user.credentialType ?? "USER",
                         name: user.name, surname: user.surname, email: user.email, password: user.password, active: user.active ?? true,

@@ -9,6 +9,8 @@ extension WeavrSimulator {
         public var lockoutDuration: Duration = .seconds(1800)
         /// The sandbox OTP that verifies a step-up challenge. Default "123456".
         public var stepUpCode = "123456"
+        /// The sandbox nonce of invite and lost-password emails, and the OTP that verifies an SMS enrolment. Default "123456".
+        public var nonce = "123456"
         /// Pause before each bulk operation runs. Default 5 ms.
         public var bulkOperationDelay: Duration = .milliseconds(5)
         /// Requests per minute per api-key before 429; nil turns the limit off. Default nil (off).

@@ -17,6 +17,11 @@ extension WeavrSimulator {
         add("POST", "/logout", user) { $0.logout($1) }
         add("POST", "/stepup/challenges/otp/{channel}", user, idempotent: true) { $0.stepUpChallenge($1) }
         add("POST", "/stepup/challenges/otp/{channel}/verify", user, idempotent: true) { $0.stepUpVerify($1) }
+        add("POST", "/authentication_factors/otp/{channel}", user, idempotent: true) { $0.enrolOTP($1) }
+        add("POST", "/authentication_factors/otp/{channel}/verify", user, idempotent: true) { $0.enrolOTPVerify($1) }
+        add("POST", "/passwords/update", user) { $0.passwordUpdate($1) }
+        add("POST", "/passwords/lost_password/start", .apiKey) { $0.lostPasswordStart($1) }
+        add("POST", "/passwords/lost_password/resume", .apiKey) { $0.lostPasswordResume($1) }
 
         add("POST", "/managed_cards", instrument, idempotent: true) { $0.createCard($1) }
         add("GET", "/managed_cards", instrument) { $0.listCards($1) }
@@ -35,6 +40,8 @@ extension WeavrSimulator {
         routes += cardControlRoutes
         add("GET", "/managed_accounts", instrument) { $0.listAccounts($1) }
         add("GET", "/managed_accounts/{id}", instrument) { $0.getAccount($1) }
+        add("POST", "/managed_accounts/{id}/iban", instrument, idempotent: true) { $0.upgradeAccountIBAN($1) }
+        add("GET", "/managed_accounts/{id}/iban", instrument) { $0.getAccountIBAN($1) }
         add("GET", "/managed_accounts/{id}/transactions", instrument) { $0.instrumentTransactions(.managedAccounts, $1) }
 
         // The spec's 403 on POST /transfers is `Forbidden` (INSUFFICIENT_PERMISSIONS only): an AUTH token gets 401.
@@ -47,6 +54,10 @@ extension WeavrSimulator {
         }
         add("GET", "/users", user) { $0.listUsers($1) }
         add("GET", "/users/{user_id}", user) { $0.getUser($1) }
+        add("PATCH", "/users/{user_id}", user, idempotent: true) { $0.updateUser($1) }
+        add("POST", "/users/{user_id}/activate", user) { $0.setUserActive(true, $1) }
+        add("POST", "/users/{user_id}/deactivate", user) { $0.setUserActive(false, $1) }
+        add("POST", "/users/{user_id}/invite/consume", .apiKey, idempotent: true) { $0.consumeInvite($1) }
         add("POST", "/users/{user_id}/invite", user, idempotent: true) { state, call in
             state.inviteUser(id: call.pathParameters["user_id"], principal: call.principal!)
         }

@@ -19,7 +19,7 @@ struct UsersRoutesTests {
         #expect(users.compactMap { $0["email"] as? String } == ["alice@example.com", "bob@example.com"])
         #expect(all.json["nextCursor"] is NSNull)
         let alice = users.first ?? [:]
-        #expect(Set(alice.keys) == ["id", "name", "surname", "email", "mobile", "active", "roles"])
+        #expect(Set(alice.keys) == ["id", "name", "surname", "email", "mobile", "dateOfBirth", "active", "roles"])
         #expect(alice["id"] as? String == "100000000000000101")
         #expect((alice["mobile"] as? [String: Any])?["countryCode"] as? String == "+44")
         #expect(alice["active"] as? Bool == true)

@@ -13,7 +13,14 @@ import WeavrSimulator
         "POST /managed_cards/{id}/spend_rules", "PATCH /managed_cards/{id}/spend_rules", "POST /managed_cards/{id}/physical",
         "POST /managed_cards/{id}/physical/activate", "POST /managed_cards/{id}/physical/report_lost",
         "POST /managed_cards/{id}/physical/report_stolen", "POST /managed_cards/{id}/physical/replace_lost_stolen",
-        "POST /managed_cards/{id}/physical/replace_damaged",
+        "POST /managed_cards/{id}/physical/replace_damaged", "POST /managed_accounts/{id}/iban",
+        "PATCH /users/{user_id}", "POST /users/{user_id}/invite/consume", "POST /authentication_factors/otp/{channel}",
+        "POST /authentication_factors/otp/{channel}/verify",
+    ]
+
+    /// Routes called with the api-key alone (no user token).
+    static let apiKeyOnly: Set<String> = [
+        "POST /login_with_password", "POST /users/{user_id}/invite/consume", "POST /passwords/lost_password/start", "POST /passwords/lost_password/resume",
     ]
 
     @Test func secretsAuthorisationIdempotencyAndRequestIDHeaders() async throws {
@@ -25,7 +32,7 @@ import WeavrSimulator
                 let headers = Dictionary(request.headers.map { ($0[0].lowercased(), $0[1]) }, uniquingKeysWith: { first, _ in first })
                 let operation = "\(request.method) \(request.route ?? request.path)"
                 #expect(headers["api-key"] == "<redacted>", "\(operation)")
-                if operation == "POST /login_with_password" {
+                if Self.apiKeyOnly.contains(operation) {
                     #expect(headers["authorization"] == nil)
                 } else {
                     #expect(headers["authorization"] == "<redacted>", "\(operation)")
@@ -65,6 +72,8 @@ func exerciseEveryOperation(_ harness: UpstreamHarness) async throws {
     _ = try await client.removeCard(token: token, id: card.id, requestID: rid())
     _ = try await client.listAccounts(token: token, offset: 0, limit: 10, requestID: rid())
     _ = try await client.getAccount(token: token, id: Demo.eurAccount, requestID: rid())
+    _ = try await client.getAccountIBAN(token: token, id: Demo.eurAccount, requestID: rid())
+    _ = try await client.upgradeAccountIBAN(token: token, id: Demo.eurAccount, idempotencyRef: "h-iban", requestID: rid())
     let account = InstrumentRef(id: Demo.eurAccount, type: .managedAccounts)
     let funded = InstrumentRef(id: Demo.fundedCard, type: .managedCards)
     let transfer = try await client.createTransfer(
@@ -109,6 +118,19 @@ func exerciseEveryOperation(_ harness: UpstreamHarness) async throws {
     _ = try await client.inviteUser(token: token, userId: user.id, idempotencyRef: "h-invite", requestID: rid())
     _ = try await client.listUsers(token: token, requestID: rid())
     _ = try await client.getUser(token: token, id: user.id, requestID: rid())
+    _ = try await client.updateUser(token: token, id: user.id, body: UserPatchBody(surname: "Patched", mobile: MobileNumber(countryCode: "+356", number: "79000001"),
+                                                                                 dateOfBirth: DateOfBirth(year: 1990, month: 2, day: 28)),
+                                    idempotencyRef: "h-user-patch", requestID: rid())
+    _ = try await client.deactivateUser(token: token, id: user.id, requestID: rid())
+    _ = try await client.activateUser(token: token, id: user.id, requestID: rid())
+    let invited = try await client.consumeInvite(userId: user.id, body: InviteConsumeBody(inviteCode: "123456", password: "Invited#Pass1"),
+                                                 idempotencyRef: "h-consume", requestID: rid()).value
+    let invitedToken = try #require(invited.token)
+    _ = try await client.updatePassword(token: invitedToken, oldPassword: "Invited#Pass1", newPassword: "Changed#Pass2", requestID: rid())
+    _ = try await client.enrolOTP(token: invitedToken, channel: .sms, idempotencyRef: "h-enrol", requestID: rid())
+    _ = try await client.enrolOTPVerify(token: invitedToken, channel: .sms, code: "123456", idempotencyRef: "h-enrol-verify", requestID: rid())
+    _ = try await client.lostPasswordStart(email: user.email, requestID: rid())
+    _ = try await client.lostPasswordResume(email: user.email, nonce: "123456", newPassword: "Reset#Pass3", requestID: rid())
 
     let users = try await client.submitUsersBulk(token: token, users: [Demo.userBody(43)], idempotencyRef: "h-bulk-users", requestID: rid()).value
     _ = try await client.submitUserInvitesBulk(token: token, userIds: [user.id], idempotencyRef: "h-bulk-invites", requestID: rid())

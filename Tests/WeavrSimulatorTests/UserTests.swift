@@ -27,4 +27,40 @@ struct UserTests {
             #expect(try await client.send("POST", "/users/\(id)/invite", token: token).status == 204)
         }
     }
+
+    @Test func patchChangesOnlyTheMembersGiven() async throws {
+        try await withSimulator { _, client async throws in
+            let token = try await client.login()
+            let patched = try await client.send("PATCH", "/users/\(Demo.bob)", token: token, json: [
+                "surname": "Mason", "mobile": ["countryCode": "+356", "number": "79000001"], "dateOfBirth": ["year": 1990, "month": 2, "day": 28],
+            ])
+            #expect(patched.status == 200)
+            #expect(patched.object["name"] as? String == "Bob" && patched.object["surname"] as? String == "Mason")
+            #expect((patched.object["mobile"] as? [String: String]) == ["countryCode": "+356", "number": "79000001"])
+            #expect((patched.object["dateOfBirth"] as? [String: Int]) == ["year": 1990, "month": 2, "day": 28])
+            #expect(try await client.send("GET", "/users/\(Demo.bob)", token: token).object["surname"] as? String == "Mason")
+            #expect(try await client.send("PATCH", "/users/\(Demo.bob)", token: token, json: ["email": "alice@example.com"]).errorCode == "EMAIL_NOT_UNIQUE")
+            #expect(try await client.send("PATCH", "/users/\(Demo.bob)", token: token, json: ["name": ""]).status == 400)
+            #expect(try await client.send("PATCH", "/users/100000000000000103", token: token, json: ["name": "X"]).status == 404)
+            #expect(try await client.send("PATCH", "/users/100000000000000101", token: token, json: ["roles": ["ADMIN"]]).errorCode == "CANNOT_MODIFY_OWN_ROLES")
+            // Bob still logs in with his password.
+            _ = try await client.login("bob@example.com", "Password2!")
+        }
+    }
+
+    @Test func aDeactivatedUserCannotLogInAndTheirTokensStopWorking() async throws {
+        try await withSimulator { _, client async throws in
+            let alice = try await client.login()
+            let bob = try await client.login("bob@example.com", "Password2!")
+            #expect(try await client.send("POST", "/users/\(Demo.bob)/deactivate", token: alice).status == 204)
+            #expect(try await client.send("GET", "/users/\(Demo.bob)", token: alice).object["active"] as? Bool == false)
+            #expect(try await client.send("GET", "/users", token: bob).status == 401)
+            #expect(try await client.send("POST", "/login_with_password", json: ["email": "bob@example.com", "password": ["value": "Password2!"]]).status == 403)
+            #expect(try await client.send("POST", "/users/\(Demo.bob)/activate", token: alice).status == 204)
+            #expect(try await client.send("GET", "/users/\(Demo.bob)", token: alice).object["active"] as? Bool == true)
+            _ = try await client.login("bob@example.com", "Password2!")
+            #expect(try await client.send("POST", "/users/100000000000000101/deactivate", token: alice).errorCode == "INSUFFICIENT_PERMISSIONS")
+            #expect(try await client.send("POST", "/users/100000000000000103/activate", token: alice).status == 404)
+        }
+    }
 }

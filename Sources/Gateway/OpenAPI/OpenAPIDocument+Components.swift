@@ -178,6 +178,24 @@ extension OpenAPIDocument {
                 "createdAt": timestamp,
             ], required: ["id", "name", "currency", "state", "blockedReason", "destroyedReason", "balance", "createdAt"]),
             "AccountPage": page("accounts", ref("Account")),
+            "AccountIBAN": object([
+                "state": ["type": "string", "enum": ["unallocated", "pending", "allocated"],
+                          "description": "`unallocated`: never upgraded (no details); `pending`: Weavr is allocating it; `allocated`: the details are ready to use."] as Object,
+                "details": ["type": "array", "items": ref("BankDetails"),
+                            "description": "How to pay into the account, one entry per channel Weavr offers."] as Object,
+            ], required: ["state", "details"]),
+            "BankDetails": object([
+                "type": ["type": "string", "enum": ["sepa", "faster_payments", "swift"],
+                         "description": "The payment channel: `sepa` and `swift` use `iban` and `bic`; `faster_payments` uses `accountNumber` and `sortCode`."] as Object,
+                "iban": ["type": ["string", "null"], "pattern": "^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$"] as Object,
+                "bic": ["type": ["string", "null"], "description": "BIC (SEPA) or SWIFT code."] as Object,
+                "accountNumber": ["type": ["string", "null"], "pattern": "^[0-9]{8}$"] as Object,
+                "sortCode": ["type": ["string", "null"], "pattern": "^[0-9]{6}$"] as Object,
+                "beneficiaryName": ["type": "string"] as Object,
+                "beneficiaryBank": ["type": "string"] as Object,
+                "beneficiaryBankAddress": ["type": "string"] as Object,
+                "paymentReference": ["type": ["string", "null"], "description": "When set, payers must quote it."] as Object,
+            ], required: ["type", "iban", "bic", "accountNumber", "sortCode", "beneficiaryName", "beneficiaryBank", "beneficiaryBankAddress", "paymentReference"]),
             "SpendLimit": object([
                 "interval": ["type": "string", "enum": LimitsInput.intervals] as Object,
                 "amount": ["type": "integer", "minimum": 0, "maximum": LimitsInput.maxAmount, "description": "Minor units."] as Object,
@@ -288,9 +306,17 @@ extension OpenAPIDocument {
                 "surname": ["type": "string"] as Object,
                 "email": ["type": "string", "format": "email"] as Object,
                 "mobile": ["oneOf": [ref("Mobile"), ["type": "null"] as Object]] as Object,
+                "dateOfBirth": ["type": ["string", "null"], "format": "date"] as Object,
                 "active": ["type": "boolean"] as Object,
                 "roles": ["type": "array", "items": ["type": "string"] as Object] as Object,
-            ], required: ["id", "name", "surname", "email", "mobile", "active", "roles"]),
+            ], required: ["id", "name", "surname", "email", "mobile", "dateOfBirth", "active", "roles"]),
+            "UpdateUserRequest": object([
+                "name": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
+                "surname": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
+                "email": ["type": "string", "format": "email", "maxLength": 254] as Object,
+                "mobile": ref("MobileInput"),
+                "dateOfBirth": ["type": "string", "format": "date", "description": "`YYYY-MM-DD`"] as Object,
+            ], required: [], minProperties: 1),
             "CreateUserRequest": object([
                 "name": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
                 "surname": ["type": "string", "minLength": 1, "maxLength": 50] as Object,
@@ -350,6 +376,28 @@ extension OpenAPIDocument {
             ]) { own, _ in own }, required: meRequired + ["mode"]),
             "Me": object(me, required: meRequired),
             "StepUpChallenge": object(["channel": enumSchema(["sms"]), "status": enumSchema(["challenge_sent"])], required: ["channel", "status"]),
+            "InviteConsumeRequest": object([
+                "tenant": ["type": "string", "pattern": "^[a-z0-9][a-z0-9-]{1,62}$"] as Object,
+                "userId": ["type": "string", "pattern": "^[0-9]{1,32}$", "description": "The invited user's id (from the invite link)."] as Object,
+                "inviteCode": ["type": "string", "pattern": "^[0-9]{6}$", "writeOnly": true, "description": "The code from the invite email."] as Object,
+                "password": ["type": "string", "minLength": 1, "maxLength": 100, "writeOnly": true,
+                             "description": "The password the user chooses (Weavr's rules: 8–30 characters, lower and upper case, a digit and a symbol)."] as Object,
+            ], required: ["tenant", "userId", "inviteCode", "password"], open: true),
+            "LostPasswordRequest": object([
+                "tenant": ["type": "string", "pattern": "^[a-z0-9][a-z0-9-]{1,62}$"] as Object,
+                "email": ["type": "string", "format": "email", "maxLength": 254] as Object,
+            ], required: ["tenant", "email"], open: true),
+            "ResetPasswordRequest": object([
+                "tenant": ["type": "string", "pattern": "^[a-z0-9][a-z0-9-]{1,62}$"] as Object,
+                "email": ["type": "string", "format": "email", "maxLength": 254] as Object,
+                "nonce": ["type": "string", "pattern": "^[0-9]{6}$", "writeOnly": true, "description": "The nonce from the lost-password email."] as Object,
+                "newPassword": ["type": "string", "minLength": 1, "maxLength": 100, "writeOnly": true] as Object,
+            ], required: ["tenant", "email", "nonce", "newPassword"], open: true),
+            "ChangePasswordRequest": object([
+                "oldPassword": ["type": "string", "minLength": 1, "maxLength": 100, "writeOnly": true] as Object,
+                "newPassword": ["type": "string", "minLength": 1, "maxLength": 100, "writeOnly": true] as Object,
+            ], required: ["oldPassword", "newPassword"], open: true),
+            "FactorEnrolment": object(["channel": enumSchema(["sms"]), "status": enumSchema(["code_sent"])], required: ["channel", "status"]),
             "StepUpVerifyRequest": object(["code": ["type": "string", "pattern": "^[0-9]{6}$"] as Object], required: ["code"], open: true),
         ]
     }

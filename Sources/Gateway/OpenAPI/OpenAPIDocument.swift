@@ -66,13 +66,45 @@ enum OpenAPIDocument {
                                   responses: ["200": jsonResponse("Logged in; cookie mode also sets `__Host-gw_session`", ref("LoginResponse"),
                                                                   headers: ["Set-Cookie": ["description": "Cookie mode: `__Host-gw_session` (Secure, HttpOnly, SameSite=Strict)", "schema": ["type": "string"]] as Object])]),
             ] as Object,
+            "/v1/auth/invites/consume": [
+                "post": operation("consumeInvite", tag: "auth", summary: "Accept an invite: the invited user sets their password, then logs in (no session; limited like login; audited as `user.invite.consume`)",
+                                  public: true, body: ref("InviteConsumeRequest"),
+                                  problems: ["400", "403", "409", "413", "415", "422", "429", "502", "503", "504"],
+                                  responses: ["204": emptyResponse("The password is set")]),
+            ] as Object,
+            "/v1/auth/password/lost": [
+                "post": operation("lostPassword", tag: "auth", summary: "Ask Weavr to email a password-reset nonce; always 204, whether or not the email exists (no session; limited like login)",
+                                  public: true, body: ref("LostPasswordRequest"),
+                                  problems: ["400", "403", "413", "415", "422", "429", "502", "503", "504"],
+                                  responses: ["204": emptyResponse("Accepted")]),
+            ] as Object,
+            "/v1/auth/password/reset": [
+                "post": operation("resetPassword", tag: "auth", summary: "Set a new password with the emailed nonce (no session; limited like login; audited as `auth.password.reset`)",
+                                  public: true, body: ref("ResetPasswordRequest"),
+                                  problems: ["400", "403", "409", "413", "415", "422", "429", "502", "503", "504"],
+                                  responses: ["204": emptyResponse("The password is set")]),
+            ] as Object,
+            "/v1/auth/password": [
+                "post": operation("changePassword", tag: "auth", summary: "Change the session user's password (audited as `auth.password.change`; takes no Idempotency-Key)",
+                                  body: ref("ChangePasswordRequest"), problems: mutationProblems,
+                                  responses: ["204": emptyResponse("Changed")]),
+            ] as Object,
+            "/v1/auth/factors/sms": [
+                "post": mutation("enrolSMS", tag: "auth", summary: "Enrol the user's mobile for SMS codes (needed before step-up); Weavr texts a code", body: nil,
+                                 success: ["202": jsonResponse("Code sent", ref("FactorEnrolment"))]),
+            ] as Object,
+            "/v1/auth/factors/sms/verify": [
+                "post": operation("verifySMSEnrolment", tag: "auth", summary: "Complete the SMS enrolment with the texted code (takes no Idempotency-Key)",
+                                  body: ref("StepUpVerifyRequest"), problems: mutationProblems,
+                                  responses: ["204": emptyResponse("Enrolled")]),
+            ] as Object,
             "/v1/auth/logout": [
                 "post": operation("logout", tag: "auth", summary: "End the session", problems: ["401", "403"],
                                   responses: ["204": emptyResponse("Logged out")]),
             ] as Object,
             "/v1/auth/step-up": [
-                "post": operation("startStepUp", tag: "auth", summary: "Send a step-up challenge (SMS OTP)",
-                                  problems: ["401", "403", "429", "502", "503", "504"],
+                "post": operation("startStepUp", tag: "auth", summary: "Send a step-up challenge (SMS OTP); 409 `CHANNEL_NOT_REGISTERED` until the mobile is enrolled (`/v1/auth/factors/sms`)",
+                                  problems: ["401", "403", "409", "429", "502", "503", "504"],
                                   responses: ["202": jsonResponse("Challenge sent", ref("StepUpChallenge"))]),
             ] as Object,
             "/v1/auth/step-up/verify": [
@@ -183,6 +215,13 @@ enum OpenAPIDocument {
                 "get": operation("getAccount", tag: "accounts", summary: "One account", problems: readProblems + ["404"],
                                  responses: ["200": jsonResponse("The account", ref("Account"))]),
             ] as Object,
+            "/v1/accounts/{id}/iban": [
+                "parameters": [weavrID],
+                "get": operation("getAccountIBAN", tag: "accounts", summary: "The account's IBAN: the bank details to receive money on it", problems: readProblems + ["404"],
+                                 responses: ["200": jsonResponse("The IBAN (`unallocated` with no details before an upgrade)", ref("AccountIBAN"))]),
+                "post": mutation("upgradeAccountIBAN", tag: "accounts", summary: "Give the account an IBAN (audited with the account id and the state, never the IBAN)", body: nil,
+                                 success: ["200": jsonResponse("The IBAN, `allocated` or `pending`", ref("AccountIBAN"))]),
+            ] as Object,
             "/v1/transfers": [
                 "get": operation("listTransfers", tag: "transfers", summary: "List the identity's transfers, newest first",
                                  parameters: pageParameters() + [
@@ -221,6 +260,21 @@ enum OpenAPIDocument {
                 "post": mutation("createUser", tag: "users", summary: "Create an authorised user (requires step-up)", body: ref("CreateUserRequest"),
                                  success: ["201": jsonResponse("The new user", ref("User"),
                                                                headers: ["Location": ["description": "The user's URL", "schema": ["type": "string"]] as Object])]),
+            ] as Object,
+            "/v1/users/{id}": [
+                "parameters": [weavrID],
+                "patch": mutation("updateUser", tag: "users", summary: "Change a user's name, surname, email, mobile or date of birth (only the members given change; audited as `user.update` with the names of the fields changed)",
+                                  body: ref("UpdateUserRequest"), success: ["200": jsonResponse("The user as it is now", ref("User"))]),
+            ] as Object,
+            "/v1/users/{id}/activate": [
+                "parameters": [weavrID],
+                "post": mutation("activateUser", tag: "users", summary: "Let a deactivated user log in again (audited as `user.activate`)", body: nil,
+                                 success: ["200": jsonResponse("The user as it is now", ref("User"))]),
+            ] as Object,
+            "/v1/users/{id}/deactivate": [
+                "parameters": [weavrID],
+                "post": mutation("deactivateUser", tag: "users", summary: "Stop a user logging in; their Weavr sessions end (audited as `user.deactivate`; not yourself)", body: nil,
+                                 success: ["200": jsonResponse("The user as it is now", ref("User"))]),
             ] as Object,
             "/v1/users/{id}/invite": [
                 "parameters": [weavrID],

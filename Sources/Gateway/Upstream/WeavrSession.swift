@@ -116,6 +116,14 @@ struct WeavrSession: Sendable {
         try await client.getAccount(token: token, id: id, requestID: requestID)
     }
 
+    func upgradeAccountIBAN(_ id: String) async throws(WeavrError) -> WeavrResult<ManagedAccountIBAN> {
+        try await client.upgradeAccountIBAN(token: token, id: id, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func getAccountIBAN(_ id: String) async throws(WeavrError) -> WeavrResult<ManagedAccountIBAN> {
+        try await client.getAccountIBAN(token: token, id: id, requestID: requestID)
+    }
+
     // Users.
     func listUsers(offset: Int?, limit: Int?) async throws(WeavrError) -> WeavrResult<WeavrPage<WeavrUser>> {
         try await client.listUsers(token: token, offset: offset, limit: limit, requestID: requestID)
@@ -123,6 +131,18 @@ struct WeavrSession: Sendable {
 
     func createUser(_ body: UserCreateBody) async throws(WeavrError) -> WeavrResult<WeavrUser> {
         try await client.createUser(token: token, body: body, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func getUser(_ id: String) async throws(WeavrError) -> WeavrResult<WeavrUser> {
+        try await client.getUser(token: token, id: id, requestID: requestID)
+    }
+
+    func updateUser(_ id: String, _ body: UserPatchBody) async throws(WeavrError) -> WeavrResult<WeavrUser> {
+        try await client.updateUser(token: token, id: id, body: body, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func setUserActive(_ id: String, _ active: Bool) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        active ? try await client.activateUser(token: token, id: id, requestID: requestID) : try await client.deactivateUser(token: token, id: id, requestID: requestID)
     }
 
     func inviteUser(_ id: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
@@ -169,6 +189,18 @@ struct WeavrSession: Sendable {
     // The session itself.
     func logout() async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
         try await client.logout(token: token, requestID: requestID)
+    }
+
+    func updatePassword(old: String, new: String) async throws(WeavrError) -> WeavrResult<TokenResponse> {
+        try await client.updatePassword(token: token, oldPassword: old, newPassword: new, requestID: requestID)
+    }
+
+    func enrolSMS() async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.enrolOTP(token: token, channel: .sms, idempotencyRef: idempotencyRef, requestID: requestID)
+    }
+
+    func enrolSMSVerify(code: String) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
+        try await client.enrolOTPVerify(token: token, channel: .sms, code: code, idempotencyRef: idempotencyRef, requestID: requestID)
     }
 
     func stepUpChallenge() async throws(WeavrError) -> WeavrResult<WeavrEmpty> {

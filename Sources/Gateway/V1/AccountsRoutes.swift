@@ -2,7 +2,9 @@ import NIOFreeHTTP
 import Upstream
 
 /// The `/v1` accounts routes: `GET /v1/accounts` (filters `currency`, `state`; `limit`, `cursor`) and
-/// `GET /v1/accounts/{id}`, in the flat account shape. Read-only.
+/// `GET /v1/accounts/{id}`, in the flat account shape; an account's IBAN, the bank details to pay into it:
+/// `GET /v1/accounts/{id}/iban` and `POST /v1/accounts/{id}/iban` (upgrade, audited as `account.iban.upgrade`
+/// with the account id and the IBAN's state — never the IBAN itself).
 struct AccountsRoutes: Sendable {
     let v1: V1Router
 
@@ -12,6 +14,10 @@ struct AccountsRoutes: Sendable {
     func register(on routes: inout V1Routes) {
         routes.query("/accounts") { call in try await list(call) }
         routes.query("/accounts/{id}") { call in try await get(call) }
+        routes.query("/accounts/{id}/iban") { call in try await iban(call) }
+        routes.mutation("POST", "/accounts/{id}/iban", bodyLimit: 1024, audit: AuditStep(action: .accountIBANUpgrade, targetParameter: "id")) { call in
+            try await upgradeIBAN(call)
+        }
     }
 
     /// `GET /v1/accounts` → `{accounts, nextCursor}`.
@@ -86,5 +92,26 @@ struct AccountsRoutes: Sendable {
         var json = JSONWriter()
         AccountView.write(account, into: &json)
         return CardsRoutes.json(200, json.bytes)
+    }
+
+    /// `GET /v1/accounts/{id}/iban` → `{state, details}` (`unallocated` with no details before an upgrade).
+    func iban(_ call: V1Call) async throws -> HTTPResponse {
+        let id = try CardsRoutes.pathID(call)
+        try ListQuery(call.request, allowed: []).validate()
+        let iban = try await call.weavr.getAccountIBAN(id).value
+        return CardsRoutes.json(200, IBANView.body(iban))
+    }
+
+    /// `POST /v1/accounts/{id}/iban` (no body) → 200 `{state, details}`: `allocated`, or `pending` while Weavr
+    /// allocates (read it again later); 409 `conflict` (`INSTRUMENT_ALREADY_UPGRADED_TO_IBAN`, …) from Weavr.
+    func upgradeIBAN(_ call: V1Call) async throws -> HTTPResponse {
+        let id = try CardsRoutes.pathID(call)
+        return try await call.audited {
+            let result = try await CardsRoutes.upstream { () async throws(WeavrError) in try await call.weavr.upgradeAccountIBAN(id) }
+            return AuditedOutcome(
+                response: CardsRoutes.json(200, IBANView.body(result.value)), upstreamStatus: result.status, upstreamRequestRef: result.requestRef,
+                details: ["state": .string(IBANView.state(result.value.state))]
+            )
+        }
     }
 }
