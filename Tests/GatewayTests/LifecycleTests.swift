@@ -61,11 +61,12 @@ struct LifecycleTests {
 
         let started = ContinuousClock.now
         let slow = try Self.curl([base + "/v1/cards", "-H", "authorization: Bearer \(token)"])
-        // Observable state, not a guess: the simulator has received the list call and is holding it.
+        // Observable state, not a guess: the simulator has received the list call and is holding it. Asked in
+        // process (no curl per poll: spawning processes on a busy machine can outlast the held call).
         try await waitUntil(timeout: .seconds(20)) {
-            let requests = try Self.curl(["http://127.0.0.1:\(simulatorPort)/_simulator/requests"])
-            _ = try await requests.waitForExit(timeout: .seconds(10))
-            return requests.output.contains("\"/managed_cards\"") && requests.output.contains("\"GET\"")
+            let client = try RawClient(port: simulatorPort)
+            let requests = try await client.exchange("GET /_simulator/requests HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            return requests.bodyText.contains("\"/managed_cards\"") && requests.bodyText.contains("\"GET\"")
         }
         #expect(slow.status == nil, "the request finished before SIGTERM: \(slow.output)")
         gateway.signal(SIGTERM)
