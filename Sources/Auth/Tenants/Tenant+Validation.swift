@@ -80,7 +80,7 @@ extension Tenant {
     }
 
     /// `^[a-z0-9][a-z0-9-]{1,62}$`
-    static func isSlug(_ value: String) -> Bool {
+    public static func isSlug(_ value: String) -> Bool {
         let bytes = Array(value.utf8)
         guard (2...63).contains(bytes.count) else { return false }
         let isLowerAlnum: (UInt8) -> Bool = { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) }

@@ -63,6 +63,7 @@ struct CredentialRoutes: Sendable {
     func consumeInvite(_ request: HTTPRequest, _ context: RequestContext) async throws(Problem) -> HTTPResponse {
         var body = try FieldReader(request: request, maxBytes: 16 * 1024)
         let tenantID = body.string("tenant", length: 2...63) ?? ""
+        if !tenantID.isEmpty, !Tenant.isSlug(tenantID) { body.fail("tenant", "a tenant id: lower-case letters, digits and hyphens") }
         let userID = body.string("userId", length: 1...32) ?? ""
         if !userID.isEmpty && !FieldReader.isNumericID(userID) { body.fail("userId", "must be a Weavr user id (digits)") }
         let code = Self.digits(&body, "inviteCode")
@@ -93,6 +94,7 @@ struct CredentialRoutes: Sendable {
     func lostPassword(_ request: HTTPRequest, _ context: RequestContext) async throws(Problem) -> HTTPResponse {
         var body = try FieldReader(request: request, maxBytes: 16 * 1024)
         let tenantID = body.string("tenant", length: 2...63) ?? ""
+        if !tenantID.isEmpty, !Tenant.isSlug(tenantID) { body.fail("tenant", "a tenant id: lower-case letters, digits and hyphens") }
         let email = Self.email(&body)
         try body.validate()
         guard let (tenant, weavr) = try await admit(request, context, tenantID: tenantID, subject: "lost:" + email) else { return Self.noContent }
@@ -122,6 +124,7 @@ struct CredentialRoutes: Sendable {
     func resetPassword(_ request: HTTPRequest, _ context: RequestContext) async throws(Problem) -> HTTPResponse {
         var body = try FieldReader(request: request, maxBytes: 16 * 1024)
         let tenantID = body.string("tenant", length: 2...63) ?? ""
+        if !tenantID.isEmpty, !Tenant.isSlug(tenantID) { body.fail("tenant", "a tenant id: lower-case letters, digits and hyphens") }
         let email = Self.email(&body)
         let nonce = Self.digits(&body, "nonce")
         let password = body.string("newPassword", length: 1...100) ?? ""
