@@ -1,20 +1,8 @@
 extension SimulatorState {
     static let userRoles = ["CARD_ASSIGNEE", "CARDS_MANAGEMENT_ROLE", "FUNDS_MANAGEMENT_ROLE", "ACCESS_MANAGEMENT_ROLE", "ADMIN"]
 
-    /// `POST /users` (and the bulk equivalent, which passes `requireStepUp: false`: the bulk was submitted in-session).
-    mutating func createUser(body bytes: [UInt8], principal: SimulatorPrincipal, requireStepUp: Bool) -> SimulatorReply {
-        guard let identity = identities[principal.identityID] else { return .unauthorized }
-        guard let body = JSONBody.decode(bytes) as? [String: Any] else {
-            return .badRequest(["name", "surname", "email"].map { InvalidField(fieldName: $0, error: "REQUIRED") })
-        }
-        var check = FieldValidator(body)
-        let name = check.string("name", required: true, minLength: 1, maxLength: 50)
-        let surname = check.string("surname", required: true, minLength: 1, maxLength: 50)
-        let email = check.string("email", required: true, minLength: 1, pattern: FieldValidator.emailPattern)
-        let tag = check.string("tag", maxLength: 50, pattern: FieldValidator.tagPattern)
-        let country = check.string("countryOfResidence", minLength: 2, maxLength: 2, pattern: "^[A-Z]+$")
-        let locale = check.string("locale", maxLength: 5, pattern: "^[a-z]{2}(-[A-Z]{2})?$")
-        check.string("brand", maxLength: 25, pattern: "^[a-zA-Z0-9]+$")
+    /// `mobile`, `dateOfBirth` and `roles` of a user body (create and patch check them alike).
+    static func optionalUserFields(_ body: [String: Any], _ check: inout FieldValidator) -> (mobile: (String, String)?, dateOfBirth: [String: Int]?, roles: [String]?) {
         var mobile: (String, String)?
         if let object = check.object("mobile") {
             var nested = FieldValidator(object, prefix: "mobile")
@@ -43,6 +31,24 @@ extension SimulatorState {
                 check.fail("roles", "IN", SimulatorState.userRoles)
             }
         }
+        return (mobile, dateOfBirth, roles)
+    }
+
+    /// `POST /users` (and the bulk equivalent, which passes `requireStepUp: false`: the bulk was submitted in-session).
+    mutating func createUser(body bytes: [UInt8], principal: SimulatorPrincipal, requireStepUp: Bool) -> SimulatorReply {
+        guard let identity = identities[principal.identityID] else { return .unauthorized }
+        guard let body = JSONBody.decode(bytes) as? [String: Any] else {
+            return .badRequest(["name", "surname", "email"].map { InvalidField(fieldName: $0, error: "REQUIRED") })
+        }
+        var check = FieldValidator(body)
+        let name = check.string("name", required: true, minLength: 1, maxLength: 50)
+        let surname = check.string("surname", required: true, minLength: 1, maxLength: 50)
+        let email = check.string("email", required: true, minLength: 1, pattern: FieldValidator.emailPattern)
+        let tag = check.string("tag", maxLength: 50, pattern: FieldValidator.tagPattern)
+        let country = check.string("countryOfResidence", minLength: 2, maxLength: 2, pattern: "^[A-Z]+$")
+        let locale = check.string("locale", maxLength: 5, pattern: "^[a-z]{2}(-[A-Z]{2})?$")
+        check.string("brand", maxLength: 25, pattern: "^[a-zA-Z0-9]+$")
+        let (mobile, dateOfBirth, roles) = Self.optionalUserFields(body, &check)
         guard check.isValid, let name, let surname, let email else { return .badRequest(check.invalidFields) }
         if requireStepUp && !principal.steppedUp { return .errorCode(403, "STEP_UP_REQUIRED") }
         guard !users.contains(where: { $0.email.lowercased() == email.lowercased() }) else { return .errorCode(409, "EMAIL_NOT_UNIQUE") }
@@ -67,34 +73,7 @@ extension SimulatorState {
         let tag = check.string("tag", maxLength: 50, pattern: FieldValidator.tagPattern)
         let locale = check.string("locale", maxLength: 5, pattern: "^[a-z]{2}(-[A-Z]{2})?$")
         check.string("brand", maxLength: 25, pattern: "^[a-zA-Z0-9]+$")
-        var mobile: (String, String)?
-        if let object = check.object("mobile") {
-            var nested = FieldValidator(object, prefix: "mobile")
-            let code = nested.string("countryCode", required: true, minLength: 1, maxLength: 4, pattern: #"^\+[0-9]+$"#)
-            let number = nested.string("number", required: true, pattern: "^[0-9]{1,12}$")
-            check.merge(nested)
-            if let code, let number { mobile = (code, number) }
-        }
-        var dateOfBirth: [String: Int]?
-        if let object = check.object("dateOfBirth") {
-            var parts: [String: Int] = [:]
-            for (field, range) in [("year", 1900...2100), ("month", 1...12), ("day", 1...31)] {
-                if let value = object[field] as? Int, range.contains(value) {
-                    parts[field] = value
-                } else {
-                    check.fail("dateOfBirth.\(field)", object[field] == nil ? "REQUIRED" : "RANGE", [String(range.lowerBound), String(range.upperBound)])
-                }
-            }
-            dateOfBirth = parts
-        }
-        var roles: [String]?
-        if let raw = body["roles"] {
-            if let list = raw as? [String], list.allSatisfy(SimulatorState.userRoles.contains) {
-                roles = list
-            } else {
-                check.fail("roles", "IN", SimulatorState.userRoles)
-            }
-        }
+        let (mobile, dateOfBirth, roles) = Self.optionalUserFields(body, &check)
         guard check.isValid else { return .badRequest(check.invalidFields) }
         guard let index = userIndex[call.pathParameters["user_id"] ?? ""], users[index].identityID == principal.identityID else { return .notFound("User") }
         if roles != nil, users[index].id == principal.userID { return .errorCode(409, "CANNOT_MODIFY_OWN_ROLES") }

@@ -70,31 +70,10 @@ public struct AuthRoutes: Sendable {
         // tenant and per tenant + email, all before Weavr is asked (LoginThrottle). Refusals here are counted
         // (DenialLedger), not written one row each.
         let clientIP = audit.proxies.clientAddress(of: request)
-        let byIP = throttle.admitClientIP(clientIP)
-        guard byIP.allowed else { throw refuse(.clientIP, byIP, clientIP: clientIP, tenant: nil) }
-        let tenant: Tenant?
-        do {
-            tenant = try await resolver.tenants.get(tenantID)
-        } catch {
-            throw Problem(.serviceUnavailable, retryAfter: 1)
-        }
         // Unknown or suspended tenants get the same answer as bad credentials.
-        guard let tenant, tenant.status == .active else {
-            denials.record(reason: "login_unknown_tenant", clientIP: clientIP)
+        guard let tenant = try await admission.admit(request, context, clientIP: clientIP, tenantID: tenantID, subject: email) else {
             throw Self.invalidCredentials
         }
-        RequestObservation.current?.tenant = tenant.id
-        context.establishCORSTenant(tenant)
-        do {
-            try SessionResolver.checkOrigin(request, of: tenant)
-        } catch {
-            denials.record(reason: "origin_not_allowed", clientIP: clientIP, tenant: tenant.id)
-            throw error
-        }
-        let byTenant = throttle.admitTenant(tenant.id)
-        guard byTenant.allowed else { throw refuse(.tenant, byTenant, clientIP: clientIP, tenant: tenant.id) }
-        let byEmail = throttle.admitEmail(email, tenantID: tenant.id)
-        guard byEmail.allowed else { throw refuse(.email, byEmail, clientIP: clientIP, tenant: tenant.id) }
         let chosen = mode ?? (tenant.sessionModes.contains(.cookie) && !tenant.sessionModes.contains(.bearer) ? .cookie : .bearer)
         guard tenant.sessionModes.contains(chosen) else {
             throw Problem(.validationFailed, invalidFields: [.init(name: "mode", reason: "not enabled for this tenant")])
@@ -175,9 +154,9 @@ public struct AuthRoutes: Sendable {
     }
 
     /// A login refused by one of the limits: counted (not one audit row each), 429 with `Retry-After`.
-    private func refuse(_ scope: LoginThrottle.Scope, _ decision: RateLimiter.Decision, clientIP: String, tenant: String?) -> Problem {
-        denials.record(reason: "login_limited_" + scope.rawValue, clientIP: clientIP, tenant: tenant)
-        return Problem(.rateLimited, detail: "too many login attempts", retryAfter: max(1, decision.retryAfterSeconds))
+    /// The limits of login (and of the other routes without a session: `CredentialRoutes`).
+    var admission: PublicAdmission {
+        PublicAdmission(resolver: resolver, throttle: throttle, denials: denials, purpose: "login", limitedDetail: "too many login attempts")
     }
 
     static var invalidCredentials: Problem {

@@ -151,41 +151,13 @@ struct CredentialRoutes: Sendable {
         }
     }
 
-    /// The limits of a request without a session, in login's order (LoginThrottle): client IP, then — for an
-    /// existing, active tenant whose Origin rules pass — the tenant and `subject`. Nil for an unknown or suspended
-    /// tenant (the caller answers as it answers a wrong code, so tenants cannot be probed).
+    /// `PublicAdmission` (login's limits, in login's order), and the tenant's Weavr client. Nil for an unknown or
+    /// suspended tenant (the caller answers as it answers a wrong code, so tenants cannot be probed).
     private func admit(_ request: HTTPRequest, _ context: RequestContext, tenantID: String, subject: String) async throws(Problem) -> (Tenant, WeavrClient)? {
+        let admission = PublicAdmission(resolver: resolver, throttle: throttle, denials: denials, purpose: "credentials", limitedDetail: "too many attempts")
         let clientIP = audit.proxies.clientAddress(of: request)
-        let byIP = throttle.admitClientIP(clientIP)
-        guard byIP.allowed else { throw refuse("client_ip", byIP, clientIP: clientIP, tenant: nil) }
-        let tenant: Tenant?
-        do {
-            tenant = try await resolver.tenants.get(tenantID)
-        } catch {
-            throw Problem(.serviceUnavailable, retryAfter: 1)
-        }
-        guard let tenant, tenant.status == .active else {
-            denials.record(reason: "credentials_unknown_tenant", clientIP: clientIP)
-            return nil
-        }
-        RequestObservation.current?.tenant = tenant.id
-        context.establishCORSTenant(tenant)
-        do {
-            try SessionResolver.checkOrigin(request, of: tenant)
-        } catch {
-            denials.record(reason: "origin_not_allowed", clientIP: clientIP, tenant: tenant.id)
-            throw error
-        }
-        let byTenant = throttle.admitTenant(tenant.id)
-        guard byTenant.allowed else { throw refuse("tenant", byTenant, clientIP: clientIP, tenant: tenant.id) }
-        let bySubject = throttle.admitEmail(subject, tenantID: tenant.id)
-        guard bySubject.allowed else { throw refuse("subject", bySubject, clientIP: clientIP, tenant: tenant.id) }
+        guard let tenant = try await admission.admit(request, context, clientIP: clientIP, tenantID: tenantID, subject: subject) else { return nil }
         return (tenant, try await resolver.weavr.client(for: tenant))
-    }
-
-    private func refuse(_ scope: String, _ decision: RateLimiter.Decision, clientIP: String, tenant: String?) -> Problem {
-        denials.record(reason: "credentials_limited_" + scope, clientIP: clientIP, tenant: tenant)
-        return Problem(.rateLimited, detail: "too many attempts", retryAfter: max(1, decision.retryAfterSeconds))
     }
 
     /// The intent row, durably: if it cannot be written, Weavr is not called.

@@ -96,7 +96,7 @@ struct FieldReader {
     }
 
     /// JSONSerialization gives `true`/`false` as numbers too (type code `c`); tell them apart.
-    private static func isBoolean(_ number: NSNumber) -> Bool {
+    static func isBoolean(_ number: NSNumber) -> Bool {
         number.objCType.pointee == 0x63 || String(describing: type(of: number)).contains("Boolean")
     }
 

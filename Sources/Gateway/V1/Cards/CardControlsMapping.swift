@@ -99,8 +99,7 @@ enum LimitsInput {
     }
 
     private static func isBool(_ value: Any) -> Bool {
-        guard let number = value as? NSNumber else { return false }
-        return number.objCType.pointee == 0x63 || String(describing: type(of: number)).contains("Boolean")
+        (value as? NSNumber).map(FieldReader.isBoolean) ?? false
     }
 
     /// True when `rules` sets nothing.
