@@ -35,6 +35,7 @@ public struct AuditAction: RawRepresentable, Sendable, Hashable, CustomStringCon
     public static let cardReport = AuditAction(known: "card.report")
     public static let cardReplace = AuditAction(known: "card.replace")
     public static let cardPinReveal = AuditAction(known: "card.pin.reveal")
+    public static let cardReveal = AuditAction(known: "card.reveal")
     public static let cardPinUnblock = AuditAction(known: "card.pin.unblock")
     public static let accountIBANUpgrade = AuditAction(known: "account.iban.upgrade")
     public static let userUpdate = AuditAction(known: "user.update")

@@ -24,9 +24,12 @@ public struct QuotaOperation: RawRepresentable, Sendable, Hashable, CustomString
     public static let cardsDestroy = QuotaOperation(known: "cards.destroy")
     public static let bulkOperations = QuotaOperation(known: "bulk.operations")
     public static let transfersCreate = QuotaOperation(known: "transfers.create")
+    /// Card number and CVV reveals (`POST /v1/cards/{id}/reveal`). Its default of 0 keeps reveals off: a tenant
+    /// opts in by setting a daily number.
+    public static let cardsReveal = QuotaOperation(known: "cards.reveal")
 
     /// The operations counted per request (or per bulk item), in a stable order.
-    public static let counted: [QuotaOperation] = [.cardsIssue, .cardsBlock, .cardsUnblock, .cardsDestroy, .bulkOperations, .transfersCreate]
+    public static let counted: [QuotaOperation] = [.cardsIssue, .cardsBlock, .cardsUnblock, .cardsDestroy, .bulkOperations, .transfersCreate, .cardsReveal]
 
     /// `money.<currency>`: minor units of `currency` moved per day; nil unless `currency` is three letters A–Z.
     public static func money(_ currency: String) -> QuotaOperation? {

@@ -35,6 +35,9 @@ public final class GatewayServices: Sendable {
         public var storageLogger = Logger(label: "storage")
         /// At most one "storage write refused" line per reason this often (with the count it stands for).
         public var refusedWriteLogInterval: Duration = .seconds(10)
+        /// How long the separate Weavr session of a card reveal lives before it is logged out at Weavr
+        /// (`POST /v1/cards/{id}/reveal`). Default 5 minutes.
+        public var revealLifetime: Duration = .seconds(300)
 
         public init() {}
     }
@@ -71,6 +74,8 @@ public final class GatewayServices: Sendable {
     /// Login attempts per client IP, tenant and tenant + email.
     let loginThrottle: LoginThrottle
     let requestRates: RequestRateLimits
+    /// The separate Weavr sessions of card reveals, until they are logged out (`RevealReaper`).
+    let revealSessions: RevealSessions
     /// Whose `Forwarded` / `X-Forwarded-For` is believed (`ClientAddress`).
     var trustedProxies: TrustedProxies { settings.trustedProxies }
 
@@ -92,6 +97,7 @@ public final class GatewayServices: Sendable {
         quotas = SQLQuotaLedger(database: database, clock: clock)
         keyStore = SQLKeyRingStore(database: database, masterKey: masterKey, clock: clock)
         idempotency = SQLIdempotencyStore(database: database, clock: clock)
+        revealSessions = RevealSessions(database: database, secretBox: box, clock: clock)
         _ = try await keyStore.ensureActiveKey()
         let keyRing = try await KeyRing(store: keyStore)
         self.keyRing = keyRing
@@ -141,9 +147,10 @@ public final class GatewayServices: Sendable {
     }
 
     /// Starts what a running gateway does in the background: watching the database for tenant and key
-    /// changes by other writers, and writing the counted access denials. Cancel the tasks to stop.
+    /// changes by other writers, writing the counted access denials, and logging out expired card-reveal
+    /// sessions at Weavr. Cancel the tasks to stop.
     @discardableResult
     public func startBackgroundTasks() -> [Task<Void, Never>] {
-        [storeChanges.start(), denials.start()]
+        [storeChanges.start(), denials.start(), RevealReaper.start(services: self)]
     }
 }

@@ -5,5 +5,5 @@ extension Migrations {
     /// creates: versions 1–3 `Auth` (tenants, signing keys, sessions), 4 the idempotency store,
     /// 5–7 `Audit` (audit log, quota ledger, record-once keys), 8 the change counter
     /// (`StoreChangeWatcher`), 9 the readiness heartbeat (`DatabaseReadiness`).
-    public static let gateway = Migrations(combining: .auth, .idempotency, .audit, .storeChanges, .readiness, .rateLimits)
+    public static let gateway = Migrations(combining: .auth, .idempotency, .audit, .storeChanges, .readiness, .rateLimits, .reveal)
 }

@@ -46,6 +46,11 @@ extension WeavrClient {
         try await perform(Call(method: "GET", path: "/managed_cards/\(WeavrClient.segment(id))/physical/pin", token: token, requestID: requestID), as: TokenisedPin.self)
     }
 
+    /// `GET /managed_cards/{id}` read only for its tokenised card number and CVV (a stepped-up token).
+    public func sensitiveCardDetails(token: String, id: String, requestID: String? = nil) async throws(WeavrError) -> WeavrResult<SensitiveCardDetails> {
+        try await perform(Call(method: "GET", path: "/managed_cards/\(WeavrClient.segment(id))", token: token, requestID: requestID), as: SensitiveCardDetails.self)
+    }
+
     /// `PATCH /managed_cards/{id}/physical/pin/unblock` (204).
     public func unblockPhysicalPin(token: String, id: String, requestID: String? = nil) async throws(WeavrError) -> WeavrResult<WeavrEmpty> {
         try await perform(Call(method: "PATCH", path: "/managed_cards/\(WeavrClient.segment(id))/physical/pin/unblock", token: token, requestID: requestID), as: WeavrEmpty.self)

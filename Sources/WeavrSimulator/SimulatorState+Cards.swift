@@ -102,7 +102,15 @@ extension SimulatorState {
     func getCard(_ call: SimulatorCall) -> SimulatorReply {
         guard let principal = call.principal else { return .unauthorized }
         guard let index = ownedCardIndex(call.pathParameters["id"], principal) else { return .notFound("Managed card") }
-        return .json(200, cards[index].json)
+        // To a stepped-up session, one card carries Weavr's tokenised card number and CVV (`SensitiveCardNumber`,
+        // `SensitiveCvv`, "returned only when the current session is stepped-up"): tokens for the Secure UI
+        // components, letters only and within the spec's lengths (16 and 3), never the digits.
+        var json = cards[index].json
+        if principal.steppedUp {
+            json["cardNumber"] = ["value": String(SimulatorState.sensitiveToken("pan", cardID: cards[index].id).suffix(16))]
+            json["cvv"] = ["value": String(SimulatorState.sensitiveToken("cvv", cardID: cards[index].id).suffix(3))]
+        }
+        return .json(200, json)
     }
 
     /// `PATCH /managed_cards/{id}`: only the given fields change.

@@ -243,8 +243,14 @@ extension SimulatorState {
     /// A stable stand-in for Weavr's PIN token: `pin_tok_` and 16 lower-case letters from the card id, so it
     /// can never be read as PIN digits.
     static func pinToken(cardID: String) -> String {
+        sensitiveToken("pin", cardID: cardID)
+    }
+
+    /// A stable stand-in for one of Weavr's tokenised sensitive values of a card (`pin`, `pan`, `cvv`):
+    /// `<kind>_tok_` and 16 lower-case letters, never digits.
+    static func sensitiveToken(_ kind: String, cardID: String) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in "pin|\(cardID)".utf8 {
+        for byte in "\(kind)|\(cardID)".utf8 {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01B3
         }
@@ -253,7 +259,7 @@ extension SimulatorState {
             letters.append(Character(Unicode.Scalar(UInt8(ascii: "a") + UInt8(hash % 26))))
             hash = hash / 26 ^ (hash &* 0x9E37_79B9_7F4A_7C15)
         }
-        return "pin_tok_" + letters
+        return kind + "_tok_" + letters
     }
 }
 

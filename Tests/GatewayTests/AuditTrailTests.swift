@@ -122,7 +122,7 @@ struct AuditTrailTests {
             #expect(try await harness.call("GET", "/v1/cards", token: "gw1.x.y.z").status == 401)
             #expect(try await harness.call("GET", "/v1/cards", token: "gw1.a.b.c").status == 401)
             #expect(try await harness.call("GET", "/v1/cards").status == 401)  // no credential: not recorded
-            #expect(try await harness.call("GET", "/v1/cards/\(Seed.fundedEUR)?include=sensitive", token: token).status == 403)
+            #expect(try await harness.call("POST", "/v1/cards/\(Seed.fundedEUR)/physical/pin", token: token).status == 403)
             var denials = try await harness.services.audit.all(AuditFilter(action: "access.denied"))
             #expect(denials.count == 1)
             #expect(denials[0].details.contains("step_up_required") && denials[0].tenant == "acme" && denials[0].httpStatus == 403)

@@ -28,7 +28,7 @@ public struct Tenant: Sendable, Hashable, Codable {
 
     /// The counted operations that have daily quotas. Money quotas are `money.<CUR>` (`isMoneyQuota`): the
     /// minor units of one currency the tenant's users may move per UTC day; none unless configured.
-    public static let quotaOperations = ["cards.issue", "cards.block", "cards.unblock", "cards.destroy", "bulk.operations", "transfers.create"]
+    public static let quotaOperations = ["cards.issue", "cards.block", "cards.unblock", "cards.destroy", "bulk.operations", "transfers.create", "cards.reveal"]
     /// The largest money quota: 10^15 minor units.
     public static let maxMoneyQuota = 1_000_000_000_000_000
 
@@ -52,6 +52,8 @@ public struct Tenant: Sendable, Hashable, Codable {
         "cards.destroy": 200,
         "bulk.operations": 50_000,
         "transfers.create": 1_000,
+        // Off unless the tenant opts in (README, "Revealing card details").
+        "cards.reveal": 0,
     ]
 
     /// Creates a tenant; `quotas` are merged over `defaultQuotas`. Call `validate()` (the

@@ -245,6 +245,12 @@ extension OpenAPIDocument {
             "PinToken": object(["pin": object(["token": ["type": "string",
                                                          "description": "Weavr's tokenised PIN, for its Display Card PIN UI component; never the digits."] as Object],
                                               required: ["token"])], required: ["pin"]),
+            "CardReveal": object([
+                "cardNumber": object(["token": ["type": "string", "description": "Weavr's tokenised card number, for its Card Number UI component; never the digits."] as Object], required: ["token"]),
+                "cvv": object(["token": ["type": "string", "description": "Weavr's tokenised CVV, for its CVV UI component; never the digits."] as Object], required: ["token"]),
+                "weavrUserToken": ["type": "string", "description": "A separate Weavr session made for this reveal alone (not the user's own session), for the Secure UI components' associate call; the gateway logs it out at Weavr at expiresAt."] as Object,
+                "expiresAt": ["type": "string", "format": "date-time", "description": "When the gateway logs the reveal session out at Weavr"] as Object,
+            ], required: ["cardNumber", "cvv", "weavrUserToken", "expiresAt"]),
             "InstrumentRef": object([
                 "type": enumSchema(["card", "account"]),
                 "id": ["type": "string", "pattern": "^[0-9]{1,32}$"] as Object,

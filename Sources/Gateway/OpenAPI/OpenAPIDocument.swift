@@ -133,8 +133,7 @@ enum OpenAPIDocument {
             ] as Object,
             "/v1/cards/{id}": [
                 "parameters": [weavrID],
-                "get": operation("getCard", tag: "cards", summary: "One card",
-                                 parameters: [queryParameter("include", enumSchema(["sensitive"]), "`sensitive`: also return sensitive card details (requires step-up)")],
+                "get": operation("getCard", tag: "cards", summary: "One card (its number and CVV only through POST /v1/cards/{id}/reveal)",
                                  problems: readProblems + ["404", "422"],
                                  responses: ["200": jsonResponse("The card", ref("Card"))]),
                 "patch": mutation("updateCard", tag: "cards", summary: "Rename a card", body: ref("UpdateCardRequest"),
@@ -200,6 +199,13 @@ enum OpenAPIDocument {
                                   summary: "The card's PIN as Weavr's token, for Weavr's Display Card PIN component (stepped-up sessions only; every call is audited; takes no Idempotency-Key)",
                                   problems: ["400", "401", "403", "404", "409", "429", "502", "503", "504"],
                                   responses: ["200": jsonResponse("The tokenised PIN", ref("PinToken"))]),
+            ] as Object,
+            "/v1/cards/{id}/reveal": [
+                "parameters": [weavrID],
+                "post": operation("revealCard", tag: "cards",
+                                  summary: "The card's number and CVV as Weavr's tokens, with a separate short-lived Weavr user token for Weavr's Secure UI components (opt-in per tenant: quota cards.reveal; stepped-up sessions only; every call is audited; takes no Idempotency-Key)",
+                                  problems: ["400", "401", "403", "404", "409", "429", "502", "503", "504"],
+                                  responses: ["201": jsonResponse("The tokenised card details and the reveal session", ref("CardReveal"))]),
             ] as Object,
             "/v1/accounts": [
                 "get": operation("listAccounts", tag: "accounts", summary: "List managed accounts",

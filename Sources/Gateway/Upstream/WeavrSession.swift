@@ -58,6 +58,11 @@ struct WeavrSession: Sendable {
         try await client.activatePhysical(token: token, id: id, activationCode: activationCode, idempotencyRef: idempotencyRef, requestID: requestID)
     }
 
+    /// The card's tokenised number and CVV (Weavr returns them to a stepped-up token only).
+    func sensitiveCardDetails(_ id: String) async throws(WeavrError) -> WeavrResult<SensitiveCardDetails> {
+        try await client.sensitiveCardDetails(token: token, id: id, requestID: requestID)
+    }
+
     func physicalPin(_ id: String) async throws(WeavrError) -> WeavrResult<TokenisedPin> {
         try await client.physicalPin(token: token, id: id, requestID: requestID)
     }

@@ -76,20 +76,12 @@ struct CardsRoutes: Sendable {
 
     // MARK: one card
 
-    /// `GET /v1/cards/{id}[?include=sensitive]`.
-    ///
-    /// `include=sensitive` needs a stepped-up session. Weavr hands out card numbers and CVVs only as
-    /// tokens for its Secure UI components, and neither the `ManagedCard` wire type nor the simulator
-    /// carries them yet, so a stepped-up caller gets the card without a `sensitive` member: the member
-    /// appears only once Weavr's tokenised fields are wired, and never holds a PAN or CVV in clear.
+    /// `GET /v1/cards/{id}`: the card without its number and CVV, which only `POST /v1/cards/{id}/reveal`
+    /// (`RevealRoutes`) hands out, as Weavr's tokens. Any query parameter is 422.
     func get(_ call: V1Call) async throws -> HTTPResponse {
         let id = try Self.pathID(call)
-        var query = try ListQuery(call.request, allowed: ["include"])
-        let include = query.choices("include", ["sensitive"])
+        let query = try ListQuery(call.request, allowed: [])
         try query.validate()
-        if include.contains("sensitive"), !call.auth.session.isSteppedUp {
-            throw Problem(.stepUpRequired, detail: "verify a step-up challenge to see sensitive card details")
-        }
         let card = try await call.weavr.getCard(id).value
         return Self.json(200, CardView.body(card))
     }
