@@ -68,6 +68,36 @@ public final class HTTPClient: Sendable {
         return try result.get()
     }
 
+    /// Sends `request` and returns as soon as the response head arrives, with the body as an
+    /// `HTTPClientBodyStream` read chunk by chunk (docs/ARCHITECTURE.md, "The client"). The connection stops
+    /// reading from the socket while more than `bufferBytes` wait unread (back-pressure, never an unbounded
+    /// buffer); the whole body may be at most `maxBodyBytes`; `timeout` bounds the whole exchange, body included.
+    /// Read the body to its end (or `cancel()` it): until then the connection is not reused.
+    public func stream(
+        _ request: HTTPClientRequest, timeout: Duration? = nil, bufferBytes: Int = 256 * 1024, maxBodyBytes: Int = 256 * 1024 * 1024
+    ) async throws(HTTPClientError) -> HTTPClientStreamingResponse {
+        guard !isShutdown.load(ordering: .relaxed) else { throw .shutdown }
+        guard let (origin, target) = HTTPOrigin.parse(request.url) else { throw .invalidURL }
+        let wire = HTTPClient.serialize(request, origin: origin, target: target)
+        let loop = group.loops.first { $0.inEventLoop } ?? group.next()
+        let state = loopStates[loop.index]
+        let deadline = EventLoop.monotonicNanoseconds() &+ (timeout ?? configuration.requestTimeout).nanoseconds
+        let body = HTTPClientBodyStream(bufferBytes: bufferBytes)
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>) in
+            let pending = PendingClientRequest(
+                wire: wire, isHead: request.method == "HEAD", isIdempotent: request.isIdempotent,
+                deadline: deadline, continuation: continuation, stream: body, maxBodyBytes: maxBodyBytes
+            )
+            if loop.inEventLoop {
+                state.pool(for: origin, client: self).submit(pending)
+            } else {
+                loop.execute { state.pool(for: origin, client: self).submit(pending) }
+            }
+        }
+        let head = try result.get()
+        return HTTPClientStreamingResponse(status: head.status, headers: head.headers, body: body)
+    }
+
     /// Closes every connection and fails waiting requests with `.shutdown`. Waits for the loops to do it.
     public func shutdown() async {
         isShutdown.store(true, ordering: .relaxed)
@@ -161,24 +191,58 @@ final class PendingClientRequest: @unchecked Sendable {
     var attempts = 0
     /// The connection carrying it, while one does.
     weak var connection: HTTPClientConnection?
+    /// A streamed response's body (`HTTPClient.stream`): the head is handed over first, the body after.
+    let stream: HTTPClientBodyStream?
+    /// The largest body accepted (the client's `maxResponseBytes` unless streamed).
+    let maxBodyBytes: Int?
+    /// A streamed response's head went to the caller; its body is still running.
+    private(set) var headDelivered = false
+    private var streamEnded = false
 
     init(wire: [UInt8], isHead: Bool, isIdempotent: Bool, deadline: UInt64,
-         continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>) {
+         continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>,
+         stream: HTTPClientBodyStream? = nil, maxBodyBytes: Int? = nil) {
         self.wire = wire
         self.isHead = isHead
         self.isIdempotent = isIdempotent
         self.deadline = deadline
         self.continuation = continuation
+        self.stream = stream
+        self.maxBodyBytes = maxBodyBytes
     }
 
-    var isFinished: Bool { continuation == nil }
+    /// Nothing more will happen: answered (a streamed body to its end) or failed.
+    var isFinished: Bool { continuation == nil && (stream == nil || !headDelivered || streamEnded) }
 
+    /// Ends the request: the response or failure to the caller — or, once a streamed head was handed over, the
+    /// end (or failure) of its body stream.
     func finish(_ result: Result<HTTPClientResponse, HTTPClientError>, loop: EventLoop) {
+        if let continuation {
+            self.continuation = nil
+            end(loop: loop)
+            continuation.resume(returning: result)
+            return
+        }
+        guard let stream, headDelivered, !streamEnded else { return }
+        end(loop: loop)
+        switch result {
+        case .success: stream.finish()
+        case .failure(let error): stream.fail(error)
+        }
+    }
+
+    /// Hands a streamed response's head to the caller; the deadline keeps running for the body.
+    func deliverHead(_ head: HTTPClientResponse) {
         guard let continuation else { return }
         self.continuation = nil
+        headDelivered = true
+        continuation.resume(returning: .success(head))
+    }
+
+    private func end(loop: EventLoop) {
+        streamEnded = true
         if let timer { loop.cancelTimer(timer) }
         timer = nil
         connection = nil
-        continuation.resume(returning: result)
     }
 }

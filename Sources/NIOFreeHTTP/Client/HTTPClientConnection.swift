@@ -115,7 +115,8 @@ final class HTTPClientConnection: EventLoopHandler {
         request.attempts += 1
         requestsSent += 1
         pool.client.counters.requestsSent.wrappingAdd(1, ordering: .relaxed)
-        parser = HTTPResponseParser(maxBodyBytes: pool.client.configuration.maxResponseBytes, isHeadRequest: request.isHead)
+        parser = HTTPResponseParser(maxBodyBytes: request.maxBodyBytes ?? pool.client.configuration.maxResponseBytes, isHeadRequest: request.isHead)
+        paused = false
         outbound = request.wire
         outboundOffset = 0
         flush()
@@ -134,7 +135,7 @@ final class HTTPClientConnection: EventLoopHandler {
         case .active:
             if events & csys_EPOLLOUT != 0, outboundOffset < outbound.count { flush() }
             if events & (csys_EPOLLRDHUP | csys_EPOLLHUP) != 0 { peerHungUp = true }
-            if phase == .active, events & (csys_EPOLLIN | csys_EPOLLRDHUP | csys_EPOLLHUP | csys_EPOLLERR) != 0 { readResponse() }
+            if phase == .active, !paused, events & (csys_EPOLLIN | csys_EPOLLRDHUP | csys_EPOLLHUP | csys_EPOLLERR) != 0 { readResponse() }
         case .resolving, .closed:
             break
         }
@@ -163,7 +164,7 @@ final class HTTPClientConnection: EventLoopHandler {
 
     private func readResponse() {
         let buffer = loop.readBuffer
-        while phase == .active, var parser {
+        while phase == .active, !paused, var parser {
             var n = 0
             var eof = false
             if let tls {
@@ -189,6 +190,7 @@ final class HTTPClientConnection: EventLoopHandler {
                     return connectionLost()
                 }
                 self.parser = parser
+                handOnStreamed()
                 return complete(closeAfter: true)
             }
             let done: Bool
@@ -200,6 +202,7 @@ final class HTTPClientConnection: EventLoopHandler {
                 return fail(error.status == 413 ? .responseTooLarge : .invalidResponse(error.reason))
             }
             self.parser = parser
+            handOnStreamed()
             if done { return complete(closeAfter: parser.closeRequested) }
             // A short read drained the socket, unless the peer also hung up: then read on to see the EOF
             // (edge-triggered: no further event will announce it).
@@ -208,12 +211,45 @@ final class HTTPClientConnection: EventLoopHandler {
     }
 
     private var peerHungUp = false
+    /// A streamed body's consumer is behind: the socket is not read until it catches up (`resumeReading`).
+    private var paused = false
+
+    /// For a streamed request: hands the head over once it is parsed, then each body chunk as it comes.
+    private func handOnStreamed() {
+        guard let request = current, let stream = request.stream, var parser else { return }
+        if !request.headDelivered {
+            guard parser.hasFinalHead else { return }
+            let connection = LoopConfinedConnection(self)
+            stream.connect(
+                resume: { [loop] in loop.execute { connection.value?.resumeReading(request) } },
+                cancel: { [loop] in loop.execute { connection.value?.cancelStream(request) } }
+            )
+            request.deliverHead(HTTPClientResponse(status: parser.status, headers: parser.headers, body: []))
+        }
+        let bytes = parser.takeBody()
+        self.parser = parser
+        if !bytes.isEmpty, stream.push(bytes), !parser.isComplete { paused = true }
+    }
+
+    /// The consumer caught up: read on (edge-triggered: whatever arrived meanwhile is read now).
+    private func resumeReading(_ request: PendingClientRequest) {
+        guard current === request, phase == .active, paused else { return }
+        paused = false
+        readResponse()
+    }
+
+    /// The consumer stopped reading a streamed body: the connection cannot be reused mid-body.
+    private func cancelStream(_ request: PendingClientRequest) {
+        guard current === request else { return }
+        abort(request, with: .connectionClosed)
+    }
 
     private func complete(closeAfter: Bool) {
         guard let request = current, let parser else { return }
         current = nil
         self.parser = nil
-        let response = HTTPClientResponse(status: parser.status, headers: parser.headers, body: parser.body)
+        // A streamed request's head and body were handed on already (`handOnStreamed`).
+        let response = HTTPClientResponse(status: parser.status, headers: parser.headers, body: request.stream == nil ? parser.body : [])
         if closeAfter {
             close()
         } else {
@@ -275,4 +311,11 @@ final class HTTPClientConnection: EventLoopHandler {
             request.finish(.failure(.connectionClosed), loop: loop)
         }
     }
+}
+
+/// A weak reference to a connection that other threads may hold but only its loop dereferences (the body
+/// stream's resume and cancel hops go through `loop.execute`).
+private final class LoopConfinedConnection: @unchecked Sendable {
+    weak var value: HTTPClientConnection?
+    init(_ value: HTTPClientConnection) { self.value = value }
 }

@@ -46,6 +46,16 @@ struct HTTPResponseParser {
     var status: Int { collected.status }
     var headers: HTTPHeaders { collected.headers }
     var body: [UInt8] { collected.body }
+    /// True once the final (non-1xx) head is parsed: a streamed response can be handed over.
+    var hasFinalHead: Bool { collected.status >= 200 && !collected.interim }
+
+    /// The body bytes collected so far, removed (a streamed response hands them on as they come).
+    mutating func takeBody() -> [UInt8] {
+        guard !collected.body.isEmpty else { return [] }
+        var taken: [UInt8] = []
+        swap(&taken, &collected.body)
+        return taken
+    }
     /// True when the response asked to close the connection (or is HTTP/1.0 without keep-alive, or its body
     /// runs until close).
     var closeRequested: Bool { !collected.keepAlive }
