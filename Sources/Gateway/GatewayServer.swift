@@ -33,6 +33,7 @@ public enum GatewayServer {
             CardsRoutes(v1: v1).register(on: &routes)
             AccountsRoutes(v1: v1).register(on: &routes)
             TransfersRoutes(v1: v1).register(on: &routes)
+            StatementsRoutes(v1: v1).register(on: &routes)
             CardControlsRoutes(v1: v1).register(on: &routes)
             RevealRoutes(v1: v1, sessions: services.revealSessions, lifetime: services.settings.revealLifetime).register(on: &routes)
             UsersRoutes(v1: v1).register(on: &routes)

@@ -78,6 +78,11 @@ public struct JSONWriter: Sendable {
         string(text)
     }
 
+    /// `null` (an array element, or the value after `key`).
+    public mutating func null() {
+        raw("null")
+    }
+
     private mutating func raw(_ text: String) {
         beginValue()
         bytes.append(contentsOf: text.utf8)

@@ -13,6 +13,7 @@ public struct Problem: HTTPResponseError, Sendable, Equatable {
         case stepUpRequired = "step_up_required"
         case notFound = "not_found"
         case methodNotAllowed = "method_not_allowed"
+        case notAcceptable = "not_acceptable"
         case validationFailed = "validation_failed"
         case conflict
         case locked
@@ -42,6 +43,7 @@ public struct Problem: HTTPResponseError, Sendable, Equatable {
             case .csrfFailed, .forbidden, .stepUpRequired: 403
             case .notFound: 404
             case .methodNotAllowed: 405
+            case .notAcceptable: 406
             case .conflict, .idempotencyInFlight: 409
             case .payloadTooLarge: 413
             case .unsupportedMediaType: 415
@@ -72,6 +74,7 @@ public struct Problem: HTTPResponseError, Sendable, Equatable {
             case .stepUpRequired: "Step-up authentication required"
             case .notFound: "Not found"
             case .methodNotAllowed: "Method not allowed"
+            case .notAcceptable: "Not acceptable"
             case .validationFailed: "Validation failed"
             case .conflict: "Conflict"
             case .locked: "Account locked"

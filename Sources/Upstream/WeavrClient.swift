@@ -14,7 +14,7 @@ public final class WeavrClient: Sendable {
     /// The breaker this client reports to (shared per base URL when built from a `CircuitBreakerRegistry`).
     public let circuitBreaker: CircuitBreaker
     private let apiKey: String
-    private let http: HTTPClient
+    let http: HTTPClient
 
     /// Creates a client; `circuitBreaker` defaults to a new one owned by this client.
     public init(

@@ -11,6 +11,8 @@ struct SimulatorCall: Sendable {
     var token: String?
     var principal: SimulatorPrincipal?
     var now: Int64
+    /// The `accept` header (statements answer JSON, CSV or PDF by it).
+    var accept: String? = nil
 
     func queryValue(_ name: String) -> String? { query[name]?.first }
 }

@@ -37,12 +37,14 @@ extension WeavrSimulator {
             state.removeCard(id: call.pathParameters["id"], principal: call.principal!)
         }
         add("GET", "/managed_cards/{id}/transactions", instrument) { $0.instrumentTransactions(.managedCards, $1) }
+        add("GET", "/managed_cards/{id}/statement", instrument) { $0.statement(.managedCards, $1) }
         routes += cardControlRoutes
         add("GET", "/managed_accounts", instrument) { $0.listAccounts($1) }
         add("GET", "/managed_accounts/{id}", instrument) { $0.getAccount($1) }
         add("POST", "/managed_accounts/{id}/iban", instrument, idempotent: true) { $0.upgradeAccountIBAN($1) }
         add("GET", "/managed_accounts/{id}/iban", instrument) { $0.getAccountIBAN($1) }
         add("GET", "/managed_accounts/{id}/transactions", instrument) { $0.instrumentTransactions(.managedAccounts, $1) }
+        add("GET", "/managed_accounts/{id}/statement", instrument) { $0.statement(.managedAccounts, $1) }
 
         // The spec's 403 on POST /transfers is `Forbidden` (INSUFFICIENT_PERMISSIONS only): an AUTH token gets 401.
         add("POST", "/transfers", user, idempotent: true) { $0.createTransfer($1) }

@@ -12,7 +12,7 @@ extension WeavrSimulator {
         let call = SimulatorCall(
             method: request.method, path: request.path, pathParameters: pathParameters,
             query: WeavrSimulator.parseQuery(request.query), body: request.body, apiKey: request.headers["api-key"] ?? "",
-            token: nil, principal: nil, now: clock.nowMilliseconds()
+            token: nil, principal: nil, now: clock.nowMilliseconds(), accept: request.headers["accept"]
         )
         let bearer = WeavrSimulator.bearerToken(request.headers["authorization"])
         let idempotencyRef = request.headers["idempotency-ref"]
@@ -27,7 +27,7 @@ extension WeavrSimulator {
     static func response(_ reply: SimulatorReply) -> HTTPResponse {
         var headers = HTTPHeaders()
         for (name, value) in reply.headers.sorted(by: { $0.key < $1.key }) { headers.add(name, value) }
-        if !reply.body.isEmpty { headers.add("content-type", "application/json") }
+        if !reply.body.isEmpty && reply.headers["content-type"] == nil { headers.add("content-type", "application/json") }
         return HTTPResponse(status: reply.status, headers: headers, body: reply.body)
     }
 

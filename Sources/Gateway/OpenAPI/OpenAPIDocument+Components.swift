@@ -45,7 +45,7 @@ extension OpenAPIDocument {
 
     static let problemStatuses: [(String, String)] = [
         ("400", "Malformed request"), ("401", "No valid session (`unauthenticated`, `session_expired`)"),
-        ("403", "Refused (`forbidden`, `csrf_failed`, `step_up_required`)"), ("404", "Not found"),
+        ("403", "Refused (`forbidden`, `csrf_failed`, `step_up_required`)"), ("404", "Not found"), ("406", "No acceptable representation (`not_acceptable`)"),
         ("409", "Conflict (`conflict` with `upstreamCode`, `idempotency_in_flight`)"), ("413", "Body too large"),
         ("415", "Not JSON"), ("422", "Invalid fields (`validation_failed`), `idempotency_key_reused`"),
         ("423", "Account locked"), ("429", "Rate limited or over quota"), ("502", "Weavr answered with an error"),
@@ -245,6 +245,27 @@ extension OpenAPIDocument {
             "PinToken": object(["pin": object(["token": ["type": "string",
                                                          "description": "Weavr's tokenised PIN, for its Display Card PIN UI component; never the digits."] as Object],
                                               required: ["token"])], required: ["pin"]),
+            "Statement": object([
+                "openingBalance": ["oneOf": [object(["amount": money, "currency": ref("Currency")], required: ["amount", "currency"]), ["type": "null"] as Object]] as Object,
+                "closingBalance": ["oneOf": [object(["amount": money, "currency": ref("Currency")], required: ["amount", "currency"]), ["type": "null"] as Object]] as Object,
+                "entries": ["type": "array", "items": object([
+                    "id": ["type": "string"] as Object,
+                    "transactionId": ["type": "string"] as Object,
+                    "type": enumSchema(TransactionInput.types.map(\.public) + ["other"]),
+                    "description": ["type": ["string", "null"]] as Object,
+                    "amount": ["type": "integer", "format": "int64", "description": "Minor units: positive credits, negative debits."] as Object,
+                    "currency": ref("Currency"),
+                    "balanceAfter": money,
+                    "postedAt": timestamp,
+                    "counterparty": ["oneOf": [object([
+                        "name": ["type": ["string", "null"]] as Object,
+                        "type": ["type": ["string", "null"], "enum": ["card", "account", "other", NSNull()]] as Object,
+                        "id": ["type": ["string", "null"]] as Object,
+                    ], required: ["name", "type", "id"]), ["type": "null"] as Object]] as Object,
+                ], required: ["id", "transactionId", "type", "description", "amount", "currency", "balanceAfter", "postedAt", "counterparty"])] as Object,
+                "footer": ["type": ["string", "null"]] as Object,
+                "nextCursor": ["type": ["string", "null"]] as Object,
+            ], required: ["openingBalance", "closingBalance", "entries", "footer", "nextCursor"]),
             "CardReveal": object([
                 "cardNumber": object(["token": ["type": "string", "description": "Weavr's tokenised card number, for its Card Number UI component; never the digits."] as Object], required: ["token"]),
                 "cvv": object(["token": ["type": "string", "description": "Weavr's tokenised CVV, for its CVV UI component; never the digits."] as Object], required: ["token"]),

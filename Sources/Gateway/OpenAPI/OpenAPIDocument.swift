@@ -258,6 +258,14 @@ enum OpenAPIDocument {
                 "parameters": [weavrID],
                 "get": transactionList("listAccountTransactions", "An account's transactions, newest first"),
             ] as Object,
+            "/v1/cards/{id}/statement": [
+                "parameters": [weavrID],
+                "get": statement("getCardStatement", "A card's statement: posted entries with running balances, as JSON, CSV or PDF"),
+            ] as Object,
+            "/v1/accounts/{id}/statement": [
+                "parameters": [weavrID],
+                "get": statement("getAccountStatement", "An account's statement: posted entries with running balances, as JSON, CSV or PDF"),
+            ] as Object,
             "/v1/users": [
                 "get": operation("listUsers", tag: "users", summary: "List the identity's users",
                                  parameters: pageParameters(),
@@ -332,6 +340,33 @@ enum OpenAPIDocument {
                   ],
                   problems: readProblems + ["404", "422"],
                   responses: ["200": jsonResponse("A page of transactions", ref("TransactionPage"))])
+    }
+
+    static func statement(_ operationID: String, _ summary: String) -> Object {
+        let file: (String, String) -> Object = { type, description in
+            ["schema": ["type": "string", "description": description] as Object] as Object
+        }
+        var response = jsonResponse("The statement: JSON by default; with `Accept: text/csv` or `application/pdf`, Weavr's file streamed through (chunked)", ref("Statement"),
+                                    headers: ["Content-Disposition": ["description": "CSV and PDF only: `attachment; filename=\"card-<id>-statement.csv\"`", "schema": ["type": "string"]] as Object])
+        var content = response["content"] as? Object ?? [:]
+        content["text/csv"] = file("text/csv", "Weavr's CSV statement")
+        content["application/pdf"] = file("application/pdf", "Weavr's PDF statement")
+        response["content"] = content
+        return operation(operationID, tag: "transactions", summary: summary,
+                         parameters: [
+                            ["name": "Accept", "in": "header", "required": false,
+                             "description": "`application/json` (default), `text/csv` or `application/pdf`; anything else that excludes all three is 406",
+                             "schema": ["type": "string"]] as Object,
+                            queryParameter("limit", ["type": "integer", "minimum": 1, "maximum": 500, "default": 100] as Object, "Entries per page (1–500, default 100)"),
+                            ["$ref": "#/components/parameters/Cursor"],
+                            queryParameter("type", ["type": "array", "items": enumSchema(TransactionInput.types.map(\.public)), "minItems": 1] as Object,
+                                           "Only entries of these types (repeat the parameter or separate with commas)"),
+                            queryParameter("from", ["type": "string", "format": "date-time"], "Posted at or after this UTC time (`2026-12-01T00:00:00Z`)"),
+                            queryParameter("to", ["type": "string", "format": "date-time"], "Posted at or before this UTC time"),
+                            queryParameter("order", enumSchema(["asc", "desc"]), "Oldest first (`asc`, the default) or newest first"),
+                         ],
+                         problems: readProblems + ["404", "406", "422"],
+                         responses: ["200": response])
     }
 
     static let readProblems = ["400", "401", "403", "429", "502", "503", "504"]

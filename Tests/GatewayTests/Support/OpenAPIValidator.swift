@@ -56,6 +56,8 @@ struct OpenAPIValidator: @unchecked Sendable {  // the parsed document is never 
             return ["\(where_): content type \(contentType ?? "none") not among \(content.keys.sorted())"]
         }
         guard let schema = media["schema"] else { return [] }
+        // A file (a statement's CSV or PDF) is the schema's binary string: any bytes.
+        guard mediaType == "application/json" || mediaType.hasSuffix("+json") else { return [] }
         guard let value = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) else {
             return ["\(where_): the body is not JSON"]
         }

@@ -91,7 +91,7 @@ enum TransactionInput {
     }
 
     /// An RFC 3339 UTC time (`2026-12-01T10:00:00Z`, optionally with milliseconds) → epoch milliseconds.
-    private static func time(_ query: inout ListQuery, _ name: String) -> Int64? {
+    static func time(_ query: inout ListQuery, _ name: String) -> Int64? {
         guard let text = query.single(name) else { return nil }
         guard let milliseconds = Timestamp.milliseconds(iso8601: text) else {
             query.fail(name, "must be a UTC time like 2026-12-01T10:00:00Z")
