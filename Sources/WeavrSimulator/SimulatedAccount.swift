@@ -12,6 +12,11 @@ struct SimulatedAccount: Sendable {
     var creationTimestamp: Int64
     /// Set by `POST /managed_accounts/{id}/iban`; nil: `UNALLOCATED`.
     var iban: SimulatedIBAN?
+    /// Test-only (`POST /_simulator/accounts/{id}/iban/delay`): an upgrade stays `PENDING_ALLOCATION` until
+    /// `POST /_simulator/accounts/{id}/iban/allocate`, as Weavr's allocation can take a while.
+    var ibanAllocationDelayed = false
+    /// Upgraded, not yet allocated.
+    var ibanPending = false
 
     /// The spec's `ManagedAccount` JSON.
     var json: [String: Any] {
@@ -31,6 +36,7 @@ struct SimulatedAccount: Sendable {
     /// The spec's `ManagedAccountIBAN` JSON.
     var ibanJSON: [String: Any] {
         guard let iban else { return ["state": "UNALLOCATED", "bankAccountDetails": [Any]()] }
+        if ibanPending { return ["state": "PENDING_ALLOCATION", "bankAccountDetails": [Any]()] }
         return ["state": "ALLOCATED", "bankAccountDetails": [iban.json]]
     }
 }

@@ -42,6 +42,19 @@ extension SimulatorState {
         if accounts[index].state.state != "ACTIVE" { return .errorCode(409, "INSTRUMENT_IS_NOT_ACTIVE") }
         let owner = identities[accounts[index].identityID]?.name ?? ""
         accounts[index].iban = SimulatedIBAN(accountID: accounts[index].id, currency: accounts[index].currency, beneficiary: owner)
+        accounts[index].ibanPending = accounts[index].ibanAllocationDelayed
+        return .json(200, accounts[index].ibanJSON)
+    }
+
+    /// Test-only: `delay` makes the account's upgrade stay pending; `allocate` completes a pending one.
+    mutating func testIBANAllocation(accountID: String?, allocate: Bool) -> SimulatorReply {
+        guard let index = accounts.firstIndex(where: { $0.id == accountID }) else { return .notFound("Managed account") }
+        if allocate {
+            guard accounts[index].ibanPending else { return .errorCode(409, "NOT_PENDING") }
+            accounts[index].ibanPending = false
+        } else {
+            accounts[index].ibanAllocationDelayed = true
+        }
         return .json(200, accounts[index].ibanJSON)
     }
 

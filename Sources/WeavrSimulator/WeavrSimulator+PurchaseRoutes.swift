@@ -13,5 +13,13 @@ extension WeavrSimulator {
             let now = clock.nowMilliseconds()
             return WeavrSimulator.response(state.withLock { $0.settlePurchase(id: request.pathParameters["id"], now: now) })
         }
+        // Weavr allocates an IBAN asynchronously: `delay` keeps the account's next upgrade PENDING_ALLOCATION,
+        // `allocate` completes it (→ 200 with the account's IBAN JSON).
+        router.post("/_simulator/accounts/{id}/iban/delay") { [self] request, _ in
+            WeavrSimulator.response(state.withLock { $0.testIBANAllocation(accountID: request.pathParameters["id"], allocate: false) })
+        }
+        router.post("/_simulator/accounts/{id}/iban/allocate") { [self] request, _ in
+            WeavrSimulator.response(state.withLock { $0.testIBANAllocation(accountID: request.pathParameters["id"], allocate: true) })
+        }
     }
 }

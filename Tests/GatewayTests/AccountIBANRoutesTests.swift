@@ -58,6 +58,34 @@ struct AccountIBANRoutesTests {
         }
     }
 
+    /// Weavr allocates IBANs asynchronously: the upgrade answers `pending` with no details, the read shows
+    /// `pending` until Weavr allocates, then `allocated` with the details; the audit row records `pending`.
+    @Test func anUpgradeWeavrHasNotAllocatedYetIsPendingUntilItIs() async throws {
+        try await withGateway { gateway in
+            func simulator(_ path: String) async throws -> Int {
+                try await gateway.client.execute(HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(gateway.simulatorPort)\(path)")).status
+            }
+            #expect(try await simulator("/_simulator/accounts/\(Seed.accountGBP)/iban/delay") == 200)
+            let token = try await gateway.login()
+            let upgraded = try await gateway.call("POST", "/v1/accounts/\(Seed.accountGBP)/iban", token: token)
+            #expect(upgraded.status == 200)
+            #expect(upgraded.json["state"] as? String == "pending")
+            #expect((upgraded.json["details"] as? [Any])?.isEmpty == true)
+            let waiting = try await gateway.call("GET", "/v1/accounts/\(Seed.accountGBP)/iban", token: token)
+            #expect(waiting.json["state"] as? String == "pending" && (waiting.json["details"] as? [Any])?.isEmpty == true)
+            // A second upgrade while pending is Weavr's conflict, not a second allocation.
+            let again = try await gateway.call("POST", "/v1/accounts/\(Seed.accountGBP)/iban", token: token)
+            #expect(again.status == 409 && again.json["upstreamCode"] as? String == "INSTRUMENT_ALREADY_UPGRADED_TO_IBAN")
+
+            #expect(try await simulator("/_simulator/accounts/\(Seed.accountGBP)/iban/allocate") == 200)
+            let allocated = try await gateway.call("GET", "/v1/accounts/\(Seed.accountGBP)/iban", token: token)
+            #expect(allocated.json["state"] as? String == "allocated")
+            #expect((allocated.json["details"] as? [[String: Any]])?.first?["type"] as? String == "faster_payments")
+            let rows = try await gateway.services.audit.all(AuditFilter(action: "account.iban.upgrade"))
+            #expect(rows.contains { $0.outcome == "success" && $0.details.contains("\"state\":\"pending\"") })
+        }
+    }
+
     @Test func gbpAccountsShowFasterPaymentsDetailsAndUnknownAccountsAre404() async throws {
         try await withGateway { gateway in
             let token = try await gateway.login()
