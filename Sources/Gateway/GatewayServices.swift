@@ -35,6 +35,11 @@ public final class GatewayServices: Sendable {
         public var storageLogger = Logger(label: "storage")
         /// At most one "storage write refused" line per reason this often (with the count it stands for).
         public var refusedWriteLogInterval: Duration = .seconds(10)
+        /// Signed audit checkpoints: cadence, origin, file sink (`AuditCheckpointer`).
+        public var checkpoints = AuditCheckpointer.Settings()
+        /// The checkpoint signing key's 32-byte seed from `checkpoints.keyFile`; nil derives it from the master
+        /// key (HKDF purpose `audit-checkpoint`).
+        public var checkpointKeySeed: [UInt8]?
 
         public init() {}
     }
@@ -62,6 +67,8 @@ public final class GatewayServices: Sendable {
     /// ring reloaded (`start()` it in a running gateway; tests call `check()`).
     public let storeChanges: StoreChangeWatcher
     public let clock: any WallClock
+    /// Signed checkpoints of the audit chain (started with the background tasks).
+    public let checkpoints: AuditCheckpointer
     /// CSRF tokens of cookie sessions (the CSRF subkey).
     let csrf: CSRFTokens
     /// `idempotency-ref`s and request fingerprints, under their own HKDF purpose.
@@ -102,6 +109,12 @@ public final class GatewayServices: Sendable {
         }
         authenticator = SessionAuthenticator(keyRing: keyRing, sessions: sessions, clock: clock)
         csrf = CSRFTokens(key: masterKey.subkey(for: .csrf))
+        let checkpointSeed = settings.checkpointKeySeed ?? masterKey.subkey(for: .auditCheckpoint).withUnsafeBytes { Array($0) }
+        checkpoints = AuditCheckpointer(
+            store: AuditCheckpointStore(database: database),
+            signer: try AuditCheckpointSigner(keyName: settings.checkpoints.origin, seed: checkpointSeed),
+            settings: settings.checkpoints, clock: clock
+        )
         idempotencyKeys = IdempotencyKeys(key: masterKey.subkey(for: .idempotency))
         let breakers = CircuitBreakerRegistry()
         let metrics = GatewayMetrics(database: database) {
@@ -144,6 +157,6 @@ public final class GatewayServices: Sendable {
     /// changes by other writers, and writing the counted access denials. Cancel the tasks to stop.
     @discardableResult
     public func startBackgroundTasks() -> [Task<Void, Never>] {
-        [storeChanges.start(), denials.start()]
+        [storeChanges.start(), denials.start(), checkpoints.start()]
     }
 }

@@ -1,0 +1,92 @@
+public import Audit
+import Foundation
+public import GatewayCore
+import Logging
+
+/// Signs a checkpoint of the audit chain every `everyRows` new rows or every `everySeconds` (whichever comes
+/// first, and only when rows were added), stores it (`audit_checkpoint`) and writes it to the file sink, so a
+/// copy lives outside the database (and, when the directory is on another machine or synced, outside it).
+public final class AuditCheckpointer: Sendable {
+    /// Cadence and sinks (configuration keys `checkpoints.*`).
+    public struct Settings: Sendable, Equatable {
+        /// A checkpoint once this many rows were appended since the last one. Default 1,000.
+        public var everyRows = 1_000
+        /// A checkpoint once this many seconds passed since the last one (when rows were added). Default 300.
+        public var everySeconds = 300
+        /// The log's origin line and key name. Default `weavr-gateway/audit`.
+        public var origin = "weavr-gateway/audit"
+        /// Directory every signed note is also written to, one file per tree size. Default nil (none).
+        public var directory: String?
+
+        public init() {}
+    }
+
+    public let settings: Settings
+    public let signer: AuditCheckpointSigner
+    public let store: AuditCheckpointStore
+    private let clock: any WallClock
+    private let startedAt: Int64
+    private let logger = Logger(label: "weavr-gateway.checkpoints")
+
+    public init(store: AuditCheckpointStore, signer: AuditCheckpointSigner, settings: Settings, clock: any WallClock) {
+        self.store = store
+        self.signer = signer
+        self.settings = settings
+        self.clock = clock
+        startedAt = clock.now
+    }
+
+    /// Signs and stores a checkpoint when one is due (or `force`d and rows were added); returns it, or nil.
+    @discardableResult
+    public func tick(force: Bool = false) async throws -> AuditCheckpointRecord? {
+        let head = try await store.head()
+        let latest = try await store.latest()
+        let covered = latest?.treeSize ?? 0
+        guard head.seq > covered else { return nil }
+        let since = latest?.createdAt ?? startedAt
+        let due = force || head.seq - covered >= Int64(settings.everyRows) || clock.now - since >= Int64(settings.everySeconds) * 1000
+        guard due else { return nil }
+        return try await checkpoint(head: head)
+    }
+
+    private func checkpoint(head: (seq: Int64, hash: String)) async throws -> AuditCheckpointRecord? {
+        guard let root = Hex.decode(head.hash), root.count == 32 else { throw AuditCheckpointError.malformed("the chain head is not a SHA-256 hash") }
+        let note = try signer.sign(AuditCheckpointNote(origin: signer.keyName, treeSize: head.seq, rootHash: root))
+        let record = AuditCheckpointRecord(treeSize: head.seq, rootHash: head.hash, createdAt: clock.now, keyID: Hex.encode(signer.keyID), note: note)
+        // Another instance may have signed the same tree size first: then its note stands.
+        guard try await store.insert(record) else { return nil }
+        if let directory = settings.directory {
+            do {
+                try Self.writeDurably(note, to: directory, name: String(format: "checkpoint-%020lld", head.seq))
+            } catch {
+                logger.error("checkpoint sink write failed", metadata: ["directory": "\(directory)", "error": "\(error)"])
+            }
+        }
+        return record
+    }
+
+    /// Writes `text` to `directory/name` through a temporary file, fsync and rename: a reader sees the whole
+    /// note or none.
+    static func writeDurably(_ text: String, to directory: String, name: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let final = URL(fileURLWithPath: directory).appendingPathComponent(name)
+        let temporary = URL(fileURLWithPath: directory).appendingPathComponent("." + name + ".tmp")
+        FileManager.default.createFile(atPath: temporary.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: temporary)
+        try handle.write(contentsOf: Data(text.utf8))
+        try handle.synchronize()
+        try handle.close()
+        if FileManager.default.fileExists(atPath: final.path) { try FileManager.default.removeItem(at: final) }
+        try FileManager.default.moveItem(at: temporary, to: final)
+    }
+
+    /// Checks every second whether a checkpoint is due; cancel the task to stop.
+    public func start(every interval: Duration = .seconds(1)) -> Task<Void, Never> {
+        Task.detached(priority: .background) { [self] in
+            while !Task.isCancelled {
+                do { try await tick() } catch { logger.error("checkpoint failed", metadata: ["error": "\(error)"]) }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}
