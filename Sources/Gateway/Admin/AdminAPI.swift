@@ -177,6 +177,7 @@ public struct AdminAPI: Sendable {
         }
         addAuditRoutes(to: &router)
         addCheckpointRoutes(to: &router)
+        AdminConsole(api: self).register(on: &router)
         // Unauthenticated and not audited, for Prometheus: the admin listener must stay private.
         MetricsRoutes.register(on: &router, metrics: services.metrics)
         extend?(&router, self)
