@@ -1,6 +1,7 @@
 import Audit
 import Foundation
 import Gateway
+import GatewayCore
 import NIOFreeHTTP
 import Testing
 
@@ -11,19 +12,29 @@ struct AdminConsoleTests {
 
     /// A browser-like client of the console: keeps the cookies the console sets.
     final class Browser: @unchecked Sendable {
-        let admin: AdminAPITests.Admin
+        let gateway: GatewayHarness
+        let port: Int
+        let token: String
         var cookies: [String: String] = [:]
 
-        init(_ admin: AdminAPITests.Admin) { self.admin = admin }
+        convenience init(_ admin: AdminAPITests.Admin) {
+            self.init(gateway: admin.gateway, port: Int(admin.server.localAddress!.port), token: admin.token)
+        }
+
+        init(gateway: GatewayHarness, port: Int, token: String) {
+            self.gateway = gateway
+            self.port = port
+            self.token = token
+        }
 
         func request(_ method: String, _ path: String, form: [(String, String)]? = nil) async throws -> GatewayHarness.Reply {
-            var request = HTTPClientRequest(method: method, url: "http://127.0.0.1:\(admin.server.localAddress!.port)\(path)")
+            var request = HTTPClientRequest(method: method, url: "http://127.0.0.1:\(port)\(path)")
             if !cookies.isEmpty { request.headers.add("cookie", cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
             if let form {
                 request.headers.add("content-type", "application/x-www-form-urlencoded")
                 request.body = Array(form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&").utf8)
             }
-            let response = try await admin.gateway.client.execute(request)
+            let response = try await gateway.client.execute(request)
             for header in response.headers.values("set-cookie") {
                 let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 let value = pair.count == 2 ? String(pair[1]) : ""
@@ -41,7 +52,7 @@ struct AdminConsoleTests {
         func signIn(token: String? = nil) async throws -> GatewayHarness.Reply {
             let page = try await request("GET", "/admin/console/sign-in")
             let nonce = try #require(Self.csrf(page.text))
-            return try await request("POST", "/admin/console/sign-in", form: [("csrf", nonce), ("token", token ?? admin.token)])
+            return try await request("POST", "/admin/console/sign-in", form: [("csrf", nonce), ("token", token ?? self.token)])
         }
     }
 
@@ -208,5 +219,31 @@ struct AdminConsoleTests {
         #expect(try await admin.gateway.call("GET", "/v1/cards", token: token).status == 401)
         #expect(try await rows(admin, action: "admin.session.revoke").count == 1)
         await admin.shutdown()
+    }
+
+    @Test func consoleSessionsExpireAndEndWhenTheAdminsTokenIsRemoved() async throws {
+        let clock = ManualWallClock(now: Int64(Date().timeIntervalSince1970 * 1000))
+        try await withGateway(clock: clock) { gateway in
+            let (token, line) = try AdminTokens.generate(name: "ops")
+            let source = AdminTokenSource(try AdminTokens(configuration: line))
+            var configuration = HTTPServer.Configuration()
+            configuration.port = 0
+            let server = try HTTPServer(configuration: configuration, group: gateway.group,
+                                        responder: AdminAPI(services: gateway.services, tokenSource: source).makeRouter())
+            try server.start()
+            let browser = Browser(gateway: gateway, port: Int(server.localAddress!.port), token: token)
+            #expect(try await browser.signIn().status == 303)
+            #expect(try await browser.request("GET", "/admin/console/audit").status == 200)
+            clock.advance(by: 30 * 60 * 1000 - 1)
+            #expect(try await browser.request("GET", "/admin/console/audit").status == 200)
+            clock.advance(by: 1)
+            #expect(try await browser.request("GET", "/admin/console/audit").status == 303, "30 minutes after sign-in the session is over")
+            #expect(try await browser.signIn().status == 303)
+            #expect(try await browser.request("GET", "/admin/console/tenants").status == 200)
+            let (_, other) = try AdminTokens.generate(name: "someone-else")
+            source.replace(with: try AdminTokens(configuration: other))
+            #expect(try await browser.request("GET", "/admin/console/tenants").status == 303, "ops's token was removed")
+            await server.shutdown(gracePeriod: .seconds(1))
+        }
     }
 }

@@ -127,6 +127,11 @@ final class AdminConsole: Sendable {
 
     private func viewer(_ request: HTTPRequest) -> Viewer? {
         guard let cookie = Self.cookies(request)[Self.cookieName], !cookie.isEmpty, let session = sessions.session(cookie: cookie) else { return nil }
+        // An admin whose token was removed from the tokens file (SIGHUP) loses the console too.
+        guard api.tokens.tokens.contains(admin: session.admin) else {
+            sessions.close(cookie: cookie)
+            return nil
+        }
         return Viewer(admin: session.admin, csrf: session.csrf, cookie: cookie)
     }
 

@@ -3,7 +3,8 @@ import GatewayCore
 import Synchronization
 
 /// Signed-in console users: server-side rows in memory, known by the SHA-256 of their cookie, each with its own
-/// CSRF token. Short-lived (`lifetime`, no sliding), ended by signing out or `revokeAll` (and by a restart).
+/// CSRF token. Short-lived (`lifetime`, no sliding), ended by signing out, by removing the admin's token from the
+/// tokens file (SIGHUP), or by a restart.
 final class ConsoleSessions: Sendable {
     struct Session: Sendable {
         var admin: String
@@ -49,15 +50,5 @@ final class ConsoleSessions: Sendable {
     func close(cookie: String) {
         let key = SHA256.hexHash(cookie)
         sessions.withLock { $0[key] = nil }
-    }
-
-    /// Ends every console session of `admin`; returns how many.
-    @discardableResult
-    func revokeAll(admin: String) -> Int {
-        sessions.withLock { table in
-            let keys = table.filter { $0.value.admin == admin }.map(\.key)
-            for key in keys { table[key] = nil }
-            return keys.count
-        }
     }
 }
