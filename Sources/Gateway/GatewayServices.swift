@@ -113,7 +113,7 @@ public final class GatewayServices: Sendable {
         checkpoints = AuditCheckpointer(
             store: AuditCheckpointStore(database: database),
             signer: try AuditCheckpointSigner(keyName: settings.checkpoints.origin, seed: checkpointSeed),
-            settings: settings.checkpoints, clock: clock
+            settings: settings.checkpoints, clock: clock, http: http
         )
         idempotencyKeys = IdempotencyKeys(key: masterKey.subkey(for: .idempotency))
         let breakers = CircuitBreakerRegistry()

@@ -3,6 +3,8 @@ import Auth
 import Foundation
 import Gateway
 import GatewayCore
+import NIOFreeHTTP
+import Synchronization
 import Testing
 import TestSupport
 
@@ -183,5 +185,30 @@ struct AuditCheckpointTests {
             #expect(bad.status == 1)
             #expect(bad.output.contains("BAD: checkpoint not verified: the export does not match at seq"))
         }
+    }
+
+    @Test func everyCheckpointIsPostedToTheWebhookSink() async throws {
+        let received = Mutex<[(String, String?)]>([])
+        let group = EventLoopGroup(threads: 1)
+        var router = Router()
+        router.add("POST", "/checkpoints") { request, _ in
+            received.withLock { $0.append((String(decoding: request.body, as: UTF8.self), request.headers["weavr-gateway-checkpoint-tree-size"])) }
+            return HTTPResponse(status: 204)
+        }
+        var configuration = HTTPServer.Configuration()
+        configuration.port = 0
+        let sink = try HTTPServer(configuration: configuration, group: group, responder: router)
+        try sink.start()
+        var settings = Self.settings()
+        settings.checkpoints.webhookURL = "http://127.0.0.1:\(sink.localAddress!.port)/checkpoints"
+        try await withGateway(settings: settings) { gateway in
+            try await gateway.services.audit.append([Self.entry(1), Self.entry(2), Self.entry(3)])
+            let checkpoint = try #require(try await gateway.services.checkpoints.tick())
+            let posts = received.withLock { $0 }
+            #expect(posts.count == 1)
+            #expect(posts.first?.0 == checkpoint.note && posts.first?.1 == String(checkpoint.treeSize))
+        }
+        await sink.shutdown(gracePeriod: .seconds(1))
+        group.shutdown()
     }
 }

@@ -35,6 +35,7 @@ extension GatewayConfiguration {
             .integer("checkpoints.everySeconds", \.checkpoints.everySeconds, 1...86_400, reloadable: false, "Sign an audit checkpoint once this many seconds passed since the last one (when rows were appended)."),
             .string("checkpoints.origin", \.checkpoints.origin, reloadable: false, "The checkpoints' origin line and signing key name (no spaces, no `+`), e.g. `gateway.example.com/audit`."),
             .path("checkpoints.directory", \.checkpoints.directory, reloadable: false, "Directory every signed checkpoint is also written to (one file per tree size; put it on storage outside this machine); null writes only the database."),
+            .string("checkpoints.webhookURL", \.checkpoints.webhookURL, reloadable: false, "URL every signed checkpoint is also POSTed to (text/plain, the note); empty for none. A failed POST is logged, not retried."),
             .path("checkpoints.keyFile", \.checkpoints.keyFile, reloadable: false, "A key file in the master key's format (32 bytes, base64 or raw, mode 0600) whose HKDF `audit-checkpoint` subkey is the checkpoints' Ed25519 seed; null uses the master key's."),
         ]
     }

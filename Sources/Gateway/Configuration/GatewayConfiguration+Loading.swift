@@ -204,6 +204,10 @@ extension GatewayConfiguration {
             if !AuditCheckpointNote.isValidKeyName(c.checkpoints.origin) {
                 problems.append("checkpoints.origin: expected a name without spaces or `+`, got \(JSONString.quoted(c.checkpoints.origin))")
             }
+            let webhook = c.checkpoints.webhookURL
+            if !webhook.isEmpty, !(webhook.hasPrefix("https://") || webhook.hasPrefix("http://")) {
+                problems.append("checkpoints.webhookURL: expected an http:// or https:// URL or empty, got \(JSONString.quoted(webhook))")
+            }
             guard checkFiles else { return }
             for (path, file) in [("tls.certificateFile", c.tls.certificateFile), ("tls.privateKeyFile", c.tls.privateKeyFile),
                                  ("admin.tokensFile", c.admin.tokensFile), ("masterKeyFile", c.masterKeyFile),

@@ -53,6 +53,7 @@ extension GatewayConfiguration {
         settings.checkpoints.everySeconds = checkpoints.everySeconds
         settings.checkpoints.origin = checkpoints.origin
         settings.checkpoints.directory = checkpoints.directory
+        settings.checkpoints.webhookURL = checkpoints.webhookURL
         return settings
     }
 

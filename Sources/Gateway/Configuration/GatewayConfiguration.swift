@@ -98,6 +98,8 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var origin = "weavr-gateway/audit"
         /// File sink directory. Default nil.
         public var directory: String?
+        /// Webhook sink URL. Default empty (none).
+        public var webhookURL = ""
         /// Ed25519 seed file. Default nil: derived from the master key.
         public var keyFile: String?
     }

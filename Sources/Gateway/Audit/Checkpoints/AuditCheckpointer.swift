@@ -2,10 +2,11 @@ public import Audit
 import Foundation
 public import GatewayCore
 import Logging
+public import NIOFreeHTTP
 
 /// Signs a checkpoint of the audit chain every `everyRows` new rows or every `everySeconds` (whichever comes
-/// first, and only when rows were added), stores it (`audit_checkpoint`) and writes it to the file sink, so a
-/// copy lives outside the database (and, when the directory is on another machine or synced, outside it).
+/// first, and only when rows were added), stores it (`audit_checkpoint`) and writes it to the sinks — a file
+/// directory and a webhook — so copies live outside the database and, through them, outside the machine.
 public final class AuditCheckpointer: Sendable {
     /// Cadence and sinks (configuration keys `checkpoints.*`).
     public struct Settings: Sendable, Equatable {
@@ -17,6 +18,8 @@ public final class AuditCheckpointer: Sendable {
         public var origin = "weavr-gateway/audit"
         /// Directory every signed note is also written to, one file per tree size. Default nil (none).
         public var directory: String?
+        /// URL every signed note is also POSTed to (`text/plain`); empty for none. Default empty.
+        public var webhookURL = ""
 
         public init() {}
     }
@@ -25,10 +28,13 @@ public final class AuditCheckpointer: Sendable {
     public let signer: AuditCheckpointSigner
     public let store: AuditCheckpointStore
     private let clock: any WallClock
+    private let http: HTTPClient?
     private let startedAt: Int64
     private let logger = Logger(label: "weavr-gateway.checkpoints")
 
-    public init(store: AuditCheckpointStore, signer: AuditCheckpointSigner, settings: Settings, clock: any WallClock) {
+    /// `http` posts to `settings.webhookURL` (none without it).
+    public init(store: AuditCheckpointStore, signer: AuditCheckpointSigner, settings: Settings, clock: any WallClock, http: HTTPClient? = nil) {
+        self.http = http
         self.store = store
         self.signer = signer
         self.settings = settings
@@ -62,7 +68,26 @@ public final class AuditCheckpointer: Sendable {
                 logger.error("checkpoint sink write failed", metadata: ["directory": "\(directory)", "error": "\(error)"])
             }
         }
+        if !settings.webhookURL.isEmpty, let http {
+            await post(note, treeSize: head.seq, to: settings.webhookURL, with: http)
+        }
         return record
+    }
+
+    /// POSTs the note; a failure is logged (the note stays in the database and the file sink; the next
+    /// checkpoint, which covers it, is posted as usual).
+    private func post(_ note: String, treeSize: Int64, to url: String, with http: HTTPClient) async {
+        var request = HTTPClientRequest(method: "POST", url: url, body: Array(note.utf8))
+        request.headers.add("content-type", "text/plain; charset=utf-8")
+        request.headers.add("weavr-gateway-checkpoint-tree-size", String(treeSize))
+        do {
+            let response = try await http.execute(request, timeout: .seconds(10))
+            if !(200..<300).contains(response.status) {
+                logger.error("checkpoint webhook refused", metadata: ["status": "\(response.status)", "tree_size": "\(treeSize)"])
+            }
+        } catch {
+            logger.error("checkpoint webhook failed", metadata: ["error": "\(error)", "tree_size": "\(treeSize)"])
+        }
     }
 
     /// Writes `text` to `directory/name` through a temporary file, fsync and rename: a reader sees the whole
