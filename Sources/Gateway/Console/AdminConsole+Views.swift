@@ -130,7 +130,7 @@ extension AdminConsole {
         return html + "</tbody></table>"
     }
 
-    /// The current filter as CSV or NDJSON, streamed page by page (`AuditRecord.appendCSV` / `appendNDJSON`).
+    /// The current filter as CSV or NDJSON, streamed like the admin API's export (`AdminAPI.streamedExport`).
     func exportResponse(_ request: HTTPRequest) throws -> HTTPResponse {
         let filters = Filters(request, focus: nil)
         guard filters.errors.isEmpty else { throw Problem(.validationFailed, detail: filters.errors.joined(separator: "; ")) }
@@ -142,22 +142,7 @@ extension AdminConsole {
         }
         var headers = ConsolePage.headers(contentType: format == .csv ? "text/csv; charset=utf-8" : "application/x-ndjson")
         headers.add("content-disposition", "attachment; filename=\"audit.\(format.rawValue == "csv" ? "csv" : "ndjson")\"")
-        let audit = services.audit
-        let filter = filters.filter
-        return HTTPResponse(status: 200, headers: headers) { writer in
-            var filter = filter
-            if format == .csv { try await writer.write(Array((AuditRecord.fieldNames.joined(separator: ",") + "\r\n").utf8)) }
-            while true {
-                let page = try await audit.query(filter, limit: 1000)
-                var chunk: [UInt8] = []
-                for record in page.records {
-                    if format == .csv { record.appendCSV(to: &chunk) } else { record.appendNDJSON(to: &chunk) }
-                }
-                if !chunk.isEmpty { try await writer.write(chunk) }
-                guard let next = page.nextCursor else { break }
-                filter.afterSeq = next
-            }
-        }
+        return AdminAPI.streamedExport(services.audit, filters.filter, format: format, headers: headers)
     }
 
     func chainPage(_ viewer: Viewer) async throws -> HTTPResponse {
