@@ -50,6 +50,7 @@ def main():
         from selenium.webdriver.chrome.service import Service
         from selenium.webdriver.common.by import By
         from selenium.webdriver.common.keys import Keys
+        from selenium.webdriver.support.ui import WebDriverWait
         import html5lib
     except ImportError as error:
         fail(f"{error.name} is missing: pip install -r scripts/requirements.txt")
@@ -103,6 +104,13 @@ def main():
         browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
         pages = []
 
+        def wait_for(condition, what):
+            """Waits (up to 20 s) for the page the last click or submit loads; fails naming `what`."""
+            try:
+                WebDriverWait(browser, 20, poll_frequency=0.05).until(lambda _: condition())
+            except Exception:
+                fail(f"{what} (at {browser.current_url})")
+
         def visited(what):
             pages.append(browser.current_url)
             errors = [entry for entry in browser.get_log("browser") if entry["level"] in ("SEVERE", "ERROR")]
@@ -117,8 +125,7 @@ def main():
         if browser.switch_to.active_element != field:
             fail("the token field should have the focus")
         field.send_keys(token + Keys.ENTER)
-        if not browser.current_url.startswith(f"{admin}/admin/console/audit"):
-            fail(f"sign-in should lead to the audit log, got {browser.current_url}: {browser.page_source[:500]}")
+        wait_for(lambda: browser.current_url.startswith(f"{admin}/admin/console/audit"), "sign-in should lead to the audit log")
         visited("the audit log")
         cookie = browser.get_cookie("wgc_session")
         if not cookie or not cookie.get("httpOnly") or cookie.get("sameSite") != "Strict":
@@ -128,8 +135,8 @@ def main():
         browser.find_element(By.ID, "f-action").send_keys("card.*")
         browser.find_element(By.ID, "f-target").send_keys(card)
         browser.find_element(By.CSS_SELECTOR, "form.filters button[type=submit]").click()
-        if "action=card.*" not in urllib.parse.unquote(browser.current_url) or card not in browser.current_url:
-            fail(f"the search filters should be in the URL: {browser.current_url}")
+        wait_for(lambda: "action=card.*" in urllib.parse.unquote(browser.current_url) and card in browser.current_url,
+                 "the search filters should be in the URL")
         rows = browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
         if len(rows) < 3:
             fail(f"expected the card's issue, block and unblock rows, got {len(rows)}")
@@ -138,8 +145,7 @@ def main():
 
         # The card's timeline, from the target link.
         browser.find_element(By.LINK_TEXT, card).click()
-        if not browser.current_url.endswith(f"/admin/console/cards/{card}"):
-            fail(f"the target link should open the card's timeline, got {browser.current_url}")
+        wait_for(lambda: browser.current_url.endswith(f"/admin/console/cards/{card}"), "the target link should open the card's timeline")
         heading = browser.find_element(By.TAG_NAME, "h1").text
         actions = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "table tbody tr td:nth-child(5)")]
         for action in ("card.block", "card.unblock"):
@@ -169,11 +175,12 @@ def main():
 
         # Chain status: verify, then see the result.
         browser.find_element(By.LINK_TEXT, "Chain and checkpoints").click()
+        wait_for(lambda: browser.current_url.endswith("/admin/console/chain"), "the chain page should open")
         browser.find_element(By.XPATH, "//button[normalize-space()='Verify the chain now']").click()
-        if "Verified up to seq" not in browser.page_source:
-            fail("verifying the chain should report 'Verified up to seq N'")
+        wait_for(lambda: "Verified up to seq" in browser.page_source, "verifying the chain should report 'Verified up to seq N'")
         visited("the chain page")
         browser.find_element(By.LINK_TEXT, "Tenants").click()
+        wait_for(lambda: browser.current_url.endswith("/admin/console/tenants"), "the tenants page should open")
         if not browser.find_elements(By.CSS_SELECTOR, "svg.chart"):
             fail("the tenants page should chart the quota use")
         visited("the tenants page")
@@ -198,6 +205,7 @@ def main():
 
         # Signing out ends the session server-side.
         browser.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Sign out')]").click()
+        wait_for(lambda: "/admin/console/sign-in" in browser.current_url, "signing out should lead to the sign-in page")
         browser.get(f"{admin}/admin/console/audit")
         if "/admin/console/sign-in" not in browser.current_url:
             fail("after signing out the console should ask to sign in again")
