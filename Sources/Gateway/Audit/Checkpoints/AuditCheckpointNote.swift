@@ -39,15 +39,19 @@ public struct AuditCheckpointNote: Sendable, Hashable {
         Array(SHA256.hash(Array(name.utf8) + [0x0A, 0x01] + publicKey).prefix(4))
     }
 
+    /// One signature line: `— <name> <base64(key id || signature)>`.
+    public struct SignatureLine: Sendable, Hashable {
+        public var name: String
+        /// The 4-byte key id.
+        public var keyID: [UInt8]
+        public var signature: [UInt8]
+    }
+
     /// A signed note split into its signed text and its signature lines.
     public struct Signed: Sendable, Hashable {
+        /// The signed text, ending in a newline.
         public var text: String
-        public var signatures: [(name: String, keyID: [UInt8], signature: [UInt8])]
-
-        public static func == (lhs: Signed, rhs: Signed) -> Bool {
-            lhs.text == rhs.text && lhs.signatures.elementsEqual(rhs.signatures) { $0.name == $1.name && $0.keyID == $1.keyID && $0.signature == $1.signature }
-        }
-        public func hash(into hasher: inout Hasher) { hasher.combine(text) }
+        public var signatures: [SignatureLine]
     }
 
     /// Splits a signed note at its last blank line (C2SP signed-note): the text before (with its final
@@ -63,14 +67,14 @@ public struct AuditCheckpointNote: Sendable, Hashable {
         }
         guard let cut else { throw .malformed("no blank line before the signatures") }
         let text = String(decoding: bytes[..<cut], as: UTF8.self)
-        var signatures: [(String, [UInt8], [UInt8])] = []
+        var signatures: [SignatureLine] = []
         for line in String(decoding: bytes[(cut + 1)...], as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
             guard line.hasPrefix(signaturePrefix) else { throw .malformed("a signature line does not start with an em dash") }
             let parts = line.dropFirst(signaturePrefix.count).split(separator: " ", omittingEmptySubsequences: false)
             guard parts.count == 2, isValidKeyName(String(parts[0])), let raw = Base64.decode(String(parts[1])), raw.count > 4 else {
                 throw .malformed("a signature line is not `— <name> <base64>`")
             }
-            signatures.append((String(parts[0]), Array(raw.prefix(4)), Array(raw.dropFirst(4))))
+            signatures.append(SignatureLine(name: String(parts[0]), keyID: Array(raw.prefix(4)), signature: Array(raw.dropFirst(4))))
         }
         guard !signatures.isEmpty else { throw .malformed("no signature lines") }
         return Signed(text: text, signatures: signatures)

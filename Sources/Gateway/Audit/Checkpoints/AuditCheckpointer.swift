@@ -1,6 +1,7 @@
 public import Audit
 import Foundation
 public import GatewayCore
+import Glibc
 import Logging
 public import NIOFreeHTTP
 
@@ -90,8 +91,8 @@ public final class AuditCheckpointer: Sendable {
         }
     }
 
-    /// Writes `text` to `directory/name` through a temporary file, fsync and rename: a reader sees the whole
-    /// note or none.
+    /// Writes `text` to `directory/name` through a temporary file, fsync, rename and a directory fsync: a reader
+    /// sees the whole note or none, and it survives power loss once this returns.
     static func writeDurably(_ text: String, to directory: String, name: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let final = URL(fileURLWithPath: directory).appendingPathComponent(name)
@@ -101,8 +102,13 @@ public final class AuditCheckpointer: Sendable {
         try handle.write(contentsOf: Data(text.utf8))
         try handle.synchronize()
         try handle.close()
-        if FileManager.default.fileExists(atPath: final.path) { try FileManager.default.removeItem(at: final) }
-        try FileManager.default.moveItem(at: temporary, to: final)
+        guard rename(temporary.path, final.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        // The rename itself is durable once the directory is synced.
+        let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if directoryDescriptor >= 0 {
+            _ = fsync(directoryDescriptor)
+            close(directoryDescriptor)
+        }
     }
 
     /// Checks every second whether a checkpoint is due; cancel the task to stop.

@@ -1,5 +1,6 @@
 public import Audit
 import Foundation
+import GatewayCore
 
 /// `weavr-gateway audit verify --checkpoint FILE --public-key FILE`: proves that an NDJSON export (the format
 /// of `audit export --format ndjson` and `GET /admin/v1/audit/export`) holds the rows a signed checkpoint
@@ -17,7 +18,7 @@ public enum AuditExportVerification {
     public static func verify(export: [UInt8], note: String, keyFile: String) throws -> Report {
         let checkpoint = try AuditCheckpointVerifier(keyFile: keyFile).open(note)
         let records = try parse(export)
-        switch AuditCheckpointProof.check(records, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash.map { String(format: "%02x", $0) }.joined()) {
+        switch AuditCheckpointProof.check(records, treeSize: checkpoint.treeSize, rootHash: Hex.encode(checkpoint.rootHash)) {
         case .matches(let firstSeq, let rows):
             return Report(checkpoint: checkpoint, firstSeq: firstSeq, rows: rows)
         case .mismatch(let seq, let reason):
