@@ -1,4 +1,4 @@
-public import Auth
+import Auth
 import GatewayCore
 
 /// A checkpoint of the audit chain in the C2SP `tlog-checkpoint` format, signed as a C2SP `signed-note`:

@@ -1,4 +1,4 @@
-public import Auth
+import Auth
 import GatewayCore
 
 /// The Ed25519 key that signs audit checkpoints, named by the log's origin.

@@ -1,4 +1,4 @@
-public import Auth
+import Auth
 import GatewayCore
 
 /// Opens signed checkpoints with one trusted Ed25519 public key.

@@ -97,7 +97,7 @@ public final class AuditCheckpointer: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let final = URL(fileURLWithPath: directory).appendingPathComponent(name)
         let temporary = URL(fileURLWithPath: directory).appendingPathComponent("." + name + ".tmp")
-        FileManager.default.createFile(atPath: temporary.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: temporary.path, contents: nil)
         let handle = try FileHandle(forWritingTo: temporary)
         try handle.write(contentsOf: Data(text.utf8))
         try handle.synchronize()
