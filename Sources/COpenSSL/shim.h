@@ -154,4 +154,7 @@ static inline int wg_hkdf_sha256(const unsigned char *key, size_t keyLength,
     return ok == 1 ? 1 : 0;
 }
 
+/* Ed25519 (RFC 8032) for the audit checkpoints' signatures: EVP_PKEY_ED25519 is a macro of a macro. */
+static const int wg_EVP_PKEY_ED25519 = EVP_PKEY_ED25519;
+
 #endif

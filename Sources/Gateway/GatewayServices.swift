@@ -38,6 +38,11 @@ public final class GatewayServices: Sendable {
         /// How long the separate Weavr session of a card reveal lives before it is logged out at Weavr
         /// (`POST /v1/cards/{id}/reveal`). Default 5 minutes.
         public var revealLifetime: Duration = .seconds(300)
+        /// Signed audit checkpoints: cadence, origin, file sink (`AuditCheckpointer`).
+        public var checkpoints = AuditCheckpointer.Settings()
+        /// The checkpoint signing key's 32-byte seed from `checkpoints.keyFile`; nil derives it from the master
+        /// key (HKDF purpose `audit-checkpoint`).
+        public var checkpointKeySeed: [UInt8]?
 
         public init() {}
     }
@@ -65,6 +70,8 @@ public final class GatewayServices: Sendable {
     /// ring reloaded (`start()` it in a running gateway; tests call `check()`).
     public let storeChanges: StoreChangeWatcher
     public let clock: any WallClock
+    /// Signed checkpoints of the audit chain (started with the background tasks).
+    public let checkpoints: AuditCheckpointer
     /// CSRF tokens of cookie sessions (the CSRF subkey).
     let csrf: CSRFTokens
     /// `idempotency-ref`s and request fingerprints, under their own HKDF purpose.
@@ -108,6 +115,12 @@ public final class GatewayServices: Sendable {
         }
         authenticator = SessionAuthenticator(keyRing: keyRing, sessions: sessions, clock: clock)
         csrf = CSRFTokens(key: masterKey.subkey(for: .csrf))
+        let checkpointSeed = settings.checkpointKeySeed ?? masterKey.subkey(for: .auditCheckpoint).withUnsafeBytes { Array($0) }
+        checkpoints = AuditCheckpointer(
+            store: AuditCheckpointStore(database: database),
+            signer: try AuditCheckpointSigner(keyName: settings.checkpoints.origin, seed: checkpointSeed),
+            settings: settings.checkpoints, clock: clock, http: http
+        )
         idempotencyKeys = IdempotencyKeys(key: masterKey.subkey(for: .idempotency))
         let breakers = CircuitBreakerRegistry()
         let metrics = GatewayMetrics(database: database) {
@@ -148,9 +161,9 @@ public final class GatewayServices: Sendable {
 
     /// Starts what a running gateway does in the background: watching the database for tenant and key
     /// changes by other writers, writing the counted access denials, and logging out expired card-reveal
-    /// sessions at Weavr. Cancel the tasks to stop.
+    /// sessions at Weavr, and signing audit checkpoints. Cancel the tasks to stop.
     @discardableResult
     public func startBackgroundTasks() -> [Task<Void, Never>] {
-        [storeChanges.start(), denials.start(), RevealReaper.start(services: self)]
+        [storeChanges.start(), denials.start(), RevealReaper.start(services: self), checkpoints.start()]
     }
 }

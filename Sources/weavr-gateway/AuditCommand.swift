@@ -62,8 +62,26 @@ struct AuditCommand: AsyncParsableCommand {
             abstract: "Recompute every hash and check the chain; exit 1 and name the first bad row if it fails."
         )
         @OptionGroup var common: Common
+        @Option(help: "A signed checkpoint (C2SP tlog-checkpoint note): prove that an NDJSON export matches it instead of checking the database.")
+        var checkpoint: String?
+        @Option(help: "With --checkpoint: the verifier key (name+id+key, from GET /admin/v1/audit/checkpoint-key) or an Ed25519 PEM public key.")
+        var publicKey: String?
+        @Option(help: "With --checkpoint: the NDJSON export (`audit export --format ndjson`, unfiltered); default standard input.")
+        var export: String?
 
         func run() async throws {
+            if let checkpoint {
+                guard let publicKey else { throw ValidationError("--checkpoint needs --public-key") }
+                let exported = try export.map { try Data(contentsOf: URL(fileURLWithPath: $0)) } ?? FileHandle.standardInput.readDataToEndOfFile()
+                let (ok, output) = AuditCommands.verify(
+                    checkpoint: try String(contentsOfFile: checkpoint, encoding: .utf8),
+                    publicKey: try String(contentsOfFile: publicKey, encoding: .utf8),
+                    export: Array(exported)
+                )
+                print(output, terminator: "")
+                if !ok { throw ExitCode(1) }
+                return
+            }
             let (ok, output) = try await common.commands().verify()
             print(output, terminator: "")
             if !ok { throw ExitCode(1) }

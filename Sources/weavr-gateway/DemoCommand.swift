@@ -81,6 +81,7 @@ struct DemoCommand: AsyncParsableCommand {
             weavr-gateway demo
               gateway:   \(url)
               admin API: \(adminURL)  (token for this run: \(adminToken))
+              console:   \(adminURL)/admin/console  (sign in with the admin token)
               simulator: \(base)  (Weavr Multi API, demo api-key, users alice@example.com / Password1!)
               data:      \(dataDir)/gateway.sqlite
 

@@ -110,8 +110,13 @@ struct ServeCommand: AsyncParsableCommand {
                     idleTimeout: Int64(settings.sessions.idleTimeoutSeconds) * 1000,
                     absoluteLifetime: Int64(settings.sessions.absoluteTimeoutSeconds) * 1000
                 )
+                var serviceSettings = settings.serviceSettings
+                if let keyFile = settings.checkpoints.keyFile {
+                    // Same format and checks as the master key file; the seed is its `audit-checkpoint` subkey.
+                    serviceSettings.checkpointKeySeed = try MasterKey.load(fileAt: keyFile).subkey(for: .auditCheckpoint).withUnsafeBytes { Array($0) }
+                }
                 services = try await GatewayServices(
-                    database: database, masterKey: masterKey, http: http, settings: settings.serviceSettings, sessionLifetime: lifetime
+                    database: database, masterKey: masterKey, http: http, settings: serviceSettings, sessionLifetime: lifetime
                 )
                 if let services {
                     RetentionTask.start(services: services)

@@ -3,27 +3,27 @@
 /// Decoding is canonical: one encoding per byte string, so a changed character never
 /// decodes to the same bytes (the unused low bits of the last character must be zero,
 /// RFC 4648 §3.5).
-enum Base64 {
+public enum Base64 {
     private static let standardAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     private static let urlAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// base64url without padding (RFC 7515 §2 "Base64url Encoding").
-    static func urlEncode(_ bytes: [UInt8]) -> String {
+    public static func urlEncode(_ bytes: [UInt8]) -> String {
         encode(bytes, alphabet: urlAlphabet, pad: false)
     }
 
     /// Standard Base64 with `=` padding.
-    static func encode(_ bytes: [UInt8]) -> String {
+    public static func encode(_ bytes: [UInt8]) -> String {
         encode(bytes, alphabet: standardAlphabet, pad: true)
     }
 
     /// Decodes unpadded base64url; `nil` on padding, any other character, or non-canonical input.
-    static func urlDecode<S: Collection<UInt8>>(_ input: S) -> [UInt8]? {
+    public static func urlDecode<S: Collection<UInt8>>(_ input: S) -> [UInt8]? {
         decode(Array(input), url: true)
     }
 
     /// Decodes standard Base64 with optional correct padding; `nil` otherwise.
-    static func decode(_ string: String) -> [UInt8]? {
+    public static func decode(_ string: String) -> [UInt8]? {
         var input = Array(string.utf8)
         if input.count % 4 == 0 {
             var padding = 0

@@ -11,6 +11,8 @@ extension MasterKey {
         case audit
         /// `idempotency-ref`s sent to Weavr and the fingerprints of stored idempotent requests.
         case idempotency
+        /// The Ed25519 key (its 32-byte seed) that signs audit checkpoints, unless `checkpoints.keyFile` names one.
+        case auditCheckpoint = "audit-checkpoint"
 
         /// The HKDF `info` string: `"weavr-gateway/v1/" + rawValue`.
         public var info: String { "weavr-gateway/v1/" + rawValue }

@@ -73,25 +73,8 @@ extension AdminAPI {
             case "csv": format = .csv
             default: throw Problem(.validationFailed, invalidFields: [.init(name: "format", reason: "ndjson or csv")])
             }
-            let audit = services.audit
             let contentType = format == .csv ? "text/csv; charset=utf-8" : "application/x-ndjson"
-            // Streamed page by page (chunked), so an export of millions of rows needs no large buffer.
-            return HTTPResponse(status: 200, headers: ["content-type": contentType, "cache-control": "no-store"]) { writer in
-                var filter = filter
-                if format == .csv {
-                    try await writer.write(Array((AuditRecord.fieldNames.joined(separator: ",") + "\r\n").utf8))
-                }
-                while true {
-                    let page = try await audit.query(filter, limit: 1000)
-                    var chunk: [UInt8] = []
-                    for record in page.records {
-                        if format == .csv { record.appendCSV(to: &chunk) } else { record.appendNDJSON(to: &chunk) }
-                    }
-                    try await writer.write(chunk)
-                    guard let next = page.nextCursor else { break }
-                    filter.afterSeq = next
-                }
-            }
+            return Self.streamedExport(services.audit, filter, format: format, headers: ["content-type": contentType, "cache-control": "no-store"])
         }
         route(&router, "GET", "/admin/v1/audit/verify", action: "admin.audit.verify") { _, _ in
             let result = try await services.audit.verify()
@@ -105,6 +88,27 @@ extension AdminAPI {
             json.field("headHash", result.headHash)
             json.endObject()
             return .json(result.ok ? 200 : 409, json.bytes)
+        }
+    }
+
+    /// The rows of `filter` in `format`, streamed page by page (chunked), so an export of millions of rows needs
+    /// no large buffer; the admin API's and the console's exports.
+    static func streamedExport(_ audit: any AuditLog, _ filter: AuditFilter, format: AuditExportFormat, headers: HTTPHeaders) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: headers) { writer in
+            var filter = filter
+            if format == .csv {
+                try await writer.write(Array((AuditRecord.fieldNames.joined(separator: ",") + "\r\n").utf8))
+            }
+            while true {
+                let page = try await audit.query(filter, limit: 1000)
+                var chunk: [UInt8] = []
+                for record in page.records {
+                    if format == .csv { record.appendCSV(to: &chunk) } else { record.appendNDJSON(to: &chunk) }
+                }
+                try await writer.write(chunk)
+                guard let next = page.nextCursor else { break }
+                filter.afterSeq = next
+            }
         }
     }
 

@@ -176,6 +176,8 @@ public struct AdminAPI: Sendable {
             return .json(200, AdminJSON.key(key).bytes)
         }
         addAuditRoutes(to: &router)
+        addCheckpointRoutes(to: &router)
+        AdminConsole(api: self).register(on: &router)
         // Unauthenticated and not audited, for Prometheus: the admin listener must stay private.
         MetricsRoutes.register(on: &router, metrics: services.metrics)
         extend?(&router, self)

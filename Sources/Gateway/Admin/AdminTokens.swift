@@ -27,6 +27,11 @@ public struct AdminTokens: Sendable {
 
     public var isEmpty: Bool { hashes.isEmpty }
 
+    /// `true` while a token of the admin `name` is configured (console sessions end when it is removed).
+    public func contains(admin name: String) -> Bool {
+        hashes.contains { $0.name == name }
+    }
+
     /// The name of the admin whose token this is, or nil. Compares every hash in constant time.
     public func admin(for token: String) -> String? {
         let digest = SHA256.hash(Array(token.utf8))

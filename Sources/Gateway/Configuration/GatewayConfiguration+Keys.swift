@@ -31,6 +31,12 @@ extension GatewayConfiguration {
             .addressList("trustedProxies", \.trustedProxies, reloadable: false, "Reverse proxies (addresses or CIDRs) whose `Forwarded` / `X-Forwarded-For` name the client; empty = the socket peer is the client."),
             .integer("shutdownGraceSeconds", \.shutdownGraceSeconds, 0...3600, reloadable: true, "On SIGTERM/SIGINT, seconds in-flight requests get to finish before the process exits."),
             .boolean("accessLog", \.accessLog, reloadable: true, "One line per request on standard error."),
+            .integer("checkpoints.everyRows", \.checkpoints.everyRows, 1...10_000_000, reloadable: false, "Sign an audit checkpoint once this many rows were appended since the last one."),
+            .integer("checkpoints.everySeconds", \.checkpoints.everySeconds, 1...86_400, reloadable: false, "Sign an audit checkpoint once this many seconds passed since the last one (when rows were appended)."),
+            .string("checkpoints.origin", \.checkpoints.origin, reloadable: false, "The checkpoints' origin line and signing key name (no spaces, no `+`), e.g. `gateway.example.com/audit`."),
+            .path("checkpoints.directory", \.checkpoints.directory, reloadable: false, "Directory every signed checkpoint is also written to (one file per tree size; put it on storage outside this machine); null writes only the database."),
+            .string("checkpoints.webhookURL", \.checkpoints.webhookURL, reloadable: false, "URL every signed checkpoint is also POSTed to (text/plain, the note); empty for none. A failed POST is logged, not retried."),
+            .path("checkpoints.keyFile", \.checkpoints.keyFile, reloadable: false, "A key file in the master key's format (32 bytes, base64 or raw, mode 0600) whose HKDF `audit-checkpoint` subkey is the checkpoints' Ed25519 seed; null uses the master key's."),
         ]
     }
 }

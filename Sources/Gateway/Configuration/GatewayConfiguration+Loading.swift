@@ -201,9 +201,17 @@ extension GatewayConfiguration {
             if c.admin.tokensFile != nil, c.admin.port != 0, c.admin.port == c.listen.port {
                 problems.append("admin.port: expected a port other than listen.port (\(c.listen.port)), got \(c.admin.port)")
             }
+            if !AuditCheckpointNote.isValidKeyName(c.checkpoints.origin) {
+                problems.append("checkpoints.origin: expected a name without spaces or `+`, got \(JSONString.quoted(c.checkpoints.origin))")
+            }
+            let webhook = c.checkpoints.webhookURL
+            if !webhook.isEmpty, !(webhook.hasPrefix("https://") || webhook.hasPrefix("http://")) {
+                problems.append("checkpoints.webhookURL: expected an http:// or https:// URL or empty, got \(JSONString.quoted(webhook))")
+            }
             guard checkFiles else { return }
             for (path, file) in [("tls.certificateFile", c.tls.certificateFile), ("tls.privateKeyFile", c.tls.privateKeyFile),
-                                 ("admin.tokensFile", c.admin.tokensFile), ("masterKeyFile", c.masterKeyFile)] {
+                                 ("admin.tokensFile", c.admin.tokensFile), ("masterKeyFile", c.masterKeyFile),
+                                 ("checkpoints.keyFile", c.checkpoints.keyFile)] {
                 guard let file else { continue }
                 if !FileManager.default.isReadableFile(atPath: file) {
                     let reason = FileManager.default.fileExists(atPath: file) ? "not readable" : "no such file"

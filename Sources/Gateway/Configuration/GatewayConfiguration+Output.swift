@@ -49,6 +49,11 @@ extension GatewayConfiguration {
         settings.loginPerClientIPPerMinute = rateLimits.loginPerClientIPPerMinute
         settings.loginPerTenantPerMinute = rateLimits.loginPerTenantPerMinute
         if case .success(let proxies) = TrustedProxies.parse(trustedProxies) { settings.trustedProxies = proxies }
+        settings.checkpoints.everyRows = checkpoints.everyRows
+        settings.checkpoints.everySeconds = checkpoints.everySeconds
+        settings.checkpoints.origin = checkpoints.origin
+        settings.checkpoints.directory = checkpoints.directory
+        settings.checkpoints.webhookURL = checkpoints.webhookURL
         return settings
     }
 

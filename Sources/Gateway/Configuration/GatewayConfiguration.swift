@@ -88,6 +88,22 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var loginPerTenantPerMinute = 600
     }
 
+    /// Signed audit checkpoints (`AuditCheckpointer`).
+    public struct Checkpoints: Sendable, Equatable {
+        /// Rows between checkpoints. Default 1,000.
+        public var everyRows = 1_000
+        /// Seconds between checkpoints (when rows were added). Default 300.
+        public var everySeconds = 300
+        /// Origin line and key name. Default `weavr-gateway/audit`.
+        public var origin = "weavr-gateway/audit"
+        /// File sink directory. Default nil.
+        public var directory: String?
+        /// Webhook sink URL. Default empty (none).
+        public var webhookURL = ""
+        /// Ed25519 seed file. Default nil: derived from the master key.
+        public var keyFile: String?
+    }
+
     public var listen = Listen()
     public var tls = TLS()
     public var database = DatabaseSettings()
@@ -103,6 +119,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var shutdownGraceSeconds = 10
     /// One line per request on standard error. Default false.
     public var accessLog = false
+    public var checkpoints = Checkpoints()
 
     /// Where each key's value came from (`default`, `file`, the environment variable or the flag), by key path.
     public var origins: [String: String] = [:]

@@ -1,4 +1,5 @@
 import Audit
+import Gateway
 import Storage
 
 /// What `weavr-gateway audit …` does, minus argument parsing and process exit codes.
@@ -29,6 +30,24 @@ struct AuditCommands: Sendable {
 
             """
         )
+    }
+
+    /// `OK checkpoint <origin> tree size N …` when `export` (NDJSON) holds the rows the signed `checkpoint` commits
+    /// to, else `BAD: <reason>`; `ok` is what the exit code reports.
+    static func verify(checkpoint: String, publicKey: String, export: [UInt8]) -> (ok: Bool, output: String) {
+        do {
+            let report = try AuditExportVerification.verify(export: export, note: checkpoint, keyFile: publicKey)
+            return (
+                true,
+                """
+                OK checkpoint \(report.checkpoint.origin) tree size \(report.checkpoint.treeSize)
+                signature verified; rows \(report.firstSeq)…\(report.checkpoint.treeSize) of the export (\(report.rows)) chain to the checkpoint's root
+
+                """
+            )
+        } catch {
+            return (false, "BAD: \(error)\n")
+        }
     }
 
     /// One tab-separated line per row (time, seq, tenant, actor, action, target, outcome, HTTP
