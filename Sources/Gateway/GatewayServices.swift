@@ -35,6 +35,8 @@ public final class GatewayServices: Sendable {
         public var storageLogger = Logger(label: "storage")
         /// At most one "storage write refused" line per reason this often (with the count it stands for).
         public var refusedWriteLogInterval: Duration = .seconds(10)
+        /// Weavr's webhooks and `/v1/events`: timestamp window, body limit, retention, stream limits.
+        public var events = WeavrEventSettings()
 
         public init() {}
     }
@@ -71,6 +73,8 @@ public final class GatewayServices: Sendable {
     /// Login attempts per client IP, tenant and tenant + email.
     let loginThrottle: LoginThrottle
     let requestRates: RequestRateLimits
+    /// Weavr's webhooks taken in: receipts, the event log and the `/v1/events` fan-out.
+    let weavrEvents: WeavrEvents
     /// Whose `Forwarded` / `X-Forwarded-For` is believed (`ClientAddress`).
     var trustedProxies: TrustedProxies { settings.trustedProxies }
 
@@ -125,6 +129,7 @@ public final class GatewayServices: Sendable {
             shared: database.dialect == .postgres ? SharedRateLimiter(database: database) : nil
         )
         loginThrottle = LoginThrottle(Self.loginSettings(settings))
+        weavrEvents = try await WeavrEvents(database: database, clock: clock, settings: settings.events)
     }
 
     private static func loginSettings(_ settings: Settings) -> LoginThrottle.Settings {
@@ -144,6 +149,6 @@ public final class GatewayServices: Sendable {
     /// changes by other writers, and writing the counted access denials. Cancel the tasks to stop.
     @discardableResult
     public func startBackgroundTasks() -> [Task<Void, Never>] {
-        [storeChanges.start(), denials.start()]
+        [storeChanges.start(), denials.start()] + weavrEvents.start()
     }
 }
