@@ -49,6 +49,13 @@ extension GatewayConfiguration {
         settings.loginPerClientIPPerMinute = rateLimits.loginPerClientIPPerMinute
         settings.loginPerTenantPerMinute = rateLimits.loginPerTenantPerMinute
         if case .success(let proxies) = TrustedProxies.parse(trustedProxies) { settings.trustedProxies = proxies }
+        settings.events.timestampWindow = .seconds(events.timestampWindowSeconds)
+        settings.events.bodyLimit = events.webhookBodyBytes
+        settings.events.retention = .seconds(events.retentionDays * 86_400)
+        settings.events.heartbeatInterval = .seconds(events.heartbeatSeconds)
+        settings.events.streamsPerSession = events.streamsPerSession
+        settings.events.streamsPerTenant = events.streamsPerTenant
+        settings.events.streamQueueDepth = events.queueDepth
         return settings
     }
 

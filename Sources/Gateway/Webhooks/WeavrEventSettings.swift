@@ -1,4 +1,4 @@
-/// The limits of Weavr's webhooks and of `/v1/events` (configuration keys `webhooks.*` and `events.*`).
+/// The limits of Weavr's webhooks and of `/v1/events` (configuration keys `events.*`).
 public struct WeavrEventSettings: Sendable {
     /// A webhook whose `published-timestamp` is further than this from the gateway's clock, either way, is
     /// refused (401 `webhook_timestamp_out_of_window`). Default 5 minutes.
