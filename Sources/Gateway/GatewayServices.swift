@@ -145,6 +145,11 @@ public final class GatewayServices: Sendable {
         loginThrottle.update(Self.loginSettings(next))
     }
 
+    /// Ends every open `/v1/events` stream (shutdown: streams do not end by themselves).
+    public func endEventStreams() {
+        weavrEvents.hub.dropAll()
+    }
+
     /// Starts what a running gateway does in the background: watching the database for tenant and key
     /// changes by other writers, and writing the counted access denials. Cancel the tasks to stop.
     @discardableResult

@@ -89,6 +89,19 @@ struct EventStreamTests {
         }
     }
 
+    @Test func shutdownEndsOpenStreams() async throws {
+        try await withGateway { gateway in
+            let stream = try gateway.openEventStream(token: try await gateway.login())
+            try await stream.read(until: "retry: 2000")
+            gateway.services.endEventStreams()
+            try await waitUntil {
+                await stream.readOnce(timeout: .milliseconds(200))
+                return stream.streamEnded
+            }
+            #expect(gateway.services.weavrEvents.hub.openStreams == 0)
+        }
+    }
+
     @Test func aBadLastEventIDIs400() async throws {
         try await withGateway { gateway in
             let token = try await gateway.login()
