@@ -92,7 +92,23 @@ final class WeavrEventHub: Sendable {
                 state.pumpAgain = false
                 return state.cursor
             }
-            let events = (try? await store.events(after: cursor, limit: 500)) ?? []
+            let events: [WeavrEventStore.StoredEvent]
+            do {
+                events = try await store.events(after: cursor, limit: 500)
+            } catch {
+                // The log could not be read (busy, unreachable): while streams wait, try again shortly rather than wait for
+                // the next poke.
+                let streaming: Bool = state.withLock { state in
+                    state.pumping = false
+                    return !state.subscribers.isEmpty
+                }
+                guard streaming else { return }
+                Task {
+                    try? await Task.sleep(for: .milliseconds(200))
+                    await self.pump()
+                }
+                return
+            }
             deliver(events)
             let again: Bool = state.withLock { state in
                 if let last = events.last { state.cursor = max(state.cursor, last.seq) }

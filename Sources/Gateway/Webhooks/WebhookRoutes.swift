@@ -13,6 +13,7 @@ import NIOFreeHTTP
 struct WebhookRoutes: Sendable {
     let services: GatewayServices
     let events: WeavrEvents
+    let keys = WebhookKeyCache()
 
     init(services: GatewayServices) {
         self.services = services
@@ -47,7 +48,14 @@ struct WebhookRoutes: Sendable {
         if wellFormed {
             do {
                 if let tenant = try await services.tenants.get(tenantID), tenant.status == .active {
-                    apiKey = try await services.tenants.weavrAPIKey(for: tenant.id)
+                    let generation = services.storeChanges.generation
+                    let now = services.clock.now
+                    if let cached = keys.key(for: tenant.id, generation: generation, now: now) {
+                        apiKey = cached
+                    } else {
+                        apiKey = try await services.tenants.weavrAPIKey(for: tenant.id)
+                        if let apiKey { keys.store(apiKey, for: tenant.id, generation: generation, now: now) }
+                    }
                 }
             } catch {
                 throw Problem(.serviceUnavailable, retryAfter: 1)
