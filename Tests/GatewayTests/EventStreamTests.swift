@@ -134,9 +134,10 @@ struct EventStreamTests {
                 let names = ["round-\(round)", marker]
                 try await gateway.database.write { connection in
                     for name in names {
+                        let seq = try connection.query("UPDATE weavr_events_head SET seq = seq + 1 WHERE id = 1 RETURNING seq", [])[0][0]
                         _ = try connection.run(
-                            "INSERT INTO weavr_events (tenant_id, identity_type, identity_id, kind, data, received_at) VALUES ('acme', 'corporates', ?, 'card.authorisation', ?, 0)",
-                            [.text(Webhooks.acmeIdentity), .text(#"{"type":"card.authorisation","merchantName":"\#(name)","padding":"\#(padding)"}"#)]
+                            "INSERT INTO weavr_events (seq, tenant_id, identity_type, identity_id, kind, data, received_at) VALUES (?, 'acme', 'corporates', ?, 'card.authorisation', ?, 0)",
+                            [seq, .text(Webhooks.acmeIdentity), .text(#"{"type":"card.authorisation","merchantName":"\#(name)","padding":"\#(padding)"}"#)]
                         )
                     }
                 }

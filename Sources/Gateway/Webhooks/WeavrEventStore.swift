@@ -36,17 +36,19 @@ struct WeavrEventStore: Sendable {
                 [.text(tenantID), .text(callRef), .integer(now)]
             )
             guard inserted == 1 else { return .duplicate }
-            let rows = try connection.query(
+            // One writer (and on PostgreSQL a cluster-wide lock per batch): seqs are given and committed in order.
+            let head = try connection.query("UPDATE weavr_events_head SET seq = seq + 1 WHERE id = 1 RETURNING seq", [])
+            guard let seq = head.first?[0].int64Value else { throw StorageError.corrupt }
+            _ = try connection.run(
                 """
-                INSERT INTO weavr_events (tenant_id, identity_type, identity_id, kind, data, received_at)
-                VALUES (?, ?, ?, ?, ?, ?) RETURNING seq
+                INSERT INTO weavr_events (seq, tenant_id, identity_type, identity_id, kind, data, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
-                    .text(tenantID), event.identityType.map(SQLValue.text) ?? .null, event.identityID.map(SQLValue.text) ?? .null,
-                    .text(event.kind.rawValue), .text(event.json), .integer(now),
+                    .integer(seq), .text(tenantID), event.identityType.map(SQLValue.text) ?? .null,
+                    event.identityID.map(SQLValue.text) ?? .null, .text(event.kind.rawValue), .text(event.json), .integer(now),
                 ]
             )
-            guard let seq = rows.first?[0].int64Value else { throw StorageError.corrupt }
             if let audit { _ = try SQLAuditLog.insert([audit], time: now, on: connection) }
             return .recorded(seq: seq)
         }
