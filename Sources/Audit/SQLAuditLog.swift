@@ -47,7 +47,7 @@ public struct SQLAuditLog: AuditLog {
     ///
     /// Round trips: the head is read once per write transaction (later appends of the same batch take it
     /// from the writer's `WriteMemo`); on PostgreSQL the last row and the head move in one statement.
-    static func insert(_ entries: [AuditEntry], time: Int64, on connection: any SQLConnection) throws -> [Int64] {
+    public static func insert(_ entries: [AuditEntry], time: Int64, on connection: any SQLConnection) throws -> [Int64] {
         let remembered: ChainHead? = connection.writeMemo?[ChainHead.memoKey]
         var (seq, previousHash) = try remembered.map { ($0.seq, $0.hash) } ?? pointer("audit_head", on: connection)
         var seqs: [Int64] = []

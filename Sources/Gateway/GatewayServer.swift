@@ -26,6 +26,7 @@ public enum GatewayServer {
         auth.registerLogin(on: &router)
         let credentials = CredentialRoutes(auth: auth)
         credentials.registerPublic(on: &router)
+        WebhookRoutes(services: services).register(on: &router)
         let v1 = auth.v1
         v1.register(on: &router) { routes in
             auth.register(on: &routes)
@@ -38,6 +39,7 @@ public enum GatewayServer {
             RevealRoutes(v1: v1, sessions: services.revealSessions, lifetime: services.settings.revealLifetime).register(on: &routes)
             UsersRoutes(v1: v1).register(on: &routes)
             BulkRoutes(v1: v1).register(on: &routes)
+            EventsRoutes(services: services).register(on: &routes)
         }
         return router
     }

@@ -43,6 +43,8 @@ public final class GatewayServices: Sendable {
         /// The checkpoint signing key's 32-byte seed from `checkpoints.keyFile`; nil derives it from the master
         /// key (HKDF purpose `audit-checkpoint`).
         public var checkpointKeySeed: [UInt8]?
+        /// Weavr's webhooks and `/v1/events`: timestamp window, body limit, retention, stream limits.
+        public var events = WeavrEventSettings()
 
         public init() {}
     }
@@ -83,6 +85,8 @@ public final class GatewayServices: Sendable {
     let requestRates: RequestRateLimits
     /// The separate Weavr sessions of card reveals, until they are logged out (`RevealReaper`).
     let revealSessions: RevealSessions
+    /// Weavr's webhooks taken in: receipts, the event log and the `/v1/events` fan-out.
+    let weavrEvents: WeavrEvents
     /// Whose `Forwarded` / `X-Forwarded-For` is believed (`ClientAddress`).
     var trustedProxies: TrustedProxies { settings.trustedProxies }
 
@@ -144,6 +148,7 @@ public final class GatewayServices: Sendable {
             shared: database.dialect == .postgres ? SharedRateLimiter(database: database) : nil
         )
         loginThrottle = LoginThrottle(Self.loginSettings(settings))
+        weavrEvents = try await WeavrEvents(database: database, clock: clock, settings: settings.events)
     }
 
     private static func loginSettings(_ settings: Settings) -> LoginThrottle.Settings {
@@ -159,11 +164,16 @@ public final class GatewayServices: Sendable {
         loginThrottle.update(Self.loginSettings(next))
     }
 
+    /// Ends every open `/v1/events` stream (shutdown: streams do not end by themselves).
+    public func endEventStreams() {
+        weavrEvents.hub.dropAll()
+    }
+
     /// Starts what a running gateway does in the background: watching the database for tenant and key
     /// changes by other writers, writing the counted access denials, and logging out expired card-reveal
     /// sessions at Weavr, and signing audit checkpoints. Cancel the tasks to stop.
     @discardableResult
     public func startBackgroundTasks() -> [Task<Void, Never>] {
-        [storeChanges.start(), denials.start(), RevealReaper.start(services: self), checkpoints.start()]
+        [storeChanges.start(), denials.start(), RevealReaper.start(services: self), checkpoints.start()] + weavrEvents.start()
     }
 }

@@ -34,12 +34,15 @@ public struct Problem: HTTPResponseError, Sendable, Equatable {
         case requestHeaderFieldsTooLarge = "request_header_fields_too_large"
         case notImplemented = "not_implemented"
         case httpVersionNotSupported = "http_version_not_supported"
+        case webhookSignatureInvalid = "webhook_signature_invalid"
+        case webhookTimestampOutOfWindow = "webhook_timestamp_out_of_window"
+        case tooManyStreams = "too_many_streams"
 
         /// The HTTP status this code is sent with.
         public var status: Int {
             switch self {
             case .badRequest: 400
-            case .unauthenticated, .sessionExpired: 401
+            case .unauthenticated, .sessionExpired, .webhookSignatureInvalid, .webhookTimestampOutOfWindow: 401
             case .csrfFailed, .forbidden, .stepUpRequired: 403
             case .notFound: 404
             case .methodNotAllowed: 405
@@ -49,7 +52,7 @@ public struct Problem: HTTPResponseError, Sendable, Equatable {
             case .unsupportedMediaType: 415
             case .validationFailed, .idempotencyKeyReused: 422
             case .locked: 423
-            case .rateLimited, .quotaExceeded: 429
+            case .rateLimited, .quotaExceeded, .tooManyStreams: 429
             case .upstreamError: 502
             case .upstreamUnavailable, .serviceUnavailable: 503
             case .upstreamTimeout: 504
@@ -95,6 +98,9 @@ public struct Problem: HTTPResponseError, Sendable, Equatable {
             case .requestHeaderFieldsTooLarge: "Request header fields too large"
             case .notImplemented: "Not implemented"
             case .httpVersionNotSupported: "HTTP version not supported"
+            case .webhookSignatureInvalid: "Webhook signature invalid"
+            case .webhookTimestampOutOfWindow: "Webhook timestamp outside the accepted window"
+            case .tooManyStreams: "Too many open event streams"
             }
         }
     }

@@ -53,6 +53,7 @@ extension SimulatorState {
         }
         cardPaymentIndex[payment.id] = cardPayments.count
         cardPayments.append(payment)
+        queueAuthorisationWebhook(payment, now: now)
         var answer: [String: Any] = ["id": payment.id, "status": payment.status]
         // The answer names the refusing spend rule itself; the card payment's event says AUTH_RULE_CHECKS_FAILED.
         if let reason = payment.authRuleFailedReason ?? payment.declineReason { answer["declineReason"] = reason }
@@ -72,6 +73,7 @@ extension SimulatorState {
         cardPayments[index].settlementEventID = newID()
         cardPayments[index].settlementTimestamp = now
         cardPayments[index].lastUpdatedTimestamp = now
+        queueSettlementWebhook(cardPayments[index], now: now)
         return .json(200, ["id": payment.id, "status": "SETTLED"])
     }
 

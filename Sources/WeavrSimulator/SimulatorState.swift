@@ -33,6 +33,11 @@ struct SimulatorState: Sendable {
     var answered = 0
     var nextNumericID: UInt64 = 110_000_000_000_000_000
     var isShutDown = false
+    /// Webhooks waiting to be sent (`SimulatorState+Webhooks`), and the card states last reported; nil until a
+    /// webhook URL is set.
+    var webhookOutbox: [SimulatorWebhook] = []
+    var reportedCardStates: [String: InstrumentStatus]?
+    var webhookSequence = 0
 
     init(seed: SimulatorSeed, configuration: WeavrSimulator.Configuration, now: Int64) {
         self.configuration = configuration

@@ -23,6 +23,9 @@ extension WeavrSimulator {
         public var faultSeed: UInt64 = 42
         /// Serve `/_simulator/*` admin routes (faults, captured requests). Default true; test use only.
         public var adminRoutesEnabled = true
+        /// Webhook URL per programme (api-key → URL, e.g. `http://127.0.0.1:8080/webhooks/demo`): card state changes
+        /// and simulated purchases are sent there, signed as Weavr signs. Default none (no webhooks).
+        public var webhookURLs: [String: String] = [:]
 
         public init() {}
     }

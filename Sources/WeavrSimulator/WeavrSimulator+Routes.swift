@@ -79,7 +79,7 @@ extension WeavrSimulator {
     /// A router serving every simulated operation, plus the `/_simulator/*` admin routes when enabled.
     /// Every answer carries a unique `request-ref` header.
     public func makeRouter() -> Router {
-        var router = Router(middlewares: [SimulatorTrafficMiddleware(simulator: self)])
+        var router = Router(middlewares: [SimulatorTrafficMiddleware(simulator: self), SimulatorWebhookMiddleware(simulator: self)])
         for route in WeavrSimulator.routes {
             router.add(route.method, route.pattern) { [self] request, context in
                 try await serve(route, request: request, context: context)

@@ -14,6 +14,8 @@ public final class WeavrSimulator: Sendable {
     private let requestRefCounter = Atomic<UInt64>(0)
     private let requestRefPrefix: String
     private let running = Mutex<Running?>(nil)
+    /// Sends webhooks once `start` has run (`WeavrSimulator+Webhooks`).
+    let webhookSender = Mutex<SimulatorWebhookSender?>(nil)
 
     private struct Running: Sendable {
         var server: HTTPServer
@@ -54,12 +56,14 @@ public final class WeavrSimulator: Sendable {
             throw error
         }
         running.withLock { $0 = Running(server: server, group: loops, ownsGroup: group == nil) }
+        try startWebhooks(group: loops)
         return server.localAddress ?? SocketAddress(host: host, port: port)
     }
 
     /// Stops the server started by `start` (and its loop group if the simulator created it) and stops bulk runners.
     public func shutdown() async {
         state.withLock { $0.isShutDown = true }
+        await stopWebhooks()
         guard let current = running.withLock({ value -> Running? in
             defer { value = nil }
             return value

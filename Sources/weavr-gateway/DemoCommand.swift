@@ -70,6 +70,8 @@ struct DemoCommand: AsyncParsableCommand {
         let server = try HTTPServer(configuration: configuration, group: group, responder: GatewayServer.makeRouter(services: services))
         try server.start()
         let url = "http://127.0.0.1:\(server.localAddress!.port)"
+        // The simulator sends the demo programme's webhooks to the gateway's receiver for tenant "demo".
+        simulator.setWebhookURL(url + "/webhooks/demo", apiKey: "sim-demo-api-key")
         let (adminToken, adminLine) = try AdminTokens.generate(name: "demo-admin")
         var adminConfiguration = HTTPServer.Configuration()
         adminConfiguration.port = adminPort
@@ -83,6 +85,7 @@ struct DemoCommand: AsyncParsableCommand {
               admin API: \(adminURL)  (token for this run: \(adminToken))
               console:   \(adminURL)/admin/console  (sign in with the admin token)
               simulator: \(base)  (Weavr Multi API, demo api-key, users alice@example.com / Password1!)
+              webhooks:  the simulator posts Weavr's webhooks to \(url)/webhooks/demo
               data:      \(dataDir)/gateway.sqlite
 
             Try it:
@@ -90,6 +93,8 @@ struct DemoCommand: AsyncParsableCommand {
                 -d '{"tenant":"demo","email":"alice@example.com","password":"Password1!","mode":"bearer"}' \\
                 | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
               curl -s \(url)/v1/me -H "authorization: Bearer $TOKEN"
+              # in a second terminal (log in there the same way): Weavr's events live, as the steps below cause them
+              curl -N \(url)/v1/events -H "authorization: Bearer $TOKEN"
               curl -s \(url)/v1/cards -H "authorization: Bearer $TOKEN"
               CARD=$(curl -s -X POST \(url)/v1/cards -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
                 -H "idempotency-key: demo-$RANDOM" -d '{"name":"Demo card","nameOnCard":"Alice Admin","currency":"EUR",

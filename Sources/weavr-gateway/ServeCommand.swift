@@ -176,6 +176,8 @@ struct ServeCommand: AsyncParsableCommand {
         let grace = live.shutdownGraceSeconds
         StandardError.write("received \(signal), draining (up to \(grace)s)\n")
         if let adminServer { adminServer.beginShutdown() }
+        // Event streams never finish by themselves: end them (clients reconnect, `retry: 2000`) so the drain is not held up.
+        services?.endEventStreams()
         await server.shutdown(gracePeriod: .seconds(grace))
         if let adminServer { await adminServer.finishShutdown(gracePeriod: .seconds(1)) }
         _ = try? await services?.denials.flush(everything: true)

@@ -26,7 +26,13 @@ struct SimulatorCommand: AsyncParsableCommand {
     @Option(help: "Requests kept for GET /_simulator/requests (0 turns capture off, e.g. for benchmarks).")
     var captureLimit = 1_000
 
+    @Option(help: "Send Weavr's webhooks (card state changes, simulated purchases) for the seed's first programme to this URL, signed with its api-key, e.g. http://127.0.0.1:8080/webhooks/demo. Default: none.")
+    var webhookURL: String?
+
     func validate() throws {
+        if let webhookURL, !(webhookURL.hasPrefix("http://") || webhookURL.hasPrefix("https://")) {
+            throw ValidationError("--webhook-url must be an http:// or https:// URL.")
+        }
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0…65535.") }
         if let rateLimit, rateLimit < 1 { throw ValidationError("--rate-limit must be at least 1.") }
     }
@@ -47,6 +53,9 @@ struct SimulatorCommand: AsyncParsableCommand {
         configuration.rateLimitPerMinute = rateLimit
         configuration.adminRoutesEnabled = !noAdminRoutes
         configuration.capturedRequestLimit = max(0, captureLimit)
+        if let webhookURL, let programme = seedValue.programmes.first {
+            configuration.webhookURLs[programme.apiKey] = webhookURL
+        }
         let simulator = WeavrSimulator(seed: seedValue, configuration: configuration)
         let address: SocketAddress
         do {

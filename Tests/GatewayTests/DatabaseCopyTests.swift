@@ -225,6 +225,14 @@ final class Install: Sendable {
         try await database.write { connection in
             try connection.run("INSERT INTO readiness_heartbeat (id, written_at) VALUES (1, ?)", [.integer(1_750_000_000_123)])
         }
+
+        // Weavr events and their receipts (no audit rows: the counts above stay), the event head with them.
+        let events = WeavrEventStore(database: database, clock: clock)
+        for index in 0..<5 {
+            let body = #"{"id":{"id":"10\#(index)","type":"managed_cards"},"eventType":"BLOCKED","owner":{"type":"corporates","id":"1"}}"#
+            let event = try #require(WeavrWebhookEvent(kind: .cardStateChange, body: Array(body.utf8)))
+            _ = try await events.record(tenantID: "acme", callRef: "ref-\(index)", event: event, audit: nil)
+        }
     }
 
     deinit {
@@ -256,7 +264,7 @@ final class Install: Sendable {
     /// Every table of the source has exactly its rows in `target`, value for value (BLOBs byte for byte).
     func expectIdentical(to target: Database) async throws {
         let counts = try await rowCounts()
-        #expect(counts.count == 14)  // every table of Migrations.gateway (versions 1–10, 13 audit_checkpoint, 15 reveal_sessions)
+        #expect(counts.count == 17)  // every table of Migrations.gateway (versions 1–13, 15)
         for (table, _) in counts {
             let columns = try await database.read { connection in
                 try connection.query("SELECT name FROM pragma_table_info(?) ORDER BY cid", [.text(table)]).compactMap { $0[0].stringValue }

@@ -78,6 +78,16 @@ struct DemoWalkthroughTests {
         #expect(auditStatus == 200)
         let outcomes = (audit["records"] as? [[String: Any]] ?? []).compactMap { $0["outcome"] as? String }
         #expect(outcomes.contains("success"))
+        // The simulator told the gateway (a signed webhook to /webhooks/demo): Weavr's side of the block is audited too.
+        // (Polled like `waitUntil`, which takes only Sendable closures; 30 s bounds a stuck test.)
+        var weavrRows: [[String: Any]] = []
+        let deadline = ContinuousClock.now + .seconds(30)
+        while weavrRows.isEmpty && ContinuousClock.now < deadline {
+            let (_, weavr) = try await call("GET", adminURL + "/admin/v1/audit?target=\(cardID)&action=weavr.card.state_change", token: adminToken)
+            weavrRows = weavr["records"] as? [[String: Any]] ?? []
+            if weavrRows.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(weavrRows.first?["actor"] as? String == "weavr:system")
         await client.shutdown()
         group.shutdown()
 

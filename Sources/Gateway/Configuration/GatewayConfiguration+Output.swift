@@ -54,6 +54,13 @@ extension GatewayConfiguration {
         settings.checkpoints.origin = checkpoints.origin
         settings.checkpoints.directory = checkpoints.directory
         settings.checkpoints.webhookURL = checkpoints.webhookURL
+        settings.events.timestampWindow = .seconds(events.timestampWindowSeconds)
+        settings.events.bodyLimit = events.webhookBodyBytes
+        settings.events.retention = .seconds(events.retentionDays * 86_400)
+        settings.events.heartbeatInterval = .seconds(events.heartbeatSeconds)
+        settings.events.streamsPerSession = events.streamsPerSession
+        settings.events.streamsPerTenant = events.streamsPerTenant
+        settings.events.streamQueueDepth = events.queueDepth
         return settings
     }
 

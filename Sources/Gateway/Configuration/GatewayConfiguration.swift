@@ -104,6 +104,24 @@ public struct GatewayConfiguration: Sendable, Equatable {
         public var keyFile: String?
     }
 
+    /// Weavr's webhooks and `/v1/events` (`WeavrEventSettings`).
+    public struct Events: Sendable, Equatable {
+        /// A webhook's `published-timestamp` may differ from the clock by this much, either way. Default 300.
+        public var timestampWindowSeconds = 300
+        /// Largest webhook body. Default 64 KiB.
+        public var webhookBodyBytes = 64 * 1024
+        /// Days events (and webhook receipts) are kept. Default 7.
+        public var retentionDays = 7
+        /// Heartbeat of an idle stream. Default 15.
+        public var heartbeatSeconds = 15
+        /// Open streams per session. Default 3.
+        public var streamsPerSession = 3
+        /// Open streams per tenant per instance. Default 1,000.
+        public var streamsPerTenant = 1_000
+        /// Events a stream may fall behind before it is dropped. Default 256.
+        public var queueDepth = 256
+    }
+
     public var listen = Listen()
     public var tls = TLS()
     public var database = DatabaseSettings()
@@ -113,6 +131,7 @@ public struct GatewayConfiguration: Sendable, Equatable {
     public var limits = Limits()
     public var sessions = Sessions()
     public var rateLimits = RateLimits()
+    public var events = Events()
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` name the client (addresses or CIDRs). Default none.
     public var trustedProxies: [String] = []
     /// Seconds in-flight requests get to finish on SIGTERM/SIGINT. Default 10.

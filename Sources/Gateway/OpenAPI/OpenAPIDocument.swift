@@ -27,7 +27,7 @@ enum OpenAPIDocument {
             ] as Object,
             "servers": [["url": "/"] as Object],
             "security": [["bearer": [String]()] as Object, ["cookie": [String](), "csrf": [String]()] as Object],
-            "paths": paths(),
+            "paths": paths().merging(eventPaths()) { first, _ in first },
             "components": components(),
         ]
     }

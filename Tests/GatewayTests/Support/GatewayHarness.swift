@@ -20,7 +20,7 @@ final class GatewayHarness: @unchecked Sendable {
     let database: Database
     /// The engine: SQLite unless `WEAVR_GATEWAY_TEST_HARNESS_BACKEND=postgres` (the end-to-end suite on PostgreSQL).
     let backend: StoreBackend
-    private let postgres: PostgresTestDatabase?
+    let postgres: PostgresTestDatabase?
     let services: GatewayServices
     let server: HTTPServer
     let client: HTTPClient
