@@ -90,7 +90,8 @@ extension Database {
                     groupCommit: true, maxBatchSize: configuration.maxBatchSize, maxQueueLength: configuration.maxQueueLength
                 )
             ),
-            readers: ReaderPool(connections: readers, checkoutTimeout: configuration.readerCheckoutTimeout)
+            readers: ReaderPool(connections: readers, checkoutTimeout: configuration.readerCheckoutTimeout),
+            listenTarget: PostgresListenTarget(url: url, settings: durable)
         )
     }
 

@@ -19,6 +19,8 @@ public final class Database: Sendable {
     public let dialect: SQLDialect
     private let writer: DatabaseWriter
     private let readers: ReaderPool
+    /// PostgreSQL: where a `PostgresNotificationListener` connects (the URL and session settings); nil on SQLite.
+    let listenTarget: PostgresListenTarget?
 
     /// Opens (creating when missing) the database at `path`.
     ///
@@ -58,11 +60,12 @@ public final class Database: Sendable {
         )
     }
 
-    init(path: String, dialect: SQLDialect, writer: DatabaseWriter, readers: ReaderPool) {
+    init(path: String, dialect: SQLDialect, writer: DatabaseWriter, readers: ReaderPool, listenTarget: PostgresListenTarget? = nil) {
         self.path = path
         self.dialect = dialect
         self.writer = writer
         self.readers = readers
+        self.listenTarget = listenTarget
     }
 
     deinit {

@@ -68,6 +68,9 @@ final class PostgresConnection {
         try? connect()
     }
 
+    /// The libpq connection, for `waitForNotifications` (nil when closed).
+    var rawHandle: OpaquePointer? { handle }
+
     /// `true` while the connection is up.
     var isConnected: Bool {
         handle.map { PQstatus($0) == CONNECTION_OK } ?? false

@@ -8,12 +8,13 @@ import Testing
 import TestSupport
 
 /// Two gateway instances on one PostgreSQL database: a webhook taken in by either reaches a `/v1/events` stream
-/// open on the other (each instance polls the shared event log). Needs PostgreSQL
+/// open on the other (each instance LISTENs for the others' commits; the safety-net poll is set to an hour here,
+/// so only a notification can deliver in time). Needs PostgreSQL
 /// (`eval "$(bash scripts/postgres.sh start)"`); fails with a clear message without it.
 struct EventFanOutTests {
     @Test func aWebhookTakenInOnOneInstanceStreamsOnTheOther() async throws {
         var settings = GatewayServices.Settings()
-        settings.events.pollInterval = .milliseconds(50)
+        settings.events.pollInterval = .seconds(3600)
         try await withGateway(settings: settings, backend: .postgres) { a in
             guard let postgres = a.postgres else { throw TestFailure("no PostgreSQL database") }
             let databaseB = try await postgres.connect(migrations: .gateway, readers: 2)
@@ -26,6 +27,7 @@ struct EventFanOutTests {
             let tasks = a.services.weavrEvents.start() + b.weavrEvents.start()
             defer { tasks.forEach { $0.cancel() } }
             do {
+                try await waitUntil { a.services.weavrEvents.isListening && b.weavrEvents.isListening }
                 let token = try await a.login()
                 // A stream on B, a webhook to A.
                 let onB = try RawClient(port: serverB.localAddress!.port)

@@ -2,9 +2,10 @@ import Synchronization
 
 /// Fans the event log out to the open `/v1/events` streams of this instance. It reads the log itself (after its
 /// cursor, in seq order) rather than passing events from hand to hand, so one path serves both engines: on
-/// SQLite the receiver pokes it after each commit (one `serve` per file: nothing else writes); on PostgreSQL it
-/// also polls the log every `pollInterval` to see what other instances took in (polling by seq, not
-/// LISTEN/NOTIFY: writes commit in seq order under the writer's cluster-wide lock, so a seq cursor misses nothing).
+/// SQLite the receiver pokes it after each commit (one `serve` per file: nothing else writes); on PostgreSQL every
+/// instance's `LISTEN weavr_events` pokes it when any instance commits an event (`pg_notify` in the same
+/// transaction), and a slow poll every `pollInterval` is the safety net. Writes commit in seq order under the
+/// writer's cluster-wide lock, so a seq cursor misses nothing whichever way the hub is woken.
 final class WeavrEventHub: Sendable {
     enum Refusal: Error { case session, tenant }
 
@@ -136,7 +137,7 @@ final class WeavrEventHub: Sendable {
         }
     }
 
-    /// PostgreSQL: polls the log every `pollInterval` until cancelled. Not needed on SQLite.
+    /// PostgreSQL: the safety-net poll of the log every `pollInterval` until cancelled. Not needed on SQLite.
     func startPolling() -> Task<Void, Never> {
         let interval = settings.pollInterval
         return Task.detached { [self] in

@@ -15,8 +15,9 @@ public struct WeavrEventSettings: Sendable {
     public var streamsPerTenant = 1_000
     /// Events waiting for one stream; a client that falls this far behind is dropped. Default 256.
     public var streamQueueDepth = 256
-    /// PostgreSQL: how often the event log is read for events other instances took in. Default 250 ms.
-    public var pollInterval: Duration = .milliseconds(250)
+    /// PostgreSQL: instances hear of each other's events by `LISTEN`/`NOTIFY`; the log is also read this often,
+    /// as a safety net should a notification be lost. Default 5 s.
+    public var pollInterval: Duration = .seconds(5)
 
     public init() {}
 }

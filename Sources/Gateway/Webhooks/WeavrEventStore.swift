@@ -23,12 +23,15 @@ struct WeavrEventStore: Sendable {
 
     let database: Database
     let clock: any WallClock
+    /// The PostgreSQL notification channel of new events.
+    static let channel = "weavr_events"
 
     /// Takes in one verified event: the receipt, the event row and (per the audit rule) its audit row, in one
     /// write job — all or nothing, and a second delivery of `callRef` (concurrent or later, any instance) writes
     /// nothing (the receipt's primary key decides).
     func record(tenantID: String, callRef: String, event: WeavrWebhookEvent, audit: AuditEntry?) async throws -> Receipt {
         let clock = self.clock
+        let notifies = database.dialect == .postgres
         return try await database.write { connection in
             let now = clock.now
             let inserted = try connection.run(
@@ -50,6 +53,9 @@ struct WeavrEventStore: Sendable {
                 ]
             )
             if let audit { _ = try SQLAuditLog.insert([audit], time: now, on: connection) }
+            // PostgreSQL: every instance's `LISTEN` hears of it once this commits (`WeavrEventHub`); a
+            // notification inside a transaction is delivered at COMMIT and dropped on ROLLBACK.
+            if notifies { _ = try connection.query("SELECT pg_notify(?, '')", [.text(WeavrEventStore.channel)]) }
             return .recorded(seq: seq)
         }
     }
