@@ -255,12 +255,16 @@ if [[ ${PROFILE:-0} == 1 ]]; then
         perf record -q -g -F 999 -p "$pid" -o "$TMP/perf.data" -- sleep "$DURATION" > /dev/null 2>&1
         wait "$wrk_pid"
         echo "   (under it: $(awk '/Requests\/sec/ {print $2}' "$TMP/profile-wrk.txt") req/s; load $(cut -d' ' -f1 /proc/loadavg))"
-        perf report -i "$TMP/perf.data" --no-children --stdio --sort symbol --percent-limit 0.7 -g none 2>/dev/null \
+        echo "   by shared object:"
+        perf report -i "$TMP/perf.data" --no-children --stdio --sort dso -g none 2>/dev/null \
+            | grep -v '^#' | grep -v '^$' | head -8
+        echo "   by symbol:"
+        perf report -i "$TMP/perf.data" --no-children --stdio --sort dso,symbol --percent-limit 0.5 -g none 2>/dev/null \
             | grep -v '^#' | grep -v '^$' | head -25 | swift demangle --simplified | cut -c1-150
     done
 fi
 echo
-python3 - "$TMP/results" <<'PY'
+[[ -s $TMP/results ]] && python3 - "$TMP/results" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
 def ms(v):
