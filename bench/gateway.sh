@@ -196,7 +196,7 @@ run() {  # label url token conns → one row
     p50=$(echo "$out" | awk '$1=="50%" {print $2}')
     p99=$(echo "$out" | awk '$1=="99%" {print $2}')
     errors=$(echo "$out" | awk '/Non-2xx/ {n += $5} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}')
-    printf "%-28s %5s %11s %9s %9s %7s %6s\n" "$1" "$4" "$rps" "$p50" "$p99" "$errors" "$load"
+    printf "%-32s %5s %11s %9s %9s %7s %6s\n" "$1" "$4" "$rps" "$p50" "$p99" "$errors" "$load"
     if [[ $errors != 0 ]]; then echo "  !! $1 had $errors errors or non-2xx responses: its figures are not valid" >&2; fi
     echo "$1 $4 $rps $p99 $errors" >> "$TMP/results"
 }
@@ -216,7 +216,7 @@ for backend in $BACKENDS; do
 done
 
 echo
-printf "%-28s %5s %11s %9s %9s %7s %6s\n" "mode/server" conns req/s p50 p99 errors load1
+printf "%-32s %5s %11s %9s %9s %7s %6s\n" "mode/server" conns req/s p50 p99 errors load1
 for round in $(seq "$ROUNDS"); do
     for mode in $MODES; do
         for c in $CONNS; do
