@@ -1,20 +1,45 @@
 #!/usr/bin/env bash
-# An authenticated card read through weavr-gateway (GET /v1/cards/{id}) beside the same read through
-# nginx proxy_pass (keep-alive upstream, nginx adding the api-key header: the shape of Weavr's own demo
-# BFF), both in front of the same simulator. wrk at c=1 and c=64; req/s, p50, p99, ratio, added p99.
-# Environment: DURATION (s per run, 10), CONNS ("1 64"), SKIP_BUILD=1 to reuse the release binary.
+# An authenticated card read through weavr-gateway (GET /v1/cards/{id}) beside the same read through nginx
+# proxy_pass (keep-alive upstream pool, nginx adding the api-key header: the shape of Weavr's own demo BFF),
+# in two modes, for sessions on SQLite and on PostgreSQL:
+#   simulator-bound: both in front of the simulator (one event loop encoding a full card with Foundation:
+#                    it is the bound, so this shows the gateway keeps up with it, not the gateway's cost);
+#   gateway-bound:   both in front of "fast Weavr", an nginx answering GET /managed_cards/{id} from memory
+#                    with the simulator's own card (captured once at start) and passing everything else
+#                    (the login) to the simulator, so the measured path is only the authenticated card read.
+# Then GET /healthz, gateway --threads 1 vs nginx worker_processes 1.
+# The server under test (gateway or nginx proxy, one thread / one worker) runs on SERVER_CPU; wrk, the
+# simulator, fast Weavr and PostgreSQL on LOAD_CPU. Runs are interleaved (nginx, gateway[, baseline]) and
+# repeated ROUNDS times; the summary takes the median per row and prints ratios vs nginx.
+# Environment: DURATION (s per run, 10), WARMUP (2), CONNS ("1 64"), ROUNDS (1), BACKENDS ("sqlite postgres"),
+# MODES ("simulator gateway"), HEALTHZ (1), SKIP_BUILD=1 reuses the release binary, BASELINE_BIN=path adds
+# a second gateway binary (e.g. a build of an earlier commit) measured interleaved beside this one,
+# BENCH_DATABASE_URL (PostgreSQL cluster URL; default: a throwaway one from scripts/postgres.sh),
+# BIN (the release build) to measure another binary, SERVER_CPU (0) / LOAD_CPU (1), PROFILE=1 to end with `perf record -g` of each gateway (this one, then the
+# baseline) under the gateway-bound card read at the highest c and print `perf report --no-children`'s top entries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
 CONNS=${CONNS:-"1 64"}
+ROUNDS=${ROUNDS:-1}
+BACKENDS=${BACKENDS:-"sqlite postgres"}
+MODES=${MODES:-"simulator gateway"}
+HEALTHZ=${HEALTHZ:-1}
+SERVER_CPU=${SERVER_CPU:-0}
+LOAD_CPU=${LOAD_CPU:-1}
 CARD=100000000000000301
-BIN=$PWD/.build/release/weavr-gateway
+BIN=${BIN:-$PWD/.build/release/weavr-gateway}
+BASELINE_BIN=${BASELINE_BIN:-}
 TMP=$(mktemp -d /tmp/gateway-bench.XXXXXX)
+chmod 755 "$TMP"
 PIDS=()
+PGDIR=""
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
+    [[ -n $PGDIR ]] && bash scripts/postgres.sh stop "$PGDIR" >/dev/null 2>&1 || true
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -22,93 +47,239 @@ trap cleanup EXIT
 echo "== weavr-gateway vs nginx proxy_pass: authenticated GET of one card"
 echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "machine: nproc=$(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(uname -sr)"
-echo "commit:  $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
-echo "pinning: server under test on CPU 0; simulator and wrk on CPU 1"
+echo "commit:  $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (+ uncommitted changes)')"
+echo "tools:   $(nginx -v 2>&1 | cut -d/ -f2), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
+echo "pinning: server under test (gateway --threads 1 / nginx worker_processes 1) on CPU $SERVER_CPU;"
+echo "         wrk -t1, simulator, fast Weavr (nginx, 1 worker) and PostgreSQL on CPU $LOAD_CPU"
+echo "runs:    ${WARMUP}s warm-up + ${DURATION}s measured per row, c in {$CONNS}, $ROUNDS round(s), interleaved"
+[[ -n $BASELINE_BIN ]] && echo "baseline: $BASELINE_BIN (row gateway-base)"
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at start"
 [[ ${SKIP_BUILD:-0} == 1 ]] || swift build -c release --product weavr-gateway 2>&1 | tail -1
 
-port_of() { for _ in $(seq 100); do p=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$1" 2>/dev/null | grep -o '[0-9]*$' || true); [[ -n $p ]] && { echo "$p"; return; }; sleep 0.05; done; echo "no port in $1" >&2; exit 1; }
+port_of() { for _ in $(seq 200); do p=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$1" 2>/dev/null | grep -o '[0-9]*$' || true); [[ -n $p ]] && { echo "$p"; return; }; sleep 0.05; done; echo "no port in $1" >&2; cat "$1" >&2; exit 1; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 200); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return; sleep 0.05; done; echo "nothing on port $1" >&2; exit 1; }
+json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
-taskset -c 1 "$BIN" simulator --port 0 --capture-limit 0 --no-admin-routes > "$TMP/sim.out" 2>&1 &
+taskset -c "$LOAD_CPU" "$BIN" simulator --port 0 --capture-limit 0 --no-admin-routes > "$TMP/sim.out" 2>&1 &
 PIDS+=($!)
 SIM=$(port_of "$TMP/sim.out")
+WEAVR_TOKEN=$(curl -sf -X POST "http://127.0.0.1:$SIM/login_with_password" -H 'api-key: sim-demo-api-key' -H 'content-type: application/json' \
+    -d '{"email":"alice@example.com","password":{"value":"Password1!"}}' | json_field token)
+curl -sf "http://127.0.0.1:$SIM/managed_cards/$CARD" -H 'api-key: sim-demo-api-key' -H "authorization: Bearer $WEAVR_TOKEN" > "$TMP/card.json"
 
-export GATEWAY_MASTER_KEY=$(head -c 32 /dev/urandom | base64)
-printf 'sim-demo-api-key' | "$BIN" tenant add bench --db "$TMP/gw.sqlite" --name Bench \
-    --weavr-base-url "http://127.0.0.1:$SIM" --prepaid-profile EUR=101 --session-mode bearer \
-    --quota rate.tenant_per_minute=1000000 --quota rate.session_per_minute=1000000 > /dev/null
-echo "tenant:  request-rate limits raised to 1,000,000/min so the benchmark measures the path, not the limiter"
-taskset -c 0 "$BIN" serve --port 0 --threads 1 --db "$TMP/gw.sqlite" > "$TMP/gw.out" 2>&1 &
-PIDS+=($!)
-GW=$(port_of "$TMP/gw.out")
-
-mkdir -p "$TMP/nginx"
-NGINX_PORT=$((20000 + RANDOM % 20000))
-cat > "$TMP/nginx/nginx.conf" <<CONF
+nginx_conf() {  # dir, then the server blocks on stdin
+    mkdir -p "$1"
+    { cat <<CONF
 worker_processes 1;
 daemon off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 4096; }
+pid $1/nginx.pid;
+error_log $1/error.log warn;
+events { worker_connections 8192; }
 http {
     access_log off;
     keepalive_requests 1000000000;
-    client_body_temp_path $TMP/nginx/body;
-    proxy_temp_path $TMP/nginx/proxy;
-    fastcgi_temp_path $TMP/nginx/fastcgi;
-    uwsgi_temp_path $TMP/nginx/uwsgi;
-    scgi_temp_path $TMP/nginx/scgi;
-    upstream weavr { server 127.0.0.1:$SIM; keepalive 64; }
+    client_body_temp_path $1/body;
+    proxy_temp_path $1/proxy;
+    fastcgi_temp_path $1/fastcgi;
+    uwsgi_temp_path $1/uwsgi;
+    scgi_temp_path $1/scgi;
+CONF
+    cat; echo "}"; } > "$1/nginx.conf"
+}
+
+# Fast Weavr: the card from memory (the simulator's own JSON), every other call passed to the simulator.
+FAST=$(free_port)
+CARD_LITERAL=$(python3 - "$TMP/card.json" <<'PY'
+import sys
+text = open(sys.argv[1]).read().strip()
+assert "$" not in text, "the card contains '$' (an nginx variable)"
+print("'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'")
+PY
+)
+nginx_conf "$TMP/fast" <<CONF
+    upstream simulator { server 127.0.0.1:$SIM; keepalive 16; }
     server {
-        listen 127.0.0.1:$NGINX_PORT reuseport;
+        listen 127.0.0.1:$FAST;
+        location ~ "^/managed_cards/[0-9]+\$" {
+            if (\$request_method != GET) { return 405; }
+            default_type application/json;
+            add_header request-ref fast-weavr-ref;
+            return 200 $CARD_LITERAL;
+        }
         location / {
-            proxy_pass http://weavr;
+            proxy_pass http://simulator;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
-            proxy_set_header api-key "sim-demo-api-key";
         }
     }
-}
 CONF
-taskset -c 0 nginx -p "$TMP/nginx/" -e "$TMP/nginx/error.log" -c "$TMP/nginx/nginx.conf" &
+taskset -c "$LOAD_CPU" nginx -p "$TMP/fast/" -e "$TMP/fast/error.log" -c "$TMP/fast/nginx.conf" &
 PIDS+=($!)
-sleep 0.5
 
-GW_TOKEN=$(curl -sf -X POST "http://127.0.0.1:$GW/v1/auth/login" -H 'content-type: application/json' \
-    -d '{"tenant":"bench","email":"alice@example.com","password":"Password1!","mode":"bearer"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-WEAVR_TOKEN=$(curl -sf -X POST "http://127.0.0.1:$NGINX_PORT/login_with_password" -H 'content-type: application/json' \
-    -d '{"email":"alice@example.com","password":{"value":"Password1!"}}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-curl -sf "http://127.0.0.1:$GW/v1/cards/$CARD" -H "authorization: Bearer $GW_TOKEN" > /dev/null || { echo "gateway card read failed"; exit 1; }
-curl -sf "http://127.0.0.1:$NGINX_PORT/managed_cards/$CARD" -H "authorization: Bearer $WEAVR_TOKEN" > /dev/null || { echo "nginx card read failed"; exit 1; }
+# The nginx under test: proxy_pass (adding the api-key) to the simulator and to fast Weavr; /healthz.
+NGX_SIM=$(free_port); NGX_FAST=$(free_port); NGX_HEALTH=$(free_port)
+nginx_conf "$TMP/proxy" <<CONF
+    upstream simulator { server 127.0.0.1:$SIM; keepalive 64; }
+    upstream fast { server 127.0.0.1:$FAST; keepalive 64; }
+    server {
+        listen 127.0.0.1:$NGX_SIM;
+        location / { proxy_pass http://simulator; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header api-key "sim-demo-api-key"; }
+    }
+    server {
+        listen 127.0.0.1:$NGX_FAST;
+        location / { proxy_pass http://fast; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_set_header api-key "sim-demo-api-key"; }
+    }
+    server {
+        listen 127.0.0.1:$NGX_HEALTH;
+        location = /healthz { default_type application/json; return 200 '{"status":"ok"}'; }
+    }
+CONF
+taskset -c "$SERVER_CPU" nginx -p "$TMP/proxy/" -e "$TMP/proxy/error.log" -c "$TMP/proxy/nginx.conf" &
+PIDS+=($!)
+wait_port "$FAST"; wait_port "$NGX_SIM"; wait_port "$NGX_FAST"
+curl -sf "http://127.0.0.1:$NGX_FAST/managed_cards/$CARD" -H "authorization: Bearer $WEAVR_TOKEN" | cmp -s - "$TMP/card.json" \
+    || { echo "fast Weavr does not answer the simulator's card"; exit 1; }
+echo "upstream: fast Weavr answers the simulator's card ($(wc -c < "$TMP/card.json") bytes of JSON) from memory"
 
-run() {  # name url token conns
-    local out
-    taskset -c 1 wrk -t1 -c"$4" -d2s -H "authorization: Bearer $3" "$2" > /dev/null
-    echo "+ taskset -c 1 wrk -t1 -c$4 -d${DURATION}s --latency -H 'authorization: Bearer …' $2" >&2
-    out=$(taskset -c 1 wrk -t1 -c"$4" -d"${DURATION}s" --latency -H "authorization: Bearer $3" "$2")
-    local rps p50 p99 errors
+PGURL=""
+if [[ " $BACKENDS " == *" postgres "* ]]; then
+    if [[ -z ${BENCH_DATABASE_URL:-} ]]; then
+        PGDIR=$(mktemp -d /tmp/gw-bench-cluster.XXXXXX)
+        eval "$(bash scripts/postgres.sh start "$PGDIR" 2>/dev/null)"
+        BENCH_DATABASE_URL=$WEAVR_GATEWAY_TEST_DATABASE_URL
+    fi
+    for pid in $(pgrep -x postgres); do taskset -pc "$LOAD_CPU" "$pid" > /dev/null 2>&1 || true; done
+    echo "postgres: $(psql "$BENCH_DATABASE_URL" -Atc 'show server_version') on CPU $LOAD_CPU, synchronous_commit=$(psql "$BENCH_DATABASE_URL" -Atc 'show synchronous_commit')"
+fi
+unset WEAVR_GATEWAY_TEST_DATABASE_URL  # the gateway refuses WEAVR_GATEWAY_* variables it does not know
+export GATEWAY_MASTER_KEY=$(head -c 32 /dev/urandom | base64)
+echo "tenants: request-rate limits raised to 1,000,000/min so the benchmark measures the path, not the limiter"
+
+# A database for one gateway binary on one backend, with a tenant per mode ("sim" → the simulator,
+# "fast" → fast Weavr). Prints the --db argument.
+make_db() {  # bin backend name
+    local db
+    if [[ $2 == sqlite ]]; then
+        db=$TMP/$3.sqlite
+    else
+        local name="bench_$3_$RANDOM$RANDOM"
+        psql "$BENCH_DATABASE_URL" -qc "CREATE DATABASE $name"
+        db=$(python3 -c 'import sys; u=sys.argv[1]; b,_,q=u.partition("?"); print(b.rsplit("/",1)[0]+"/"+sys.argv[2]+("?"+q if q else ""))' "$BENCH_DATABASE_URL" "$name")
+    fi
+    for tenant in sim:$SIM fast:$FAST; do
+        printf 'sim-demo-api-key' | "$1" tenant add "${tenant%%:*}" --db "$db" --name Bench \
+            --weavr-base-url "http://127.0.0.1:${tenant##*:}" --prepaid-profile EUR=101 --session-mode bearer \
+            --quota rate.tenant_per_minute=1000000 --quota rate.session_per_minute=1000000 > /dev/null
+    done
+    echo "$db"
+}
+
+start_gateway() {  # bin db name → sets GW_PORT, GW_PID
+    taskset -c "$SERVER_CPU" "$1" serve --port 0 --threads 1 --db "$2" > "$TMP/$3.out" 2>&1 &
+    GW_PID=$!
+    PIDS+=($GW_PID)
+    GW_PORT=$(port_of "$TMP/$3.out")
+}
+
+login() {  # port tenant
+    curl -sf -X POST "http://127.0.0.1:$1/v1/auth/login" -H 'content-type: application/json' \
+        -d "{\"tenant\":\"$2\",\"email\":\"alice@example.com\",\"password\":\"Password1!\",\"mode\":\"bearer\"}" | json_field token
+}
+
+run() {  # label url token conns → one row
+    local out rps p50 p99 errors load
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    taskset -c "$LOAD_CPU" wrk -t1 -c"$4" -d"${WARMUP}s" -H "authorization: Bearer $3" "$2" > /dev/null
+    out=$(taskset -c "$LOAD_CPU" wrk -t1 -c"$4" -d"${DURATION}s" --latency -H "authorization: Bearer $3" "$2")
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p50=$(echo "$out" | awk '$1=="50%" {print $2}')
     p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-    errors=$(echo "$out" | awk '/Non-2xx/ {print $5}')
-    printf "%-14s %5s %11s %9s %9s %7s\n" "$1" "$4" "$rps" "$p50" "$p99" "${errors:-0}"
-    if [[ -n $errors && $errors != 0 ]]; then echo "  !! $1 answered $errors non-2xx responses: the figures above are not valid" >&2; fi
-    echo "$1 $4 $rps $p99" >> "$TMP/results"
+    errors=$(echo "$out" | awk '/Non-2xx/ {n += $5} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}')
+    printf "%-32s %5s %11s %9s %9s %7s %6s\n" "$1" "$4" "$rps" "$p50" "$p99" "$errors" "$load"
+    if [[ $errors != 0 ]]; then echo "  !! $1 had $errors errors or non-2xx responses: its figures are not valid" >&2; fi
+    echo "$1 $4 $rps $p99 $errors" >> "$TMP/results"
 }
 
-echo
-printf "%-14s %5s %11s %9s %9s %7s\n" server conns req/s p50 p99 non-2xx
-for c in $CONNS; do
-    run weavr-gateway "http://127.0.0.1:$GW/v1/cards/$CARD" "$GW_TOKEN" "$c"
-    run nginx-proxy "http://127.0.0.1:$NGINX_PORT/managed_cards/$CARD" "$WEAVR_TOKEN" "$c"
+# Gateways: this binary (and the baseline) per backend, each with its tenants and sessions.
+GATEWAYS=()  # "label port simtoken fasttoken pid"
+for backend in $BACKENDS; do
+    for which in gateway ${BASELINE_BIN:+gateway-base}; do
+        bin=$BIN; [[ $which == gateway-base ]] && bin=$BASELINE_BIN
+        db=$(make_db "$bin" "$backend" "${which//-/_}_$backend")
+        start_gateway "$bin" "$db" "$which-$backend"
+        sim_token=$(login "$GW_PORT" sim); fast_token=$(login "$GW_PORT" fast)
+        curl -sf "http://127.0.0.1:$GW_PORT/v1/cards/$CARD" -H "authorization: Bearer $fast_token" > /dev/null \
+            || { echo "$which-$backend: card read through fast Weavr failed"; exit 1; }
+        GATEWAYS+=("$which-$backend $GW_PORT $sim_token $fast_token $GW_PID")
+    done
 done
+
 echo
-python3 - "$TMP/results" <<'PY'
-import sys
+printf "%-32s %5s %11s %9s %9s %7s %6s\n" "mode/server" conns req/s p50 p99 errors load1
+for round in $(seq "$ROUNDS"); do
+    for mode in $MODES; do
+        for c in $CONNS; do
+            if [[ $mode == simulator ]]; then nport=$NGX_SIM; else nport=$NGX_FAST; fi
+            run "$mode/nginx-proxy" "http://127.0.0.1:$nport/managed_cards/$CARD" "$WEAVR_TOKEN" "$c"
+            for g in "${GATEWAYS[@]}"; do
+                read -r label port sim_token fast_token _ <<< "$g"
+                token=$sim_token; [[ $mode == gateway ]] && token=$fast_token
+                run "$mode/$label" "http://127.0.0.1:$port/v1/cards/$CARD" "$token" "$c"
+            done
+        done
+    done
+    if [[ $HEALTHZ == 1 ]]; then
+        for c in $CONNS; do
+            run "healthz/nginx" "http://127.0.0.1:$NGX_HEALTH/healthz" none "$c"
+            read -r label port _ _ _ <<< "${GATEWAYS[0]}"
+            run "healthz/${label%-*}" "http://127.0.0.1:$port/healthz" none "$c"
+            if [[ -n $BASELINE_BIN ]]; then
+                read -r label port _ _ _ <<< "${GATEWAYS[1]}"
+                run "healthz/${label%-*}" "http://127.0.0.1:$port/healthz" none "$c"
+            fi
+        done
+    fi
+done
+echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at end"
+
+if [[ ${PROFILE:-0} == 1 ]]; then
+    c=$(echo "$CONNS" | tr ' ' '\n' | sort -n | tail -1)
+    for g in "${GATEWAYS[@]}"; do
+        read -r label port _ fast_token pid <<< "$g"
+        echo
+        echo "-- profile: $label, gateway-bound card read, c=$c, ${DURATION}s: perf record -g -p $pid; perf report --no-children (top 25)"
+        taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"$((DURATION + 2))s" -H "authorization: Bearer $fast_token" "http://127.0.0.1:$port/v1/cards/$CARD" > "$TMP/profile-wrk.txt" &
+        wrk_pid=$!
+        sleep 1
+        perf record -q -g -F 999 -p "$pid" -o "$TMP/perf.data" -- sleep "$DURATION" > /dev/null 2>&1
+        wait "$wrk_pid"
+        echo "   (under it: $(awk '/Requests\/sec/ {print $2}' "$TMP/profile-wrk.txt") req/s; load $(cut -d' ' -f1 /proc/loadavg))"
+        echo "   by shared object:"
+        perf report -i "$TMP/perf.data" --no-children --stdio --sort dso -g none 2>/dev/null \
+            | grep -v '^#' | grep -v '^$' | head -8
+        echo "   by symbol:"
+        perf report -i "$TMP/perf.data" --no-children --stdio --sort dso,symbol --percent-limit 0.5 -g none 2>/dev/null \
+            | grep -v '^#' | grep -v '^$' | head -25 | swift demangle --simplified | cut -c1-150
+    done
+fi
+echo
+[[ -s $TMP/results ]] && python3 - "$TMP/results" <<'PY'
+import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
 def ms(v):
     return float(v[:-2]) if v.endswith("ms") else float(v[:-2]) / 1000 if v.endswith("us") else float(v[:-1]) * 1000
-by = {(r[0], r[1]): (float(r[2]), ms(r[3])) for r in rows}
-for c in sorted({r[1] for r in rows}, key=int):
-    g, n = by[("weavr-gateway", c)], by[("nginx-proxy", c)]
-    print(f"c={c}: throughput ratio gateway/nginx {g[0] / n[0]:.2f}, p99 gateway {g[1]:.2f} ms vs nginx {n[1]:.2f} ms (added {g[1] - n[1]:+.2f} ms)")
+runs = {}
+for label, c, rps, p99, _ in rows:
+    runs.setdefault((label, c), []).append((float(rps), ms(p99)))
+med = {k: (statistics.median(r for r, _ in v), statistics.median(p for _, p in v)) for k, v in runs.items()}
+print("median of rounds; ratio = req/s of the row / req/s of nginx in the same mode and c")
+for (label, c), (rps, p99) in med.items():
+    mode, server = label.split("/", 1)
+    if server.startswith("nginx"):
+        continue
+    ref = med.get((f"{mode}/nginx-proxy" if mode != "healthz" else "healthz/nginx", c))
+    print(f"{mode:>9}-bound  c={c:<3} {server:<24} {rps:>10.0f} req/s  {rps / ref[0]:.2f}x nginx ({ref[0]:.0f} req/s)  p99 {p99:.2f} ms vs {ref[1]:.2f} ms"
+          if mode != "healthz" else
+          f"{'healthz':>15}  c={c:<3} {server:<24} {rps:>10.0f} req/s  {rps / ref[0]:.2f}x nginx ({ref[0]:.0f} req/s)  p99 {p99:.2f} ms vs {ref[1]:.2f} ms")
 PY

@@ -4,29 +4,37 @@ internal import Glibc
 internal import Darwin
 #endif
 
-/// A pthread mutex with one condition variable, for threads that must block: the writer
-/// and reader threads waiting for jobs, and the read timer waiting for a deadline.
+/// A pthread mutex with condition variables (one unless asked for more), for threads that must block: the
+/// writer and reader threads waiting for jobs, and the read timer waiting for a deadline. Each `wait`,
+/// `signal` and `broadcast` names its condition (default: the first), so threads waiting for different
+/// things are not woken for each other's events.
 final class ConditionLock: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let conditions: UnsafeMutablePointer<pthread_cond_t>
+    private let conditionCount: Int
 
-    init() {
+    init(conditions count: Int = 1) {
+        precondition(count >= 1)
+        conditionCount = count
+        conditions = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: count)
         pthread_mutex_init(mutex, nil)
-        #if canImport(Glibc)
-        var attributes = pthread_condattr_t()
-        pthread_condattr_init(&attributes)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
-        pthread_cond_init(condition, &attributes)
-        pthread_condattr_destroy(&attributes)
-        #else
-        pthread_cond_init(condition, nil)
-        #endif
+        for index in 0..<count {
+            #if canImport(Glibc)
+            var attributes = pthread_condattr_t()
+            pthread_condattr_init(&attributes)
+            pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+            pthread_cond_init(conditions + index, &attributes)
+            pthread_condattr_destroy(&attributes)
+            #else
+            pthread_cond_init(conditions + index, nil)
+            #endif
+        }
     }
 
     deinit {
-        pthread_cond_destroy(condition)
+        for index in 0..<conditionCount { pthread_cond_destroy(conditions + index) }
         pthread_mutex_destroy(mutex)
-        condition.deallocate()
+        conditions.deallocate()
         mutex.deallocate()
     }
 
@@ -38,13 +46,14 @@ final class ConditionLock: @unchecked Sendable {
     }
 
     /// Releases the mutex until signalled, then takes it again. Call inside `withLock`.
-    func wait() {
-        pthread_cond_wait(condition, mutex)
+    func wait(_ index: Int = 0) {
+        pthread_cond_wait(conditions + index, mutex)
     }
 
     /// Like `wait()`, giving up after `timeout`; returns `false` when it timed out.
     /// Call inside `withLock`.
-    func wait(timeout: Duration) -> Bool {
+    func wait(timeout: Duration, _ index: Int = 0) -> Bool {
+        let condition = conditions + index
         let (seconds, attoseconds) = timeout.components
         let nanoseconds = max(0, Int(attoseconds / 1_000_000_000))
         #if canImport(Glibc)
@@ -61,12 +70,12 @@ final class ConditionLock: @unchecked Sendable {
     }
 
     /// Wakes one waiter.
-    func signal() {
-        pthread_cond_signal(condition)
+    func signal(_ index: Int = 0) {
+        pthread_cond_signal(conditions + index)
     }
 
     /// Wakes every waiter.
-    func broadcast() {
-        pthread_cond_broadcast(condition)
+    func broadcast(_ index: Int = 0) {
+        pthread_cond_broadcast(conditions + index)
     }
 }

@@ -5,7 +5,11 @@
 /// snapshot and resumes the caller. A job still queued at its deadline (every reader busy
 /// for `checkoutTimeout`) is failed with `StorageError.busy` by a small timer thread.
 final class ReaderPool: @unchecked Sendable {
-    private let condition = ConditionLock()
+    /// Readers wait on condition `readersCondition`, the timer on `timerCondition`: a new job wakes one reader,
+    /// and the timer only when the queue was empty (later jobs have later deadlines than the head it waits for).
+    private let condition = ConditionLock(conditions: 2)
+    private static let readersCondition = 0
+    private static let timerCondition = 1
     private let checkoutTimeout: Duration
     /// Connection `i` is used only by reader thread `i`.
     private let connections: [any EngineConnection]
@@ -47,9 +51,11 @@ final class ReaderPool: @unchecked Sendable {
         let job = ReadJob(deadline: .now + checkoutTimeout, perform: perform, fail: fail)
         let accepted = condition.withLock {
             guard !isClosing else { return false }
+            let wasEmpty = firstPending == pendingJobs.count
             pendingJobs.append(job)
-            // Wakes the readers and the timer thread alike: they share one condition.
-            condition.broadcast()
+            // One job, one reader: a busy reader looks at the queue before it waits, so none is missed.
+            condition.signal(Self.readersCondition)
+            if wasEmpty { condition.signal(Self.timerCondition) }
             return true
         }
         if !accepted { fail(StorageError.closed) }
@@ -64,7 +70,8 @@ final class ReaderPool: @unchecked Sendable {
             let abandoned = Array(pendingJobs[firstPending...])
             pendingJobs.removeAll()
             firstPending = 0
-            condition.broadcast()
+            condition.broadcast(Self.readersCondition)
+            condition.broadcast(Self.timerCondition)
             let threads = self.threads
             self.threads.removeAll()
             return (abandoned, threads)
@@ -94,7 +101,7 @@ final class ReaderPool: @unchecked Sendable {
     /// Waits for a job and takes the oldest; `nil` once closed.
     private func nextJob() -> ReadJob? {
         condition.withLock {
-            while firstPending == pendingJobs.count && !isClosing { condition.wait() }
+            while firstPending == pendingJobs.count && !isClosing { condition.wait(Self.readersCondition) }
             guard !isClosing else { return nil }
             return takeFirst()
         }
@@ -113,13 +120,13 @@ final class ReaderPool: @unchecked Sendable {
         condition.withLock {
             while !isClosing {
                 guard firstPending < pendingJobs.count else {
-                    condition.wait()
+                    condition.wait(Self.timerCondition)
                     continue
                 }
                 let now = ContinuousClock.now
                 let remaining = pendingJobs[firstPending].deadline - now
                 guard remaining <= .zero else {
-                    _ = condition.wait(timeout: remaining)
+                    _ = condition.wait(timeout: remaining, Self.timerCondition)
                     continue
                 }
                 var expired: [ReadJob] = []

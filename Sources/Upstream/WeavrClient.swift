@@ -52,11 +52,19 @@ public final class WeavrClient: Sendable {
             return WeavrResult(value: empty, requestRef: requestRef, status: response.status)
         }
         do {
+            // The hot responses (a card, a page of cards) read themselves without Foundation's JSONDecoder.
+            if let fast = Value.self as? any WeavrJSONDecodable.Type, let value = try Self.decodeFast(fast, response.body) as? Value {
+                return WeavrResult(value: value, requestRef: requestRef, status: response.status)
+            }
             let value = try JSONDecoder().decode(Value.self, from: Data(response.body))
             return WeavrResult(value: value, requestRef: requestRef, status: response.status)
         } catch {
             throw WeavrError(.invalidResponse("body is not the expected JSON"), status: response.status, requestRef: requestRef)
         }
+    }
+
+    private static func decodeFast<T: WeavrJSONDecodable>(_ type: T.Type, _ body: [UInt8]) throws(WeavrJSONError) -> any WeavrJSONDecodable {
+        try WeavrJSON.decode(type, from: body)
     }
 
     /// Sends `call` with retries and the circuit breaker; returns the first 2xx response.

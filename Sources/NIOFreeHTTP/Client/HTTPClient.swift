@@ -121,8 +121,9 @@ public final class HTTPClient: Sendable {
         out.append(contentsOf: origin.hostHeader.utf8)
         out.append(contentsOf: "\r\n".utf8)
         for (name, value) in request.headers {
-            let lower = name.lowercased()
-            if lower == "host" || lower == "content-length" || lower == "transfer-encoding" || lower == "connection" { continue }
+            // The framing fields are this function's own (compared without allocating a lowercased copy).
+            if HTTPHeaders.asciiEqualsIgnoringCase(name, "host") || HTTPHeaders.asciiEqualsIgnoringCase(name, "content-length")
+                || HTTPHeaders.asciiEqualsIgnoringCase(name, "transfer-encoding") || HTTPHeaders.asciiEqualsIgnoringCase(name, "connection") { continue }
             // Never put CR, LF or NUL on the wire (header injection).
             guard !name.isEmpty, name.utf8.allSatisfy(HTTPByteClass.isToken),
                   value.utf8.allSatisfy(HTTPByteClass.isFieldValue) else { continue }
