@@ -85,6 +85,8 @@ public final class GatewayServices: Sendable {
     let requestRates: RequestRateLimits
     /// The separate Weavr sessions of card reveals, until they are logged out (`RevealReaper`).
     let revealSessions: RevealSessions
+    /// Which identity owns which card, for routing Weavr's card webhooks that name no owner.
+    let cardOwners: CardOwners
     /// Weavr's webhooks taken in: receipts, the event log and the `/v1/events` fan-out.
     let weavrEvents: WeavrEvents
     /// Whose `Forwarded` / `X-Forwarded-For` is believed (`ClientAddress`).
@@ -109,6 +111,7 @@ public final class GatewayServices: Sendable {
         keyStore = SQLKeyRingStore(database: database, masterKey: masterKey, clock: clock)
         idempotency = SQLIdempotencyStore(database: database, clock: clock)
         revealSessions = RevealSessions(database: database, secretBox: box, clock: clock)
+        cardOwners = CardOwners(database: database, clock: clock)
         _ = try await keyStore.ensureActiveKey()
         let keyRing = try await KeyRing(store: keyStore)
         self.keyRing = keyRing

@@ -151,3 +151,30 @@ struct EventStreamTests {
         }
     }
 }
+
+/// Weavr's card state change names no owner: the gateway routes it to the identity it saw owning the card.
+@Suite struct CardOwnerRoutingTests {
+    @Test func aStateChangeWithoutOwnerReachesTheIdentityThatListedTheCard() async throws {
+        try await withGateway { harness in
+            let token = try await harness.login()
+            let stream = try harness.openEventStream(token: token)
+            try await stream.read(until: "retry: 2000")
+            let now = harness.services.clock.now
+            // Never seen through the gateway: audited and logged, streamed to nobody.
+            #expect(try await harness.post(Webhooks.signed(kind: .cardStateChange, body: Webhooks.stateChange(event: "BLOCKED", owner: nil), callRef: "own-1", timestamp: now)).status == 204)
+            // Once alice's session listed her cards, the next state change of that card is hers.
+            #expect(try await harness.call("GET", "/v1/cards", token: token).status == 200)
+            #expect(try await harness.post(Webhooks.signed(kind: .cardStateChange, body: Webhooks.stateChange(event: "UNBLOCKED", owner: nil), callRef: "own-2", timestamp: now)).status == 204)
+            try await stream.read(until: #""event":"unblocked""#)
+            #expect(!stream.receivedText.contains(#""event":"blocked""#), "the event of an unknown card went to nobody")
+            #expect(try await harness.services.audit.all(AuditFilter(action: "weavr.card.state_change")).count == 2)
+            // Another identity's stream never sees alice's card.
+            let dave = try await harness.login(tenant: "globex", email: "dave@example.com", password: "Password4!")
+            let other = try harness.openEventStream(token: dave)
+            try await other.read(until: "retry: 2000")
+            #expect(try await harness.post(Webhooks.signed(kind: .cardStateChange, body: Webhooks.stateChange(event: "DESTROYED", owner: nil), callRef: "own-3", timestamp: now)).status == 204)
+            try await stream.read(until: #""event":"destroyed""#)
+            #expect(!other.receivedText.contains(#""event":"destroyed""#))
+        }
+    }
+}

@@ -47,6 +47,7 @@ struct CardsRoutes: Sendable {
         try query.validate()
 
         let page = try await call.weavr.listCards(filter: filter, offset: offset == 0 ? nil : offset, limit: limit).value
+        await remember(call, page.items.map(\.id))
         var json = JSONWriter()
         json.beginObject()
         json.key("cards")
@@ -67,11 +68,19 @@ struct CardsRoutes: Sendable {
         let body = try CardInput.create(call.request, profiles: call.auth.tenant.cardProfiles)
         return try await call.audited(details: ["profile_id": .string(body.profileId)]) {
             let result = try await Self.upstream { () async throws(WeavrError) in try await call.weavr.createCard(body) }
+            await remember(call, [result.value.id])
             return AuditedOutcome(
                 response: Self.json(201, CardView.body(result.value), location: "/v1/cards/" + result.value.id),
                 upstreamStatus: result.status, upstreamRequestRef: result.requestRef, target: result.value.id
             )
         }
+    }
+
+    /// Notes the session's identity as the owner of `cards` (`CardOwners`: Weavr's card webhooks that name no
+    /// owner reach this identity's `/v1/events` streams). A card already known costs one set lookup.
+    func remember(_ call: V1Call, _ cards: [String]) async {
+        let identity = call.auth.session.identity
+        await v1.cardOwners.remember(tenantID: call.auth.tenant.id, identityType: identity.type, identityID: identity.id, cardIDs: cards)
     }
 
     // MARK: one card
@@ -83,6 +92,7 @@ struct CardsRoutes: Sendable {
         let query = try ListQuery(call.request, allowed: [])
         try query.validate()
         let card = try await call.weavr.getCard(id).value
+        await remember(call, [card.id])
         return Self.json(200, CardView.body(card))
     }
 

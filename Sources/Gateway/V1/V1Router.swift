@@ -16,6 +16,8 @@ struct V1Router: Sendable {
     let denials: V1Denials
     let rates: RequestRateLimits
     let metrics: GatewayMetrics
+    /// Cards seen with their owner (`CardOwners`), for routing Weavr's card webhooks.
+    let cardOwners: CardOwners
 
     /// Builds the pipeline's parts from the composition root; `idempotencyStore` defaults to its store.
     init(services: GatewayServices, idempotencyStore: (any IdempotencyStore)? = nil) {
@@ -26,6 +28,7 @@ struct V1Router: Sendable {
         denials = V1Denials(ledger: services.denials, audit: audit)
         rates = services.requestRates
         metrics = services.metrics
+        cardOwners = services.cardOwners
     }
 
     /// The group's middlewares, outermost first.

@@ -40,6 +40,12 @@ struct WeavrEventStore: Sendable {
             )
             guard inserted == 1 else { return .duplicate }
             // One writer (and on PostgreSQL a cluster-wide lock per batch): seqs are given and committed in order.
+            // Weavr names no owner on some card events: the identity the gateway saw owning the card, if any.
+            var identityType = event.identityType
+            var identityID = event.identityID
+            if identityID == nil, let card = event.cardID, let owner = try CardOwners.owner(tenantID: tenantID, cardID: card, on: connection) {
+                (identityType, identityID) = (owner.type, owner.id)
+            }
             let head = try connection.query("UPDATE weavr_events_head SET seq = seq + 1 WHERE id = 1 RETURNING seq", [])
             guard let seq = head.first?[0].int64Value else { throw StorageError.corrupt }
             _ = try connection.run(
@@ -48,8 +54,8 @@ struct WeavrEventStore: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
-                    .integer(seq), .text(tenantID), event.identityType.map(SQLValue.text) ?? .null,
-                    event.identityID.map(SQLValue.text) ?? .null, .text(event.kind.rawValue), .text(event.json), .integer(now),
+                    .integer(seq), .text(tenantID), identityType.map(SQLValue.text) ?? .null,
+                    identityID.map(SQLValue.text) ?? .null, .text(event.kind.rawValue), .text(event.json), .integer(now),
                 ]
             )
             if let audit { _ = try SQLAuditLog.insert([audit], time: now, on: connection) }

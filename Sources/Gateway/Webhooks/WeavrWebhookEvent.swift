@@ -40,10 +40,13 @@ struct WeavrWebhookEvent: Sendable, Equatable {
     }
 
     var kind: Kind
-    /// The owning identity's id when Weavr names one (`owner.id`); events without one are logged and audited
-    /// but streamed to nobody (a card state change names no owner: see README, "Weavr's events").
+    /// The owning identity's id when Weavr names one (`owner.id`). A card event without one (a state change names
+    /// none) goes to the card's owner as `CardOwners` knows it; otherwise it is logged and audited but streamed to
+    /// nobody (README, "Weavr's events").
     var identityType: String?
     var identityID: String?
+    /// The card a card event is about (its owner is looked up in `CardOwners` when Weavr names none).
+    var cardID: String?
     /// The public JSON of the event (`/v1/events` `data:`), without `id` (the log's seq).
     var json: String
     /// The audit row's action, target, outcome and details; nil when the rule above keeps it out of the chain.
@@ -71,6 +74,7 @@ struct WeavrWebhookEvent: Sendable, Equatable {
         case .cardStateChange:
             guard let card = Self.instrumentID(object), let eventType = object["eventType"] as? String else { return nil }
             target = card
+            cardID = card
             let state = object["state"] as? [String: Any]
             json.field("cardId", card)
             json.field("event", eventType.lowercased())
@@ -85,6 +89,7 @@ struct WeavrWebhookEvent: Sendable, Equatable {
         case .cardAuthorisation:
             guard let card = Self.instrumentID(object), let transaction = Self.text(object["transactionId"]) else { return nil }
             target = card
+            cardID = card
             let approved = (object["approved"] as? Bool) ?? false
             json.field("cardId", card)
             json.field("transactionId", transaction)
@@ -102,6 +107,7 @@ struct WeavrWebhookEvent: Sendable, Equatable {
         case .cardSettlement:
             guard let card = Self.instrumentID(object), let transaction = Self.text(object["transactionId"]) else { return nil }
             target = card
+            cardID = card
             json.field("cardId", card)
             json.field("transactionId", transaction)
             if let type = object["settlementType"] as? String {
@@ -113,6 +119,7 @@ struct WeavrWebhookEvent: Sendable, Equatable {
         case .cardPhysicalUpgrade:
             guard let card = Self.instrumentID(object) else { return nil }
             target = card
+            cardID = card
             json.field("cardId", card)
             let physical = object["physicalCardDetails"] as? [String: Any]
             if let pending = physical?["pendingActivation"] as? Bool {
