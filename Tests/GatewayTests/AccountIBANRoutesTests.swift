@@ -62,10 +62,7 @@ struct AccountIBANRoutesTests {
     /// `pending` until Weavr allocates, then `allocated` with the details; the audit row records `pending`.
     @Test func anUpgradeWeavrHasNotAllocatedYetIsPendingUntilItIs() async throws {
         try await withGateway { gateway in
-            func simulator(_ path: String) async throws -> Int {
-                try await gateway.client.execute(HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(gateway.simulatorPort)\(path)")).status
-            }
-            #expect(try await simulator("/_simulator/accounts/\(Seed.accountGBP)/iban/delay") == 200)
+            #expect(try await gateway.simulatorPost("/_simulator/accounts/\(Seed.accountGBP)/iban/delay").status == 200)
             let token = try await gateway.login()
             let upgraded = try await gateway.call("POST", "/v1/accounts/\(Seed.accountGBP)/iban", token: token)
             #expect(upgraded.status == 200)
@@ -77,7 +74,7 @@ struct AccountIBANRoutesTests {
             let again = try await gateway.call("POST", "/v1/accounts/\(Seed.accountGBP)/iban", token: token)
             #expect(again.status == 409 && again.json["upstreamCode"] as? String == "INSTRUMENT_ALREADY_UPGRADED_TO_IBAN")
 
-            #expect(try await simulator("/_simulator/accounts/\(Seed.accountGBP)/iban/allocate") == 200)
+            #expect(try await gateway.simulatorPost("/_simulator/accounts/\(Seed.accountGBP)/iban/allocate").status == 200)
             let allocated = try await gateway.call("GET", "/v1/accounts/\(Seed.accountGBP)/iban", token: token)
             #expect(allocated.json["state"] as? String == "allocated")
             #expect((allocated.json["details"] as? [[String: Any]])?.first?["type"] as? String == "faster_payments")

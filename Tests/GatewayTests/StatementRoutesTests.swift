@@ -9,17 +9,6 @@ import TestSupport
 @Suite struct StatementRoutesTests {
     typealias Seed = GatewayHarness.Seed
 
-    /// A POST to the simulator's test-only routes (purchases).
-    func simulator(_ harness: GatewayHarness, _ path: String, _ body: [String: Any]?) async throws -> [String: Any] {
-        var request = HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(harness.simulatorPort)\(path)")
-        if let body {
-            request.body = Array(try JSONSerialization.data(withJSONObject: body))
-            request.headers.add("content-type", "application/json")
-        }
-        let response = try await harness.client.execute(request)
-        return (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
-    }
-
     /// Funds the card from the account (2,500), then a settled purchase (450) and one only held (120).
     func history(_ harness: GatewayHarness, token: String) async throws {
         let transfer = try await harness.call("POST", "/v1/transfers", token: token, json: [
@@ -27,12 +16,12 @@ import TestSupport
             "amount": 2500, "currency": "EUR", "description": "Top-up, \"monthly\"",
         ])
         #expect(transfer.status == 201, "\(transfer.text)")
-        let purchase = try await simulator(harness, "/_simulator/purchases", [
+        let purchase = try await harness.simulatorPost("/_simulator/purchases", [
             "cardId": Seed.fundedEUR, "amount": 450, "currency": "EUR", "merchantName": "Corner Coffee", "merchantCategoryCode": "5814",
-        ])
+        ]).json
         let id = try #require(purchase["id"] as? String)
-        _ = try await simulator(harness, "/_simulator/purchases/\(id)/settle", nil)
-        _ = try await simulator(harness, "/_simulator/purchases", [
+        _ = try await harness.simulatorPost("/_simulator/purchases/\(id)/settle", nil)
+        _ = try await harness.simulatorPost("/_simulator/purchases", [
             "cardId": Seed.fundedEUR, "amount": 120, "currency": "EUR", "merchantName": "Held Bakery",
         ])
     }

@@ -196,13 +196,7 @@ struct TransfersRoutesTests {
             let token = try await gateway.login()
             let before = try #require(try await available(gateway, "/v1/cards/" + Seed.fundedEUR, token))
             func simulator(_ path: String, _ body: [String: Any]?) async throws -> [String: Any] {
-                var request = HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(gateway.simulatorPort)\(path)")
-                if let body {
-                    request.body = Array(try JSONSerialization.data(withJSONObject: body))
-                    request.headers.add("content-type", "application/json")
-                }
-                let response = try await gateway.client.execute(request)
-                return (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+                try await gateway.simulatorPost(path, body).json
             }
             let purchase = try await simulator("/_simulator/purchases", [
                 "cardId": Seed.fundedEUR, "amount": 450, "currency": "EUR", "merchantName": "Corner Coffee", "merchantCategoryCode": "5814",

@@ -33,14 +33,7 @@ struct AccountsRoutes: Sendable {
         let states = query.choices("state", CardsRoutes.states)
         let limit = query.limit()
         let filters = "currency=" + (currency ?? "") + "&state=" + states.sorted().joined(separator: ",")
-        var offset = 0
-        if let text = query.single("cursor") {
-            if let cursor = PageCursor.decode(text, list: "accounts", filters: filters) {
-                offset = cursor.offset
-            } else {
-                query.fail("cursor", "not a cursor of this list and these filters")
-            }
-        }
+        let offset = query.cursorOffset(list: "accounts", filters: filters)
         try query.validate()
 
         let weavrStates = Set(states.map { $0.uppercased() })

@@ -36,14 +36,7 @@ struct CardsRoutes: Sendable {
         var query = try ListQuery(call.request, allowed: Self.listParameters)
         let (filter, filters) = CardInput.listFilter(&query, states: Self.states)
         let limit = query.limit()
-        var offset = 0
-        if let text = query.single("cursor") {
-            if let cursor = PageCursor.decode(text, list: "cards", filters: filters) {
-                offset = cursor.offset
-            } else {
-                query.fail("cursor", "not a cursor of this list and these filters")
-            }
-        }
+        let offset = query.cursorOffset(list: "cards", filters: filters)
         try query.validate()
 
         let page = try await call.weavr.listCards(filter: filter, offset: offset == 0 ? nil : offset, limit: limit).value

@@ -82,6 +82,17 @@ struct ListQuery {
         return value
     }
 
+    /// The offset the `cursor` parameter carries (0 without one); a cursor that `list` did not issue for these
+    /// `filters` is recorded as a failure naming `cursor`.
+    mutating func cursorOffset(list: String, filters: String) -> Int {
+        guard let text = single("cursor") else { return 0 }
+        guard let cursor = PageCursor.decode(text, list: list, filters: filters) else {
+            fail("cursor", filters.isEmpty ? "not a cursor returned by this list" : "not a cursor of this list and these filters")
+            return 0
+        }
+        return cursor.offset
+    }
+
     mutating func fail(_ name: String, _ reason: String) {
         if !invalid.contains(where: { $0.name == name }) { invalid.append(.init(name: name, reason: reason)) }
     }

@@ -12,14 +12,7 @@ struct PageRequest: Sendable, Equatable {
     init(_ query: inout ListQuery, scope: String) {
         self.scope = scope
         limit = query.limit(1...PageRequest.maxLimit, default: PageRequest.defaultLimit)
-        offset = 0
-        if let text = query.single("cursor") {
-            if let cursor = PageCursor.decode(text, list: scope, filters: "") {
-                offset = cursor.offset
-            } else {
-                query.fail("cursor", "not a cursor returned by this list")
-            }
-        }
+        offset = query.cursorOffset(list: scope, filters: "")
     }
 
     /// The cursor of the page after one that returned `returned` of `total` items; nil on the last page.

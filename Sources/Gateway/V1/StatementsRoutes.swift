@@ -102,14 +102,7 @@ struct StatementsRoutes: Sendable {
         let filters = ["type=" + types.sorted().joined(separator: ","), "from=" + (from.map(String.init) ?? ""),
                        "to=" + (to.map(String.init) ?? ""), "order=" + order].joined(separator: "&")
         let list = TransferInput.publicKind(kind) + "-statement:" + id
-        var offset = 0
-        if let text = query.single("cursor") {
-            if let cursor = PageCursor.decode(text, list: list, filters: filters) {
-                offset = cursor.offset
-            } else {
-                query.fail("cursor", "not a cursor of this statement and these filters")
-            }
-        }
+        let offset = query.cursorOffset(list: list, filters: filters)
         try query.validate()
         let instrument = InstrumentRef(id: id, type: kind)
 

@@ -48,7 +48,7 @@ struct TransfersRoutes: Sendable {
         let states = query.choices("state", TransferView.states)
         let limit = query.limit()
         let filters = "state=" + states.sorted().joined(separator: ",")
-        let offset = cursorOffset(&query, list: "transfers", filters: filters)
+        let offset = query.cursorOffset(list: "transfers", filters: filters)
         try query.validate()
         let page = try await call.weavr.listTransfers(states: states.map { $0.uppercased() }, offset: offset == 0 ? nil : offset, limit: limit).value
         var json = JSONWriter()
@@ -79,7 +79,7 @@ struct TransfersRoutes: Sendable {
         let (filter, filters) = TransactionInput.filter(&query)
         let limit = query.limit()
         let list = TransferInput.publicKind(kind) + "-transactions:" + id
-        let offset = cursorOffset(&query, list: list, filters: filters)
+        let offset = query.cursorOffset(list: list, filters: filters)
         try query.validate()
         let page = try await call.weavr.transactions(
             of: InstrumentRef(id: id, type: kind), filter: filter, offset: offset == 0 ? nil : offset, limit: limit
@@ -94,15 +94,5 @@ struct TransfersRoutes: Sendable {
         json.field("nextCursor", !page.items.isEmpty && next < page.count ? PageCursor(list: list, filters: filters, offset: next).encoded : nil)
         json.endObject()
         return CardsRoutes.json(200, json.bytes)
-    }
-
-    /// The offset a `cursor` parameter carries (0 without one); a cursor of another list or other filters fails.
-    private func cursorOffset(_ query: inout ListQuery, list: String, filters: String) -> Int {
-        guard let text = query.single("cursor") else { return 0 }
-        guard let cursor = PageCursor.decode(text, list: list, filters: filters) else {
-            query.fail("cursor", "not a cursor of this list and these filters")
-            return 0
-        }
-        return cursor.offset
     }
 }

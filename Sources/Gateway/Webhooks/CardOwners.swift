@@ -10,7 +10,13 @@ import Synchronization
 final class CardOwners: Sendable {
     private let database: Database
     private let clock: any WallClock
-    private let known = Mutex<Set<String>>([])
+    private struct Key: Hashable {
+        var tenantID: String
+        var cardID: String
+        var identityID: String
+    }
+
+    private let known = Mutex<Set<Key>>([])
     /// The most (tenant, card, owner) triples remembered in memory before the set starts over.
     static let memoryLimit = 100_000
 
@@ -25,7 +31,7 @@ final class CardOwners: Sendable {
         let fresh: [String] = known.withLock { known in
             var fresh: [String] = []
             for card in cardIDs {
-                let key = tenantID + "|" + card + "|" + identityID
+                let key = Key(tenantID: tenantID, cardID: card, identityID: identityID)
                 guard !known.contains(key) else { continue }
                 if known.count >= Self.memoryLimit { known.removeAll(keepingCapacity: true) }
                 known.insert(key)
@@ -51,7 +57,7 @@ final class CardOwners: Sendable {
             }
         } catch {
             known.withLock { known in
-                for card in fresh { known.remove(tenantID + "|" + card + "|" + identityID) }
+                for card in fresh { known.remove(Key(tenantID: tenantID, cardID: card, identityID: identityID)) }
             }
         }
     }

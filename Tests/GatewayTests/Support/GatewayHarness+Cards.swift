@@ -52,6 +52,19 @@ extension GatewayHarness {
         return (items, pages)
     }
 
+    /// A POST to the simulator's test-only routes (`/_simulator/purchases`, `…/settle`, IBAN allocation): status
+    /// and the JSON object answered (empty when none).
+    @discardableResult
+    func simulatorPost(_ path: String, _ body: [String: Any]? = nil) async throws -> (status: Int, json: [String: Any]) {
+        var request = HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(simulatorPort)\(path)")
+        if let body {
+            request.body = Array(try JSONSerialization.data(withJSONObject: body))
+            request.headers.add("content-type", "application/json")
+        }
+        let response = try await client.execute(request, timeout: .seconds(60))
+        return (response.status, (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:])
+    }
+
     /// Captured simulator requests to `path` (exact, without query).
     func weavrRequests(_ method: String, _ path: String) -> [CapturedRequestView] {
         simulator.capturedRequests.filter { $0.method == method && $0.path == path }.map {
