@@ -5,6 +5,9 @@ let strict: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    // A nonisolated async function runs on its caller's executor (SE-0461): no executor check per call on the
+    // request path, where every function runs on the connection's event loop anyway.
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
 ]
 
 let package = Package(

@@ -8,7 +8,9 @@
 #include <openssl/x509v3.h>
 #include <openssl/crypto.h>
 #include <openssl/core_names.h>
+#include <openssl/sha.h>
 #include <stdint.h>
+#include <string.h>
 
 /*
  * TLS wrappers for NIOFreeHTTP (Sources/NIOFreeHTTP/TLS).
@@ -156,5 +158,56 @@ static inline int wg_hkdf_sha256(const unsigned char *key, size_t keyLength,
 
 /* Ed25519 (RFC 8032) for the audit checkpoints' signatures: EVP_PKEY_ED25519 is a macro of a macro. */
 static const int wg_EVP_PKEY_ED25519 = EVP_PKEY_ED25519;
+
+
+/*
+ * HMAC-SHA256 with the key's inner and outer hash states computed once (RFC 2104 §4: "the intermediate
+ * results of the compression function on the B-byte blocks (K XOR ipad) and (K XOR opad) can be precomputed
+ * only once"). A session token is verified on every request; the one-shot HMAC(3) fetches the digest and
+ * sets up the key each time, several times the cost of hashing the token itself. The low-level SHA256_*
+ * calls are deprecated in OpenSSL 3.0 but kept (and are what EVP runs underneath); a state struct is
+ * copied per use, so one key serves every thread.
+ */
+typedef struct {
+    SHA256_CTX inner;
+    SHA256_CTX outer;
+} wg_hmac_sha256_key;
+
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wdeprecated-declarations"
+static inline void wg_hmac_sha256_key_init(wg_hmac_sha256_key *k, const uint8_t *key, size_t keyLength) {
+    uint8_t block[64];
+    uint8_t hashed[32];
+    memset(block, 0, sizeof block);
+    if (keyLength > 64) {
+        SHA256(key, keyLength, hashed);
+        memcpy(block, hashed, 32);
+    } else if (keyLength > 0) {
+        memcpy(block, key, keyLength);
+    }
+    uint8_t pad[64];
+    for (int i = 0; i < 64; i++) pad[i] = block[i] ^ 0x36;
+    SHA256_Init(&k->inner);
+    SHA256_Update(&k->inner, pad, 64);
+    for (int i = 0; i < 64; i++) pad[i] = block[i] ^ 0x5c;
+    SHA256_Init(&k->outer);
+    SHA256_Update(&k->outer, pad, 64);
+    OPENSSL_cleanse(block, sizeof block);
+    OPENSSL_cleanse(pad, sizeof pad);
+    OPENSSL_cleanse(hashed, sizeof hashed);
+}
+
+static inline void wg_hmac_sha256(const wg_hmac_sha256_key *k, const uint8_t *message, size_t length, uint8_t *tag) {
+    SHA256_CTX c = k->inner;
+    uint8_t innerHash[32];
+    SHA256_Update(&c, message, length);
+    SHA256_Final(innerHash, &c);
+    c = k->outer;
+    SHA256_Update(&c, innerHash, 32);
+    SHA256_Final(tag, &c);
+    OPENSSL_cleanse(&c, sizeof c);
+    OPENSSL_cleanse(innerHash, sizeof innerHash);
+}
+#pragma clang diagnostic pop
 
 #endif

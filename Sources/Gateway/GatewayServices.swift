@@ -105,7 +105,11 @@ public final class GatewayServices: Sendable {
         self.clock = clock
         let box = SecretBox(masterKey: masterKey)
         tenants = CachedTenantStore(SQLTenantStore(database: database, secretBox: box, clock: clock), clock: clock)
-        sessions = SQLSessionStore(database: database, secretBox: box, lifetime: sessionLifetime, clock: clock)
+        let sqlSessions = SQLSessionStore(database: database, secretBox: box, lifetime: sessionLifetime, clock: clock)
+        // On SQLite this process is the only one that writes sessions (ServeLock), so an in-memory copy is
+        // exact; on PostgreSQL other instances revoke too, so every request reads the row.
+        let sessionCache = database.dialect == .sqlite ? CachedSessionStore(sqlSessions, clock: clock) : nil
+        sessions = sessionCache ?? sqlSessions
         audit = SQLAuditLog(database: database, clock: clock)
         quotas = SQLQuotaLedger(database: database, clock: clock)
         keyStore = SQLKeyRingStore(database: database, masterKey: masterKey, clock: clock)
@@ -118,6 +122,8 @@ public final class GatewayServices: Sendable {
         let tenants = self.tenants
         storeChanges = await StoreChangeWatcher(database: database) {
             tenants.invalidateAll()
+            // `tenant remove` (another process) deletes the tenant's sessions.
+            sessionCache?.forgetAll()
             try? await keyRing.reload()
         }
         authenticator = SessionAuthenticator(keyRing: keyRing, sessions: sessions, clock: clock)

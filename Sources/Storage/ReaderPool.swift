@@ -6,7 +6,8 @@
 /// for `checkoutTimeout`) is failed with `StorageError.busy` by a small timer thread.
 final class ReaderPool: @unchecked Sendable {
     /// Readers wait on condition `readersCondition`, the timer on `timerCondition`: a new job wakes one reader,
-    /// and the timer only when the queue was empty (later jobs have later deadlines than the head it waits for).
+    /// and the timer only when the job may have to wait, that is when no reader is idle (later jobs have later
+    /// deadlines than the head it waits for). A job taken by an idle reader never wakes the timer thread.
     private let condition = ConditionLock(conditions: 2)
     private static let readersCondition = 0
     private static let timerCondition = 1
@@ -19,6 +20,8 @@ final class ReaderPool: @unchecked Sendable {
     private var pendingJobs: [ReadJob] = []
     private var firstPending = 0
     private var isClosing = false
+    /// Reader threads inside `nextJob`'s wait.
+    private var waitingReaders = 0
 
     /// Takes ownership of `connections` and starts one thread per connection plus the timer thread.
     init(connections: [any EngineConnection], checkoutTimeout: Duration) {
@@ -51,11 +54,13 @@ final class ReaderPool: @unchecked Sendable {
         let job = ReadJob(deadline: .now + checkoutTimeout, perform: perform, fail: fail)
         let accepted = condition.withLock {
             guard !isClosing else { return false }
-            let wasEmpty = firstPending == pendingJobs.count
+            let queuedBefore = pendingJobs.count - firstPending
             pendingJobs.append(job)
             // One job, one reader: a busy reader looks at the queue before it waits, so none is missed.
             condition.signal(Self.readersCondition)
-            if wasEmpty { condition.signal(Self.timerCondition) }
+            // More waiting readers than queued jobs: one of them takes this job now. Otherwise it may wait,
+            // and the timer must watch the queue's deadlines.
+            if waitingReaders <= queuedBefore { condition.signal(Self.timerCondition) }
             return true
         }
         if !accepted { fail(StorageError.closed) }
@@ -101,7 +106,9 @@ final class ReaderPool: @unchecked Sendable {
     /// Waits for a job and takes the oldest; `nil` once closed.
     private func nextJob() -> ReadJob? {
         condition.withLock {
+            waitingReaders += 1
             while firstPending == pendingJobs.count && !isClosing { condition.wait(Self.readersCondition) }
+            waitingReaders -= 1
             guard !isClosing else { return nil }
             return takeFirst()
         }

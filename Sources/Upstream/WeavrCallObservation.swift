@@ -36,17 +36,27 @@ public struct WeavrCallObservation: Sendable {
     private static let literals: Set<Substring> = ["managed_cards", "users", "_id_", "_user_id_"]
 
     /// `method` plus `path` with caller-supplied ids replaced by `{id}`, so the label set stays bounded.
+    /// One pass over the path's bytes into one string (it runs for every Weavr call).
     public static func operationLabel(method: String, path: String) -> String {
+        var label = method
+        label.reserveCapacity(method.utf8.count + path.utf8.count + 8)
+        label += " "
         var previous: Substring = ""
-        var parts: [Substring] = []
-        for segment in path.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
+        // Segments after the leading "/" (`split` keeping empty ones, as a path may hold "//").
+        var rest = path.utf8.first == UInt8(ascii: "/") ? path.dropFirst() : Substring(path)
+        while true {
+            let end = rest.utf8.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
+            let segment = rest[rest.startIndex..<end]
+            label += "/"
             if collections.contains(previous) && !literals.contains(segment) {
-                parts.append("{id}")
+                label += "{id}"
             } else {
-                parts.append(segment)
+                label += segment
             }
             previous = segment
+            guard end < rest.endIndex else { break }
+            rest = rest[rest.utf8.index(after: end)...]
         }
-        return method + " /" + parts.joined(separator: "/")
+        return label
     }
 }

@@ -39,6 +39,9 @@ public final class WeavrClient: Sendable {
         var body: [UInt8]?
         var idempotencyRef: String?
         var requestID: String?
+        /// The metrics label (`WeavrCallObservation.operation`) when the caller knows it; else derived from
+        /// `method` and `path` per attempt.
+        var operation: String?
 
         /// GETs and calls with an idempotency-ref may be repeated.
         var isRepeatable: Bool { method == "GET" || !(idempotencyRef ?? "").isEmpty }
@@ -116,7 +119,7 @@ public final class WeavrClient: Sendable {
     private func observe(_ call: Call, _ failure: WeavrError?, status: Int? = nil, since start: ContinuousClock.Instant) {
         guard let observer = configuration.observer else { return }
         observer(WeavrCallObservation(
-            operation: WeavrCallObservation.operationLabel(method: call.method, path: call.path),
+            operation: call.operation ?? WeavrCallObservation.operationLabel(method: call.method, path: call.path),
             outcome: failure.map(WeavrCallObservation.outcome(of:)) ?? "ok",
             status: status, duration: ContinuousClock.now - start
         ))
@@ -149,6 +152,8 @@ public final class WeavrClient: Sendable {
 
     /// RFC 3986 unreserved characters pass; everything else is percent-encoded.
     static func percentEncode(_ text: String) -> String {
+        // Ids are digits: nothing to encode, no copy.
+        if text.utf8.allSatisfy({ isUnreserved($0) }) { return text }
         var out = ""
         for byte in text.utf8 {
             switch byte {
@@ -159,6 +164,13 @@ public final class WeavrClient: Sendable {
             }
         }
         return out
+    }
+
+    static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2D, 0x2E, 0x5F, 0x7E: true
+        default: false
+        }
     }
 
     /// A path segment from a caller-supplied id (ids are numeric at Weavr; anything else is encoded).

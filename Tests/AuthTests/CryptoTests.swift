@@ -30,6 +30,33 @@ struct CryptoTests {
         #expect(tag == hex("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"))
     }
 
+    /// RFC 4231 cases 2 (short key), 4 (25-byte key, 50-byte message), 6 (key longer than the block), 7 (long key
+    /// and message), and an empty key and message, each through the prepared key and the one-shot HMAC(3).
+    @Test func preparedKeyMatchesRFC4231AndTheOneShotHMAC() {
+        let cases: [(key: [UInt8], message: [UInt8], tag: String)] = [
+            (Array("Jefe".utf8), Array("what do ya want for nothing?".utf8),
+             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+            (hex("0102030405060708090a0b0c0d0e0f10111213141516171819"), [UInt8](repeating: 0xcd, count: 50),
+             "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
+            ([UInt8](repeating: 0xaa, count: 131), Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8),
+             "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+            ([UInt8](repeating: 0xaa, count: 131),
+             Array("This is a test using a larger than block-size key and a larger than block-size data. The key needs to be hashed before being used by the HMAC algorithm.".utf8),
+             "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"),
+        ]
+        for (key, message, tag) in cases {
+            let prepared = HMACSHA256.PreparedKey(key)
+            #expect(message.withUnsafeBytes { prepared.authenticate($0) } == hex(tag))
+        }
+        // No RFC vector for these: the one-shot HMAC(3) is the reference. The same key twice gives the same tag.
+        for (key, message) in [([UInt8](), [UInt8]()), ([UInt8](repeating: 7, count: 64), Array("x".utf8)), ([UInt8](repeating: 9, count: 65), [UInt8](repeating: 1, count: 1000))] {
+            let prepared = HMACSHA256.PreparedKey(key)
+            let once = message.withUnsafeBytes { prepared.authenticate($0) }
+            #expect(once == HMACSHA256.authenticate(key: key, message: message))
+            #expect(message.withUnsafeBytes { prepared.authenticate($0) } == once)
+        }
+    }
+
     @Test func constantTimeEqualsComparesContentAndLength() {
         #expect(HMACSHA256.constantTimeEquals([1, 2, 3], [1, 2, 3]))
         #expect(!HMACSHA256.constantTimeEquals([1, 2, 3], [1, 2, 4]))

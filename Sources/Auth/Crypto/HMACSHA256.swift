@@ -36,6 +36,36 @@ public enum HMACSHA256 {
         authenticate(key: key.bytes, message: message)
     }
 
+    /// A key with its HMAC inner and outer hash states computed once (RFC 2104 §4), for a key that
+    /// authenticates many messages (the session-token keys: one verification per request). Gives the same
+    /// tags as `authenticate(key:message:)`; the states are wiped when the key is released.
+    public final class PreparedKey: @unchecked Sendable {  // the state is written once, in init; then only read (copied)
+        private let state: UnsafeMutablePointer<wg_hmac_sha256_key>
+
+        public init(_ key: [UInt8]) {
+            state = .allocate(capacity: 1)
+            key.withUnsafeBufferPointer { buffer in
+                wg_hmac_sha256_key_init(state, buffer.baseAddress ?? UnsafePointer(bitPattern: 1), buffer.count)
+            }
+        }
+
+        deinit {
+            OPENSSL_cleanse(state, MemoryLayout<wg_hmac_sha256_key>.size)
+            state.deallocate()
+        }
+
+        /// The 32-byte HMAC-SHA256 of `message`.
+        public func authenticate(_ message: UnsafeRawBufferPointer) -> [UInt8] {
+            [UInt8](unsafeUninitializedCapacity: HMACSHA256.tagLength) { tag, count in
+                wg_hmac_sha256(
+                    state, message.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1),
+                    message.count, tag.baseAddress
+                )
+                count = HMACSHA256.tagLength
+            }
+        }
+    }
+
     /// `true` when `a` and `b` are equal, in time independent of where they differ
     /// (`CRYPTO_memcmp`). Different lengths compare unequal (lengths are not secret here).
     public static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {

@@ -7,6 +7,8 @@ public final class KeyRing: Sendable {
     private struct Snapshot {
         var activeKeyID: String?
         var keys: [String: [UInt8]] = [:]
+        /// The same keys with their HMAC states computed once (verification on every request).
+        var prepared: [String: HMACSHA256.PreparedKey] = [:]
     }
 
     private let store: any KeyRingStore
@@ -25,6 +27,7 @@ public final class KeyRing: Sendable {
         var fresh = Snapshot()
         for key in keys {
             fresh.keys[key.info.kid] = key.material.bytes
+            fresh.prepared[key.info.kid] = HMACSHA256.PreparedKey(key.material.bytes)
             if key.info.state == .active { fresh.activeKeyID = key.info.kid }
         }
         let loaded = fresh
@@ -62,5 +65,11 @@ public final class KeyRing: Sendable {
     /// The key bytes for `kid` when it is active or verifying.
     func verificationKey(for kid: Substring) -> [UInt8]? {
         snapshot.withLock { $0.keys[String(kid)] }
+    }
+
+    /// The key for `kid`, HMAC states precomputed, when it is active or verifying (what `SessionToken.verify`
+    /// uses on every request).
+    func preparedVerificationKey(for kid: String) -> HMACSHA256.PreparedKey? {
+        snapshot.withLock { $0.prepared[kid] }
     }
 }

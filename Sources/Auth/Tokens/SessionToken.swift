@@ -54,7 +54,7 @@ public enum SessionToken {
         else { return .failure(.malformed) }
 
         // 2. The kid must be active or verifying (retired and unknown kids never reach HMAC).
-        guard let key = keyRing.verificationKey(for: Substring(decoding: parts[1], as: UTF8.self)) else {
+        guard let key = keyRing.preparedVerificationKey(for: String(decoding: parts[1], as: UTF8.self)) else {
             return .failure(.unknownKey)
         }
 
@@ -62,8 +62,7 @@ public enum SessionToken {
         guard let tag = Base64.urlDecode(parts[3]), tag.count == HMACSHA256.tagLength else {
             return .failure(.malformed)
         }
-        let signingInput = Array(bytes[0..<(bytes.count - tagCharacters - 1)])
-        let expected = HMACSHA256.authenticate(key: key, message: signingInput)
+        let expected = bytes.withUnsafeBytes { key.authenticate(UnsafeRawBufferPointer(rebasing: $0[0..<(bytes.count - tagCharacters - 1)])) }
         guard HMACSHA256.constantTimeEquals(expected, tag) else { return .failure(.badSignature) }
 
         // 4. Payload: only the canonical claims encoding is accepted.

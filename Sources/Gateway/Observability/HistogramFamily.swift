@@ -6,6 +6,12 @@ public final class HistogramFamily: Sendable {
         var counts: [UInt64]  // per bucket, not cumulative; the last is +Inf
         var sum: Double = 0
         var count: UInt64 = 0
+
+        mutating func record(_ value: Double, bucket: Int) {
+            counts[bucket] += 1
+            sum += value
+            count += 1
+        }
     }
 
     public let name: String
@@ -33,12 +39,13 @@ public final class HistogramFamily: Sendable {
         guard value.isFinite else { return }
         let index = buckets.firstIndex(where: { value <= $0 }) ?? buckets.count
         series.withLock { series in
+            // The common case, a series seen before: one lookup, counted in place (no copy of its buckets).
+            if let existing = series.index(forKey: labels) {
+                series.values[existing].record(value, bucket: index)
+                return
+            }
             let key = MetricFamily.boundedKey(labels, in: series, labelCount: labelNames.count, maxSeries: maxSeries)
-            var entry = series[key] ?? Series(counts: Array(repeating: 0, count: buckets.count + 1))
-            entry.counts[index] += 1
-            entry.sum += value
-            entry.count += 1
-            series[key] = entry
+            series[key, default: Series(counts: Array(repeating: 0, count: buckets.count + 1))].record(value, bucket: index)
         }
     }
 

@@ -29,6 +29,10 @@ public final class MetricFamily: Sendable {
     public func add(_ amount: Double = 1, _ labels: [String] = []) {
         guard kind == .gauge || amount >= 0 else { return }
         series.withLock { series in
+            if let existing = series.index(forKey: labels) {
+                series.values[existing] += amount
+                return
+            }
             let key = Self.boundedKey(labels, in: series, labelCount: labelNames.count, maxSeries: maxSeries)
             series[key, default: 0] += amount
         }

@@ -2,7 +2,7 @@ import CSystem
 import Glibc
 
 /// One client connection (plain or TLS), confined to its pool's loop.
-final class HTTPClientConnection: EventLoopHandler {
+final class HTTPClientConnection: EventLoopHandler, DeferredFlush {
     private enum Phase { case resolving, connecting, handshaking, idle, active, closed }
 
     private unowned let pool: HTTPClientPool
@@ -119,8 +119,21 @@ final class HTTPClientConnection: EventLoopHandler {
         paused = false
         outbound = request.wire
         outboundOffset = 0
+        if tls == nil {
+            // Written at the end of the loop's iteration with the other requests started in it (one wake-up
+            // of the upstream server for all). The answer cannot be there before, and its arrival is a new
+            // edge (EPOLLIN), so no read is tried now.
+            loop.flushAtEndOfIteration(self)
+        } else {
+            // TLS may hold buffered records that no edge announces: write and read now.
+            flush()
+            if phase == .active { readResponse() }
+        }
+    }
+
+    func flushDeferred() {
+        guard phase == .active, outboundOffset < outbound.count else { return }
         flush()
-        if phase == .active { readResponse() }
     }
 
     func handleEvents(_ events: UInt32) {

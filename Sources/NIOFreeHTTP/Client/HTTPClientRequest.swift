@@ -75,42 +75,49 @@ struct HTTPOrigin: Hashable, Sendable {
     var secure: Bool
     var host: String
     var port: Int
+    /// The value for the Host header (RFC 9110 §7.2): default ports are omitted. Computed once.
+    let hostHeader: String
 
-    /// The value for the Host header (RFC 9110 §7.2): default ports are omitted.
-    var hostHeader: String {
-        let name = host.contains(":") ? "[\(host)]" : host
-        return (secure && port == 443) || (!secure && port == 80) ? name : "\(name):\(port)"
+    init(secure: Bool, host: String, port: Int) {
+        self.secure = secure
+        self.host = host
+        self.port = port
+        let name = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
+        hostHeader = (secure && port == 443) || (!secure && port == 80) ? name : "\(name):\(port)"
     }
 
-    /// Splits an absolute URL into origin and request-target.
+    /// Splits an absolute URL into origin and request-target (on its UTF-8 bytes: it runs for every request).
     static func parse(_ url: String) -> (HTTPOrigin, target: String)? {
         let secure: Bool
-        var rest: Substring
-        if url.hasPrefix("https://") {
+        var rest: Substring.UTF8View
+        let bytes = url.utf8
+        if bytes.starts(with: "https://".utf8) {
             secure = true
-            rest = url.dropFirst(8)
-        } else if url.hasPrefix("http://") {
+            rest = Substring(url).utf8.dropFirst(8)
+        } else if bytes.starts(with: "http://".utf8) {
             secure = false
-            rest = url.dropFirst(7)
+            rest = Substring(url).utf8.dropFirst(7)
         } else {
             return nil
         }
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        let authorityEnd = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex
         let authority = rest[..<authorityEnd]
-        var target = String(rest[authorityEnd...])
-        if target.isEmpty || target.first == "?" { target = "/" + target }
-        guard !authority.isEmpty, !authority.contains("@") else { return nil }
-        var host: Substring
-        var portText: Substring?
-        if authority.first == "[" {
-            guard let close = authority.firstIndex(of: "]") else { return nil }
+        let targetBytes = rest[authorityEnd...]
+        guard !authority.isEmpty, !authority.contains(UInt8(ascii: "@")) else { return nil }
+        guard targetBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+        var target = String(Substring(targetBytes))
+        if target.isEmpty || targetBytes.first == UInt8(ascii: "?") { target = "/" + target }
+        var host: Substring.UTF8View
+        var portText: Substring.UTF8View?
+        if authority.first == UInt8(ascii: "[") {
+            guard let close = authority.firstIndex(of: UInt8(ascii: "]")) else { return nil }
             host = authority[authority.index(after: authority.startIndex)..<close]
             let after = authority[authority.index(after: close)...]
             if !after.isEmpty {
-                guard after.first == ":" else { return nil }
+                guard after.first == UInt8(ascii: ":") else { return nil }
                 portText = after.dropFirst()
             }
-        } else if let colon = authority.lastIndex(of: ":") {
+        } else if let colon = authority.lastIndex(of: UInt8(ascii: ":")) {
             host = authority[..<colon]
             portText = authority[authority.index(after: colon)...]
         } else {
@@ -118,12 +125,12 @@ struct HTTPOrigin: Hashable, Sendable {
         }
         let port: Int
         if let portText {
-            guard let value = Int(portText), (1...65535).contains(value) else { return nil }
+            guard let value = Int(Substring(portText)), (1...65535).contains(value) else { return nil }
             port = value
         } else {
             port = secure ? 443 : 80
         }
-        guard !host.isEmpty, target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
-        return (HTTPOrigin(secure: secure, host: String(host), port: port), target)
+        guard !host.isEmpty else { return nil }
+        return (HTTPOrigin(secure: secure, host: String(Substring(host)), port: port), target)
     }
 }

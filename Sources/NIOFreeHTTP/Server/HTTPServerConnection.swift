@@ -7,7 +7,7 @@ import Glibc
 ///
 /// Confined to its event loop's thread: every method runs there (request tasks are started with
 /// `Task.immediate` and prefer the loop as their executor, so they resume there too).
-final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sendable {
+final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink, @unchecked Sendable {
     /// A parsed request waiting for the responder.
     struct PendingRequest {
         var head: HTTPRequestHead
@@ -178,7 +178,7 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
                 return closeNow()
             }
         }
-        flush()
+        flushSoon()
     }
 
     /// After the parser ran over new or buffered bytes: report its failure or a head just begun, then drive.
@@ -318,7 +318,7 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
         _ = machine.nextAction(.responseWritten(keepAlive: keepAlive, now: loop.now))
         guard machine.isOpen, !driving else { return }
         drive()
-        flush()
+        keepAlive ? flushSoon() : flush()
     }
 
     func writeChunk(_ bytes: [UInt8]) async throws {
@@ -351,6 +351,27 @@ final class HTTPServerConnection: EventLoopHandler, HTTPBodySink, @unchecked Sen
     }
 
     // MARK: writing
+
+    private var flushScheduled = false
+
+    /// Writes at the end of the loop's iteration (`EventLoop.flushAtEndOfIteration`): the responses of every
+    /// request this iteration finished go out together. Nothing to write: the bookkeeping of `flush` now.
+    private func flushSoon() {
+        guard outboundOffset < outbound.count else { return flush() }
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        // The write deadline counts from when the response was ready, not from the last write before it.
+        lastWriteProgress = loop.now
+        loop.flushAtEndOfIteration(self)
+    }
+
+    func flushDeferred() {
+        flushScheduled = false
+        guard !closed else { return }
+        flush()
+        // A graceful shutdown began while this answer waited: the connection is idle now.
+        if !closed, loopState.draining { beginDrain() }
+    }
 
     private func flush() {
         while outboundOffset < outbound.count {

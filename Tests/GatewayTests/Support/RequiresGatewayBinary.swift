@@ -4,7 +4,7 @@ import Testing
 /// For tests that run the built `weavr-gateway` binary: when it is missing the test fails with a message
 /// saying how to build it — it never passes by being skipped.
 struct RequiresGatewayBinary: TestTrait, TestScoping {
-    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+    @concurrent func provideScope(for test: Test, testCase: Test.Case?, performing function: @concurrent @Sendable () async throws -> Void) async throws {
         guard FileManager.default.isExecutableFile(atPath: CommandLineTests.binary) else {
             Issue.record("\(CommandLineTests.binary) is missing: build it first (`swift build --build-tests`, which `swift test` also does)")
             return
