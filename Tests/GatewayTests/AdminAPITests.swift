@@ -99,6 +99,9 @@ struct AdminAPITests {
         #expect(list.count == 2)
         #expect(!sessions.text.contains("simtok."))
         let aliceSid = try #require(list.first { $0["userId"] as? String == "100000000000000101" }?["sid"] as? String)
+        // Both sessions in use first, so that on SQLite both are in the gateway's session cache.
+        #expect(try await admin.gateway.call("GET", "/v1/me", token: alice).status == 200)
+        #expect(try await admin.gateway.call("GET", "/v1/me", token: bob).status == 200)
         #expect(try await admin.call("DELETE", "/admin/v1/tenants/acme/sessions/\(aliceSid)").status == 204)
         #expect(try await admin.gateway.call("GET", "/v1/me", token: alice).status == 401)
         #expect(try await admin.gateway.call("GET", "/v1/me", token: bob).status == 200)
