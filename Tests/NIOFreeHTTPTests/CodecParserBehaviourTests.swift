@@ -25,6 +25,24 @@ struct CodecParserBehaviourTests {
         #expect(kinds.joined() == "hehbehbe")
     }
 
+    /// A connection drops a pristine parser between requests (an idle connection holds none): pristine only when
+    /// dropping it loses nothing — no buffered byte, no counted empty line, no failure, between messages.
+    @Test func aParserIsPristineOnlyBetweenMessagesWithNothingHeld() {
+        func fed(_ text: String) -> HTTPRequestParser {
+            var parser = HTTPRequestParser()
+            _ = Array(text.utf8).withUnsafeBytes { parser.feed($0) { _ in true } }
+            return parser
+        }
+        #expect(HTTPRequestParser().isPristine)
+        #expect(fed("GET / HTTP/1.1\r\nHost: a\r\n\r\n").isPristine)
+        #expect(fed("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc").isPristine)
+        #expect(!fed("GET / HTTP/1.1\r\nHo").isPristine)
+        #expect(!fed("GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /b").isPristine)
+        #expect(!fed("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\na").isPristine)
+        #expect(!fed("\r\n").isPristine)
+        #expect(!fed("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").isPristine)
+    }
+
     @Test func pausingStopsRightAfterTheEventAndResumeContinues() {
         var parser = HTTPRequestParser()
         var outcome = ParseOutcome()

@@ -16,6 +16,12 @@ public struct HTTPRequestParser: Sendable {
     /// Where the parser is; `.idle` when no byte of a next message has arrived.
     public var state: State { core.state }
 
+    /// Between messages with nothing held: no byte buffered, no empty line counted, no failure. A connection may
+    /// drop such a parser and start a fresh one for the next request (an idle connection then holds none).
+    public var isPristine: Bool {
+        core.phase == .startLine && core.bufferedByteCount == 0 && core.leadingEmptyLines == 0 && core.failure == nil
+    }
+
     /// Bytes held because they were not yet consumed (an incomplete line, or everything after a paused event).
     public var bufferedByteCount: Int { core.bufferedByteCount }
 

@@ -25,16 +25,45 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
     private let generation: HTTPServer.Generation
     private let loopState: HTTPServer.LoopState
     private var tls: TLSSession?
-    private var tlsInfo: TLSInfo?
     private var machine: Machine
     /// Inside `drive`: events that arrive now (a response completed synchronously) are picked up by its loop.
     private var driving = false
 
-    private var parser: HTTPRequestParser
-    private var currentHead: HTTPRequestHead?
-    private var currentBody: [UInt8] = []
-    private var bodyStartedAt: UInt64 = 0
+    /// The parser while a request is on its way; nil between requests (`isPristine`), so that an idle
+    /// keep-alive connection holds no parser (docs/ARCHITECTURE.md, "Memory per connection").
+    private var parserBox: ParserBox?
+    /// The request whose head was parsed and whose body is arriving.
+    private var inbound: Inbound?
     private var peerHungUp = false
+
+    private final class ParserBox {
+        var parser: HTTPRequestParser
+        init(limits: HTTPParserLimits) { parser = HTTPRequestParser(limits: limits) }
+    }
+
+    private final class Inbound {
+        let head: HTTPRequestHead
+        var body: [UInt8] = []
+        let startedAt: UInt64
+        init(head: HTTPRequestHead, startedAt: UInt64) {
+            self.head = head
+            self.startedAt = startedAt
+        }
+    }
+
+    private var parserState: HTTPRequestParser.State { parserBox?.parser.state ?? .idle }
+
+    private func activeParser() -> ParserBox {
+        if let parserBox { return parserBox }
+        let box = ParserBox(limits: generation.configuration.parserLimits)
+        parserBox = box
+        return box
+    }
+
+    /// Drops the parser when it holds nothing (between requests).
+    private func releaseParserIfPristine() {
+        if let box = parserBox, box.parser.isPristine { parserBox = nil }
+    }
 
     private var outbound: [UInt8] = []
     private var outboundOffset = 0
@@ -50,7 +79,6 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
         self.shared = shared
         self.generation = generation
         self.loopState = loopState
-        parser = HTTPRequestParser(limits: generation.configuration.parserLimits)
         machine = Machine(
             limits: Machine.Limits(generation.configuration), acceptedAt: loop.now, tls: generation.tlsContext != nil
         )
@@ -58,7 +86,7 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
     }
 
     var isIdle: Bool {
-        machine.isIdle && parser.state == .idle && outboundOffset == outbound.count
+        machine.isIdle && parserState == .idle && outboundOffset == outbound.count
     }
 
     // MARK: events
@@ -122,7 +150,7 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
         guard let tls else { return closeNow() }
         switch tls.handshake() {
         case .done:
-            tlsInfo = TLSInfo(protocolVersion: tls.protocolVersion, cipher: tls.cipher, alpn: tls.negotiatedALPN)
+            tls.info = TLSInfo(protocolVersion: tls.protocolVersion, cipher: tls.cipher, alpn: tls.negotiatedALPN)
             _ = machine.nextAction(.handshakeDone)
             readRequests()
         case .wantRead, .wantWrite:
@@ -158,7 +186,8 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
         reading: while machine.wantsInput {
             switch readOnce(buffer) {
             case .bytes(let n):
-                let error = parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) { event in
+                let box = activeParser()
+                let error = box.parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) { event in
                     self.onParserEvent(event)
                 }
                 afterParsing(error)
@@ -185,32 +214,31 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
     private func afterParsing(_ error: HTTPParseError?) {
         if let error {
             _ = machine.nextAction(.parseFailed(error))
-        } else if parser.state == .head {
+        } else if parserState == .head {
             _ = machine.nextAction(.headStarted(now: loop.now))
         }
         drive()
+        releaseParserIfPristine()
     }
 
     private func onParserEvent(_ event: HTTPParserEvent) -> Bool {
         switch event {
         case .head(let head):
-            bodyStartedAt = loop.now
-            currentHead = head
-            currentBody = []
-            if let length = head.contentLength, length > 0 { currentBody.reserveCapacity(length) }
-            if case .writeContinue = machine.nextAction(.headParsed(expectsContinue: head.expectsContinue, now: bodyStartedAt)) {
+            let started = Inbound(head: head, startedAt: loop.now)
+            if let length = head.contentLength, length > 0 { started.body.reserveCapacity(length) }
+            inbound = started
+            if case .writeContinue = machine.nextAction(.headParsed(expectsContinue: head.expectsContinue, now: started.startedAt)) {
                 outbound.append(contentsOf: HTTPServerConnection.continueResponse)
             }
             return true
         case .body(let bytes):
-            currentBody.append(contentsOf: bytes)
+            inbound?.body.append(contentsOf: bytes)
             return true
         case .end:
-            guard let head = currentHead else { return true }
-            let request = PendingRequest(head: head, body: currentBody, headCompletedAt: bodyStartedAt)
-            currentHead = nil
-            currentBody = []
-            let action = machine.nextAction(.requestParsed(request, keepAlive: head.keepAlive, now: loop.now))
+            guard let finished = inbound else { return true }
+            inbound = nil
+            let request = PendingRequest(head: finished.head, body: finished.body, headCompletedAt: finished.startedAt)
+            let action = machine.nextAction(.requestParsed(request, keepAlive: finished.head.keepAlive, now: loop.now))
             if case .pauseParsing = action { return false }
             return true
         }
@@ -231,10 +259,10 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
             case .start(let request):
                 start(request)
             case .resumeParsing:
-                let error = parser.resume { event in self.onParserEvent(event) }
+                let error = activeParser().parser.resume { event in self.onParserEvent(event) }
                 if let error {
                     _ = machine.nextAction(.parseFailed(error))
-                } else if parser.state == .head {
+                } else if parserState == .head {
                     _ = machine.nextAction(.headStarted(now: loop.now))
                 }
                 if machine.wantsInput {
@@ -255,7 +283,7 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
         let head = pending.head
         var request = HTTPRequest(
             method: head.method, path: head.path, query: head.query, version: head.version,
-            headers: head.headers, body: pending.body, peer: peer, tls: tlsInfo
+            headers: head.headers, body: pending.body, peer: peer, tls: tls?.info
         )
         request.pathParameters = PathParameters()
         let context = RequestContext(eventLoop: loop, startedAt: pending.headCompletedAt)
@@ -289,6 +317,7 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
             finishRequest(keepAlive: false)
         case .bytes(let body):
             let framing: HTTPResponseEncoder.Framing = bodyless ? .none : .contentLength(body.count)
+            outbound.reserveCapacity(outbound.count + 512 + body.count)
             HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: framing, keepAlive: keepAlive, requestVersion: head.version, into: &outbound)
             if !isHead && !bodyless { outbound.append(contentsOf: body) }
             finishRequest(keepAlive: keepAlive)
@@ -394,11 +423,8 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
             outboundOffset += result
             lastWriteProgress = loop.now
         }
-        if outbound.capacity > 64 * 1024 {
-            outbound = []
-        } else {
-            outbound.removeAll(keepingCapacity: true)
-        }
+        // Released, not kept: an idle keep-alive connection holds no output buffer.
+        outbound = []
         outboundOffset = 0
         if let waiter = streamWaiter {
             streamWaiter = nil
@@ -457,7 +483,7 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
     /// Called by the loop's periodic sweep.
     func checkTimeouts(now: UInt64) {
         let writeIdleSince = outboundOffset < outbound.count ? lastWriteProgress : nil
-        switch machine.nextAction(.tick(now: now, bodyBytes: currentBody.count, writeIdleSince: writeIdleSince)) {
+        switch machine.nextAction(.tick(now: now, bodyBytes: inbound?.body.count ?? 0, writeIdleSince: writeIdleSince)) {
         case .close:
             closeNow()
         case .writeError(let error):

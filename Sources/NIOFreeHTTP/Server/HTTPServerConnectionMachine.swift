@@ -266,7 +266,8 @@ struct HTTPServerConnectionMachine<Request> {
     }
 
     private mutating func clearQueue() {
-        queue.removeAll(keepingCapacity: true)
+        // Released, not kept: an idle keep-alive connection holds no queue storage.
+        queue = []
         queueStart = 0
     }
 

@@ -32,6 +32,8 @@ public final class TLSSession {
     private let context: TLSContext
     /// After SSL_ERROR_SSL or SSL_ERROR_SYSCALL OpenSSL forbids further I/O, even SSL_shutdown.
     private var hasFailed = false
+    /// The handshake's outcome for requests (`HTTPRequest.tls`), set by the server once it is done.
+    var info: TLSInfo?
 
     init(ssl: OpaquePointer, context: TLSContext) {
         self.ssl = ssl
