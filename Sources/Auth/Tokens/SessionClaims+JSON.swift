@@ -22,8 +22,8 @@ extension SessionClaims {
     /// keys, whitespace, escapes, floats, leading zeros, trailing bytes) is `nil`.
     init?(canonicalJSON bytes: [UInt8]) {
         var cursor = bytes[...]
-        func literal(_ text: String) -> Bool {
-            let expected = Array(text.utf8)
+        func literal(_ text: StaticString) -> Bool {
+            let expected = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
             guard cursor.starts(with: expected) else { return false }
             cursor = cursor.dropFirst(expected.count)
             return true
@@ -39,7 +39,8 @@ extension SessionClaims {
             let digits = cursor.prefix { (0x30...0x39).contains($0) }
             guard (1...Self.maxTimeDigits).contains(digits.count), digits.first != 0x30 || digits.count == 1 else { return nil }
             cursor = cursor.dropFirst(digits.count)
-            return Int64(String(decoding: digits, as: UTF8.self))
+            // At most `maxTimeDigits` (< 19) digits: no overflow.
+            return digits.reduce(Int64(0)) { $0 * 10 + Int64($1 - 0x30) }
         }
         guard literal(#"{"sid":""#), let sid = string(),
               literal(#"","tid":""#), let tid = string(),

@@ -31,11 +31,8 @@ public enum HTTPResponseEncoder {
         buffer.append(HTTPByteClass.sp)
         buffer.append(contentsOf: reasonPhrase(code).utf8)
         append("\r\n", to: &buffer)
-        for field in headers where isSendable(field) {
-            buffer.append(contentsOf: field.name.utf8)
-            append(": ", to: &buffer)
-            buffer.append(contentsOf: field.value.utf8)
-            append("\r\n", to: &buffer)
+        for field in headers {
+            appendIfSendable(field, to: &buffer)
         }
         switch framing {
         case .contentLength(let length):
@@ -126,17 +123,29 @@ public enum HTTPResponseEncoder {
         }
     }
 
-    private static func isSendable(_ field: HTTPHeaders.Element) -> Bool {
-        let name = field.name.utf8
-        guard !name.isEmpty, name.allSatisfy(HTTPByteClass.isToken) else { return false }
-        switch name.count {
-        case 10 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "connection"),
-            14 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "content-length"),
-            17 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "transfer-encoding"):
-            return false
-        default:
-            // RFC 9110 §5.5 — CR, LF and NUL in a value enable response splitting.
-            return field.value.utf8.allSatisfy(HTTPByteClass.isFieldValue)
+    /// Appends `name: value` unless the field may not be sent: a name that is not a token, a framing field
+    /// (this encoder writes those), or a value with CR, LF, NUL or another control (RFC 9110 §5.5 — they enable
+    /// response splitting). Checked and copied over the strings' contiguous UTF-8 (every response does this).
+    private static func appendIfSendable(_ field: HTTPHeaders.Element, to buffer: inout [UInt8]) {
+        var name = field.name
+        var value = field.value
+        name.withUTF8 { name in
+            guard !name.isEmpty, name.allSatisfy(HTTPByteClass.isToken) else { return }
+            switch name.count {
+            case 10 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "connection"),
+                14 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "content-length"),
+                17 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "transfer-encoding"):
+                return
+            default:
+                break
+            }
+            value.withUTF8 { value in
+                guard value.allSatisfy(HTTPByteClass.isFieldValue) else { return }
+                buffer.append(contentsOf: name)
+                append(": ", to: &buffer)
+                buffer.append(contentsOf: value)
+                append("\r\n", to: &buffer)
+            }
         }
     }
 
