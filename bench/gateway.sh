@@ -243,26 +243,6 @@ for round in $(seq "$ROUNDS"); do
 done
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at end"
 
-if [[ ${PROFILE:-0} == 1 ]]; then
-    c=$(echo "$CONNS" | tr ' ' '\n' | sort -n | tail -1)
-    for g in "${GATEWAYS[@]}"; do
-        read -r label port _ fast_token pid <<< "$g"
-        echo
-        echo "-- profile: $label, gateway-bound card read, c=$c, ${DURATION}s: perf record -g -p $pid; perf report --no-children (top 25)"
-        taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"$((DURATION + 2))s" -H "authorization: Bearer $fast_token" "http://127.0.0.1:$port/v1/cards/$CARD" > "$TMP/profile-wrk.txt" &
-        wrk_pid=$!
-        sleep 1
-        perf record -q -g -F 999 -p "$pid" -o "$TMP/perf.data" -- sleep "$DURATION" > /dev/null 2>&1
-        wait "$wrk_pid"
-        echo "   (under it: $(awk '/Requests\/sec/ {print $2}' "$TMP/profile-wrk.txt") req/s; load $(cut -d' ' -f1 /proc/loadavg))"
-        echo "   by shared object:"
-        perf report -i "$TMP/perf.data" --no-children --stdio --sort dso -g none 2>/dev/null \
-            | grep -v '^#' | grep -v '^$' | head -8
-        echo "   by symbol:"
-        perf report -i "$TMP/perf.data" --no-children --stdio --sort dso,symbol --percent-limit 0.5 -g none 2>/dev/null \
-            | grep -v '^#' | grep -v '^$' | head -25 | swift demangle --simplified | cut -c1-150
-    done
-fi
 echo
 [[ -s $TMP/results ]] && python3 - "$TMP/results" <<'PY'
 import statistics, sys
@@ -283,3 +263,24 @@ for (label, c), (rps, p99) in med.items():
           if mode != "healthz" else
           f"{'healthz':>15}  c={c:<3} {server:<24} {rps:>10.0f} req/s  {rps / ref[0]:.2f}x nginx ({ref[0]:.0f} req/s)  p99 {p99:.2f} ms vs {ref[1]:.2f} ms")
 PY
+
+if [[ ${PROFILE:-0} == 1 ]]; then
+    c=$(echo "$CONNS" | tr ' ' '\n' | sort -n | tail -1)
+    for g in "${GATEWAYS[@]}"; do
+        read -r label port _ fast_token pid <<< "$g"
+        echo
+        echo "-- profile: $label, gateway-bound card read, c=$c, ${DURATION}s: perf record -g -p $pid; perf report --no-children (top 25)"
+        taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"$((DURATION + 2))s" -H "authorization: Bearer $fast_token" "http://127.0.0.1:$port/v1/cards/$CARD" > "$TMP/profile-wrk.txt" &
+        wrk_pid=$!
+        sleep 1
+        perf record -q -g -F 999 -p "$pid" -o "$TMP/perf.data" -- sleep "$DURATION" > /dev/null 2>&1
+        wait "$wrk_pid"
+        echo "   (under it: $(awk '/Requests\/sec/ {print $2}' "$TMP/profile-wrk.txt") req/s; load $(cut -d' ' -f1 /proc/loadavg))"
+        echo "   by shared object:"
+        perf report -i "$TMP/perf.data" --no-children --stdio --sort dso -g none 2>/dev/null \
+            | grep -v '^#' | grep -v '^$' | head -8 || true
+        echo "   by symbol:"
+        perf report -i "$TMP/perf.data" --no-children --stdio --sort dso,symbol --percent-limit 0.5 -g none 2>/dev/null \
+            | grep -v '^#' | grep -v '^$' | head -25 | swift demangle --simplified | cut -c1-150 || true
+    done
+fi
