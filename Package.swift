@@ -79,6 +79,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "audited-block-bench",
+            dependencies: ["Gateway", "Auth", "Storage", "NIOFreeHTTP"],
+            path: "bench/audited-block-bench",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "audit-bench",
             dependencies: ["Audit", "Storage"],
             path: "bench/audit-bench",

@@ -45,6 +45,11 @@ public final class GatewayServices: Sendable {
         public var checkpointKeySeed: [UInt8]?
         /// Weavr's webhooks and `/v1/events`: timestamp window, body limit, retention, stream limits.
         public var events = WeavrEventSettings()
+        /// False runs `/v1` mutations with no quota, no `Idempotency-Key` handling and no audit rows: only for
+        /// `bench/audited-block-bench`, which measures what auditing costs by comparing the same path without it.
+        /// `package` access: no configuration key, flag or environment variable reaches it, so no gateway that
+        /// `weavr-gateway` starts can run unaudited.
+        package var auditsMutations = true
 
         public init() {}
     }

@@ -30,6 +30,8 @@ extension AuditTrail {
         _ call: V1Call, action: AuditAction, target: String?, quota: QuotaOperation?, units: Int = 1, also extraCharges: [QuotaCharge] = [],
         details: [String: AuditDetails.Value] = [:], alsoIntended: [AuditEntry] = [], _ perform: () async throws -> AuditedOutcome
     ) async throws -> HTTPResponse {
+        // The benchmark's comparison path (`Settings.auditsMutations`): the same route, nothing around Weavr.
+        guard enabled else { return try await perform().response }
         let tenantID = call.auth.tenant.id
         var policies: [String] = []
         var remaining: [String] = []

@@ -20,8 +20,11 @@ struct AuditTrail: Sendable {
     let clock: any WallClock
     /// Whose `X-Forwarded-For` names the client in a row's `client_ip`.
     let proxies: TrustedProxies
+    /// `GatewayServices.Settings.auditsMutations` (false only in the audited-block benchmark).
+    let enabled: Bool
 
     init(services: GatewayServices) {
+        enabled = services.settings.auditsMutations
         log = services.audit
         quotas = services.quotas
         metrics = services.metrics

@@ -37,7 +37,7 @@ struct V1Router: Sendable {
             AuthenticationMiddleware(authenticator: authenticator, denials: denials),
             RequestRateMiddleware(rates: rates, metrics: metrics),
             BodyLimitMiddleware(),
-            IdempotencyMiddleware(idempotency: idempotency),
+            IdempotencyMiddleware(idempotency: idempotency, enabled: audit.enabled),
             UpstreamErrorMiddleware(denials: denials, sessions: authenticator),
         ]
     }
