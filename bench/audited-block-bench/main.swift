@@ -48,7 +48,7 @@ _ = try await services.tenants.create(
         id: "bench", name: "Bench", weavrBaseURL: weavrBaseURL, cardProfiles: .init(prepaid: ["EUR": "101"]),
         sessionModes: [.bearer],
         // The limiters must not answer instead of the path being measured.
-        quotas: ["cards.block": 1_000_000_000, "cards.unblock": 1_000_000_000,
+        quotas: ["cards.block": 10_000_000, "cards.unblock": 10_000_000,
                  "rate.tenant_per_minute": 1_000_000, "rate.session_per_minute": 1_000_000]
     ),
     weavrAPIKey: "sim-demo-api-key"
