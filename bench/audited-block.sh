@@ -10,6 +10,7 @@
 # Environment: DURATION (5), WARMUP (1), CONNS ("1 64"), ROUNDS (2), SKIP_BUILD=1, SERVER_CPU (0), LOAD_CPU (1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 DURATION=${DURATION:-5}
 WARMUP=${WARMUP:-1}
@@ -43,10 +44,6 @@ fi
 BIN=$PWD/.build/release/weavr-gateway
 BENCH=$PWD/.build/release/audited-block-bench
 
-port_of() { for _ in $(seq 300); do p=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$1" 2>/dev/null | grep -o '[0-9]*$' || true); [[ -n $p ]] && { echo "$p"; return; }; sleep 0.05; done; echo "no port in $1" >&2; cat "$1" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 200); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return; sleep 0.05; done; echo "nothing on port $1" >&2; exit 1; }
-json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
 taskset -c "$LOAD_CPU" "$BIN" simulator --port 0 --capture-limit 0 --no-admin-routes > "$TMP/sim.out" 2>&1 &
 PIDS+=($!)
@@ -54,26 +51,9 @@ SIM=$(port_of "$TMP/sim.out")
 WEAVR_TOKEN=$(curl -sf -X POST "http://127.0.0.1:$SIM/login_with_password" -H 'api-key: sim-demo-api-key' -H 'content-type: application/json' \
     -d '{"email":"alice@example.com","password":{"value":"Password1!"}}' | json_field token)
 curl -sf "http://127.0.0.1:$SIM/managed_cards/$CARD" -H 'api-key: sim-demo-api-key' -H "authorization: Bearer $WEAVR_TOKEN" > "$TMP/card.json"
-CARD_LITERAL=$(python3 - "$TMP/card.json" <<'PY'
-import sys
-text = open(sys.argv[1]).read().strip()
-assert "$" not in text, "the card contains '$' (an nginx variable)"
-print("'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'")
-PY
-)
+CARD_LITERAL=$(nginx_literal "$TMP/card.json")
 FAST=$(free_port)
-mkdir -p "$TMP/fast"
-cat > "$TMP/fast/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $TMP/fast/nginx.pid;
-error_log $TMP/fast/error.log warn;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    keepalive_requests 1000000000;
-    client_body_temp_path $TMP/fast/body; proxy_temp_path $TMP/fast/proxy; fastcgi_temp_path $TMP/fast/fastcgi;
-    uwsgi_temp_path $TMP/fast/uwsgi; scgi_temp_path $TMP/fast/scgi;
+nginx_conf "$TMP/fast" <<CONF
     upstream simulator { server 127.0.0.1:$SIM; keepalive 16; }
     server {
         listen 127.0.0.1:$FAST;
@@ -90,7 +70,6 @@ http {
         }
         location / { proxy_pass http://simulator; proxy_http_version 1.1; proxy_set_header Connection ""; }
     }
-}
 CONF
 taskset -c "$LOAD_CPU" nginx -p "$TMP/fast/" -e "$TMP/fast/error.log" -c "$TMP/fast/nginx.conf" &
 PIDS+=($!)

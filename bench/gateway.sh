@@ -19,6 +19,7 @@
 # baseline) under the gateway-bound card read at the highest c and print `perf report --no-children`'s top entries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
@@ -56,10 +57,6 @@ echo "runs:    ${WARMUP}s warm-up + ${DURATION}s measured per row, c in {$CONNS}
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at start"
 [[ ${SKIP_BUILD:-0} == 1 ]] || swift build -c release --product weavr-gateway 2>&1 | tail -1
 
-port_of() { for _ in $(seq 200); do p=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$1" 2>/dev/null | grep -o '[0-9]*$' || true); [[ -n $p ]] && { echo "$p"; return; }; sleep 0.05; done; echo "no port in $1" >&2; cat "$1" >&2; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 200); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return; sleep 0.05; done; echo "nothing on port $1" >&2; exit 1; }
-json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 
 taskset -c "$LOAD_CPU" "$BIN" simulator --port 0 --capture-limit 0 --no-admin-routes > "$TMP/sim.out" 2>&1 &
 PIDS+=($!)
@@ -68,35 +65,10 @@ WEAVR_TOKEN=$(curl -sf -X POST "http://127.0.0.1:$SIM/login_with_password" -H 'a
     -d '{"email":"alice@example.com","password":{"value":"Password1!"}}' | json_field token)
 curl -sf "http://127.0.0.1:$SIM/managed_cards/$CARD" -H 'api-key: sim-demo-api-key' -H "authorization: Bearer $WEAVR_TOKEN" > "$TMP/card.json"
 
-nginx_conf() {  # dir, then the server blocks on stdin
-    mkdir -p "$1"
-    { cat <<CONF
-worker_processes 1;
-daemon off;
-pid $1/nginx.pid;
-error_log $1/error.log warn;
-events { worker_connections 8192; }
-http {
-    access_log off;
-    keepalive_requests 1000000000;
-    client_body_temp_path $1/body;
-    proxy_temp_path $1/proxy;
-    fastcgi_temp_path $1/fastcgi;
-    uwsgi_temp_path $1/uwsgi;
-    scgi_temp_path $1/scgi;
-CONF
-    cat; echo "}"; } > "$1/nginx.conf"
-}
 
 # Fast Weavr: the card from memory (the simulator's own JSON), every other call passed to the simulator.
 FAST=$(free_port)
-CARD_LITERAL=$(python3 - "$TMP/card.json" <<'PY'
-import sys
-text = open(sys.argv[1]).read().strip()
-assert "$" not in text, "the card contains '$' (an nginx variable)"
-print("'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'")
-PY
-)
+CARD_LITERAL=$(nginx_literal "$TMP/card.json")
 nginx_conf "$TMP/fast" <<CONF
     upstream simulator { server 127.0.0.1:$SIM; keepalive 16; }
     server {

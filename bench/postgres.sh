@@ -9,6 +9,7 @@
 # SKIP_BUILD=1 to reuse the release binary, BENCH_DATABASE_URL (a cluster URL; default: a throwaway one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 
 DURATION=${DURATION:-10}
 BIN=$PWD/.build/release/weavr-gateway
@@ -42,7 +43,6 @@ psql "$BENCH_DATABASE_URL" -qc "CREATE DATABASE $DBNAME"
 PGURL=$(python3 -c 'import sys; u=sys.argv[1]; b,_,q=u.partition("?"); print(b.rsplit("/",1)[0]+"/"+sys.argv[2]+("?"+q if q else ""))' "$BENCH_DATABASE_URL" "$DBNAME")
 echo "postgres: $(psql "$BENCH_DATABASE_URL" -Atc 'show server_version'), synchronous_commit=$(psql "$BENCH_DATABASE_URL" -Atc 'show synchronous_commit'), fsync=$(psql "$BENCH_DATABASE_URL" -Atc 'show fsync')"
 
-port_of() { for _ in $(seq 200); do p=$(grep -o 'listening on http://[0-9.]*:[0-9]*' "$1" 2>/dev/null | grep -o '[0-9]*$' || true); [[ -n $p ]] && { echo "$p"; return; }; sleep 0.05; done; echo "no port in $1" >&2; cat "$1" >&2; exit 1; }
 
 "$BIN" simulator --port 0 --capture-limit 0 --no-admin-routes > "$TMP/sim.out" 2>&1 &
 PIDS+=($!)

@@ -1,6 +1,7 @@
 import Audit
 import Auth
 import Foundation
+@testable import Gateway
 import NIOFreeHTTP
 import Testing
 
@@ -175,5 +176,36 @@ struct AuditTrailTests {
             #expect(operations.allSatisfy { $0.details.contains(bulkID) || $0.details.contains("withheld") })
             #expect(try await harness.services.audit.all(AuditFilter(action: "bulk.operation")).count == 6)
         }
+    }
+}
+
+/// `GatewayServices.Settings.auditsMutations = false` exists only for `bench/audited-block-bench` (package access):
+/// the same route with nothing around the Weavr calls — no rows, no Idempotency-Key handling.
+@Suite("Unaudited benchmark build")
+struct UnauditedBenchmarkBuildTests {
+    @Test func aBlockAndUnblockRunWithoutRowsOrIdempotency() async throws {
+        var settings = GatewayServices.Settings()
+        settings.auditsMutations = false
+        let harness = try await GatewayHarness(settings: settings)
+        do {
+            let token = try await harness.login()
+            let card = GatewayHarness.Seed.fundedEUR
+            let blocked = try await harness.call("POST", "/v1/cards/\(card)/block", token: token, headers: ["idempotency-key": "same"])
+            #expect(blocked.status == 200)
+            #expect(blocked.json["state"] as? String == "blocked")
+            // The same key on another request: audited builds answer 422 (reuse); here it is not looked at.
+            let unblocked = try await harness.call("POST", "/v1/cards/\(card)/unblock", token: token, headers: ["idempotency-key": "same"])
+            #expect(unblocked.status == 200)
+            let rows = try await harness.services.audit.all()
+            #expect(!rows.contains { $0.action == "card.block" || $0.action == "card.unblock" })
+        } catch {
+            await harness.shutdown()
+            throw error
+        }
+        await harness.shutdown()
+    }
+
+    @Test func auditingIsOnUnlessTheBenchmarkTurnsItOff() {
+        #expect(GatewayServices.Settings().auditsMutations)
     }
 }

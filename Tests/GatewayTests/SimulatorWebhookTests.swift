@@ -20,19 +20,15 @@ struct SimulatorWebhookTests {
             let stream = try gateway.openEventStream(token: token)
             try await stream.read(until: "retry: 2000")
 
-            var purchase = HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(gateway.simulatorPort)/_simulator/purchases")
-            purchase.headers.add("content-type", "application/json")
-            purchase.body = Array(#"{"cardId":"\#(Webhooks.aliceCard)","amount":350,"merchantName":"Corner Coffee"}"#.utf8)
-            let bought = try await gateway.client.execute(purchase, timeout: .seconds(60))
+            let bought = try await gateway.simulatorPost("/_simulator/purchases", ["cardId": Webhooks.aliceCard, "amount": 350, "merchantName": "Corner Coffee"])
             #expect(bought.status == 201)
             try await stream.read(until: #""merchantName":"Corner Coffee""#)
             #expect(stream.receivedText.contains(#""approved":true"#))
             #expect(stream.receivedText.contains(#""amount":{"currency":"EUR","amount":350}"#))
 
             // Settled at the simulator: a settlement event, audited (money moved).
-            let paymentID = (try JSONSerialization.jsonObject(with: Data(bought.body)) as? [String: Any])?["id"] as? String ?? ""
-            let settle = HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(gateway.simulatorPort)/_simulator/purchases/\(paymentID)/settle")
-            #expect(try await gateway.client.execute(settle, timeout: .seconds(60)).status == 200)
+            let paymentID = bought.json["id"] as? String ?? ""
+            #expect(try await gateway.simulatorPost("/_simulator/purchases/\(paymentID)/settle").status == 200)
             try await stream.read(until: "event: card.settlement")
 
             // A block through the gateway: the gateway's own rows, then Weavr's state change in the same chain.
@@ -56,10 +52,7 @@ struct SimulatorWebhookTests {
             let token = try await gateway.login()
             let stream = try gateway.openEventStream(token: token)
             try await stream.read(until: "retry: 2000")
-            var purchase = HTTPClientRequest(method: "POST", url: "http://127.0.0.1:\(gateway.simulatorPort)/_simulator/purchases")
-            purchase.headers.add("content-type", "application/json")
-            purchase.body = Array(#"{"cardId":"\#(Webhooks.aliceCard)","amount":99999999,"merchantName":"Yacht Dealer"}"#.utf8)
-            #expect(try await gateway.client.execute(purchase, timeout: .seconds(60)).status == 201)
+            #expect(try await gateway.simulatorPost("/_simulator/purchases", ["cardId": Webhooks.aliceCard, "amount": 99999999, "merchantName": "Yacht Dealer"]).status == 201)
             try await stream.read(until: #""merchantName":"Yacht Dealer""#)
             #expect(stream.receivedText.contains(#""approved":false,"declineReason":"#))
             try await waitUntil { try await gateway.services.audit.all().contains { $0.action == "weavr.card.authorisation" } }

@@ -97,9 +97,8 @@ public final class CachedSessionStore: SessionStore {
         try await store.purge(before: cutoff)
     }
 
-    /// Forgets every session of `tenant` (its removal or suspension by another process, seen by the
-    /// store-change watcher: those refuse the request on the tenant already; this only frees memory).
-    public func forget(tenant: String) {
+    /// Forgets every session of `tenant` (after `revokeAll`).
+    private func forget(tenant: String) {
         state.withLock { state in
             state.epoch &+= 1
             state.entries = state.entries.filter { $0.value.tenantID != tenant }

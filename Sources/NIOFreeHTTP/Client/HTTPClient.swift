@@ -48,24 +48,7 @@ public final class HTTPClient: Sendable {
     /// Sends `request` and waits for the complete response, at most `timeout` (default `requestTimeout`).
     /// Redirects are returned as they are, never followed.
     public func execute(_ request: HTTPClientRequest, timeout: Duration? = nil) async throws(HTTPClientError) -> HTTPClientResponse {
-        guard !isShutdown.load(ordering: .relaxed) else { throw .shutdown }
-        guard let (origin, target) = HTTPOrigin.parse(request.url) else { throw .invalidURL }
-        let wire = HTTPClient.serialize(request, origin: origin, target: target)
-        let loop = group.loops.first { $0.inEventLoop } ?? group.next()
-        let state = loopStates[loop.index]
-        let deadline = EventLoop.monotonicNanoseconds() &+ (timeout ?? configuration.requestTimeout).nanoseconds
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>) in
-            let pending = PendingClientRequest(
-                wire: wire, isHead: request.method == "HEAD", isIdempotent: request.isIdempotent,
-                deadline: deadline, continuation: continuation
-            )
-            if loop.inEventLoop {
-                state.pool(for: origin, client: self).submit(pending)
-            } else {
-                loop.execute { state.pool(for: origin, client: self).submit(pending) }
-            }
-        }
-        return try result.get()
+        try await submit(request, timeout: timeout)
     }
 
     /// Sends `request` and returns as soon as the response head arrives, with the body as an
@@ -76,17 +59,26 @@ public final class HTTPClient: Sendable {
     public func stream(
         _ request: HTTPClientRequest, timeout: Duration? = nil, bufferBytes: Int = 256 * 1024, maxBodyBytes: Int = 256 * 1024 * 1024
     ) async throws(HTTPClientError) -> HTTPClientStreamingResponse {
+        let body = HTTPClientBodyStream(bufferBytes: bufferBytes)
+        let head = try await submit(request, timeout: timeout, stream: body, maxBodyBytes: maxBodyBytes)
+        return HTTPClientStreamingResponse(status: head.status, headers: head.headers, body: body)
+    }
+
+    /// Serializes `request`, hands it to the pool of this loop (or the next one, from outside the loops) and waits
+    /// for the response; for a streamed request (`stream`), only for its head.
+    private func submit(
+        _ request: HTTPClientRequest, timeout: Duration?, stream: HTTPClientBodyStream? = nil, maxBodyBytes: Int? = nil
+    ) async throws(HTTPClientError) -> HTTPClientResponse {
         guard !isShutdown.load(ordering: .relaxed) else { throw .shutdown }
         guard let (origin, target) = HTTPOrigin.parse(request.url) else { throw .invalidURL }
         let wire = HTTPClient.serialize(request, origin: origin, target: target)
         let loop = group.loops.first { $0.inEventLoop } ?? group.next()
         let state = loopStates[loop.index]
         let deadline = EventLoop.monotonicNanoseconds() &+ (timeout ?? configuration.requestTimeout).nanoseconds
-        let body = HTTPClientBodyStream(bufferBytes: bufferBytes)
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>) in
             let pending = PendingClientRequest(
                 wire: wire, isHead: request.method == "HEAD", isIdempotent: request.isIdempotent,
-                deadline: deadline, continuation: continuation, stream: body, maxBodyBytes: maxBodyBytes
+                deadline: deadline, continuation: continuation, stream: stream, maxBodyBytes: maxBodyBytes
             )
             if loop.inEventLoop {
                 state.pool(for: origin, client: self).submit(pending)
@@ -94,8 +86,7 @@ public final class HTTPClient: Sendable {
                 loop.execute { state.pool(for: origin, client: self).submit(pending) }
             }
         }
-        let head = try result.get()
-        return HTTPClientStreamingResponse(status: head.status, headers: head.headers, body: body)
+        return try result.get()
     }
 
     /// Closes every connection and fails waiting requests with `.shutdown`. Waits for the loops to do it.
