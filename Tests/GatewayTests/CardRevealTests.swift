@@ -66,7 +66,7 @@ import TestSupport
     }
 
     @Test func aRevealIsASeparateWeavrSessionLoggedOutWhenItExpires() async throws {
-        let clock = ManualWallClock(now: Int64(Date().timeIntervalSince1970 * 1000))
+        let clock = ManualWallClock.sameDayForHours()
         try await withGateway(clock: clock, settings: Self.settings) { harness in
             try await enable(harness, quota: 10)
             let token = try await harness.steppedUpLogin()
@@ -118,7 +118,7 @@ import TestSupport
     }
 
     @Test func openRevealsAndTheDailyQuotaAreLimited() async throws {
-        let clock = ManualWallClock(now: Int64(Date().timeIntervalSince1970 * 1000))
+        let clock = ManualWallClock.sameDayForHours()
         try await withGateway(clock: clock, settings: Self.settings) { harness in
             try await enable(harness, quota: 5)
             let token = try await harness.steppedUpLogin()

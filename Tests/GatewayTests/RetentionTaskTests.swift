@@ -8,7 +8,7 @@ import Testing
 @Suite("Retention task")
 struct RetentionTaskTests {
     @Test func oldAuditRowsArePrunedAndTheChainStillVerifies() async throws {
-        let clock = ManualWallClock(now: Int64(Date().timeIntervalSince1970 * 1000))
+        let clock = ManualWallClock.sameDayForHours()
         let gateway = try await GatewayHarness(clock: clock)
         let audit = gateway.services.audit
         _ = try await audit.append((0..<5).map { AuditEntry(tenant: "acme", actor: "old-\($0)", action: .cardBlock, outcome: .success) })
