@@ -15,7 +15,8 @@
 # MODES ("simulator gateway"), HEALTHZ (1), SKIP_BUILD=1 reuses the release binary, BASELINE_BIN=path adds
 # a second gateway binary (e.g. a build of an earlier commit) measured interleaved beside this one,
 # BENCH_DATABASE_URL (PostgreSQL cluster URL; default: a throwaway one from scripts/postgres.sh),
-# BIN (the release build) to measure another binary, SERVER_CPU (0) / LOAD_CPU (1), PROFILE=1 to end with `perf record -g` of each gateway (this one, then the
+# BIN (the release build) to measure another binary, HOLD=file sets everything up, writes the ports and tokens
+# to the file and keeps it running (for perf by hand), SERVER_CPU (0) / LOAD_CPU (1), PROFILE=1 to end with `perf record -g` of each gateway (this one, then the
 # baseline) under the gateway-bound card read at the highest c and print `perf report --no-children`'s top entries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -186,6 +187,14 @@ for backend in $BACKENDS; do
         GATEWAYS+=("$which-$backend $GW_PORT $sim_token $fast_token $GW_PID")
     done
 done
+
+if [[ -n ${HOLD:-} ]]; then
+    # For profiling by hand: write what is running to $HOLD and keep it up until this script is stopped.
+    { echo "nginx_fast=$NGX_FAST nginx_sim=$NGX_SIM nginx_health=$NGX_HEALTH weavr_token=$WEAVR_TOKEN card=$CARD"
+      printf '%s\n' "${GATEWAYS[@]}"; } > "$HOLD"
+    echo "holding: $HOLD (label port sim-token fast-token pid); stop this script to end"
+    while true; do sleep 3600; done
+fi
 
 echo
 printf "%-32s %5s %11s %9s %9s %7s %6s\n" "mode/server" conns req/s p50 p99 errors load1

@@ -7,6 +7,8 @@ struct V1Call: Sendable {
     let request: HTTPRequest
     let context: RequestContext
     let auth: AuthenticatedRequest
+    /// What the route table declares for this route.
+    let route: V1RouteDeclaration
     /// Derived from the client's `Idempotency-Key` (tenant, user, route, key) and forwarded to Weavr as
     /// `idempotency-ref` by `weavr` where the operation takes one. Nil when the client sent no key.
     let idempotencyRef: String?
@@ -14,12 +16,16 @@ struct V1Call: Sendable {
     let weavr: WeavrSession
     let auditTrail: AuditTrail
 
-    init(request: HTTPRequest, context: RequestContext, auth: AuthenticatedRequest, auditTrail: AuditTrail) {
+    init(
+        request: HTTPRequest, context: RequestContext, auth: AuthenticatedRequest, route: V1RouteDeclaration, idempotencyRef: String?,
+        auditTrail: AuditTrail
+    ) {
         self.request = request
         self.context = context
         self.auth = auth
+        self.route = route
+        self.idempotencyRef = idempotencyRef
         self.auditTrail = auditTrail
-        idempotencyRef = context.values[IdempotencyRefKey.self]
         weavr = WeavrSession(client: auth.weavr, token: auth.weavrToken, requestID: context.requestID, idempotencyRef: idempotencyRef)
     }
 
@@ -33,7 +39,7 @@ struct V1Call: Sendable {
         units: Int = 1, charges: [QuotaCharge] = [], details: [String: AuditDetails.Value] = [:], alsoIntended: [AuditEntry] = [],
         _ perform: () async throws -> AuditedOutcome
     ) async throws -> HTTPResponse {
-        guard let step = context.v1Route.audit else { preconditionFailure("\(context.route ?? "?") declares no audit step") }
+        guard let step = route.audit else { preconditionFailure("\(context.route ?? "?") declares no audit step") }
         let target = step.targetParameter.flatMap { request.pathParameters[$0] }
         return try await auditTrail.mutation(
             self, action: step.action, target: target, quota: step.quota, units: units, also: charges, details: details,

@@ -3,64 +3,63 @@ import Auth
 import NIOFreeHTTP
 import Upstream
 
-/// The authenticated `/v1` API as one route group (docs/ARCHITECTURE.md "The request pipeline"):
+/// The authenticated `/v1` API (docs/ARCHITECTURE.md "The request pipeline"): every route registered here
+/// runs behind `V1Pipeline`:
 ///
-///     /v1 group: Authentication → RequestRate → BodyLimit → Idempotency → UpstreamErrors → route
+///     authentication → request rate → body limit → idempotency → upstream errors → route
 ///
-/// Each route declares in the route table (`V1Routes`) what the middlewares need: its body limit, whether
+/// Each route declares in the route table (`V1Routes`) what the pipeline needs: its body limit, whether
 /// `Idempotency-Key` applies (mutations) and to whom, and its audited action with quota and target.
 struct V1Router: Sendable {
     let authenticator: SessionResolver
-    let idempotency: IdempotencyGuard
     let audit: AuditTrail
-    let denials: V1Denials
-    let rates: RequestRateLimits
-    let metrics: GatewayMetrics
+    let pipeline: V1Pipeline
     /// Cards seen with their owner (`CardOwners`), for routing Weavr's card webhooks.
     let cardOwners: CardOwners
 
     /// Builds the pipeline's parts from the composition root; `idempotencyStore` defaults to its store.
     init(services: GatewayServices, idempotencyStore: (any IdempotencyStore)? = nil) {
-        authenticator = SessionResolver(services: services)
-        idempotency = IdempotencyGuard(services: services, store: idempotencyStore)
+        let authenticator = SessionResolver(services: services)
+        self.authenticator = authenticator
         let audit = AuditTrail(services: services)
         self.audit = audit
-        denials = V1Denials(ledger: services.denials, audit: audit)
-        rates = services.requestRates
-        metrics = services.metrics
+        pipeline = V1Pipeline(
+            authenticator: authenticator, denials: V1Denials(ledger: services.denials, audit: audit), rates: services.requestRates,
+            metrics: services.metrics, idempotency: IdempotencyGuard(services: services, store: idempotencyStore), audit: audit
+        )
         cardOwners = services.cardOwners
     }
 
-    /// The group's middlewares, outermost first.
-    var middlewares: [any HTTPMiddleware] {
-        [
-            AuthenticationMiddleware(authenticator: authenticator, denials: denials),
-            RequestRateMiddleware(rates: rates, metrics: metrics),
-            BodyLimitMiddleware(),
-            IdempotencyMiddleware(idempotency: idempotency, enabled: audit.enabled),
-            UpstreamErrorMiddleware(denials: denials, sessions: authenticator),
-        ]
-    }
-
-    /// Adds the `/v1` group with the routes `build` declares.
+    /// Adds the routes `build` declares under `/v1`, each behind the pipeline.
     func register(on router: inout Router, _ build: (inout V1Routes) -> Void) {
-        router.group("/v1", middlewares: middlewares) { group in
-            var routes = V1Routes(group: group, audit: audit)
-            build(&routes)
-            group = routes.group
+        var routes = V1Routes()
+        build(&routes)
+        let pipeline = self.pipeline
+        for route in routes.declared {
+            let (declaration, handler) = (route.declaration, route.handler)
+            router.add(route.method, "/v1" + route.path) { request, context in
+                try await pipeline.respond(declaration, handler, request, context)
+            }
         }
     }
 }
 
 /// The `/v1` route table: each route with what it declares.
 struct V1Routes {
-    var group: RouterGroup
-    let audit: AuditTrail
     typealias Handler = @Sendable (V1Call) async throws -> HTTPResponse
+
+    struct Declared {
+        var method: String
+        var path: String
+        var declaration: V1RouteDeclaration
+        var handler: Handler
+    }
+
+    private(set) var declared: [Declared] = []
 
     /// A read (GET): no body, no idempotency handling, no audit rows.
     mutating func query(_ path: String, _ handler: @escaping Handler) {
-        add("GET", path, V1RouteDeclaration(), handler)
+        declared.append(Declared(method: "GET", path: path, declaration: V1RouteDeclaration(), handler: handler))
     }
 
     /// A mutation: a body of at most `bodyLimit` bytes, `Idempotency-Key` (scoped to the session for
@@ -74,16 +73,7 @@ struct V1Routes {
         audit step: AuditStep? = nil, _ handler: @escaping Handler
     ) {
         let idempotency: V1RouteDeclaration.IdempotencyScope? = replayable ? (sessionBound ? .session : .user) : nil
-        add(method, path, V1RouteDeclaration(bodyLimit: bodyLimit, idempotency: idempotency, audit: step), handler)
-    }
-
-    private mutating func add(_ method: String, _ path: String, _ declaration: V1RouteDeclaration, _ handler: @escaping Handler) {
-        var values = ContextValues()
-        values[V1RouteKey.self] = declaration
-        let audit = self.audit
-        group.add(method, path, values: values) { request, context in
-            guard let principal = context.principal else { throw Problem(.internalError) }
-            return try await handler(V1Call(request: request, context: context, auth: principal, auditTrail: audit))
-        }
+        let declaration = V1RouteDeclaration(bodyLimit: bodyLimit, idempotency: idempotency, audit: step)
+        declared.append(Declared(method: method, path: path, declaration: declaration, handler: handler))
     }
 }

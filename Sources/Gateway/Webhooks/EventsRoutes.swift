@@ -37,7 +37,7 @@ struct EventsRoutes: Sendable {
     }
 
     private func stream(_ call: V1Call) async throws -> HTTPResponse {
-        var query = try ListQuery(call.request, allowed: [])
+        let query = try ListQuery(call.request, allowed: [])
         try query.validate()
         var resumeAfter: Int64?
         if let header = call.request.headers["last-event-id"] {

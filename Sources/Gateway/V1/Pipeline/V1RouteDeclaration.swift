@@ -1,8 +1,7 @@
 import Audit
 import NIOFreeHTTP
 
-/// What a `/v1` route declares in the route table (`V1Routes`), read by the pipeline's middlewares from
-/// the request context: its body limit, whether `Idempotency-Key` applies and to whom, and its audited
+/// What a `/v1` route declares in the route table (`V1Routes`), read by `V1Pipeline` and `V1Call`: its body limit, whether `Idempotency-Key` applies and to whom, and its audited
 /// action with the daily quota it counts against and where its target comes from.
 struct V1RouteDeclaration: Sendable {
     /// Whose `Idempotency-Key`s a mutation's keys are: the user's, or (routes acting on the session itself:
@@ -26,27 +25,4 @@ struct AuditStep: Sendable {
     var action: AuditAction
     var quota: QuotaOperation?
     var targetParameter: String?
-}
-
-enum V1RouteKey: ContextKey {
-    typealias Value = V1RouteDeclaration
-}
-
-/// The authenticated principal, put into the context by `AuthenticationMiddleware`.
-enum PrincipalKey: ContextKey {
-    typealias Value = AuthenticatedRequest
-}
-
-/// The `idempotency-ref` derived from the client's `Idempotency-Key`, put into the context by
-/// `IdempotencyMiddleware`.
-enum IdempotencyRefKey: ContextKey {
-    typealias Value = String
-}
-
-extension RequestContext {
-    /// The declaration of the matched `/v1` route.
-    var v1Route: V1RouteDeclaration { values[V1RouteKey.self] ?? V1RouteDeclaration() }
-
-    /// The authenticated principal (set for every route behind `AuthenticationMiddleware`).
-    var principal: AuthenticatedRequest? { values[PrincipalKey.self] }
 }
