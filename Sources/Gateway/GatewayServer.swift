@@ -14,7 +14,7 @@ public enum GatewayServer {
 
     /// The public router: request id, security headers (`hstsMaxAgeSeconds` when the listener speaks TLS),
     /// metrics and the JSON access log (`accessLogger`), the plain access-log hook (`accessLog`), health and
-    /// readiness, the OpenAPI document, CORS, login and the `/v1` group (docs/ARCHITECTURE.md, "The request
+    /// readiness, the OpenAPI document, CORS, login and the `/v1` pipeline (docs/ARCHITECTURE.md, "The request
     /// pipeline").
     public static func makeRouter(
         services: GatewayServices, accessLog: (@Sendable (AccessLogEntry) -> Void)? = nil, accessLogger: Logger? = nil,

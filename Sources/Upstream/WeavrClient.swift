@@ -15,6 +15,8 @@ public final class WeavrClient: Sendable {
     public let circuitBreaker: CircuitBreaker
     private let apiKey: String
     let http: HTTPClient
+    /// The base URL parsed once (nil if it does not parse: each request then fails as the URL does).
+    private let endpoint: HTTPClientRequest.Endpoint?
 
     /// Creates a client; `circuitBreaker` defaults to a new one owned by this client.
     public init(
@@ -24,6 +26,7 @@ public final class WeavrClient: Sendable {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
+        endpoint = HTTPClientRequest.Endpoint(baseURL: base)
         self.apiKey = apiKey
         self.http = http
         self.configuration = configuration
@@ -126,9 +129,9 @@ public final class WeavrClient: Sendable {
     }
 
     func makeRequest(_ call: Call) -> HTTPClientRequest {
-        var url = baseURL + call.path
+        var path = call.path
         if !call.query.isEmpty {
-            url += "?" + call.query.map { "\(WeavrClient.percentEncode($0.0))=\(WeavrClient.percentEncode($0.1))" }.joined(separator: "&")
+            path += "?" + call.query.map { "\(WeavrClient.percentEncode($0.0))=\(WeavrClient.percentEncode($0.1))" }.joined(separator: "&")
         }
         var headers = HTTPHeaders()
         headers.add("api-key", apiKey)
@@ -137,7 +140,8 @@ public final class WeavrClient: Sendable {
         if let ref = call.idempotencyRef, !ref.isEmpty { headers.add("idempotency-ref", ref) }
         if let requestID = call.requestID, !requestID.isEmpty { headers.add(configuration.requestIDHeader, requestID) }
         if call.body != nil { headers.add("content-type", "application/json") }
-        var request = HTTPClientRequest(method: call.method, url: url, headers: headers, body: call.body)
+        var request = endpoint.map { HTTPClientRequest(method: call.method, endpoint: $0, path: path, headers: headers, body: call.body) }
+            ?? HTTPClientRequest(method: call.method, url: baseURL + path, headers: headers, body: call.body)
         // The client's own stale-connection resend follows the same rule as our retries.
         request.isIdempotent = call.isRepeatable
         return request

@@ -33,6 +33,19 @@ struct AuthEndpointTests {
         await gateway.shutdown()
     }
 
+    @Test func theBearerSchemeIsCaseInsensitiveAndNothingElseIsACredential() async throws {
+        let gateway = try await GatewayHarness()
+        let token = try await gateway.login()
+        for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+            #expect(try await gateway.call("GET", "/v1/me", headers: ["authorization": "\(scheme) \(token)"]).status == 200)
+        }
+        for value in ["Basic \(token)", "Bearer", "Bearer ", "Bearerx \(token)", "Bearer  \(token)", "\(token)", "Bear \(token)"] {
+            let refused = try await gateway.call("GET", "/v1/me", headers: ["authorization": value])
+            #expect(refused.status == 401 && refused.code == "unauthenticated", "\(value.prefix(12))")
+        }
+        await gateway.shutdown()
+    }
+
     @Test func cookieLoginSetsAHostCookieAndUnsafeRequestsNeedTheCSRFToken() async throws {
         let gateway = try await GatewayHarness()
         let login = try await gateway.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "alice@example.com", "password": "Password1!", "mode": "cookie"])

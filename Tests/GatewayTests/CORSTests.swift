@@ -65,7 +65,7 @@ struct CORSTests {
         let problem = try await gateway.call("GET", "/v1/me", headers: ["origin": Self.origin])
         #expect(problem.status == 401)
         #expect(problem.headers["access-control-allow-origin"] == Self.origin)
-        // A failed login (thrown outside the /v1 group) is readable by the tenant's page too.
+        // A failed login (thrown outside the /v1 pipeline) is readable by the tenant's page too.
         let failed = try await gateway.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "alice@example.com", "password": "wrong"], headers: ["origin": Self.origin])
         #expect(failed.status == 401)
         #expect(failed.headers["access-control-allow-origin"] == Self.origin)

@@ -17,7 +17,7 @@ struct SecurityHeadersTests {
                 ("/v1/cards 401", try await gateway.call("GET", "/v1/cards")),
                 ("/v1/nowhere 404", try await gateway.call("GET", "/v1/nowhere")),
                 ("/healthz 405", try await gateway.call("DELETE", "/healthz")),
-            // A problem thrown by a route outside the /v1 group (a failed login) too.
+            // A problem thrown by a route outside the /v1 pipeline (a failed login) too.
             ("/v1/auth/login 401", try await gateway.call("POST", "/v1/auth/login", json: ["tenant": "acme", "email": "alice@example.com", "password": "wrong"])),
             ]
             for (name, reply) in replies {

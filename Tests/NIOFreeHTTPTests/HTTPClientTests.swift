@@ -234,6 +234,34 @@ struct HTTPClientTests {
         }
     }
 
+    @Test func requestsOnAParsedEndpointGoWhereTheirURLWould() async throws {
+        try await withTestServer { server in
+            try await withClient { client in
+                let root = try #require(HTTPClientRequest.Endpoint(baseURL: "http://127.0.0.1:\(server.port)/"))
+                #expect(root.baseURL == "http://127.0.0.1:\(server.port)")
+                let query = HTTPClientRequest(endpoint: root, path: "/query?q=a%20b")
+                #expect(query.url == "http://127.0.0.1:\(server.port)/query?q=a%20b")
+                #expect(String(decoding: try await client.execute(query).body, as: UTF8.self) == "a b")
+                // The Host header is the origin's, and a base path goes before the request's own.
+                let echo = try #require(HTTPClientRequest.Endpoint(baseURL: "http://127.0.0.1:\(server.port)/echo-header"))
+                let host = try await client.execute(HTTPClientRequest(endpoint: echo, path: "/host"))
+                #expect(host.status == 200)
+                #expect(String(decoding: host.body, as: UTF8.self) == "127.0.0.1:\(server.port)")
+                // A path that would not be a valid request-target is refused like its URL.
+                await #expect(throws: HTTPClientError.invalidURL) {
+                    _ = try await client.execute(HTTPClientRequest(endpoint: root, path: "/pa th"))
+                }
+                // Setting the URL afterwards wins over the endpoint.
+                var moved = HTTPClientRequest(endpoint: root, path: "/query?q=endpoint")
+                moved.url = "http://127.0.0.1:\(server.port)/query?q=url"
+                #expect(String(decoding: try await client.execute(moved).body, as: UTF8.self) == "url")
+            }
+        }
+        for base in ["ftp://x/", "http://", "no-scheme", "http://h/?q=1", "http://user@h/"] {
+            #expect(HTTPClientRequest.Endpoint(baseURL: base) == nil)
+        }
+    }
+
     @Test func headerValuesWithCRLFAreNotSent() async throws {
         try await withTestServer { server in
             try await withClient { client in

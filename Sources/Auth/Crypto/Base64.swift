@@ -19,7 +19,7 @@ public enum Base64 {
 
     /// Decodes unpadded base64url; `nil` on padding, any other character, or non-canonical input.
     public static func urlDecode<S: Collection<UInt8>>(_ input: S) -> [UInt8]? {
-        decode(Array(input), url: true)
+        decode(input, url: true)
     }
 
     /// Decodes standard Base64 with optional correct padding; `nil` otherwise.
@@ -75,7 +75,7 @@ public enum Base64 {
     }
 
     /// Decodes unpadded input.
-    private static func decode(_ input: [UInt8], url: Bool) -> [UInt8]? {
+    private static func decode<S: Collection<UInt8>>(_ input: S, url: Bool) -> [UInt8]? {
         // A remainder of one character cannot encode a whole byte.
         guard input.count % 4 != 1 else { return nil }
         var out = [UInt8]()

@@ -46,27 +46,42 @@ public enum SessionToken {
         // 1. Shape, before any crypto: bounded length, charset, exactly four parts.
         let bytes = Array(token.utf8)
         guard bytes.count <= maxLength, bytes.allSatisfy(isTokenByte) else { return .failure(.malformed) }
-        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0].elementsEqual(prefix.utf8),
-              (1...maxKeyIDLength).contains(parts[1].count),
-              !parts[2].isEmpty,
-              parts[3].count == tagCharacters
+        // The four parts between the dots, as slices of `bytes` (no array of parts).
+        var dots: (Int, Int, Int) = (-1, -1, -1)
+        var dotCount = 0
+        for index in bytes.indices where bytes[index] == UInt8(ascii: ".") {
+            switch dotCount {
+            case 0: dots.0 = index
+            case 1: dots.1 = index
+            case 2: dots.2 = index
+            default: return .failure(.malformed)
+            }
+            dotCount += 1
+        }
+        guard dotCount == 3 else { return .failure(.malformed) }
+        let (version, keyID, payload, tagText) = (
+            bytes[..<dots.0], bytes[(dots.0 + 1)..<dots.1], bytes[(dots.1 + 1)..<dots.2], bytes[(dots.2 + 1)...]
+        )
+        guard version.elementsEqual(prefix.utf8),
+              (1...maxKeyIDLength).contains(keyID.count),
+              !payload.isEmpty,
+              tagText.count == tagCharacters
         else { return .failure(.malformed) }
 
         // 2. The kid must be active or verifying (retired and unknown kids never reach HMAC).
-        guard let key = keyRing.preparedVerificationKey(for: String(decoding: parts[1], as: UTF8.self)) else {
+        guard let key = keyRing.preparedVerificationKey(for: String(decoding: keyID, as: UTF8.self)) else {
             return .failure(.unknownKey)
         }
 
         // 3. Tag: canonical base64url (RFC 4648 §3.5), then constant-time compare (CRYPTO_memcmp).
-        guard let tag = Base64.urlDecode(parts[3]), tag.count == HMACSHA256.tagLength else {
+        guard let tag = Base64.urlDecode(tagText), tag.count == HMACSHA256.tagLength else {
             return .failure(.malformed)
         }
         let expected = bytes.withUnsafeBytes { key.authenticate(UnsafeRawBufferPointer(rebasing: $0[0..<(bytes.count - tagCharacters - 1)])) }
         guard HMACSHA256.constantTimeEquals(expected, tag) else { return .failure(.badSignature) }
 
         // 4. Payload: only the canonical claims encoding is accepted.
-        guard let json = Base64.urlDecode(parts[2]), let claims = SessionClaims(canonicalJSON: json) else {
+        guard let json = Base64.urlDecode(payload), let claims = SessionClaims(canonicalJSON: json) else {
             return .failure(.badPayload)
         }
 

@@ -21,12 +21,12 @@ public struct AuthRoutes: Sendable {
         audit = v1.audit
     }
 
-    /// `POST /v1/auth/login`: the one `/v1` route without a session, outside the `/v1` group.
+    /// `POST /v1/auth/login`: the one `/v1` route without a session, outside the `/v1` pipeline.
     public func registerLogin(on router: inout Router) {
         router.post("/v1/auth/login") { request, context in try await login(request, context) }
     }
 
-    /// The routes that need a session, in the `/v1` group; they act on the session itself, so their
+    /// The routes that need a session, behind the `/v1` pipeline; they act on the session itself, so their
     /// `Idempotency-Key`s are the session's.
     func register(on routes: inout V1Routes) {
         routes.mutation("POST", "/auth/logout", bodyLimit: 4 * 1024, sessionBound: true) { call in try await logout(call) }

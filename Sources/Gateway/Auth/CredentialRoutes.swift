@@ -15,7 +15,7 @@ import Upstream
 /// - `POST /v1/auth/password/reset` `{tenant, email, nonce, newPassword}` → 204 (Weavr
 ///   `/passwords/lost_password/resume`); audited `auth.password.reset`.
 ///
-/// With a session (in the `/v1` group): `POST /v1/auth/password` `{oldPassword, newPassword}` (Weavr
+/// With a session (behind the `/v1` pipeline): `POST /v1/auth/password` `{oldPassword, newPassword}` (Weavr
 /// `/passwords/update`, `auth.password.change`), `POST /v1/auth/factors/sms` and `/v1/auth/factors/sms/verify`
 /// `{code}` (Weavr `/authentication_factors/otp/SMS[/verify]`, `auth.factor.enrol` / `auth.factor.verify`).
 ///

@@ -93,9 +93,14 @@ struct SessionResolver: Sendable {
     /// The token from `Authorization: Bearer …`, else from the session cookie.
     static func credential(_ request: HTTPRequest) throws(Problem) -> (String, viaCookie: Bool) {
         if let authorization = request.headers["authorization"] {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { throw rejected }
-            return (String(parts[1]), false)
+            // "Bearer <token>", the scheme case-insensitive (RFC 9110 §11.1), on the bytes.
+            let utf8 = authorization.utf8
+            guard let space = utf8.firstIndex(of: UInt8(ascii: " ")),
+                  utf8[..<space].elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 })
+            else { throw rejected }
+            let token = authorization[utf8.index(after: space)...]
+            guard !token.isEmpty else { throw rejected }
+            return (String(token), false)
         }
         for header in request.headers.values("cookie") {
             for pair in header.split(separator: ";") {

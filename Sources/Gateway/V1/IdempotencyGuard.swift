@@ -58,7 +58,7 @@ struct IdempotencyGuard: Sendable {
         do {
             response = try await body(ref)
         } catch {
-            // Failures arrive mapped (`UpstreamErrorMiddleware` runs inside this step); anything else is a 500.
+            // Failures arrive mapped (`V1Pipeline` maps upstream errors inside this step); anything else is a 500.
             await finish(scope, fingerprint, (error as? any HTTPResponseError)?.response() ?? Problem(.internalError).response())
             throw error
         }

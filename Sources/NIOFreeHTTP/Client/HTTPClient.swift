@@ -70,7 +70,7 @@ public final class HTTPClient: Sendable {
         _ request: HTTPClientRequest, timeout: Duration?, stream: HTTPClientBodyStream? = nil, maxBodyBytes: Int? = nil
     ) async throws(HTTPClientError) -> HTTPClientResponse {
         guard !isShutdown.load(ordering: .relaxed) else { throw .shutdown }
-        guard let (origin, target) = HTTPOrigin.parse(request.url) else { throw .invalidURL }
+        guard let (origin, target) = request.resolved ?? HTTPOrigin.parse(request.url) else { throw .invalidURL }
         let wire = HTTPClient.serialize(request, origin: origin, target: target)
         let loop = group.loops.first { $0.inEventLoop } ?? group.next()
         let state = loopStates[loop.index]

@@ -2,19 +2,63 @@
 public struct HTTPClientRequest: Sendable {
     public var method: String
     /// `http://` or `https://` URL: host (name, IPv4 or bracketed IPv6), optional port, path and query.
-    public var url: String
+    public var url: String {
+        didSet { resolved = nil }
+    }
     public var headers: HTTPHeaders
     public var body: [UInt8]?
     /// May be re-sent on a fresh connection when a reused keep-alive connection turns out dead before
     /// any response byte arrived. Defaults to true for GET, HEAD, PUT, DELETE and OPTIONS (RFC 9110 §9.2.2).
     public var isIdempotent: Bool
 
+    /// Origin and request-target when the request was built on an `Endpoint` (the URL is then not parsed
+    /// again for each request); nil after `url` is set.
+    private(set) var resolved: (origin: HTTPOrigin, target: String)?
+
     public init(method: String = "GET", url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8]? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
-        isIdempotent = ["GET", "HEAD", "PUT", "DELETE", "OPTIONS"].contains(method)
+        isIdempotent = Self.isIdempotent(method)
+    }
+
+    /// A request for `path` (starting with "/", with any query) on `endpoint`: the same request as
+    /// `init(method:url:…)` with `endpoint.baseURL + path`, without parsing that URL again.
+    public init(method: String = "GET", endpoint: Endpoint, path: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8]? = nil) {
+        self.init(method: method, url: endpoint.baseURL + path, headers: headers, body: body)
+        // The same check `HTTPOrigin.parse` makes of a target; a path that fails it is left to that parse,
+        // which refuses the URL (`invalidURL`), so nothing unchecked reaches the wire.
+        if path.utf8.first == UInt8(ascii: "/"), path.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
+            resolved = (endpoint.origin, endpoint.basePath + path)
+        }
+    }
+
+    static func isIdempotent(_ method: String) -> Bool {
+        switch method {
+        case "GET", "HEAD", "PUT", "DELETE", "OPTIONS": true
+        default: false
+        }
+    }
+
+    /// An absolute http(s) base URL parsed once, to build many requests on (`init(method:endpoint:path:…)`).
+    public struct Endpoint: Sendable {
+        /// The base URL as given, without a trailing "/".
+        public let baseURL: String
+        let origin: HTTPOrigin
+        /// The base URL's path ("" or "/api", no trailing "/"), put before each request's path.
+        let basePath: String
+
+        /// Nil when `baseURL` is not an absolute http(s) URL without a query, or `path` would not be a valid
+        /// request-target.
+        public init?(baseURL: String) {
+            var base = baseURL
+            while base.hasSuffix("/") { base.removeLast() }
+            guard !base.contains("?"), let (origin, target) = HTTPOrigin.parse(base + "/") else { return nil }
+            self.baseURL = base
+            self.origin = origin
+            basePath = String(target.dropLast())
+        }
     }
 }
 

@@ -32,9 +32,4 @@ public struct ContextValues: Sendable {
         get { storage[ObjectIdentifier(key)] as? Key.Value }
         set { storage[ObjectIdentifier(key)] = newValue }
     }
-
-    /// Adds every value of `other` (its values win).
-    public mutating func merge(_ other: ContextValues) {
-        storage.merge(other.storage) { _, new in new }
-    }
 }

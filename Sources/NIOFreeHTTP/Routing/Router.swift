@@ -3,8 +3,8 @@ import GatewayCore
 /// Matches method + path to a handler. Patterns are literal segments and `{name}` parameters
 /// (`/v1/cards/{id}/block`). Unknown paths → 404, known path with another method → 405 with `Allow`.
 ///
-/// Build it with `add` and `group` (`RouterGroup`: a prefix with its own middleware stack), then use it as
-/// the server's responder. Global middlewares run for every request, after the route is matched (so they see
+/// Build it with `add` (a handler may run its own steps around the route: the gateway's `/v1` pipeline),
+/// then use it as the server's responder. Global middlewares run for every request, after the route is matched (so they see
 /// `context.route`), including 404 and 405 answers. A thrown `HTTPResponseError` becomes its response.
 public struct Router: HTTPResponder {
     /// A route handler.
