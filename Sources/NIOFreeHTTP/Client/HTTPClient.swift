@@ -75,7 +75,8 @@ public final class HTTPClient: Sendable {
         let loop = group.loops.first { $0.inEventLoop } ?? group.next()
         let state = loopStates[loop.index]
         let deadline = EventLoop.monotonicNanoseconds() &+ (timeout ?? configuration.requestTimeout).nanoseconds
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>) in
+        // Unsafe (no checking canary per request): `PendingClientRequest.finish` resumes once and forgets it.
+        let result = await withUnsafeContinuation { (continuation: UnsafeContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>) in
             let pending = PendingClientRequest(
                 wire: wire, isHead: request.method == "HEAD", isIdempotent: request.isIdempotent,
                 deadline: deadline, continuation: continuation, stream: stream, maxBodyBytes: maxBodyBytes
@@ -178,7 +179,7 @@ final class PendingClientRequest: @unchecked Sendable {
     let isHead: Bool
     let isIdempotent: Bool
     let deadline: UInt64
-    private var continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>?
+    private var continuation: UnsafeContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>?
     var timer: TimerID?
     var attempts = 0
     /// The connection carrying it, while one does.
@@ -192,7 +193,7 @@ final class PendingClientRequest: @unchecked Sendable {
     private var streamEnded = false
 
     init(wire: [UInt8], isHead: Bool, isIdempotent: Bool, deadline: UInt64,
-         continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>,
+         continuation: UnsafeContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>,
          stream: HTTPClientBodyStream? = nil, maxBodyBytes: Int? = nil) {
         self.wire = wire
         self.isHead = isHead
