@@ -21,33 +21,41 @@ public struct SQLQuotaLedger: QuotaLedger {
     ) async throws -> QuotaDecision {
         precondition(amount >= 0 && limit >= 0, "quota amounts and limits are not negative")
         let day = day ?? UTCDay(containing: clock.now)
-        let key: [SQLValue] = [.text(tenant), .text(day.description), .text(operation.rawValue)]
         return try await database.write { connection in
-            func refused(_ used: Int) -> QuotaDecision {
-                QuotaDecision(allowed: false, used: used, limit: limit, remaining: max(0, limit - used), resetAt: day.endMilliseconds)
-            }
-            guard amount > 0 else {
-                let used = try Self.used(key, on: connection)
-                return used > limit ? refused(used) : QuotaDecision(
-                    allowed: true, used: used, limit: limit, remaining: max(0, limit - used), resetAt: day.endMilliseconds
-                )
-            }
-            guard amount <= limit else { return refused(try Self.used(key, on: connection)) }
-            // One statement in the common case: add `amount` unless that would pass `limit`. The writer
-            // serialises consumes (one writer per instance, one lock across instances), so the count is exact.
-            let counted = try connection.query(
-                """
-                INSERT INTO quota_usage (tenant, day, operation, used) VALUES (?1, ?2, ?3, ?4)
-                ON CONFLICT (tenant, day, operation) DO UPDATE SET used = quota_usage.used + excluded.used
-                WHERE quota_usage.used + excluded.used <= ?5
-                RETURNING used
-                """,
-                key + [.integer(Int64(amount)), .integer(Int64(limit))]
-            )
-            guard let used = counted.first?[0].int64Value else { return refused(try Self.used(key, on: connection)) }
-            let now = Int(used)
-            return QuotaDecision(allowed: true, used: now, limit: limit, remaining: max(0, limit - now), resetAt: day.endMilliseconds)
+            try Self.consume(tenant: tenant, operation: operation, amount: amount, limit: limit, day: day, on: connection)
         }
+    }
+
+    /// `consume` on the writer connection inside the caller's write job (`SQLMutationJournal` takes a
+    /// mutation's charges and writes its intent row in one job).
+    static func consume(
+        tenant: String, operation: QuotaOperation, amount: Int, limit: Int, day: UTCDay, on connection: any SQLConnection
+    ) throws -> QuotaDecision {
+        let key: [SQLValue] = [.text(tenant), .text(day.description), .text(operation.rawValue)]
+        func refused(_ used: Int) -> QuotaDecision {
+            QuotaDecision(allowed: false, used: used, limit: limit, remaining: max(0, limit - used), resetAt: day.endMilliseconds)
+        }
+        guard amount > 0 else {
+            let used = try Self.used(key, on: connection)
+            return used > limit ? refused(used) : QuotaDecision(
+                allowed: true, used: used, limit: limit, remaining: max(0, limit - used), resetAt: day.endMilliseconds
+            )
+        }
+        guard amount <= limit else { return refused(try Self.used(key, on: connection)) }
+        // One statement in the common case: add `amount` unless that would pass `limit`. The writer
+        // serialises consumes (one writer per instance, one lock across instances), so the count is exact.
+        let counted = try connection.query(
+            """
+            INSERT INTO quota_usage (tenant, day, operation, used) VALUES (?1, ?2, ?3, ?4)
+            ON CONFLICT (tenant, day, operation) DO UPDATE SET used = quota_usage.used + excluded.used
+            WHERE quota_usage.used + excluded.used <= ?5
+            RETURNING used
+            """,
+            key + [.integer(Int64(amount)), .integer(Int64(limit))]
+        )
+        guard let used = counted.first?[0].int64Value else { return refused(try Self.used(key, on: connection)) }
+        let now = Int(used)
+        return QuotaDecision(allowed: true, used: now, limit: limit, remaining: max(0, limit - now), resetAt: day.endMilliseconds)
     }
 
     @discardableResult

@@ -64,6 +64,8 @@ public final class GatewayServices: Sendable {
     public let audit: any AuditLog
     /// Durable daily operation quotas per tenant.
     public let quotas: any QuotaLedger
+    /// An audited mutation's quota charges and intent row, written in one commit (same database).
+    let journal: any MutationJournal
     /// The signing keys' store (listing for the admin API).
     public let keyStore: any KeyRingStore
     /// The first response of each `Idempotency-Key`, for 24 h.
@@ -117,6 +119,7 @@ public final class GatewayServices: Sendable {
         sessions = sessionCache ?? sqlSessions
         audit = SQLAuditLog(database: database, clock: clock)
         quotas = SQLQuotaLedger(database: database, clock: clock)
+        journal = SQLMutationJournal(database: database, clock: clock)
         keyStore = SQLKeyRingStore(database: database, masterKey: masterKey, clock: clock)
         idempotency = SQLIdempotencyStore(database: database, clock: clock)
         revealSessions = RevealSessions(database: database, secretBox: box, clock: clock)

@@ -48,6 +48,7 @@ final class AuditFixture {
 
     var log: SQLAuditLog { SQLAuditLog(database: database, clock: clock) }
     var ledger: SQLQuotaLedger { SQLQuotaLedger(database: database, clock: clock) }
+    var journal: SQLMutationJournal { SQLMutationJournal(database: database, clock: clock) }
 
     /// Closes the database and opens the file again, as a restart would.
     func reopen() async throws {

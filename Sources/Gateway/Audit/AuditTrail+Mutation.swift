@@ -8,9 +8,10 @@ extension AuditTrail {
     ///
     /// 1. the daily quotas (`units` of `quota`, then each of `extraCharges`, e.g. a transfer's minor units of
     ///    `money.EUR`; each atomically): over a limit → 429 `quota_exceeded` with `Retry-After` (seconds to
-    ///    UTC midnight) and the RateLimit fields, a `quota.denied` row, and the earlier charges given back;
-    /// 2. the `intent` row, durably: if it cannot be written Weavr is not called, the units go back and the
-    ///    answer is 503 `service_unavailable` (fail closed);
+    ///    UTC midnight) and the RateLimit fields, a `quota.denied` row, and none of the charges kept;
+    /// 2. the `intent` row, durably — in the same commit as step 1 (`MutationJournal`): if it cannot be
+    ///    written, no unit is counted, Weavr is not called and the answer is 503 `service_unavailable`
+    ///    (fail closed);
     /// 3. `perform` (the Weavr call);
     /// 4. the outcome row (`success` / `failure`, statuses, Weavr `request-ref`), awaited before the answer.
     ///
@@ -33,57 +34,58 @@ extension AuditTrail {
         // The benchmark's comparison path (`Settings.auditsMutations`): the same route, nothing around Weavr.
         guard enabled else { return try await perform().response }
         let tenantID = call.auth.tenant.id
-        var policies: [String] = []
-        var remaining: [String] = []
-        var consumed: [(quota: DailyQuota, units: Int)] = []
+        // The route's count, then e.g. the money moved; a charge is made only where the tenant has a limit.
+        let charges = (quota.map { [QuotaCharge(operation: $0, units: units)] } ?? []) + extraCharges
+        let limited = charges.compactMap { charge in
+            DailyQuota(charge.operation, tenant: call.auth.tenant).map { (daily: $0, units: charge.units) }
+        }
+        // Steps 1 and 2 in one commit (`MutationJournal`): every charge and the intent row, or nothing.
+        let start: MutationStart
+        do {
+            start = try await journal.begin(
+                tenant: tenantID,
+                charges: limited.map { MutationCharge(operation: $0.daily.operation, units: $0.units, limit: $0.daily.limit) },
+                intent: [entry(call, action, target: target, outcome: .intent, details: Self.details(details))] + alsoIntended
+            )
+        } catch {
+            throw Problem(.serviceUnavailable, detail: "the audit log cannot be written; nothing was done", retryAfter: 1)
+        }
+        let now = clock.now
+        let decisions: [QuotaDecision]
+        switch start {
+        case .begun(let taken):
+            decisions = taken
+        case .refused(let index, let decision, let earlier):
+            let (daily, requested) = limited[index]
+            let shown = earlier + [decision]
+            var denied = details
+            denied["operation"] = .string(daily.operation.rawValue)
+            denied["limit"] = .integer(Int64(daily.limit))
+            denied["used"] = .integer(Int64(decision.used))
+            denied["requested"] = .integer(Int64(requested))
+            await record([entry(call, .quotaDenied, target: target, outcome: .denied, httpStatus: 429, details: Self.details(denied))])
+            metrics.recordQuotaDenial(tenant: call.auth.tenant.id, operation: daily.operation.rawValue)
+            let what = daily.operation.moneyCurrency.map { "daily \($0) amount" } ?? "daily \(daily.operation.rawValue) quota"
+            return Problem(
+                .quotaExceeded, detail: "the tenant's \(what) is used up",
+                retryAfter: DailyQuota.secondsUntilReset(decision, now: now)
+            ).response(headers: DailyQuota.headers(
+                policies: limited[...index].map(\.daily.policy),
+                remaining: zip(limited, shown).map { $0.daily.remaining($1, now: now) }
+            ))
+        }
+        let quotaHeaders = DailyQuota.headers(
+            policies: limited.map(\.daily.policy), remaining: zip(limited, decisions).map { $0.daily.remaining($1, now: now) }
+        )
+        // Given back when Weavr did nothing (a 4xx): the units the journal took.
         func giveBack() async {
-            for (daily, units) in consumed {
+            for (daily, units) in limited {
                 do {
                     try await quotas.release(tenant: tenantID, operation: daily.operation, amount: units, day: nil)
                 } catch {
                     Self.report("quota release failed (\(daily.operation.rawValue), request \(call.requestID)): \(error)")
                 }
             }
-        }
-        // Each charge in turn (the route's count, then e.g. the money moved); a refusal gives back what the
-        // earlier ones took.
-        let charges = (quota.map { [QuotaCharge(operation: $0, units: units)] } ?? []) + extraCharges
-        for charge in charges {
-            guard let daily = DailyQuota(charge.operation, tenant: call.auth.tenant) else { continue }
-            let decision: QuotaDecision
-            do {
-                decision = try await quotas.consume(tenant: tenantID, operation: charge.operation, amount: charge.units, limit: daily.limit, day: nil)
-            } catch {
-                await giveBack()
-                throw Problem(.serviceUnavailable, detail: "quota ledger unavailable", retryAfter: 1)
-            }
-            let now = clock.now
-            policies.append(daily.policy)
-            remaining.append(daily.remaining(decision, now: now))
-            guard decision.allowed else {
-                await giveBack()
-                var denied = details
-                denied["operation"] = .string(charge.operation.rawValue)
-                denied["limit"] = .integer(Int64(daily.limit))
-                denied["used"] = .integer(Int64(decision.used))
-                denied["requested"] = .integer(Int64(charge.units))
-                await record([entry(call, .quotaDenied, target: target, outcome: .denied, httpStatus: 429, details: Self.details(denied))])
-                metrics.recordQuotaDenial(tenant: call.auth.tenant.id, operation: charge.operation.rawValue)
-                let what = charge.operation.moneyCurrency.map { "daily \($0) amount" } ?? "daily \(charge.operation.rawValue) quota"
-                return Problem(
-                    .quotaExceeded, detail: "the tenant's \(what) is used up",
-                    retryAfter: DailyQuota.secondsUntilReset(decision, now: now)
-                ).response(headers: DailyQuota.headers(policies: policies, remaining: remaining))
-            }
-            consumed.append((daily, charge.units))
-        }
-        let quotaHeaders = DailyQuota.headers(policies: policies, remaining: remaining)
-
-        do {
-            try await log.append([entry(call, action, target: target, outcome: .intent, details: Self.details(details))] + alsoIntended)
-        } catch {
-            await giveBack()
-            throw Problem(.serviceUnavailable, detail: "the audit log cannot be written; nothing was done", retryAfter: 1)
         }
 
         let outcome: AuditedOutcome

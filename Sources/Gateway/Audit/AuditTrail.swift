@@ -14,8 +14,10 @@ import NIOFreeHTTP
 struct AuditTrail: Sendable {
     /// The audit log rows go to.
     let log: any AuditLog
-    /// Daily quotas, checked in front of an audited mutation.
+    /// Daily quotas: given back when Weavr refused an audited mutation.
     let quotas: any QuotaLedger
+    /// An audited mutation's quota charges and intent row, in one commit.
+    let journal: any MutationJournal
     let metrics: GatewayMetrics
     let clock: any WallClock
     /// Whose `X-Forwarded-For` names the client in a row's `client_ip`.
@@ -27,6 +29,7 @@ struct AuditTrail: Sendable {
         enabled = services.settings.auditsMutations
         log = services.audit
         quotas = services.quotas
+        journal = services.journal
         metrics = services.metrics
         clock = services.clock
         proxies = services.trustedProxies
