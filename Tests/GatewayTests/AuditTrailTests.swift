@@ -4,6 +4,7 @@ import Foundation
 @testable import Gateway
 import NIOFreeHTTP
 import Testing
+import TestSupport
 
 /// The audit rows the `/v1` API writes (docs/ARCHITECTURE.md "Quotas and audit"), end to end over real sockets.
 @Suite("Audit trail")
@@ -176,6 +177,40 @@ struct AuditTrailTests {
             #expect(operations.allSatisfy { $0.details.contains(bulkID) || $0.details.contains("withheld") })
             #expect(try await harness.services.audit.all(AuditFilter(action: "bulk.operation")).count == 6)
         }
+    }
+}
+
+/// Under an `Idempotency-Key` the outcome row is written with the stored response, in one commit
+/// (`DeferredOutcomes`, `IdempotencyStore.complete(…auditing:)`): it is still there, once, before the answer.
+@Suite("Outcome rows under an Idempotency-Key")
+struct KeyedOutcomeRowTests {
+    @Test(arguments: StoreBackend.allCases) func everyKeyedMutationHasItsIntentAndOutcomeRowsOnceAndAReplayAddsNone(backend: StoreBackend) async throws {
+        let harness = try await GatewayHarness(backend: backend)
+        do {
+            let token = try await harness.login()
+            let card = GatewayHarness.Seed.fundedEUR
+            // A block (Weavr acts), a second block of the blocked card and an unblock: whatever Weavr answers,
+            // each keyed request leaves an intent row and one outcome row with the status it answered.
+            for (path, key) in [("block", "k1"), ("block", "k2"), ("unblock", "k3")] {
+                let reply = try await harness.call("POST", "/v1/cards/\(card)/\(path)", token: token, headers: ["idempotency-key": key])
+                let requestID = try #require(reply.headers["x-request-id"])
+                let rows = try await harness.services.audit.all().filter { $0.requestID == requestID }
+                #expect(rows.map(\.outcome).first == "intent", "\(path) \(key)")
+                #expect(rows.count == 2, "\(path) \(key): \(rows.map(\.outcome))")
+                #expect(rows.last.map { ["success", "failure"].contains($0.outcome) } == true)
+                #expect(rows.last?.httpStatus == Int64(reply.status))
+                // The replay answers from the stored response and writes nothing.
+                let before = try await harness.services.audit.all().count
+                let replay = try await harness.call("POST", "/v1/cards/\(card)/\(path)", token: token, headers: ["idempotency-key": key])
+                #expect(replay.status == reply.status && replay.headers["idempotent-replayed"] == "true")
+                #expect(try await harness.services.audit.all().count == before)
+            }
+            #expect(try await harness.services.audit.verify().ok)
+        } catch {
+            await harness.shutdown()
+            throw error
+        }
+        await harness.shutdown()
     }
 }
 

@@ -216,7 +216,7 @@ final class Install: Sendable {
             let body = (0..<(300 + index)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ index) }
             let response = IdempotentResponse(status: 201, contentType: "application/json", location: "/v1/cards/\(index)", body: body)
             #expect(try await idempotency.claim(scope, fingerprint: fingerprint) == .acquired)
-            try await idempotency.complete(scope, fingerprint: fingerprint, response: response)
+            try await idempotency.complete(scope, fingerprint: fingerprint, response: response, auditing: [])
             responses.append((scope, fingerprint, response))
         }
         #expect(try await idempotency.claim(IdempotencyScope(tenantID: "globex", userID: "u", key: "in-flight"), fingerprint: [1]) == .acquired)

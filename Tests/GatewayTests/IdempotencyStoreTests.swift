@@ -1,3 +1,4 @@
+import Audit
 import Auth
 import Foundation
 @testable import Gateway
@@ -27,8 +28,27 @@ struct IdempotencyStoreTests {
             #expect(try await store.claim(scope, fingerprint: fingerprint) == .inFlight)
             #expect(try await store.claim(scope, fingerprint: [1]) == .keyReused)
             let stored = IdempotentResponse(status: 204, contentType: nil, location: nil, body: [])
-            try await store.complete(scope, fingerprint: fingerprint, response: stored)
+            try await store.complete(scope, fingerprint: fingerprint, response: stored, auditing: [])
             #expect(try await store.claim(scope, fingerprint: fingerprint) == .replay(stored))
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases) func completeAndReleaseAppendTheirAuditRowsInTheSameWrite(backend: StoreBackend) async throws {
+        try await withStore(backend) { (store: SQLIdempotencyStore, clock: ManualWallClock, database: Database) async throws in
+            let log = SQLAuditLog(database: database, clock: clock)
+            let row = AuditEntry(tenant: "acme", actor: "u1", action: .cardBlock, target: "card", outcome: .success, httpStatus: 200)
+            #expect(try await store.claim(scope, fingerprint: fingerprint) == .acquired)
+            let stored = IdempotentResponse(status: 200, contentType: "application/json", location: nil, body: Array("{}".utf8))
+            try await store.complete(scope, fingerprint: fingerprint, response: stored, auditing: [row])
+            #expect(try await store.claim(scope, fingerprint: fingerprint) == .replay(stored))
+            let other = IdempotencyScope(tenantID: "acme", userID: "u1", key: "released")
+            #expect(try await store.claim(other, fingerprint: fingerprint) == .acquired)
+            var failed = row
+            failed.outcome = .failure
+            try await store.release(other, fingerprint: fingerprint, auditing: [failed])
+            #expect(try await store.claim(other, fingerprint: fingerprint) == .acquired)
+            #expect(try await log.query(AuditFilter(), limit: 10).records.map(\.outcome) == ["success", "failure"])
+            #expect(try await log.verify().ok)
         }
     }
 
@@ -56,7 +76,7 @@ struct IdempotencyStoreTests {
     @Test(arguments: StoreBackend.allCases) func releaseForgetsTheKey(backend: StoreBackend) async throws {
         try await withStore(backend) { (store: SQLIdempotencyStore, _: ManualWallClock, _: Database) async throws in
             #expect(try await store.claim(scope, fingerprint: fingerprint) == .acquired)
-            try await store.release(scope, fingerprint: fingerprint)
+            try await store.release(scope, fingerprint: fingerprint, auditing: [])
             #expect(try await store.claim(scope, fingerprint: [9]) == .acquired)
         }
     }
@@ -66,7 +86,7 @@ struct IdempotencyStoreTests {
             for index in 0..<50 {
                 let other = IdempotencyScope(tenantID: "acme", userID: "u1", key: "k\(index)")
                 #expect(try await store.claim(other, fingerprint: fingerprint) == .acquired)
-                try await store.complete(other, fingerprint: fingerprint, response: IdempotentResponse(status: 200, contentType: nil, location: nil, body: [1]))
+                try await store.complete(other, fingerprint: fingerprint, response: IdempotentResponse(status: 200, contentType: nil, location: nil, body: [1]), auditing: [])
             }
             clock.advance(by: SQLIdempotencyStore.retention)
             #expect(try await store.claim(IdempotencyScope(tenantID: "acme", userID: "u1", key: "k0"), fingerprint: [2]) == .acquired)

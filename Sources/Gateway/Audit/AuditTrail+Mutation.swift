@@ -13,7 +13,8 @@ extension AuditTrail {
     ///    written, no unit is counted, Weavr is not called and the answer is 503 `service_unavailable`
     ///    (fail closed);
     /// 3. `perform` (the Weavr call);
-    /// 4. the outcome row (`success` / `failure`, statuses, Weavr `request-ref`), awaited before the answer.
+    /// 4. the outcome row (`success` / `failure`, statuses, Weavr `request-ref`), durable before the answer:
+    ///    under an `Idempotency-Key` in one commit with the stored response (`DeferredOutcomes`), else here.
     ///
     /// If the outcome row cannot be written after Weavr acted, the client still gets Weavr's answer: the
     /// action happened and the intent row proves the attempt; refusing would invite a retry of something
@@ -103,13 +104,13 @@ extension AuditTrail {
             if let code = weavr?.code { failed["upstream_code"] = .string(code) }
             failed["problem"] = .string(problem.code.rawValue)
             if weavr == nil || (400..<500).contains(weavr?.status ?? 0) { await giveBack() }
-            await record([entry(
+            await recordOutcome(call, [entry(
                 call, action, target: target, outcome: .failure, httpStatus: problem.code.status,
                 upstreamStatus: weavr?.status, upstreamRequestRef: weavr?.requestRef, details: Self.details(failed)
             )])
             throw rethrown
         }
-        await record([entry(
+        await recordOutcome(call, [entry(
             call, action, target: outcome.target ?? target, outcome: .success, httpStatus: outcome.response.status,
             upstreamStatus: outcome.upstreamStatus, upstreamRequestRef: outcome.upstreamRequestRef,
             details: Self.details(details.merging(outcome.details) { _, new in new })
@@ -117,5 +118,15 @@ extension AuditTrail {
         var response = outcome.response
         for (name, value) in quotaHeaders { response.headers.replaceOrAdd(name, value) }
         return response
+    }
+
+    /// An outcome row: held for the idempotency step when the call runs under a key (it writes them with the
+    /// stored response, in one commit, before the answer), else written now.
+    private func recordOutcome(_ call: V1Call, _ entries: [AuditEntry]) async {
+        if let deferred = call.deferredOutcomes {
+            deferred.append(entries)
+        } else {
+            await record(entries)
+        }
     }
 }

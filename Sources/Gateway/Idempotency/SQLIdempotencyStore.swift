@@ -1,3 +1,4 @@
+import Audit
 import Auth
 import GatewayCore
 import Storage
@@ -58,7 +59,8 @@ struct SQLIdempotencyStore: IdempotencyStore {
         }
     }
 
-    func complete(_ scope: IdempotencyScope, fingerprint: [UInt8], response: IdempotentResponse) async throws {
+    func complete(_ scope: IdempotencyScope, fingerprint: [UInt8], response: IdempotentResponse, auditing: [AuditEntry]) async throws {
+        let now = clock.now
         try await database.write { connection in
             try connection.run(
                 """
@@ -71,10 +73,12 @@ struct SQLIdempotencyStore: IdempotencyStore {
                     .blob(response.body),
                 ]
             )
+            if !auditing.isEmpty { _ = try SQLAuditLog.insert(auditing, time: now, on: connection) }
         }
     }
 
-    func release(_ scope: IdempotencyScope, fingerprint: [UInt8]) async throws {
+    func release(_ scope: IdempotencyScope, fingerprint: [UInt8], auditing: [AuditEntry]) async throws {
+        let now = clock.now
         try await database.write { connection in
             try connection.run(
                 """
@@ -83,6 +87,7 @@ struct SQLIdempotencyStore: IdempotencyStore {
                 """,
                 Self.keyValues(scope) + [.blob(fingerprint)]
             )
+            if !auditing.isEmpty { _ = try SQLAuditLog.insert(auditing, time: now, on: connection) }
         }
     }
 

@@ -1,3 +1,4 @@
+import Audit
 import Auth
 import GatewayCore
 import NIOFreeHTTP
@@ -17,17 +18,23 @@ struct IdempotencyGuard: Sendable {
 
     let keys: IdempotencyKeys
     let store: any IdempotencyStore
+    /// Writes the held outcome rows alone when the store could not take them with the response.
+    let audit: AuditTrail
 
-    init(services: GatewayServices, store: (any IdempotencyStore)? = nil) {
+    init(services: GatewayServices, store: (any IdempotencyStore)? = nil, audit: AuditTrail) {
         keys = services.idempotencyKeys
         self.store = store ?? services.idempotency
+        self.audit = audit
     }
 
+    /// Runs `body` under the request's `Idempotency-Key`, if any. With a key, `body` gets the derived
+    /// `idempotency-ref` and a `DeferredOutcomes` for its audited step's outcome rows: they are written in one
+    /// commit with the stored response (or the key's release) before this returns.
     func run(
         request: HTTPRequest, context: RequestContext, auth: AuthenticatedRequest, sessionBound: Bool = false,
-        _ body: (_ idempotencyRef: String?) async throws -> HTTPResponse
+        _ body: (_ idempotencyRef: String?, _ outcomes: DeferredOutcomes?) async throws -> HTTPResponse
     ) async throws -> HTTPResponse {
-        guard let key = request.headers["idempotency-key"] else { return try await body(nil) }
+        guard let key = request.headers["idempotency-key"] else { return try await body(nil, nil) }
         guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw Problem(.validationFailed, invalidFields: [.init(name: "Idempotency-Key", reason: "1–255 visible ASCII characters")])
         }
@@ -54,29 +61,42 @@ struct IdempotencyGuard: Sendable {
             throw Problem(.idempotencyKeyReused, detail: "this Idempotency-Key was used with a different request")
         }
 
+        let outcomes = DeferredOutcomes()
         let response: HTTPResponse
         do {
-            response = try await body(ref)
+            response = try await body(ref, outcomes)
         } catch {
             // Failures arrive mapped (`V1Pipeline` maps upstream errors inside this step); anything else is a 500.
-            await finish(scope, fingerprint, (error as? any HTTPResponseError)?.response() ?? Problem(.internalError).response())
+            await finish(scope, fingerprint, (error as? any HTTPResponseError)?.response() ?? Problem(.internalError).response(), outcomes.take())
             throw error
         }
-        await finish(scope, fingerprint, response)
+        await finish(scope, fingerprint, response, outcomes.take())
         return response
     }
 
-    /// Stores a rememberable outcome, or releases the key.
-    private func finish(_ scope: IdempotencyScope, _ fingerprint: [UInt8], _ response: HTTPResponse) async {
+    /// Stores a rememberable outcome, or releases the key, with the held outcome rows in the same commit. If
+    /// that fails, each is tried alone: the rows must not be lost because the response could not be stored.
+    private func finish(_ scope: IdempotencyScope, _ fingerprint: [UInt8], _ response: HTTPResponse, _ rows: [AuditEntry]) async {
         if Self.isRemembered(response.status), case .bytes(let bytes) = response.body {
             let stored = IdempotentResponse(
                 status: response.status, contentType: response.headers["content-type"],
                 location: response.headers["location"], body: bytes
             )
-            try? await store.complete(scope, fingerprint: fingerprint, response: stored)
+            do {
+                try await store.complete(scope, fingerprint: fingerprint, response: stored, auditing: rows)
+                return
+            } catch {
+                try? await store.complete(scope, fingerprint: fingerprint, response: stored, auditing: [])
+            }
         } else {
-            try? await store.release(scope, fingerprint: fingerprint)
+            do {
+                try await store.release(scope, fingerprint: fingerprint, auditing: rows)
+                return
+            } catch {
+                try? await store.release(scope, fingerprint: fingerprint, auditing: [])
+            }
         }
+        if !rows.isEmpty { await audit.record(rows) }
     }
 
     static func isRemembered(_ status: Int) -> Bool {

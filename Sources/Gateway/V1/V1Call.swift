@@ -12,19 +12,23 @@ struct V1Call: Sendable {
     /// Derived from the client's `Idempotency-Key` (tenant, user, route, key) and forwarded to Weavr as
     /// `idempotency-ref` by `weavr` where the operation takes one. Nil when the client sent no key.
     let idempotencyRef: String?
+    /// Where an audited step's outcome rows go when the call runs under an `Idempotency-Key` (written with
+    /// the stored response); nil otherwise.
+    let deferredOutcomes: DeferredOutcomes?
     /// Weavr on the user's behalf, for this request.
     let weavr: WeavrSession
     let auditTrail: AuditTrail
 
     init(
         request: HTTPRequest, context: RequestContext, auth: AuthenticatedRequest, route: V1RouteDeclaration, idempotencyRef: String?,
-        auditTrail: AuditTrail
+        deferredOutcomes: DeferredOutcomes? = nil, auditTrail: AuditTrail
     ) {
         self.request = request
         self.context = context
         self.auth = auth
         self.route = route
         self.idempotencyRef = idempotencyRef
+        self.deferredOutcomes = deferredOutcomes
         self.auditTrail = auditTrail
         weavr = WeavrSession(client: auth.weavr, token: auth.weavrToken, requestID: context.requestID, idempotencyRef: idempotencyRef)
     }

@@ -25,7 +25,7 @@ struct V1Router: Sendable {
         self.audit = audit
         pipeline = V1Pipeline(
             authenticator: authenticator, denials: V1Denials(ledger: services.denials, audit: audit), rates: services.requestRates,
-            metrics: services.metrics, idempotency: IdempotencyGuard(services: services, store: idempotencyStore), audit: audit
+            metrics: services.metrics, idempotency: IdempotencyGuard(services: services, store: idempotencyStore, audit: audit), audit: audit
         )
         cardOwners = services.cardOwners
     }

@@ -81,19 +81,20 @@ struct V1Pipeline: Sendable {
         guard audit.enabled, let scope = route.idempotency else {
             return try await run(route, handler, request, context, principal, idempotencyRef: nil)
         }
-        return try await idempotency.run(request: request, context: context, auth: principal, sessionBound: scope == .session) { ref in
-            try await run(route, handler, request, context, principal, idempotencyRef: ref)
+        return try await idempotency.run(request: request, context: context, auth: principal, sessionBound: scope == .session) { ref, outcomes in
+            try await run(route, handler, request, context, principal, idempotencyRef: ref, deferredOutcomes: outcomes)
         }
     }
 
     /// Step 5 around the route's handler.
     private func run(
         _ route: V1RouteDeclaration, _ handler: V1Routes.Handler, _ request: HTTPRequest, _ context: RequestContext,
-        _ principal: AuthenticatedRequest, idempotencyRef: String?
+        _ principal: AuthenticatedRequest, idempotencyRef: String?, deferredOutcomes: DeferredOutcomes? = nil
     ) async throws -> HTTPResponse {
         do {
             return try await handler(V1Call(
-                request: request, context: context, auth: principal, route: route, idempotencyRef: idempotencyRef, auditTrail: audit
+                request: request, context: context, auth: principal, route: route, idempotencyRef: idempotencyRef,
+                deferredOutcomes: deferredOutcomes, auditTrail: audit
             ))
         } catch {
             let problem: Problem
