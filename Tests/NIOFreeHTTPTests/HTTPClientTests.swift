@@ -150,10 +150,17 @@ struct HTTPClientTests {
         let group = EventLoopGroup(threads: 1)
         let loop = group.loops[0]
         try await withTestServer(responder: TestRoutes.router(gate: gate)) { server in
-            try await withClient(group: group, configure: { $0.maxConnectionsPerOrigin = 1; $0.maxWaiters = 1 }) { client async throws in
+            // The request timeout is a stuck-test bound here (the test is about the waiting list, not deadlines): a
+            // busy parallel run once kept the first request from finishing within the default 10 s.
+            try await withClient(group: group, configure: {
+                $0.maxConnectionsPerOrigin = 1
+                $0.maxWaiters = 1
+                $0.requestTimeout = .seconds(120)
+            }) { client async throws in
                 let url = "http://127.0.0.1:\(server.port)/gate"
                 let first = Task { try await client.execute(HTTPClientRequest(url: url)) }
                 await gate.waitForEntries(1)
+                #expect(gate.entered == 1)
                 // The second and third requests start as jobs on the client's loop, in this order: a request made
                 // on the loop reaches the pool before `execute` first suspends, and the loop runs its jobs first in,
                 // first out. So the second is the one waiter when the third arrives: explicit order, no sleep.

@@ -110,9 +110,10 @@ final class Gate: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Polls until `count` requests are inside the gate (or 5 s pass).
+    /// Polls until `count` requests are inside the gate (or 60 s pass: a stuck-test bound, not a wait for time to
+    /// pass; a busy parallel run can take seconds to let a request through).
     func waitForEntries(_ count: Int) async {
-        for _ in 0..<500 where entered < count {
+        for _ in 0..<6_000 where entered < count {
             try? await Task.sleep(for: .milliseconds(10))
         }
     }
