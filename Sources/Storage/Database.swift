@@ -121,9 +121,6 @@ public final class Database: Sendable {
     }
 
     /// Reads waiting for a free reader thread (queue depth).
-    /// Reader connections: reads that can run at once.
-    public var readerCount: Int { readers.count }
-
     public var pendingReads: Int {
         readers.pendingJobCount
     }
