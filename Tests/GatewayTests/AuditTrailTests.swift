@@ -3,6 +3,8 @@ import Auth
 import Foundation
 @testable import Gateway
 import NIOFreeHTTP
+import Storage
+import Synchronization
 import Testing
 import TestSupport
 
@@ -211,6 +213,60 @@ struct KeyedOutcomeRowTests {
             throw error
         }
         await harness.shutdown()
+    }
+}
+
+/// An idempotency store whose combined write (stored response + outcome rows) fails: the guard must then store
+/// the response alone and write the rows alone, so neither is lost.
+final class RowRefusingIdempotencyStore: IdempotencyStore, @unchecked Sendable {
+    let store: any IdempotencyStore
+    private let refusals = Mutex(0)
+    init(_ store: any IdempotencyStore) { self.store = store }
+    var refused: Int { refusals.withLock { $0 } }
+
+    func claim(_ scope: IdempotencyScope, fingerprint: [UInt8]) async throws -> IdempotencyClaim {
+        try await store.claim(scope, fingerprint: fingerprint)
+    }
+    func complete(_ scope: IdempotencyScope, fingerprint: [UInt8], response: IdempotentResponse, auditing: [AuditEntry]) async throws {
+        if !auditing.isEmpty {
+            refusals.withLock { $0 += 1 }
+            throw StorageError.full
+        }
+        try await store.complete(scope, fingerprint: fingerprint, response: response, auditing: [])
+    }
+    func release(_ scope: IdempotencyScope, fingerprint: [UInt8], auditing: [AuditEntry]) async throws {
+        if !auditing.isEmpty {
+            refusals.withLock { $0 += 1 }
+            throw StorageError.full
+        }
+        try await store.release(scope, fingerprint: fingerprint, auditing: [])
+    }
+}
+
+extension KeyedOutcomeRowTests {
+    @Test func whenTheCombinedWriteFailsTheResponseAndTheOutcomeRowAreEachWrittenAlone() async throws {
+        let harness = try await GatewayHarness()
+        let store = RowRefusingIdempotencyStore(harness.services.idempotency)
+        let server = try TestRouteServer(harness, idempotencyStore: store)
+        do {
+            let token = try await harness.login()
+            let reply = try await server.call("POST", "/v1/test/audited", token: token, headers: ["idempotency-key": "alone"])
+            #expect(reply.status == 200)
+            #expect(store.refused == 1)
+            let requestID = try #require(reply.headers["x-request-id"])
+            let rows = try await harness.services.audit.all().filter { $0.requestID == requestID }
+            #expect(rows.map(\.outcome) == ["intent", "success"])
+            #expect(rows.last?.target == "test-1")
+            // The response was stored on its own: the retry is a replay, and the handler ran once.
+            let replay = try await server.call("POST", "/v1/test/audited", token: token, headers: ["idempotency-key": "alone"])
+            #expect(replay.status == 200 && replay.headers["idempotent-replayed"] == "true")
+            #expect(server.handlerRuns == 1)
+            #expect(try await harness.services.audit.verify().ok)
+        } catch {
+            await server.shutdown()  // the harness too
+            throw error
+        }
+        await server.shutdown()
     }
 }
 

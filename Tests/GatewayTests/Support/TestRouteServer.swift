@@ -6,7 +6,8 @@ import NIOFreeHTTP
 /// mutations registered through `V1Router`, so idempotency and body limits can be exercised before the
 /// cards routes exist. `POST /v1/test/step-up` calls Weavr (a step-up challenge) and answers 201 with
 /// `{"run": n}`, n counting handler runs; `POST /v1/test/conflict` answers 409 without calling Weavr;
-/// `POST /v1/test/small` takes at most 16 bytes.
+/// `POST /v1/test/small` takes at most 16 bytes; `POST /v1/test/audited` is an audited step (intent and outcome
+/// rows, action `card.block`, target `test-<n>`) that answers 200 without calling Weavr.
 final class TestRouteServer: @unchecked Sendable {
     let harness: GatewayHarness
     let server: HTTPServer
@@ -32,6 +33,12 @@ final class TestRouteServer: @unchecked Sendable {
                 throw Problem(.conflict, detail: "run \(run)", upstreamCode: "TEST_CONFLICT")
             }
             routes.mutation("POST", "/test/small", bodyLimit: 16) { _ in .json(200, "{}") }
+            routes.mutation("POST", "/test/audited", audit: AuditStep(action: .cardBlock, quota: nil, targetParameter: nil)) { call in
+                try await call.audited {
+                    let run = runs.next()
+                    return AuditedOutcome(response: .json(200, #"{"run":\#(run)}"#), target: "test-\(run)")
+                }
+            }
         }
         var configuration = HTTPServer.Configuration()
         configuration.port = 0
