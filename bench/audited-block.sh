@@ -48,29 +48,15 @@ BENCH=$PWD/.build/release/audited-block-bench
 taskset -c "$LOAD_CPU" "$BIN" simulator --port 0 --capture-limit 0 --no-admin-routes > "$TMP/sim.out" 2>&1 &
 PIDS+=($!)
 SIM=$(port_of "$TMP/sim.out")
-WEAVR_TOKEN=$(curl -sf -X POST "http://127.0.0.1:$SIM/login_with_password" -H 'api-key: sim-demo-api-key' -H 'content-type: application/json' \
-    -d '{"email":"alice@example.com","password":{"value":"Password1!"}}' | json_field token)
-curl -sf "http://127.0.0.1:$SIM/managed_cards/$CARD" -H 'api-key: sim-demo-api-key' -H "authorization: Bearer $WEAVR_TOKEN" > "$TMP/card.json"
-CARD_LITERAL=$(nginx_literal "$TMP/card.json")
+capture_card "$SIM" "$CARD" "$TMP/card.json" > /dev/null
 FAST=$(free_port)
-nginx_conf "$TMP/fast" <<CONF
-    upstream simulator { server 127.0.0.1:$SIM; keepalive 16; }
-    server {
-        listen 127.0.0.1:$FAST;
-        location ~ "^/managed_cards/[0-9]+\$" {
-            if (\$request_method != GET) { return 405; }
-            default_type application/json;
-            add_header request-ref fast-weavr-ref;
-            return 200 $CARD_LITERAL;
-        }
-        location ~ "^/managed_cards/[0-9]+/(block|unblock)\$" {
-            if (\$request_method != POST) { return 405; }
+fast_weavr_conf "$TMP/fast" "$SIM" "$FAST" "$TMP/card.json" <<'LOCATIONS'
+        location ~ "^/managed_cards/[0-9]+/(block|unblock)$" {
+            if ($request_method != POST) { return 405; }
             add_header request-ref fast-weavr-ref;
             return 204;
         }
-        location / { proxy_pass http://simulator; proxy_http_version 1.1; proxy_set_header Connection ""; }
-    }
-CONF
+LOCATIONS
 taskset -c "$LOAD_CPU" nginx -p "$TMP/fast/" -e "$TMP/fast/error.log" -c "$TMP/fast/nginx.conf" &
 PIDS+=($!)
 wait_port "$FAST"

@@ -40,3 +40,40 @@ assert "$" not in text, "the JSON contains '$' (an nginx variable)"
 print("'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'")
 PY
 }
+
+# Logs alice in at the simulator on port $1, writes card $2 as the simulator answers it to file $3, and prints
+# alice's Weavr token.
+capture_card() {  # sim-port card file
+    local token
+    token=$(curl -sf -X POST "http://127.0.0.1:$1/login_with_password" -H 'api-key: sim-demo-api-key' -H 'content-type: application/json' \
+        -d '{"email":"alice@example.com","password":{"value":"Password1!"}}' | json_field token)
+    curl -sf "http://127.0.0.1:$1/managed_cards/$2" -H 'api-key: sim-demo-api-key' -H "authorization: Bearer $token" > "$3"
+    echo "$token"
+}
+
+# Writes the config of "fast Weavr" to directory $1: an nginx on port $3 answering GET /managed_cards/{id} with the
+# card in file $4 from memory, then the nginx locations read from standard input, and passing everything else to
+# the simulator on port $2.
+fast_weavr_conf() {  # dir sim-port port card-file < extra locations
+    local extra literal
+    extra=$(cat)
+    literal=$(nginx_literal "$4")
+    nginx_conf "$1" <<CONF
+    upstream simulator { server 127.0.0.1:$2; keepalive 16; }
+    server {
+        listen 127.0.0.1:$3;
+        location ~ "^/managed_cards/[0-9]+\$" {
+            if (\$request_method != GET) { return 405; }
+            default_type application/json;
+            add_header request-ref fast-weavr-ref;
+            return 200 $literal;
+        }
+$extra
+        location / {
+            proxy_pass http://simulator;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+CONF
+}
