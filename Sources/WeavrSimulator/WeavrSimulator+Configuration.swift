@@ -13,6 +13,9 @@ extension WeavrSimulator {
         public var nonce = "123456"
         /// Pause before each bulk operation runs. Default 5 ms.
         public var bulkOperationDelay: Duration = .milliseconds(5)
+        /// Awaited with the bulk's id before each bulk operation runs (after `bulkOperationDelay`), so a test can
+        /// step a bulk one operation at a time. Default none; test use only.
+        public var bulkOperationGate: (@Sendable (_ bulkID: String) async -> Void)?
         /// Requests per minute per api-key before 429; nil turns the limit off. Default nil (off).
         public var rateLimitPerMinute: Int?
         /// How long an `idempotency-ref` is remembered (Weavr: at least 24 h). Default 24 h.

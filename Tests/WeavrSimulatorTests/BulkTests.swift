@@ -77,39 +77,39 @@ struct BulkTests {
     }
 
     @Test func pauseResumeAndCancelWithInvalidStateAnswers() async throws {
-        // 12 operations 250 ms apart: the bulk is still running when it is paused, even on a busy machine.
-        try await withSimulator(configure: { $0.bulkOperationDelay = .milliseconds(250) }) { _, client async throws in
+        // The test lets the bulk run one operation at a time, so nothing depends on how fast the machine is.
+        let steps = BulkSteps()
+        try await withSimulator(configure: { $0.bulkOperationGate = { _ in await steps.pass() } }) { _, client async throws in
             let token = try await client.login()
             let ids = try await createCards(12, client: client, token: token)
             let bulk = try await submitBlock(ids, client: client, token: token)
-            // A second bulk, run while the first is paused, shows how far a running bulk gets meanwhile.
-            let witness = try await submitBlock(try await createCards(2, client: client, token: token), client: client, token: token)
+            func completed() async throws -> Int {
+                try await client.send("GET", "/bulks/\(bulk)/operations?status=COMPLETED", token: token).object["count"] as? Int ?? -1
+            }
             #expect(try await client.send("POST", "/bulks/\(bulk)/pause", token: token).errorCode == "INVALID_STATE")
             #expect(try await client.send("POST", "/bulks/\(bulk)/resume", token: token).errorCode == "INVALID_STATE")
             _ = try await client.send("POST", "/bulks/\(bulk)/execute", token: token, json: [String: Any]())
             #expect(try await client.send("POST", "/bulks/\(bulk)/execute", token: token, json: [String: Any]()).errorCode == "INVALID_STATE")
+            await steps.allow(2)
+            await steps.waitUntilPassed(2)
+            #expect(try await eventually { try await completed() == 2 })
             #expect(try await client.send("POST", "/bulks/\(bulk)/pause", token: token).status == 204)
             #expect(try await status(bulk, client: client, token: token) == "PAUSED")
-            let pausedCompleted = try await client.send("GET", "/bulks/\(bulk)/operations?status=COMPLETED", token: token).object["count"] as? Int ?? -1
-            // A paused bulk does not progress. Its runner was due to run its next operation at most one delay after
-            // the pause. The witness, executed after the pause, runs on the same event loop's timers one delay
-            // apart: once it has completed (two operations and a last step, three delays after the pause) the
-            // paused bulk would have run operations too, had it not stopped. Observable, not a guessed 150 ms.
-            #expect(try await client.send("POST", "/bulks/\(witness)/execute", token: token, json: [String: Any]()).status == 204)
-            #expect(try await eventually(timeout: 30) { try await status(witness, client: client, token: token) == "COMPLETED" })
-            #expect(try await client.send("GET", "/bulks/\(bulk)/operations?status=COMPLETED", token: token).object["count"] as? Int == pausedCompleted)
+            // The runner, let through once more while paused, runs nothing.
+            await steps.allow(1)
+            await steps.waitUntilPassed(3)
+            #expect(try await status(bulk, client: client, token: token) == "PAUSED")
+            #expect(try await completed() == 2)
             #expect(try await client.send("POST", "/bulks/\(bulk)/resume", token: token).status == 204)
-            // Resumed: wait until it has made progress again (observable), then cancel the rest.
-            let deadline = ContinuousClock.now + .seconds(30)
-            while try await client.send("GET", "/bulks/\(bulk)/operations?status=COMPLETED", token: token).object["count"] as? Int ?? 0 <= pausedCompleted {
-                guard ContinuousClock.now < deadline else { Issue.record("the resumed bulk made no progress"); break }
-                try await Task.sleep(for: .milliseconds(5))
-            }
+            await steps.allow(1)
+            await steps.waitUntilPassed(4)
+            #expect(try await eventually { try await completed() == 3 })
             #expect(try await client.send("POST", "/bulks/\(bulk)/cancel", token: token).status == 204)
             #expect(try await status(bulk, client: client, token: token) == "CANCELLED")
             #expect(try await client.send("POST", "/bulks/\(bulk)/resume", token: token).errorCode == "INVALID_STATE")
-            let operations = try await client.send("GET", "/bulks/\(bulk)/operations?status=CANCELLED", token: token).object["count"] as? Int ?? 0
-            #expect(operations > 0)
+            #expect(try await client.send("GET", "/bulks/\(bulk)/operations?status=CANCELLED", token: token).object["count"] as? Int == 9)
+            #expect(try await completed() == 3)
+            await steps.allow(100)
         }
     }
 
@@ -135,5 +135,36 @@ struct BulkTests {
             #expect(try await client.send("POST", "/bulks/managed_cards/_id_/block", token: token, json: [["pathParams": ["_id_": "abc"]]]).status == 400)
             #expect(try await client.send("GET", "/bulks/123", token: token).status == 404)
         }
+    }
+}
+
+/// Lets bulk operations through one permit at a time, and counts those let through.
+actor BulkSteps {
+    private var permits = 0
+    private var passed = 0
+    private var blocked: [CheckedContinuation<Void, Never>] = []
+    private var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+    func pass() async {
+        if permits > 0 {
+            permits -= 1
+        } else {
+            await withCheckedContinuation { blocked.append($0) }
+        }
+        passed += 1
+        let ready = watchers.filter { $0.count <= passed }
+        watchers.removeAll { $0.count <= passed }
+        ready.forEach { $0.continuation.resume() }
+    }
+
+    func allow(_ count: Int) {
+        for _ in 0..<count {
+            if blocked.isEmpty { permits += 1 } else { blocked.removeFirst().resume() }
+        }
+    }
+
+    func waitUntilPassed(_ count: Int) async {
+        if passed >= count { return }
+        await withCheckedContinuation { watchers.append((count, $0)) }
     }
 }
