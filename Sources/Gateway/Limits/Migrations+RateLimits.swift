@@ -21,5 +21,12 @@ extension Migrations {
                 );
                 """
         ),
+        // Version 16: how many requests the last statement let through (`SharedRateLimiter` decides a batch of
+        // requests per statement and reads each bucket's grant back from this column).
+        Migration(
+            version: 16,
+            sql: "ALTER TABLE rate_limits ADD COLUMN granted INTEGER NOT NULL DEFAULT 0;",
+            postgres: "ALTER TABLE rate_limits ADD COLUMN granted BIGINT NOT NULL DEFAULT 0;"
+        ),
     ])
 }

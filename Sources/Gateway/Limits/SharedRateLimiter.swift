@@ -5,19 +5,49 @@ import Synchronization
 /// enforce one limit together (docs/ARCHITECTURE.md, "Several instances").
 ///
 /// The algorithm is the same as `RateLimiter`'s (the token bucket's single-timestamp form), with the
-/// theoretical arrival time (`tat`, µs) of each key in table `rate_limits`. One statement per request
-/// tests and advances the session's bucket and then the tenant's atomically — `INSERT … ON CONFLICT DO
-/// UPDATE … WHERE`, which the database runs under each row's lock — so concurrent requests on any
-/// instance are counted exactly: never more than the limit, whatever the spread. (Kong's `cluster`
-/// strategy and Tyk's DRL sync counters in the background and can overshoot; this costs one round trip
-/// per request instead.)
+/// theoretical arrival time (`tat`, µs) of each key in table `rate_limits`. Each request is counted against
+/// its session's bucket and, only when that let it through, its tenant's.
 ///
-/// The table is `UNLOGGED` on PostgreSQL: its commits need no WAL flush, and losing it in a database
-/// crash only refills every bucket. The instances' clocks are used (µs); NTP-level skew between them
-/// shifts a bucket by that skew, not more.
+/// **Batches.** An instance has at most one rate statement in flight. The requests that arrive while it runs
+/// wait and are decided together by the next one (at most `batchLimit`): one `INSERT … ON CONFLICT DO UPDATE`
+/// per bucket moves it by as many requests as it has room for (`granted`, read back from the row), first the
+/// sessions' buckets and then, by the sum granted to their sessions, the tenants'. The database runs each row's
+/// update under the row's lock, so concurrent statements of every instance are counted exactly: never more
+/// than the limit, whatever the spread. Every statement locks sessions before tenants, each in key order, so
+/// two instances' statements cannot deadlock. Before batching, every request was its own statement and all of
+/// a tenant's requests queued on its row's lock, one round trip each (bench/RESULTS.md). (Kong's `cluster`
+/// strategy and Tyk's DRL sync counters in the background and can overshoot; this costs one round trip per
+/// batch instead.)
+///
+/// Within a batch the requests of one bucket are let through in arrival order. The table is `UNLOGGED` on
+/// PostgreSQL: its commits need no WAL flush, and losing it in a database crash only refills every bucket. The
+/// instances' clocks are used (µs); NTP-level skew between them shifts a bucket by that skew, not more.
 final class SharedRateLimiter: Sendable {
+    /// The most requests one statement decides.
+    static let batchLimit = 512
+
     private let database: Database
     private let lastPurge = Mutex<UInt64>(0)
+    private let queue = Mutex(Queue())
+    private let statements = Atomic<Int>(0)
+
+    /// Rate statements sent so far (tests, metrics).
+    var statementCount: Int { statements.load(ordering: .relaxed) }
+    /// Requests waiting for the next statement (tests).
+    var waitingCount: Int { queue.withLock { $0.waiting.count } }
+
+    private struct Queue {
+        var waiting: [Waiter] = []
+        var running = false
+    }
+
+    private struct Waiter {
+        var first: Limit
+        var second: Limit
+        var continuation: UnsafeContinuation<Result<Decisions, any Error>, Never>
+    }
+
+    typealias Decisions = (first: RateLimiter.Decision, second: RateLimiter.Decision?)
 
     init(database: Database) {
         self.database = database
@@ -40,65 +70,171 @@ final class SharedRateLimiter: Sendable {
     }
 
     /// Checks and, when allowed, counts one request against `first`, and only if that allowed it, against
-    /// `second` — in one statement (one round trip). `second` is nil when `first` refused. Throws a
+    /// `second` (its batch's statement does both). `second` is nil when `first` refused. Throws a
     /// `StorageError` when the database cannot be reached.
-    func acquire(_ first: Limit, then second: Limit) async throws -> (first: RateLimiter.Decision, second: RateLimiter.Decision?) {
+    func acquire(_ first: Limit, then second: Limit) async throws -> Decisions {
+        let result = await withUnsafeContinuation { continuation in
+            let start = queue.withLock { queue -> Bool in
+                queue.waiting.append(Waiter(first: first, second: second, continuation: continuation))
+                guard !queue.running else { return false }
+                queue.running = true
+                return true
+            }
+            if start { Task { await self.drain() } }
+        }
+        return try result.get()
+    }
+
+    /// Runs one statement per batch of waiting requests until none waits.
+    private func drain() async {
+        while true {
+            let batch = queue.withLock { queue -> [Waiter] in
+                let count = min(queue.waiting.count, Self.batchLimit)
+                let batch = Array(queue.waiting.prefix(count))
+                queue.waiting.removeFirst(count)
+                if batch.isEmpty { queue.running = false }
+                return batch
+            }
+            if batch.isEmpty { return }
+            do {
+                let decisions = try await decide(batch)
+                for (waiter, decision) in zip(batch, decisions) { waiter.continuation.resume(returning: .success(decision)) }
+            } catch {
+                for waiter in batch { waiter.continuation.resume(returning: .failure(error)) }
+            }
+        }
+    }
+
+    /// One bucket's row after the statement: its `tat` and how many of the batch's requests it let through.
+    private struct Moved {
+        var tat: Int64
+        var granted: Int
+    }
+
+    private func decide(_ batch: [Waiter]) async throws -> [Decisions] {
         let now = Int64(DispatchFreeClock.wallMicroseconds())
         let purge = shouldPurge(now: UInt64(now))
         let values: [SQLValue] = [
-            .text(first.key), .integer(now), .integer(first.intervalMicroseconds), .integer(first.toleranceMicroseconds),
-            .text(second.key), .integer(second.intervalMicroseconds), .integer(second.toleranceMicroseconds),
+            .integer(now),
+            .text(Self.arrayLiteral(batch.map(\.first.key))),
+            .text(Self.arrayLiteral(batch.map { String($0.first.intervalMicroseconds) }, quoted: false)),
+            .text(Self.arrayLiteral(batch.map { String($0.first.toleranceMicroseconds) }, quoted: false)),
+            .text(Self.arrayLiteral(batch.map(\.second.key))),
+            .text(Self.arrayLiteral(batch.map { String($0.second.intervalMicroseconds) }, quoted: false)),
+            .text(Self.arrayLiteral(batch.map { String($0.second.toleranceMicroseconds) }, quoted: false)),
         ]
-        let row = try await database.read { connection in
+        statements.wrappingAdd(1, ordering: .relaxed)
+        let rows = try await database.read { connection in
             if purge {
                 try connection.run("DELETE FROM rate_limits WHERE tat < ?", [.integer(now)])
             }
-            // Both buckets move in one statement (data-modifying WITH): the second only when the first
-            // allowed. The last two columns are the buckets as they were before it, for a refusal's answer.
-            return try connection.query(
-                """
-                WITH first AS (
-                    INSERT INTO rate_limits (key, tat) VALUES ($1, $2 + $3)
-                    ON CONFLICT (key) DO UPDATE SET tat = GREATEST(rate_limits.tat, $2) + $3
-                    WHERE GREATEST(rate_limits.tat, $2) - $4 <= $2
-                    RETURNING tat
-                ), second AS (
-                    INSERT INTO rate_limits (key, tat) SELECT $5, $2 + $6 WHERE EXISTS (SELECT 1 FROM first)
-                    ON CONFLICT (key) DO UPDATE SET tat = GREATEST(rate_limits.tat, $2) + $6
-                    WHERE GREATEST(rate_limits.tat, $2) - $7 <= $2
-                    RETURNING tat
-                )
-                SELECT (SELECT tat FROM first), (SELECT tat FROM second),
-                       (SELECT tat FROM rate_limits WHERE key = $1), (SELECT tat FROM rate_limits WHERE key = $5)
-                """,
-                values
-            ).first
+            return try connection.query(Self.statement, values)
         }
-        guard let row else { throw StorageError.corrupt }
-        let firstDecision = Self.decision(first, now: now, counted: row[0].int64Value, before: row[2].int64Value)
-        guard firstDecision.allowed else { return (firstDecision, nil) }
-        return (firstDecision, Self.decision(second, now: now, counted: row[1].int64Value, before: row[3].int64Value))
+        var moved: [String: Moved] = [:]
+        for row in rows {
+            guard let key = row[0].stringValue, let tat = row[1].int64Value, let granted = row[2].int64Value else {
+                throw StorageError.corrupt
+            }
+            moved[key] = Moved(tat: tat, granted: Int(granted))
+        }
+        // Each bucket lets its first `granted` requests of the batch through, in arrival order: the i-th of them
+        // counted up to `tat - (granted - 1 - i) · interval`.
+        var used: [String: Int] = [:]
+        func next(_ limit: Limit) throws -> RateLimiter.Decision {
+            guard let bucket = moved[limit.key] else { throw StorageError.corrupt }
+            let index = used[limit.key, default: 0]
+            used[limit.key] = index + 1
+            guard index < bucket.granted else { return Self.refused(limit, now: now, tat: bucket.tat) }
+            return Self.allowed(limit, now: now, tat: bucket.tat - Int64(bucket.granted - 1 - index) * limit.intervalMicroseconds)
+        }
+        var decisions: [Decisions] = []
+        decisions.reserveCapacity(batch.count)
+        for waiter in batch {
+            let first = try next(waiter.first)
+            decisions.append((first, first.allowed ? try next(waiter.second) : nil))
+        }
+        return decisions
     }
 
-    /// The answer for `limit`: allowed when the statement moved its bucket to `counted`; refused otherwise,
-    /// with the bucket as it was (`before`).
-    private static func decision(_ limit: Limit, now: Int64, counted: Int64?, before: Int64?) -> RateLimiter.Decision {
-        func ceilSeconds(_ microseconds: Int64) -> Int { Int((max(0, microseconds) + 999_999) / 1_000_000) }
-        let interval = limit.intervalMicroseconds
-        guard let tat = counted else {
-            let current = before ?? now
-            return RateLimiter.Decision(
-                allowed: false, remaining: 0, retryAfterSeconds: max(1, ceilSeconds(current - limit.toleranceMicroseconds - now)),
-                resetSeconds: ceilSeconds(current - now)
-            )
+    /// Sessions' buckets (`$2`–`$4`: key, interval, tolerance per request), then tenants' (`$5`–`$7`), at `$1`.
+    /// A bucket wanted by `n` requests lets through `min(n, room)`, where room is how many fit before its
+    /// tolerance; a tenant is wanted only by the requests its sessions let through. Rows come back as
+    /// (key, tat, granted) for every bucket the statement touched.
+    private static let statement = """
+        WITH request AS (
+            SELECT * FROM unnest(CAST($2 AS text[]), CAST($3 AS bigint[]), CAST($4 AS bigint[]),
+                                 CAST($5 AS text[]), CAST($6 AS bigint[]), CAST($7 AS bigint[]))
+                AS r(skey, siv, stol, tkey, tiv, ttol)
+        ), session_wanted AS (
+            SELECT skey AS key, count(*) AS n, min(siv) AS iv, min(stol) AS tol, min(tkey) AS tkey, min(tiv) AS tiv, min(ttol) AS ttol
+            FROM request GROUP BY skey
+        ), session AS (
+            INSERT INTO rate_limits AS b (key, tat, granted)
+            SELECT key, $1 + LEAST(n, tol / iv + 1) * iv, LEAST(n, tol / iv + 1) FROM session_wanted ORDER BY key
+            ON CONFLICT (key) DO UPDATE SET (tat, granted) = (
+                SELECT GREATEST(b.tat, $1) + g.n * w.iv, g.n
+                FROM session_wanted w,
+                     LATERAL (SELECT CASE WHEN $1 + w.tol < GREATEST(b.tat, $1) THEN 0
+                                          ELSE LEAST(w.n, ($1 + w.tol - GREATEST(b.tat, $1)) / w.iv + 1) END AS n) g
+                WHERE w.key = b.key)
+            RETURNING key, tat, granted
+        ), tenant_wanted AS (
+            SELECT w.tkey AS key, CAST(sum(s.granted) AS bigint) AS n, min(w.tiv) AS iv, min(w.ttol) AS tol
+            FROM session_wanted w JOIN session s ON s.key = w.key
+            GROUP BY w.tkey HAVING sum(s.granted) > 0
+        ), tenant AS (
+            INSERT INTO rate_limits AS b (key, tat, granted)
+            SELECT key, $1 + LEAST(n, tol / iv + 1) * iv, LEAST(n, tol / iv + 1) FROM tenant_wanted ORDER BY key
+            ON CONFLICT (key) DO UPDATE SET (tat, granted) = (
+                SELECT GREATEST(b.tat, $1) + g.n * w.iv, g.n
+                FROM tenant_wanted w,
+                     LATERAL (SELECT CASE WHEN $1 + w.tol < GREATEST(b.tat, $1) THEN 0
+                                          ELSE LEAST(w.n, ($1 + w.tol - GREATEST(b.tat, $1)) / w.iv + 1) END AS n) g
+                WHERE w.key = b.key)
+            RETURNING key, tat, granted
+        )
+        SELECT key, tat, granted FROM session UNION ALL SELECT key, tat, granted FROM tenant
+        """
+
+    /// A PostgreSQL array literal: `{"a","b"}` (elements quoted, `"` and `\` escaped) or `{1,2}`.
+    static func arrayLiteral(_ elements: [String], quoted: Bool = true) -> String {
+        var literal = "{"
+        for (index, element) in elements.enumerated() {
+            if index > 0 { literal += "," }
+            guard quoted else {
+                literal += element
+                continue
+            }
+            literal += "\""
+            for character in element.unicodeScalars {
+                if character == "\"" || character == "\\" { literal += "\\" }
+                literal.unicodeScalars.append(character)
+            }
+            literal += "\""
         }
+        return literal + "}"
+    }
+
+    private static func ceilSeconds(_ microseconds: Int64) -> Int { Int((max(0, microseconds) + 999_999) / 1_000_000) }
+
+    /// Let through, counted up to `tat`.
+    private static func allowed(_ limit: Limit, now: Int64, tat: Int64) -> RateLimiter.Decision {
+        let interval = limit.intervalMicroseconds
         let used = (tat - now + interval - 1) / interval
         return RateLimiter.Decision(
             allowed: true, remaining: max(0, limit.burst - Int(used)), retryAfterSeconds: 0, resetSeconds: ceilSeconds(tat - now)
         )
     }
 
-    /// Every minute one check also deletes the buckets that have refilled (their rows say nothing).
+    /// Refused by a bucket now at `tat`.
+    private static func refused(_ limit: Limit, now: Int64, tat: Int64) -> RateLimiter.Decision {
+        RateLimiter.Decision(
+            allowed: false, remaining: 0, retryAfterSeconds: max(1, ceilSeconds(tat - limit.toleranceMicroseconds - now)),
+            resetSeconds: ceilSeconds(tat - now)
+        )
+    }
+
+    /// Every minute one batch also deletes the buckets that have refilled (their rows say nothing).
     private func shouldPurge(now: UInt64) -> Bool {
         lastPurge.withLock { last in
             guard now >= last + 60_000_000 else { return false }
