@@ -73,6 +73,20 @@ final class SharedRateLimiter: Sendable {
     /// `second` (its batch's statement does both). `second` is nil when `first` refused. Throws a
     /// `StorageError` when the database cannot be reached.
     func acquire(_ first: Limit, then second: Limit) async throws -> Decisions {
+        // Nothing in flight: this request's statement runs at once, on the caller's task; whatever arrives
+        // meanwhile is drained afterwards.
+        if queue.withLock({ queue in queue.running ? false : { queue.running = true; return true }() }) {
+            let result: Result<Decisions, any Error>
+            do {
+                result = .success(try await decide([(first, second)])[0])
+            } catch {
+                result = .failure(error)
+            }
+            if queue.withLock({ queue in queue.waiting.isEmpty ? { queue.running = false; return false }() : true }) {
+                Task { await self.drain() }
+            }
+            return try result.get()
+        }
         let result = await withUnsafeContinuation { continuation in
             let start = queue.withLock { queue -> Bool in
                 queue.waiting.append(Waiter(first: first, second: second, continuation: continuation))
@@ -97,7 +111,7 @@ final class SharedRateLimiter: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                let decisions = try await decide(batch)
+                let decisions = try await decide(batch.map { ($0.first, $0.second) })
                 for (waiter, decision) in zip(batch, decisions) { waiter.continuation.resume(returning: .success(decision)) }
             } catch {
                 for waiter in batch { waiter.continuation.resume(returning: .failure(error)) }
@@ -111,7 +125,7 @@ final class SharedRateLimiter: Sendable {
         var granted: Int
     }
 
-    private func decide(_ batch: [Waiter]) async throws -> [Decisions] {
+    private func decide(_ batch: [(first: Limit, second: Limit)]) async throws -> [Decisions] {
         let now = Int64(DispatchFreeClock.wallMicroseconds())
         let purge = shouldPurge(now: UInt64(now))
         let values: [SQLValue] = [
