@@ -116,7 +116,8 @@ public final class GatewayServices: Sendable {
         // On SQLite this process is the only one that writes sessions (ServeLock), so an in-memory copy is
         // exact; on PostgreSQL other instances revoke too, so every request reads the row.
         let sessionCache = database.dialect == .sqlite ? CachedSessionStore(sqlSessions, clock: clock) : nil
-        sessions = sessionCache ?? sqlSessions
+        // On PostgreSQL, reads that wait at the same time share one query (still one read per request).
+        sessions = sessionCache ?? BatchedSessionReads(sqlSessions, maxInFlight: database.readerCount)
         audit = SQLAuditLog(database: database, clock: clock)
         quotas = SQLQuotaLedger(database: database, clock: clock)
         journal = SQLMutationJournal(database: database, clock: clock)

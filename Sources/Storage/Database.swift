@@ -120,6 +120,9 @@ public final class Database: Sendable {
         }
     }
 
+    /// Reader connections: reads that can run at once.
+    public var readerCount: Int { readers.count }
+
     /// Reads waiting for a free reader thread (queue depth).
     public var pendingReads: Int {
         readers.pendingJobCount

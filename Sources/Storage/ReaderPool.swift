@@ -14,6 +14,8 @@ final class ReaderPool: @unchecked Sendable {
     private let checkoutTimeout: Duration
     /// Connection `i` is used only by reader thread `i`.
     private let connections: [any EngineConnection]
+    /// The reader connections.
+    var count: Int { connections.count }
     private var threads: [DedicatedThread] = []
 
     // Guarded by `condition`.

@@ -19,6 +19,8 @@ struct CachedSessionStoreTests {
         var heldReads: Int { waiting.withLock { $0 } }
 
         func add(_ session: Session) { state.withLock { $0.sessions[session.sid] = session } }
+        /// The row as stored now, without counting a read.
+        func sessionNow(_ sid: String) -> Session? { state.withLock { $0.sessions[sid] } }
         func holdReads() { gate.withLock { $0 = [] } }
         func releaseReads() {
             let held = gate.withLock { held -> [CheckedContinuation<Void, Never>] in

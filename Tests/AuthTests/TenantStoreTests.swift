@@ -48,7 +48,7 @@ struct TenantStoreTests {
 
     @Test(arguments: StoreBackend.allCases) func createFailsOnADuplicateID(backend: StoreBackend) async throws {
         let fixture = try await AuthFixture(backend: backend)
-        try await fixture.tenants.create(Self.acme(), weavrAPIKey: "key-1")
+        _ = try await fixture.tenants.create(Self.acme(), weavrAPIKey: "key-1")
         await #expect(throws: TenantStoreError.alreadyExists(id: "acme")) {
             try await fixture.tenants.create(Self.acme(), weavrAPIKey: "key-2")
         }
@@ -112,7 +112,7 @@ struct TenantStoreTests {
 
     @Test(arguments: StoreBackend.allCases) func apiKeyRoundTripsAndCanBeReplaced(backend: StoreBackend) async throws {
         let fixture = try await AuthFixture(backend: backend)
-        try await fixture.tenants.create(Self.acme(), weavrAPIKey: "first-key")
+        _ = try await fixture.tenants.create(Self.acme(), weavrAPIKey: "first-key")
         #expect(try await fixture.tenants.weavrAPIKey(for: "acme") == "first-key")
         _ = try await fixture.tenants.update("acme", TenantUpdate(weavrAPIKey: "second-key"))
         #expect(try await fixture.tenants.weavrAPIKey(for: "acme") == "second-key")

@@ -74,6 +74,30 @@ public struct SQLSessionStore: SessionStore {
         }
     }
 
+    /// `get` for several sessions in one query (`BatchedSessionReads`): the live session of each
+    /// (sid, tenant) pair, in order, nil where there is none. The row must be the pair's tenant's.
+    public func get(many keys: [(sid: String, tenantID: String)]) async throws -> [Session?] {
+        guard !keys.isEmpty else { return [] }
+        let now = clock.now
+        let sids = Array(Set(keys.map(\.sid)))
+        let placeholders = Array(repeating: "?", count: sids.count).joined(separator: ", ")
+        let rows = try await database.read { connection in
+            try connection.query(
+                """
+                SELECT \(Self.columns) FROM sessions
+                WHERE sid IN (\(placeholders)) AND revoked_at IS NULL AND idle_expires_at > ? AND absolute_expires_at > ?
+                """,
+                sids.map(SQLValue.text) + [.integer(now), .integer(now)]
+            )
+        }
+        var live: [String: Session] = [:]
+        for row in rows {
+            let session = try Self.session(from: row)
+            live[session.sid] = session
+        }
+        return keys.map { key in live[key.sid].flatMap { $0.tenantID == key.tenantID ? $0 : nil } }
+    }
+
     public func touch(sid: String, tenantID: String) async throws -> Session? {
         let now = clock.now
         let idle = lifetime.idleTimeout

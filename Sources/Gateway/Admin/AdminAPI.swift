@@ -1,5 +1,5 @@
 import Audit
-public import Auth
+import Auth
 import Foundation
 public import NIOFreeHTTP
 

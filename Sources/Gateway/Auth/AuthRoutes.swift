@@ -186,7 +186,6 @@ public struct AuthRoutes: Sendable {
     // MARK: step-up
 
     func stepUp(_ call: V1Call) async throws -> HTTPResponse {
-        let auth = call.auth
         _ = try await call.weavr.stepUpChallenge()
         var json = JSONWriter()
         json.beginObject()
