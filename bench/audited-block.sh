@@ -7,7 +7,9 @@
 # POSTs with 204 from memory (everything else, the login, goes to the simulator), so the gateway is the bound.
 # The gateway under test (one event loop) runs on SERVER_CPU; wrk, nginx and the simulator on LOAD_CPU; SQLite on the
 # machine's disk (synchronous=FULL, group commit). Rows interleave (audited, unaudited) over ROUNDS.
-# Environment: DURATION (5), WARMUP (1), CONNS ("1 64"), ROUNDS (2), SKIP_BUILD=1, SERVER_CPU (0), LOAD_CPU (1).
+# Environment: DURATION (5), WARMUP (1), CONNS ("1 64"), ROUNDS (2), SKIP_BUILD=1, SERVER_CPU (0), LOAD_CPU (1);
+# HOLD=file sets everything up, writes the toggle script's path and each gateway (label port token db) to the file
+# and keeps them running until the script is stopped (for profiling by hand).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -89,6 +91,12 @@ request = function()
         { ["authorization"] = "Bearer " .. token, ["idempotency-key"] = run .. "-" .. counter })
 end
 LUA
+
+if [[ -n ${HOLD:-} ]]; then
+    { echo "toggle=$TMP/toggle.lua card=$CARD"; printf '%s\n' "${GATEWAYS[@]}"; } > "$HOLD"
+    echo "holding: $HOLD (label port token db); stop this script to end"
+    while true; do sleep 3600; done
+fi
 
 run_row() {  # label port token conns round
     local out rps p50 p99 errors load
