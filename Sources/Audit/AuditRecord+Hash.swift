@@ -21,17 +21,26 @@ extension AuditRecord {
     public var canonicalEncoding: [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(512 + details.utf8.count + (userAgent?.utf8.count ?? 0))
-        func netstring(_ payload: [UInt8]) {
-            output.append(contentsOf: Array(String(payload.count).utf8))
+        // Each netstring is written straight into `output`: its length first, then its parts (no copies).
+        func appendLength(_ length: Int) {
+            output.append(contentsOf: String(length).utf8)  // a small string: no allocation
+        }
+        func netstring(_ payload: StaticString) {
+            appendLength(payload.utf8CodeUnitCount)
             output.append(UInt8(ascii: ":"))
-            output.append(contentsOf: payload)
+            output.append(contentsOf: UnsafeBufferPointer(start: payload.utf8Start, count: payload.utf8CodeUnitCount))
             output.append(UInt8(ascii: ","))
         }
-        func field(_ name: String, _ value: String?) {
-            guard let value else { return netstring(Array(name.utf8)) }
-            netstring(Array(name.utf8) + [UInt8(ascii: "=")] + Array(value.utf8))
+        func field(_ name: StaticString, _ value: String?) {
+            guard let value else { return netstring(name) }
+            appendLength(name.utf8CodeUnitCount + 1 + value.utf8.count)
+            output.append(UInt8(ascii: ":"))
+            output.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            output.append(UInt8(ascii: "="))
+            output.append(contentsOf: value.utf8)
+            output.append(UInt8(ascii: ","))
         }
-        netstring(Array("weavr-gateway-audit-v1".utf8))
+        netstring("weavr-gateway-audit-v1")
         field("seq", String(seq))
         field("time", String(time))
         field("tenant", tenant)

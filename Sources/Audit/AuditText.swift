@@ -3,6 +3,8 @@ enum AuditText {
     /// `text` without control characters (C0, DEL, C1 — no log or CSV line injection),
     /// cut to at most `maxLength` characters.
     static func clean(_ text: String, maxLength: Int) -> String {
+        // Printable ASCII within the limit (nearly every value) is already clean.
+        if text.utf8.count <= maxLength, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         var result = String.UnicodeScalarView()
         var count = 0
         for scalar in text.unicodeScalars {
