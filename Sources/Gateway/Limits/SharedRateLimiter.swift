@@ -75,16 +75,23 @@ final class SharedRateLimiter: Sendable {
     func acquire(_ first: Limit, then second: Limit) async throws -> Decisions {
         // Nothing in flight: this request's statement runs at once, on the caller's task; whatever arrives
         // meanwhile is drained afterwards.
-        if queue.withLock({ queue in queue.running ? false : { queue.running = true; return true }() }) {
+        let alone = queue.withLock { queue -> Bool in
+            guard !queue.running else { return false }
+            queue.running = true
+            return true
+        }
+        if alone {
             let result: Result<Decisions, any Error>
             do {
                 result = .success(try await decide([(first, second)])[0])
             } catch {
                 result = .failure(error)
             }
-            if queue.withLock({ queue in queue.waiting.isEmpty ? { queue.running = false; return false }() : true }) {
-                Task { await self.drain() }
+            let arrivedMeanwhile = queue.withLock { queue -> Bool in
+                if queue.waiting.isEmpty { queue.running = false }
+                return !queue.waiting.isEmpty
             }
+            if arrivedMeanwhile { Task { await self.drain() } }
             return try result.get()
         }
         let result = await withUnsafeContinuation { continuation in
