@@ -8,14 +8,15 @@ import Synchronization
 /// Exact: a read's query always starts after the read was asked for. The first reads (up to `maxInFlight` at a
 /// time) run at once with whatever else waits; a read that arrives while they run waits for the next query, which
 /// starts after the current one ends. So a session revoked before a request arrived is never returned to it.
-/// Everything but `get` goes straight to the store.
-public final class BatchedSessionReads: SessionStore {
+/// Everything but `get` goes straight to the store (`ForwardingSessionStore`).
+public final class BatchedSessionReads: ForwardingSessionStore {
     /// What the batcher needs of a store: one query for many sessions.
     public protocol Store: SessionStore {
         func get(many keys: [(sid: String, tenantID: String)]) async throws -> [Session?]
     }
 
     private let store: any Store
+    public var base: any SessionStore { store }
     private let maxInFlight: Int
     private let maxBatch: Int
 
@@ -120,38 +121,6 @@ public final class BatchedSessionReads: SessionStore {
             }
         }
         handOn()
-    }
-
-    public func create(tenantID: String, userID: String, identity: WeavrIdentity, weavrToken: String) async throws -> Session {
-        try await store.create(tenantID: tenantID, userID: userID, identity: identity, weavrToken: weavrToken)
-    }
-
-    public func touch(sid: String, tenantID: String) async throws -> Session? {
-        try await store.touch(sid: sid, tenantID: tenantID)
-    }
-
-    public func markSteppedUp(sid: String, tenantID: String, weavrToken: String?) async throws -> Session? {
-        try await store.markSteppedUp(sid: sid, tenantID: tenantID, weavrToken: weavrToken)
-    }
-
-    public func revoke(sid: String, tenantID: String) async throws -> Bool {
-        try await store.revoke(sid: sid, tenantID: tenantID)
-    }
-
-    public func revokeAll(tenantID: String) async throws -> Int {
-        try await store.revokeAll(tenantID: tenantID)
-    }
-
-    public func list(tenantID: String) async throws -> [Session] {
-        try await store.list(tenantID: tenantID)
-    }
-
-    public func weavrToken(sid: String, tenantID: String) async throws -> String? {
-        try await store.weavrToken(sid: sid, tenantID: tenantID)
-    }
-
-    public func purge(before cutoff: Int64) async throws -> Int {
-        try await store.purge(before: cutoff)
     }
 }
 

@@ -12,9 +12,11 @@ import Synchronization
 /// the change was committed) does not fill the cache: each change bumps `epoch`, and a read fills only if
 /// the epoch it saw before reading is still current. Expiry is checked on every hit with the clock; an
 /// entry's idle expiry is never later than the row's (touches only move it forward, and a touch removes the
-/// entry). Bounded by `capacity` entries.
-public final class CachedSessionStore: SessionStore {
+/// entry). Bounded by `capacity` entries. Calls that neither read nor change a session's row go to the store
+/// unchanged (`ForwardingSessionStore`).
+public final class CachedSessionStore: ForwardingSessionStore {
     private let store: any SessionStore
+    public var base: any SessionStore { store }
     private let clock: any WallClock
     private let capacity: Int
 
@@ -61,10 +63,6 @@ public final class CachedSessionStore: SessionStore {
         return session
     }
 
-    public func create(tenantID: String, userID: String, identity: WeavrIdentity, weavrToken: String) async throws -> Session {
-        try await store.create(tenantID: tenantID, userID: userID, identity: identity, weavrToken: weavrToken)
-    }
-
     public func touch(sid: String, tenantID: String) async throws -> Session? {
         defer { forget(sid: sid) }
         return try await store.touch(sid: sid, tenantID: tenantID)
@@ -83,18 +81,6 @@ public final class CachedSessionStore: SessionStore {
     public func revokeAll(tenantID: String) async throws -> Int {
         defer { forget(tenant: tenantID) }
         return try await store.revokeAll(tenantID: tenantID)
-    }
-
-    public func list(tenantID: String) async throws -> [Session] {
-        try await store.list(tenantID: tenantID)
-    }
-
-    public func weavrToken(sid: String, tenantID: String) async throws -> String? {
-        try await store.weavrToken(sid: sid, tenantID: tenantID)
-    }
-
-    public func purge(before cutoff: Int64) async throws -> Int {
-        try await store.purge(before: cutoff)
     }
 
     /// Forgets every session of `tenant` (after `revokeAll`).

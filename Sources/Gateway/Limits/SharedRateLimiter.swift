@@ -180,7 +180,9 @@ final class SharedRateLimiter: Sendable {
     /// Sessions' buckets (`$2`–`$4`: key, interval, tolerance per request), then tenants' (`$5`–`$7`), at `$1`.
     /// A bucket wanted by `n` requests lets through `min(n, room)`, where room is how many fit before its
     /// tolerance; a tenant is wanted only by the requests its sessions let through. Rows come back as
-    /// (key, tat, granted) for every bucket the statement touched.
+    /// (key, tat, granted) for every bucket the statement touched. The two moves are the same SQL but for the rows
+    /// they read (`session_wanted`, `tenant_wanted`); they stay written out, one literal, because
+    /// `bench/rate-statement.sh` runs this statement as it reads it here.
     private static let statement = """
         WITH request AS (
             SELECT * FROM unnest(CAST($2 AS text[]), CAST($3 AS bigint[]), CAST($4 AS bigint[]),
