@@ -107,17 +107,15 @@ struct ServerBehaviourTests {
     @Test func headerDeadlineIsForTheWholeHeadNotAnIdleTimer() async throws {
         try await withTestServer(configure: { $0.headerTimeout = .milliseconds(500) }) { server in
             let client = try RawClient(port: server.port)
-            // Trickle the head a byte per poll until the server closes: each byte resets an idle timer, but not a
+            // Trickle the head a byte every 5 ms until the server closes: each byte resets an idle timer, but not a
             // whole-header deadline. The head never ends (its last field runs on), so only a deadline can stop it.
-            let trickle = Mutex(Array("GET /hello HTTP/1.1\r\nX-Slow: ".utf8)[...])
-            try await waitUntil(timeout: .seconds(20)) {
-                await client.readOnce(timeout: .zero)
-                if client.peerClosed { return true }
-                try? client.send([trickle.withLock { $0.popFirst() ?? UInt8(ascii: "a") }])
-                return false
-            }
-            // An idle timer would never fire while bytes keep coming (waitUntil would throw after 20 s); the
+            // An idle timer would never fire while bytes keep coming (the trickle would give up after 60 s); the
             // 500 ms deadline does. No tighter wall-clock bound: a stalled parallel run is not the server's fault.
+            let closed = await client.trickleUntilClosed(
+                Array("GET /hello HTTP/1.1\r\nX-Slow: ".utf8), filler: UInt8(ascii: "a"),
+                interval: .milliseconds(5), timeout: .seconds(60)
+            )
+            #expect(closed)
             #expect(await client.waitForClose())
             #expect(await client.responses(1).first?.status == 408)
         }

@@ -108,6 +108,44 @@ public final class RawClient: Sendable {
         return poll(&pfd, 1, 0) > 0
     }
 
+    /// Sends `bytes` and then `filler` forever, one byte about every `interval`, reading whatever comes back,
+    /// until the peer closes (true) or `timeout` passes (false): a head that never ends, trickled so that an
+    /// idle timer would never fire. It runs on a thread of its own, so a starved cooperative pool cannot slow
+    /// the trickle or miss the close; each pause is a `poll` for input, which ends early when the server answers.
+    public func trickleUntilClosed(_ bytes: [UInt8], filler: UInt8, interval: Duration, timeout: Duration) async -> Bool {
+        let fd = fd
+        let (seconds, attoseconds) = interval.components
+        let pause = Int32(clamping: max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000))
+        let deadline = ContinuousClock.now + timeout
+        return await withCheckedContinuation { continuation in
+            Thread.detachNewThread { [self] in
+                var next = bytes[...]
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                while ContinuousClock.now < deadline {
+                    var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                    if poll(&pfd, 1, pause) > 0 {
+                        let n = recv(fd, &buffer, buffer.count, 0)
+                        if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+                        let closed = state.withLock { state in
+                            if n > 0 {
+                                state.received.append(contentsOf: buffer[0..<n])
+                                return false
+                            }
+                            state.peerClosed = true
+                            state.peerReset = state.peerReset || n < 0
+                            return true
+                        }
+                        if closed { return continuation.resume(returning: true) }
+                        continue
+                    }
+                    var byte = next.popFirst() ?? filler
+                    _ = Glibc.send(fd, &byte, 1, Int32(MSG_NOSIGNAL))
+                }
+                continuation.resume(returning: false)
+            }
+        }
+    }
+
     /// Bytes sent but not yet acknowledged by the peer (SIOCOUTQ).
     public var unacknowledgedBytes: Int {
         var pending: Int32 = 0
