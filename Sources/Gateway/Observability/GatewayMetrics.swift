@@ -114,15 +114,15 @@ public final class GatewayMetrics: Sendable {
     /// Counts one answered request.
     public func recordRequest(route: String?, method: String, status: Int, tenant: String?, seconds: Double) {
         let route = route ?? "unmatched"
-        httpRequests.add(1, [route, Self.methodLabel(method), String(status), tenantLabel(tenant)])
-        httpDuration.observe(seconds, [route])
+        httpRequests.add(1, labels: MetricLabels(route, Self.methodLabel(method), Self.statusLabel(status), tenantLabel(tenant)))
+        httpDuration.observe(seconds, labels: MetricLabels(route))
     }
 
     /// Records one Weavr attempt (install as `WeavrClient.Configuration.observer`).
     public func recordUpstream(_ observation: WeavrCallObservation) {
-        upstreamRequests.add(1, [observation.operation, observation.outcome])
+        upstreamRequests.add(1, labels: MetricLabels(observation.operation, observation.outcome))
         if observation.outcome != "circuit_open" {
-            upstreamDuration.observe(observation.duration.seconds, [observation.operation])
+            upstreamDuration.observe(observation.duration.seconds, labels: MetricLabels(observation.operation))
         }
     }
 
@@ -153,10 +153,29 @@ public final class GatewayMetrics: Sendable {
         }
     }
 
-    static let methods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-
     static func methodLabel(_ method: String) -> String {
-        methods.contains(method) ? method : "other"
+        switch method {
+        case "GET": "GET"
+        case "POST": "POST"
+        case "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS": method
+        default: "other"
+        }
+    }
+
+    /// The status as text: the common ones without formatting a number.
+    static func statusLabel(_ status: Int) -> String {
+        switch status {
+        case 200: "200"
+        case 201: "201"
+        case 204: "204"
+        case 304: "304"
+        case 400: "400"
+        case 401: "401"
+        case 403: "403"
+        case 404: "404"
+        case 429: "429"
+        default: String(status)
+        }
     }
 
     /// The exposition text (format 0.0.4); gauges are read now.

@@ -20,7 +20,7 @@ public final class HistogramFamily: Sendable {
     /// Upper bounds, ascending; `+Inf` is implied.
     public let buckets: [Double]
     public let maxSeries: Int
-    private let series = Mutex<[[String]: Series]>([:])
+    private let series = Mutex<[MetricLabels: Series]>([:])
 
     /// Latency buckets in seconds, 1 ms … 30 s.
     public static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
@@ -36,6 +36,11 @@ public final class HistogramFamily: Sendable {
 
     /// Records one observation.
     public func observe(_ value: Double, _ labels: [String] = []) {
+        observe(value, labels: MetricLabels(labels))
+    }
+
+    /// Records one observation in the series `labels` (the per-request form: no array).
+    public func observe(_ value: Double, labels: MetricLabels) {
         guard value.isFinite else { return }
         let index = buckets.firstIndex(where: { value <= $0 }) ?? buckets.count
         series.withLock { series in
@@ -51,14 +56,15 @@ public final class HistogramFamily: Sendable {
 
     /// Observations recorded for one series (tests).
     public func count(_ labels: [String] = []) -> UInt64 {
-        series.withLock { $0[labels]?.count ?? 0 }
+        let labels = MetricLabels(labels)
+        return series.withLock { $0[labels]?.count ?? 0 }
     }
 
     func write(to text: inout PrometheusText) {
         let snapshot = series.withLock { $0 }
         text.header(name, help: help, type: "histogram")
         let names = labelNames + ["le"]
-        for (labels, entry) in snapshot.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+        for (labels, entry) in snapshot.map({ ($0.key.values, $0.value) }).sorted(by: { $0.0.lexicographicallyPrecedes($1.0) }) {
             var cumulative: UInt64 = 0
             for (bound, count) in zip(buckets, entry.counts) {
                 cumulative += count

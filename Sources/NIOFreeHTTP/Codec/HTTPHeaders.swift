@@ -12,8 +12,14 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
 
     /// Creates a field list from name/value pairs, keeping their order.
     public init(_ pairs: [(String, String)]) {
-        fields = pairs.map { (name: $0.0, value: $0.1) }
+        fields = []
+        fields.reserveCapacity(Swift.max(Self.initialCapacity, pairs.count))
+        for (name, value) in pairs { fields.append((name: name, value: value)) }
     }
+
+    /// Room made at the first field: a message's fields are rarely more, and one allocation instead of the
+    /// four of growing one at a time (1, 2, 4, 8) as middlewares add theirs.
+    static let initialCapacity = 8
 
     /// Creates a field list from a literal, keeping its order.
     public init(dictionaryLiteral elements: (String, String)...) {
@@ -40,6 +46,7 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
 
     /// Appends a field, keeping any existing ones with the same name.
     public mutating func add(_ name: String, _ value: String) {
+        if fields.count == fields.capacity { fields.reserveCapacity(Swift.max(Self.initialCapacity, 2 * fields.count)) }
         fields.append((name: name, value: value))
     }
 
@@ -84,11 +91,21 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable, ExpressibleByDictionar
     }
 
     static func asciiEqualsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
-        let a = lhs.utf8
-        let b = rhs.utf8
-        guard a.count == b.count else { return false }
-        for (x, y) in zip(a, b) where x != y {
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        // Native strings (every field the parser makes, every literal): compare their bytes in place.
+        let compared = lhs.utf8.withContiguousStorageIfAvailable { a in
+            rhs.utf8.withContiguousStorageIfAvailable { b in asciiEqualsIgnoringCase(a, b) }
+        }
+        if let compared, let result = compared { return result }
+        for (x, y) in zip(lhs.utf8, rhs.utf8) where x != y {
             guard HTTPByteClass.lowercased(x) == HTTPByteClass.lowercased(y) else { return false }
+        }
+        return true
+    }
+
+    private static func asciiEqualsIgnoringCase(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        for i in 0..<a.count where a[i] != b[i] {
+            guard HTTPByteClass.lowercased(a[i]) == HTTPByteClass.lowercased(b[i]) else { return false }
         }
         return true
     }

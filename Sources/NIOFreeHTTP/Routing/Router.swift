@@ -119,32 +119,27 @@ public struct Router: HTTPResponder {
         return .methodNotAllowed(allowed: allowed, pattern: pattern)
     }
 
+    /// What answers a request at the end of the chain: a route's handler or the router's own problem.
+    private enum Endpoint {
+        case route(Handler)
+        case problem(HTTPServerProblem)
+    }
+
     public func respond(to request: HTTPRequest, context: RequestContext) async throws -> HTTPResponse {
         var request = request
         var context = context
-        let endpoint: Handler
+        let endpoint: Endpoint
         switch match(method: request.method, path: request.path) {
         case .found(let handler, let pattern, let parameters):
             request.pathParameters = parameters
             context.route = pattern
-            // A thrown `HTTPResponseError` becomes its response here, inside the global middlewares, so
-            // they (CORS, security headers, the access log) always see a response.
-            endpoint = { request, context in
-                do {
-                    return try await handler(request, context)
-                } catch let error as any HTTPResponseError {
-                    return error.response()
-                }
-            }
+            endpoint = .route(handler)
         case .methodNotAllowed(let allowed, let pattern):
             context.route = pattern
             // RFC 9110 §15.5.6: a 405 lists the methods the target supports in `Allow`.
-            let problem = HTTPServerProblem(status: 405, detail: "the path does not support this method", headers: ["allow": allowed.joined(separator: ", ")])
-            let render = problemRenderer
-            endpoint = { _, _ in render(problem) }
+            endpoint = .problem(HTTPServerProblem(status: 405, detail: "the path does not support this method", headers: ["allow": allowed.joined(separator: ", ")]))
         case .notFound:
-            let render = problemRenderer
-            endpoint = { _, _ in render(HTTPServerProblem(status: 404, detail: "no such path")) }
+            endpoint = .problem(HTTPServerProblem(status: 404, detail: "no such path"))
         }
         do {
             return try await runChain(0, endpoint, request, context)
@@ -158,9 +153,20 @@ public struct Router: HTTPResponder {
     }
 
     /// Runs middleware `index` and, through its `next`, the rest and then the endpoint (no allocation per step).
-    private func runChain(_ index: Int, _ endpoint: Handler, _ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
+    private func runChain(_ index: Int, _ endpoint: Endpoint, _ request: HTTPRequest, _ context: RequestContext) async throws -> HTTPResponse {
         if index == middlewares.count {
-            return try await endpoint(request, context)
+            switch endpoint {
+            case .route(let handler):
+                // A thrown `HTTPResponseError` becomes its response here, inside the global middlewares, so
+                // they (CORS, security headers, the access log) always see a response.
+                do {
+                    return try await handler(request, context)
+                } catch let error as any HTTPResponseError {
+                    return error.response()
+                }
+            case .problem(let problem):
+                return problemRenderer(problem)
+            }
         }
         return try await middlewares[index].handle(request, context: context) { request, context in
             try await runChain(index + 1, endpoint, request, context)
