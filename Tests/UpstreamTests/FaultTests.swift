@@ -19,12 +19,12 @@ import WeavrSimulator
             let start = ContinuousClock.now
             let error = await weavrError { () async throws(WeavrError) in try await harness.client.getCard(token: token, id: Demo.fundedCard) }
             let elapsed = elapsedMilliseconds(since: start)
-            // Weavr holds every attempt 20 s: a timeout well before that is the client's own deadline, not Weavr's
-            // answer. (Counting the simulator's unanswered requests here raced: on a loaded machine an attempt can
-            // reach the simulator only after the client has given up.)
+            // Weavr holds every attempt 20 s and then answers with the card: a timeout error is the client's own
+            // deadline, not Weavr's answer. No upper bound on the test's clock: at the start of a parallel run the
+            // test task itself can wait longer than that for a thread (CI saw 16.8 s). (Counting the simulator's
+            // unanswered requests here raced too: an attempt can reach it only after the client has given up.)
             #expect(error?.kind == .timeout)
             #expect(elapsed >= 190, "took \(elapsed) ms: gave up before the 200 ms attempt deadline")
-            #expect(elapsed < 15_000, "took \(elapsed) ms: the client waited for Weavr's 20 s answer")
             // A GET is retried within the overall budget (how many attempts fit depends on the machine's load);
             // wait until the first has been seen, then none of them was answered: each is still held.
             try await waitUntil(timeout: .seconds(15)) { harness.captured("GET", "/managed_cards/{id}").count >= 1 }

@@ -58,9 +58,15 @@ public final class HTTPServer: Sendable {
     /// Per-loop state, touched only on that loop's thread.
     final class LoopState: @unchecked Sendable {
         var connections: [ObjectIdentifier: HTTPServerConnection] = [:]
+        /// The tasks that answer this loop's requests.
+        let workers: RequestWorkers
         var listener: HTTPListener?
         var draining = false
         var tickID: Int?
+
+        init(loop: EventLoop) {
+            workers = RequestWorkers(loop: loop)
+        }
 
         func remove(_ connection: HTTPServerConnection) {
             connections[ObjectIdentifier(connection)] = nil
@@ -80,7 +86,20 @@ public final class HTTPServer: Sendable {
         }
         shared = Shared(configuration: configuration, responder: responder, tlsContext: context)
         self.group = group
-        loopStates = group.loops.map { _ in LoopState() }
+        loopStates = group.loops.map { LoopState(loop: $0) }
+    }
+
+    /// Per loop: how many request workers were started, and how many wait for a request now (read on the
+    /// loops' threads; tests).
+    func workerCounts() async -> [(started: Int, idle: Int)] {
+        var counts: [(started: Int, idle: Int)] = []
+        for (i, loop) in group.loops.enumerated() {
+            let workers = loopStates[i].workers
+            counts.append(await withCheckedContinuation { continuation in
+                loop.execute { continuation.resume(returning: (workers.started, workers.idleCount)) }
+            })
+        }
+        return counts
     }
 
     /// The address the server listens on (with the real port when configured with port 0), once started.
@@ -197,6 +216,7 @@ public final class HTTPServer: Sendable {
                         loop.execute {
                             for connection in Array(state.connections.values) { connection.closeNow() }
                             if let id = state.tickID { loop.removeTickHandler(id) }
+                            state.workers.stop()
                             done.resume()
                         }
                     }

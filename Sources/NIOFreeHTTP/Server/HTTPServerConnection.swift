@@ -5,8 +5,8 @@ import Glibc
 /// `HTTPServerConnectionMachine` decides (start a request, write an error, resume parsing, linger, close);
 /// every protocol decision is the machine's.
 ///
-/// Confined to its event loop's thread: every method runs there (request tasks are started with
-/// `Task.immediate` and prefer the loop as their executor, so they resume there too).
+/// Confined to its event loop's thread: every method runs there (requests are answered by the loop's
+/// `RequestWorkers`, tasks that prefer the loop as their executor, so they resume there too).
 final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink, @unchecked Sendable {
     /// A parsed request waiting for the responder.
     struct PendingRequest {
@@ -287,16 +287,20 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
         )
         request.pathParameters = PathParameters()
         let context = RequestContext(eventLoop: loop, startedAt: pending.headCompletedAt)
+        loopState.workers.run(RequestWorkers.Work(connection: self, request: request, context: context, head: head))
+    }
+
+    /// Answers one request (on a worker task of this loop): the responder's response, or a 500 for an error
+    /// it did not turn into one, written to the connection.
+    func answer(_ work: RequestWorkers.Work) async {
         let responder = shared.responder
-        Task.immediate(executorPreference: loop) {
-            let response: HTTPResponse
-            do {
-                response = try await responder.respond(to: request, context: context)
-            } catch {
-                response = responder.problemResponse(HTTPServerProblem(status: 500))
-            }
-            await self.send(response, to: head)
+        let response: HTTPResponse
+        do {
+            response = try await responder.respond(to: work.request, context: work.context)
+        } catch {
+            response = responder.problemResponse(HTTPServerProblem(status: 500))
         }
+        await send(response, to: work.head)
     }
 
     /// Writes the response to `head`: complete bodies without suspending, streams chunk by chunk (HTTP/1.0:
