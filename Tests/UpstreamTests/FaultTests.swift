@@ -21,8 +21,8 @@ import WeavrSimulator
             let elapsed = elapsedMilliseconds(since: start)
             // Weavr holds every attempt 20 s and then answers with the card: a timeout error is the client's own
             // deadline, not Weavr's answer. No upper bound on the test's clock: at the start of a parallel run the
-            // test task itself can wait longer than that for a thread (a full local run saw 16.8 s). (Counting the simulator's
-            // unanswered requests here raced too: an attempt can reach it only after the client has given up.)
+            // test task itself can wait longer than that for a thread (a full local run saw 16.8 s). Counting the
+            // simulator's unanswered requests here raced too: an attempt can reach it after the client gave up.
             #expect(error?.kind == .timeout)
             #expect(elapsed >= 190, "took \(elapsed) ms: gave up before the 200 ms attempt deadline")
             // A GET is retried within the overall budget (how many attempts fit depends on the machine's load);
