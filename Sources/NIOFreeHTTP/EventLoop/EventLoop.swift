@@ -32,6 +32,11 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     private var readyJobs: [UnownedJob] = []
     private var readyClosures: [() -> Void] = []
     private var deferredFlushes: [any DeferredFlush] = []
+    /// The lists being run, swapped with the ones above: each pair's storage is reused, iteration after
+    /// iteration (taking a list and emptying it in place allocated a new one every time).
+    private var runningJobs: [UnownedJob] = []
+    private var runningClosures: [() -> Void] = []
+    private var runningFlushes: [any DeferredFlush] = []
     private let remote = Mutex(RemoteWork())
     private var timers = TimerHeap()
     private var running = true
@@ -274,24 +279,24 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
         while (!readyJobs.isEmpty || !readyClosures.isEmpty) && rounds < 4 {
             rounds += 1
             if !readyClosures.isEmpty {
-                let closures = readyClosures
-                readyClosures.removeAll(keepingCapacity: true)
-                for closure in closures { closure() }
+                swap(&readyClosures, &runningClosures)
+                for closure in runningClosures { closure() }
+                runningClosures.removeAll(keepingCapacity: true)
             }
             if !readyJobs.isEmpty {
-                let jobs = readyJobs
-                readyJobs.removeAll(keepingCapacity: true)
+                swap(&readyJobs, &runningJobs)
+                defer { runningJobs.removeAll(keepingCapacity: true) }
                 let executor = asUnownedTaskExecutor()
-                for job in jobs { job.runSynchronously(on: executor) }
+                for job in runningJobs { job.runSynchronously(on: executor) }
             }
         }
     }
 
     private func runDeferredFlushes() {
         while !deferredFlushes.isEmpty {
-            let targets = deferredFlushes
-            deferredFlushes.removeAll(keepingCapacity: true)
-            for target in targets { target.flushDeferred() }
+            swap(&deferredFlushes, &runningFlushes)
+            defer { runningFlushes.removeAll(keepingCapacity: true) }
+            for target in runningFlushes { target.flushDeferred() }
         }
     }
 
