@@ -106,7 +106,7 @@ if [[ $SKIP_BUILD != 1 ]]; then
     fi
     say "  built in $((SECONDS - t0))s"
 fi
-GW_BIN="$(swift build -c release --show-bin-path)/weavr-gateway"
+GW_BIN=${BIN:-"$(swift build -c release --show-bin-path)/weavr-gateway"}  # BIN=path measures another build
 [[ -x $GW_BIN ]] || { say "no binary at $GW_BIN"; exit 1; }
 
 # ---------------------------------------------------------------- start weavr-gateway

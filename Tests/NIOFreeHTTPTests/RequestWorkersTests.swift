@@ -23,6 +23,20 @@ import TestSupport
         }
     }
 
+    @Test func aBurstOfRequestsThatNeverSuspendIsAnsweredByTwoWorkersAtMost() async throws {
+        try await withTestServer { server in
+            // Forty connections, each with a request written before any answer is read: most arrive together.
+            let clients = try (0..<40).map { _ in try RawClient(port: server.port) }
+            for client in clients { try client.send("GET /hello HTTP/1.1\r\n\(host)\r\n") }
+            for client in clients { #expect(await client.responses(1).first?.bodyText == "hello") }
+            // One worker answers what waits while another is on its way; neither handler suspends, so no third
+            // is ever needed (a worker per request, as with a task each, would have been forty).
+            let counts = await server.workerCounts()[0]
+            #expect(counts.started <= 2)
+            #expect(counts.idle == counts.started)
+        }
+    }
+
     @Test func requestsWaitingAtOnceEachHaveAWorkerAndTheWorkersAreKept() async throws {
         let gate = Gate()
         try await withTestServer(responder: TestRoutes.router(gate: gate)) { server in

@@ -2,8 +2,15 @@
 ///
 /// A task per request cost about a dozen `malloc`s beyond the handler's own: the task, and a slab of the
 /// task's allocator for nearly every async frame of the responder's chain, all freed when the task ended.
-/// A worker keeps its slabs: once warm, the frames of the next request reuse them. An idle worker waits on
-/// an unsafe continuation (no allocation), the latest to finish first, so the warmest one is taken.
+/// A worker keeps its slabs: once warm, the frames of the next request reuse them.
+///
+/// Requests wait in arrival order in `pending`; one worker at a time is on its way to them (`woken`: resumed
+/// or created, not yet running). A worker answers what waits until a handler suspends; before it answers a
+/// request behind which others wait, it makes sure another worker is on its way, so no request waits for a
+/// worker that is busy with slow I/O. With nothing on its way, a request wakes the idle worker that finished
+/// last (the warmest) or, with none idle, starts one at once on this thread (`Task.immediate`). So a burst of
+/// requests whose handlers never suspend is answered by one or two workers, not one each; requests that do
+/// suspend each have their own. An idle worker waits on an unsafe continuation (no allocation).
 ///
 /// Up to `maxIdle` workers wait per loop; one that finishes beyond that ends. `stop()` (the server's shutdown)
 /// ends the idle ones and those still busy when they finish.
@@ -18,7 +25,13 @@ final class RequestWorkers: @unchecked Sendable {
 
     private let loop: EventLoop
     let maxIdle: Int
-    private var idle: [UnsafeContinuation<Work?, Never>] = []
+    /// Requests not yet taken by a worker, oldest first (`pending[pendingStart...]`).
+    private var pending: [Work] = []
+    private var pendingStart = 0
+    /// Idle workers; resumed with true to look at `pending`, false to end.
+    private var idle: [UnsafeContinuation<Bool, Never>] = []
+    /// Workers resumed or created that have not run yet (0 or 1).
+    private var woken = 0
     private var stopped = false
     /// Workers started since the server began (tests: they are reused).
     private(set) var started = 0
@@ -31,29 +44,71 @@ final class RequestWorkers: @unchecked Sendable {
     /// Idle workers now.
     var idleCount: Int { idle.count }
 
-    /// Has `work` answered: by an idle worker (it resumes on this loop once the current job ends) or by a new
-    /// one, which starts at once on this thread like `Task.immediate`.
+    /// Requests waiting for a worker now.
+    var pendingCount: Int { pending.count - pendingStart }
+
+    /// Has `work` answered, in arrival order with the other waiting requests.
     func run(_ work: Work) {
+        pending.append(work)
+        guard woken == 0 else { return }
         if let worker = idle.popLast() {
-            worker.resume(returning: work)
+            woken += 1
+            worker.resume(returning: true)
             return
         }
         started += 1
         Task.immediate(executorPreference: loop) { [self] in
-            var next: Work? = work
-            while let current = next {
-                await current.connection.answer(current)
-                guard !stopped, idle.count < maxIdle else { return }
-                next = await withUnsafeContinuation { idle.append($0) }
-            }
+            await answerWhileWaiting()
         }
     }
 
-    /// Ends the idle workers; busy ones end after their request.
+    /// A worker on its way to what waits behind the request being taken: an idle one, or a new one that
+    /// starts once this loop's current jobs have run (not inline: the request taken goes first).
+    private func sendAnother() {
+        woken += 1
+        if let worker = idle.popLast() {
+            worker.resume(returning: true)
+            return
+        }
+        started += 1
+        Task(executorPreference: loop) { [self] in
+            woken -= 1
+            await answerWhileWaiting()
+        }
+    }
+
+    private func answerWhileWaiting() async {
+        while true {
+            while let work = takePending() {
+                if pendingCount > 0, woken == 0 { sendAnother() }
+                await work.connection.answer(work)
+            }
+            guard !stopped, idle.count < maxIdle else { return }
+            guard await withUnsafeContinuation({ idle.append($0) }) else { return }
+            woken -= 1
+        }
+    }
+
+    private func takePending() -> Work? {
+        guard pendingStart < pending.count else { return nil }
+        let work = pending[pendingStart]
+        pendingStart += 1
+        if pendingStart == pending.count {
+            pending.removeAll(keepingCapacity: true)
+            pendingStart = 0
+        } else if pendingStart >= 64, pendingStart * 2 >= pending.count {
+            // Taken requests are not kept alive by the list while new ones keep coming.
+            pending.removeFirst(pendingStart)
+            pendingStart = 0
+        }
+        return work
+    }
+
+    /// Ends the idle workers; busy ones end after the requests waiting now.
     func stop() {
         stopped = true
         let waiting = idle
         idle = []
-        for worker in waiting { worker.resume(returning: nil) }
+        for worker in waiting { worker.resume(returning: false) }
     }
 }
