@@ -124,18 +124,7 @@ public final class RawClient: Sendable {
                 while ContinuousClock.now < deadline {
                     var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
                     if poll(&pfd, 1, pause) > 0 {
-                        let n = recv(fd, &buffer, buffer.count, 0)
-                        if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
-                        let closed = state.withLock { state in
-                            if n > 0 {
-                                state.received.append(contentsOf: buffer[0..<n])
-                                return false
-                            }
-                            state.peerClosed = true
-                            state.peerReset = state.peerReset || n < 0
-                            return true
-                        }
-                        if closed { return continuation.resume(returning: true) }
+                        if receive(into: &buffer) { return continuation.resume(returning: true) }
                         continue
                     }
                     var byte = next.popFirst() ?? filler
@@ -165,17 +154,25 @@ public final class RawClient: Sendable {
     public func readOnce(timeout: Duration) async -> Bool {
         guard await Self.waitForInput(fd, timeout: timeout) else { return false }
         var buffer = [UInt8](repeating: 0, count: 65536)
+        receive(into: &buffer)
+        return true
+    }
+
+    /// One `recv` into `buffer`, its bytes kept; true when the peer closed: 0 = FIN, and a failed read (other
+    /// than an interruption) is a reset, which is also a close.
+    @discardableResult
+    private func receive(into buffer: inout [UInt8]) -> Bool {
         let n = recv(fd, &buffer, buffer.count, 0)
         let failed = n < 0 && errno != EINTR && errno != EAGAIN
-        state.withLock { state in
+        return state.withLock { state in
             if n > 0 {
                 state.received.append(contentsOf: buffer[0..<n])
             } else if n == 0 || failed {
-                state.peerClosed = true  // 0 = FIN; a failed read = reset, which is also a close
+                state.peerClosed = true
                 state.peerReset = state.peerReset || failed
             }
+            return state.peerClosed
         }
-        return true
     }
 
     /// Waits until `fd` has input (or a hang-up, or an error) for at most `timeout`: at once when it has,

@@ -50,37 +50,36 @@ final class RequestWorkers: @unchecked Sendable {
     /// Has `work` answered, in arrival order with the other waiting requests.
     func run(_ work: Work) {
         pending.append(work)
-        guard woken == 0 else { return }
+        if woken == 0 { sendWorker(startingInline: true) }
+    }
+
+    /// Sends a worker to what waits: the idle one that finished last, or a new one. A new one sent for a
+    /// request that just arrived starts at once on this thread; one sent by a worker for the requests behind
+    /// the one it takes starts once this loop's current jobs have run (that request goes first).
+    private func sendWorker(startingInline: Bool) {
         if let worker = idle.popLast() {
             woken += 1
             worker.resume(returning: true)
             return
         }
         started += 1
-        Task.immediate(executorPreference: loop) { [self] in
-            await answerWhileWaiting()
-        }
-    }
-
-    /// A worker on its way to what waits behind the request being taken: an idle one, or a new one that
-    /// starts once this loop's current jobs have run (not inline: the request taken goes first).
-    private func sendAnother() {
-        woken += 1
-        if let worker = idle.popLast() {
-            worker.resume(returning: true)
-            return
-        }
-        started += 1
-        Task(executorPreference: loop) { [self] in
-            woken -= 1
-            await answerWhileWaiting()
+        if startingInline {
+            Task.immediate(executorPreference: loop) { [self] in
+                await answerWhileWaiting()
+            }
+        } else {
+            woken += 1
+            Task(executorPreference: loop) { [self] in
+                woken -= 1
+                await answerWhileWaiting()
+            }
         }
     }
 
     private func answerWhileWaiting() async {
         while true {
             while let work = takePending() {
-                if pendingCount > 0, woken == 0 { sendAnother() }
+                if pendingCount > 0, woken == 0 { sendWorker(startingInline: false) }
                 await work.connection.answer(work)
             }
             guard !stopped, idle.count < maxIdle else { return }
