@@ -47,7 +47,7 @@ let package = Package(
         // The few things every layer shares: wall clocks, SHA-256 and hex, JSON string escaping, percent-decoding.
         .target(name: "GatewayCore", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "NIOFreeHTTP", dependencies: ["COpenSSL", "CSystem", "GatewayCore"], swiftSettings: strict),
-        .target(name: "Storage", dependencies: ["CSQLite", "CLibPQ"], swiftSettings: strict),
+        .target(name: "Storage", dependencies: ["CSQLite", "CLibPQ", "GatewayCore"], swiftSettings: strict),
         .target(name: "Auth", dependencies: ["COpenSSL", "GatewayCore", "Storage"], swiftSettings: strict),
         .target(name: "Upstream", dependencies: ["NIOFreeHTTP"], swiftSettings: strict),
         // The hash-chained audit log and the durable quota ledger (DESIGN.md "Quotas and audit").
@@ -97,7 +97,7 @@ let package = Package(
 
         .testTarget(
             name: "NIOFreeHTTPTests",
-            dependencies: ["NIOFreeHTTP", "CSystem", "TestSupport"],
+            dependencies: ["NIOFreeHTTP", "GatewayCore", "CSystem", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "WeavrSimulator", "NIOFreeHTTP", "TestSupport"], swiftSettings: strict),

@@ -1,3 +1,5 @@
+import GatewayCore
+
 /// The read-only connections, each owned by a dedicated thread, so that reads never block
 /// the caller's thread (an event loop or Swift's cooperative pool).
 ///
@@ -19,8 +21,7 @@ final class ReaderPool: @unchecked Sendable {
     private var threads: [DedicatedThread] = []
 
     // Guarded by `condition`.
-    private var pendingJobs: [ReadJob] = []
-    private var firstPending = 0
+    private var pendingJobs = FIFOQueue<ReadJob>(compactAfter: 1024)
     private var isClosing = false
     /// Reader threads inside `nextJob`'s wait.
     private var waitingReaders = 0
@@ -43,7 +44,7 @@ final class ReaderPool: @unchecked Sendable {
 
     /// Jobs waiting for a free reader.
     var pendingJobCount: Int {
-        condition.withLock { pendingJobs.count - firstPending }
+        condition.withLock { pendingJobs.count }
     }
 
     /// Queues a job for the next free reader: `perform` runs there and returns the closure
@@ -56,7 +57,7 @@ final class ReaderPool: @unchecked Sendable {
         let job = ReadJob(deadline: .now + checkoutTimeout, perform: perform, fail: fail)
         let accepted = condition.withLock {
             guard !isClosing else { return false }
-            let queuedBefore = pendingJobs.count - firstPending
+            let queuedBefore = pendingJobs.count
             pendingJobs.append(job)
             // One job, one reader: a busy reader looks at the queue before it waits, so none is missed.
             condition.signal(Self.readersCondition)
@@ -74,9 +75,7 @@ final class ReaderPool: @unchecked Sendable {
     func close() {
         let (abandoned, others): ([ReadJob], [DedicatedThread]) = condition.withLock {
             isClosing = true
-            let abandoned = Array(pendingJobs[firstPending...])
-            pendingJobs.removeAll()
-            firstPending = 0
+            let abandoned = pendingJobs.removeAll()
             condition.broadcast(Self.readersCondition)
             condition.broadcast(Self.timerCondition)
             let threads = self.threads
@@ -109,10 +108,10 @@ final class ReaderPool: @unchecked Sendable {
     private func nextJob() -> ReadJob? {
         condition.withLock {
             waitingReaders += 1
-            while firstPending == pendingJobs.count && !isClosing { condition.wait(Self.readersCondition) }
+            while pendingJobs.isEmpty && !isClosing { condition.wait(Self.readersCondition) }
             waitingReaders -= 1
             guard !isClosing else { return nil }
-            return takeFirst()
+            return pendingJobs.popFirst()
         }
     }
 
@@ -128,37 +127,24 @@ final class ReaderPool: @unchecked Sendable {
     private func nextExpiredJobs() -> [ReadJob]? {
         condition.withLock {
             while !isClosing {
-                guard firstPending < pendingJobs.count else {
+                guard let oldest = pendingJobs.first else {
                     condition.wait(Self.timerCondition)
                     continue
                 }
                 let now = ContinuousClock.now
-                let remaining = pendingJobs[firstPending].deadline - now
+                let remaining = oldest.deadline - now
                 guard remaining <= .zero else {
                     _ = condition.wait(timeout: remaining, Self.timerCondition)
                     continue
                 }
                 var expired: [ReadJob] = []
-                while firstPending < pendingJobs.count, pendingJobs[firstPending].deadline <= now {
-                    expired.append(takeFirst())
+                while let job = pendingJobs.first, job.deadline <= now {
+                    expired.append(job)
+                    _ = pendingJobs.popFirst()
                 }
                 return expired
             }
             return nil
         }
-    }
-
-    /// Removes and returns the oldest queued job. Call holding the lock, with the queue not empty.
-    private func takeFirst() -> ReadJob {
-        let job = pendingJobs[firstPending]
-        firstPending += 1
-        if firstPending == pendingJobs.count {
-            pendingJobs.removeAll(keepingCapacity: true)
-            firstPending = 0
-        } else if firstPending >= 1024, firstPending * 2 >= pendingJobs.count {
-            pendingJobs.removeFirst(firstPending)
-            firstPending = 0
-        }
-        return job
     }
 }

@@ -1,3 +1,5 @@
+import GatewayCore
+
 /// Long-lived tasks that answer requests one after another, per event loop (confined to its thread).
 ///
 /// A task per request cost about a dozen `malloc`s beyond the handler's own: the task, and a slab of the
@@ -25,9 +27,8 @@ final class RequestWorkers: @unchecked Sendable {
 
     private let loop: EventLoop
     let maxIdle: Int
-    /// Requests not yet taken by a worker, oldest first (`pending[pendingStart...]`).
-    private var pending: [Work] = []
-    private var pendingStart = 0
+    /// Requests not yet taken by a worker, oldest first.
+    private var pending = FIFOQueue<Work>()
     /// Idle workers; resumed with true to look at `pending`, false to end.
     private var idle: [UnsafeContinuation<Bool, Never>] = []
     /// Workers resumed or created that have not run yet (0 or 1).
@@ -45,7 +46,7 @@ final class RequestWorkers: @unchecked Sendable {
     var idleCount: Int { idle.count }
 
     /// Requests waiting for a worker now.
-    var pendingCount: Int { pending.count - pendingStart }
+    var pendingCount: Int { pending.count }
 
     /// Has `work` answered, in arrival order with the other waiting requests.
     func run(_ work: Work) {
@@ -78,29 +79,14 @@ final class RequestWorkers: @unchecked Sendable {
 
     private func answerWhileWaiting() async {
         while true {
-            while let work = takePending() {
-                if pendingCount > 0, woken == 0 { sendWorker(startingInline: false) }
+            while let work = pending.popFirst() {
+                if !pending.isEmpty, woken == 0 { sendWorker(startingInline: false) }
                 await work.connection.answer(work)
             }
             guard !stopped, idle.count < maxIdle else { return }
             guard await withUnsafeContinuation({ idle.append($0) }) else { return }
             woken -= 1
         }
-    }
-
-    private func takePending() -> Work? {
-        guard pendingStart < pending.count else { return nil }
-        let work = pending[pendingStart]
-        pendingStart += 1
-        if pendingStart == pending.count {
-            pending.removeAll(keepingCapacity: true)
-            pendingStart = 0
-        } else if pendingStart >= 64, pendingStart * 2 >= pending.count {
-            // Taken requests are not kept alive by the list while new ones keep coming.
-            pending.removeFirst(pendingStart)
-            pendingStart = 0
-        }
-        return work
     }
 
     /// Ends the idle workers; busy ones end after the requests waiting now.
