@@ -2,29 +2,36 @@
 ///
 /// The storage is emptied in place when the queue empties (kept for the next elements), or compacted once
 /// `compactAfter` taken elements make up at least half of it, so taken elements are not kept alive while new
-/// ones keep coming.
+/// ones keep coming. Inlinable: it sits on the request path, and a generic call into another module per request
+/// would not be specialised.
 public struct FIFOQueue<Element> {
-    private var elements: [Element] = []
-    private var head = 0
-    private let compactAfter: Int
+    @usableFromInline var elements: [Element] = []
+    @usableFromInline var head = 0
+    @usableFromInline let compactAfter: Int
 
+    @inlinable
     public init(compactAfter: Int = 64) {
         self.compactAfter = max(1, compactAfter)
     }
 
     /// Elements waiting.
+    @inlinable
     public var count: Int { elements.count - head }
 
+    @inlinable
     public var isEmpty: Bool { head == elements.count }
 
     /// The oldest element, left in place.
+    @inlinable
     public var first: Element? { isEmpty ? nil : elements[head] }
 
+    @inlinable
     public mutating func append(_ element: Element) {
         elements.append(element)
     }
 
     /// Removes and returns the oldest element; nil when empty.
+    @inlinable
     public mutating func popFirst() -> Element? {
         guard !isEmpty else { return nil }
         let element = elements[head]
@@ -39,14 +46,15 @@ public struct FIFOQueue<Element> {
     }
 
     /// Empties the queue; the elements that were waiting, oldest first.
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func removeAll() -> [Element] {
         let waiting = Array(elements[head...])
         clearStorage()
         return waiting
     }
 
-    private mutating func clearStorage() {
+    @inlinable
+    mutating func clearStorage() {
         elements.removeAll(keepingCapacity: true)
         head = 0
     }
