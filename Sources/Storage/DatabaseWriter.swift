@@ -24,11 +24,19 @@ final class DatabaseWriter: @unchecked Sendable {
     private let limits: Limits
     private let condition = ConditionLock()
     private let recordedStatistics = Mutex(WriterStatistics())
-    private let commitObserver = Mutex<(@Sendable (WriterCommit) -> Void)?>(nil)
-    private let failureObserver = Mutex<(@Sendable (WriteFailure) -> Void)?>(nil)
+    private let observers = Mutex(Observers())
     private let recordedFailure = Mutex<WriteFailure?>(nil)
     private var thread: DedicatedThread?
     private let memo = WriteMemo()
+
+    /// The observers sit in a struct, never as a `Mutex`'s value themselves: a generic value that is a closure is
+    /// stored reabstracted, and each `withLock` that reads it wrote it back wrapped in two more thunks. The
+    /// commit observer grew by two thunks per commit: a call cost more each time, it leaked two boxes per
+    /// commit, and its depth would in the end overflow the writer thread's stack (`WriterTests`).
+    private struct Observers {
+        var commit: (@Sendable (WriterCommit) -> Void)?
+        var failure: (@Sendable (WriteFailure) -> Void)?
+    }
 
     // Guarded by `condition`.
     private var pendingJobs: [WriteJob] = []
@@ -52,13 +60,13 @@ final class DatabaseWriter: @unchecked Sendable {
 
     /// Sets the function called on the writer thread after each committed transaction.
     func observeCommits(_ observer: (@Sendable (WriterCommit) -> Void)?) {
-        commitObserver.withLock { $0 = observer }
+        observers.withLock { $0.commit = observer }
     }
 
     /// Sets the function called for every write refused for want of the database (`StorageError.isUnavailable`),
     /// on the thread that refused it.
     func observeFailures(_ observer: (@Sendable (WriteFailure) -> Void)?) {
-        failureObserver.withLock { $0 = observer }
+        observers.withLock { $0.failure = observer }
     }
 
     /// The most recent write refused for want of the database, if any.
@@ -90,7 +98,7 @@ final class DatabaseWriter: @unchecked Sendable {
         if let storageError = error as? StorageError, storageError.isUnavailable {
             let failure = WriteFailure(error: storageError, time: .now)
             recordedFailure.withLock { $0 = failure }
-            failureObserver.withLock { $0 }?(failure)
+            observers.withLock { $0.failure }?(failure)
         }
         job.fail(error)
     }
@@ -188,7 +196,7 @@ final class DatabaseWriter: @unchecked Sendable {
             return
         }
         record(committedJobs: batch.count, failedJobs: 0)
-        if let observer = commitObserver.withLock({ $0 }) {
+        if let observer = observers.withLock({ $0.commit }) {
             observer(WriterCommit(jobs: batch.count, duration: ContinuousClock.now - start))
         }
         for acknowledge in acknowledgements { acknowledge() }
@@ -251,7 +259,7 @@ final class DatabaseWriter: @unchecked Sendable {
             return
         }
         record(committedJobs: performed.count, failedJobs: failedCount)
-        if let observer = commitObserver.withLock({ $0 }), !performed.isEmpty {
+        if let observer = observers.withLock({ $0.commit }), !performed.isEmpty {
             observer(WriterCommit(jobs: performed.count, duration: ContinuousClock.now - start))
         }
         for done in performed { done.acknowledge() }

@@ -1,9 +1,46 @@
 import Foundation
 import Storage
+import Synchronization
 import Testing
 import TestSupport
 
 struct WriterTests {
+    /// The address of a local of the caller's frame: the same call at the same depth gives the same address.
+    private static func stackAddress() -> UInt {
+        var marker = 0
+        return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
+    }
+
+    /// The commit observer and the failure observer are called at the same stack depth every time. Each once sat
+    /// in a `Mutex` as a bare closure, which every read wrapped in two more thunks: the commit observer's call
+    /// went two frames deeper with every commit, until the writer thread's stack would overflow.
+    @Test func observersAreCalledAtTheSameDepthEveryTime() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(path: directory.file("db.sqlite"), migrations: ItemsSchema.migrations)
+        let commits = Mutex<[UInt]>([])
+        let failures = Mutex<[UInt]>([])
+        database.observeCommits { _ in
+            let address = Self.stackAddress()
+            commits.withLock { $0.append(address) }
+        }
+        database.observeWriteFailures { _ in
+            let address = Self.stackAddress()
+            failures.withLock { $0.append(address) }
+        }
+        for index in 0..<300 { try await ItemsSchema.insert("item-\(index)", into: database) }
+        database.close()
+        for index in 0..<300 {
+            await #expect(throws: StorageError.closed) { try await ItemsSchema.insert("late-\(index)", into: database) }
+        }
+
+        for (name, addresses) in [("commit", commits.withLock { $0 }), ("failure", failures.withLock { $0 })] {
+            #expect(addresses.count == 300, "\(name) observer calls")
+            let spread = (addresses.max() ?? 0) - (addresses.min() ?? 0)
+            // Two thunk frames per call would be at least 300 × 32 bytes apart by the last call.
+            #expect(spread < 1024, "the \(name) observer's frame moved \(spread) bytes down the stack over 300 calls")
+        }
+    }
+
     @Test func batchesConcurrentWritesIntoOneTransaction() async throws {
         let directory = try TemporaryDirectory()
         let database = try Database.open(path: directory.file("db.sqlite"), migrations: ItemsSchema.migrations)
