@@ -7,9 +7,12 @@
 # POSTs with 204 from memory (everything else, the login, goes to the simulator), so the gateway is the bound.
 # The gateway under test (one event loop) runs on SERVER_CPU; wrk, nginx and the simulator on LOAD_CPU; SQLite on the
 # machine's disk (synchronous=FULL, group commit). Rows interleave (audited, unaudited) over ROUNDS.
-# Environment: DURATION (5), WARMUP (1), CONNS ("1 64"), ROUNDS (2), SKIP_BUILD=1, SERVER_CPU (0), LOAD_CPU (1);
+# Environment: DURATION (5), WARMUP (1), CONNS ("1 64"), ROUNDS (2), SKIP_BUILD=1, SERVER_CPU (0), LOAD_CPU (1), SOAK;
 # HOLD=file sets everything up, writes the toggle script's path and each gateway (label port token db) to the file
-# and keeps them running until the script is stopped (for profiling by hand).
+# and keeps them running until the script is stopped (for profiling by hand). SOAK=N instead keeps the audited
+# gateway under load for N windows of DURATION at the highest c and prints each window's rate, the process's RSS and
+# the audit rows so far: a cost that grows with the process's age (a leak, a structure that grows per request)
+# shows as a falling rate or a rising RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -96,6 +99,21 @@ if [[ -n ${HOLD:-} ]]; then
     { echo "toggle=$TMP/toggle.lua card=$CARD"; printf '%s\n' "${GATEWAYS[@]}"; } > "$HOLD"
     echo "holding: $HOLD (label port token db); stop this script to end"
     while true; do sleep 3600; done
+fi
+
+if [[ -n ${SOAK:-} ]]; then
+    read -r _ port token db <<< "${GATEWAYS[0]}"
+    pid=$(ss -ltnp | grep ":$port " | grep -o 'pid=[0-9]*' | cut -d= -f2)
+    c=$(tr ' ' '\n' <<< "$CONNS" | sort -n | tail -1)
+    echo "soak:    the audited gateway (pid $pid) under c=$c for $SOAK window(s) of ${DURATION}s, one after another"
+    echo
+    printf "%-7s %10s %11s %12s\n" window req/s "RSS kB" "audit rows"
+    for window in $(seq "$SOAK"); do
+        rps=$(BENCH_TOKEN=$token BENCH_CARD=$CARD BENCH_RUN="soak-$window" taskset -c "$LOAD_CPU" wrk -t1 -c"$c" -d"${DURATION}s" -s "$TMP/toggle.lua" "http://127.0.0.1:$port" | awk '/Requests\/sec/ {print $2}')
+        printf "%-7s %10s %11s %12s\n" "$window" "$rps" "$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")" "$(sqlite3 "$db" 'SELECT count(*) FROM audit_log')"
+    done
+    echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) at end"
+    exit 0
 fi
 
 run_row() {  # label port token conns round
