@@ -1,4 +1,5 @@
 import CSystem
+import GatewayCore
 import Glibc
 import Synchronization
 
@@ -215,6 +216,8 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     private func run() {
         thread = pthread_self()
         _ = csys_block_sigpipe()
+        ThreadTaskExecutor.register(self)
+        defer { ThreadTaskExecutor.register(nil) }
         let capacity = 256
         let fds = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
         let masks = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
