@@ -1,4 +1,3 @@
-import GatewayCore
 import Synchronization
 
 /// Session reads for PostgreSQL, where every authenticated request reads its session row (other instances revoke
@@ -9,8 +8,7 @@ import Synchronization
 /// Exact: a read's query always starts after the read was asked for. The first reads (up to `maxInFlight` at a
 /// time) run at once with whatever else waits; a read that arrives while they run waits for the next query, which
 /// starts after the current one ends. So a session revoked before a request arrived is never returned to it.
-/// Everything but `get` goes straight to the store (`ForwardingSessionStore`). A batch that no request's own task
-/// leads runs on the event loop of the request that started it (`ThreadTaskExecutor`), not on the cooperative pool.
+/// Everything but `get` goes straight to the store (`ForwardingSessionStore`).
 public final class BatchedSessionReads: ForwardingSessionStore {
     /// What the batcher needs of a store: one query for many sessions.
     public protocol Store: SessionStore {
@@ -66,7 +64,7 @@ public final class BatchedSessionReads: ForwardingSessionStore {
                     return false
                 }
                 if raced {
-                    Task(executorPreference: ThreadTaskExecutor.current) { await self.drain(first: Waiter(sid: sid, tenantID: tenantID, continuation: continuation)) }
+                    Task { await self.drain(first: Waiter(sid: sid, tenantID: tenantID, continuation: continuation)) }
                 }
             }
         }
@@ -108,7 +106,7 @@ public final class BatchedSessionReads: ForwardingSessionStore {
             }
             return true
         }
-        if next { Task(executorPreference: ThreadTaskExecutor.current) { await self.drain(first: nil) } }
+        if next { Task { await self.drain(first: nil) } }
     }
 
     /// Runs one batch in a held slot (`first` plus what waits), then hands the slot on.

@@ -1,4 +1,3 @@
-import GatewayCore
 import Storage
 import Synchronization
 
@@ -19,9 +18,6 @@ import Synchronization
 /// a tenant's requests queued on its row's lock, one round trip each (bench/RESULTS.md). (Kong's `cluster`
 /// strategy and Tyk's DRL sync counters in the background and can overshoot; this costs one round trip per
 /// batch instead.)
-///
-/// A drain runs on the event loop of the request that started it (`ThreadTaskExecutor`), where its answers'
-/// tasks run too, not on the cooperative pool.
 ///
 /// Within a batch the requests of one bucket are let through in arrival order. The table is `UNLOGGED` on
 /// PostgreSQL: its commits need no WAL flush, and losing it in a database crash only refills every bucket. The
@@ -95,7 +91,7 @@ final class SharedRateLimiter: Sendable {
                 if queue.waiting.isEmpty { queue.running = false }
                 return !queue.waiting.isEmpty
             }
-            if arrivedMeanwhile { Task(executorPreference: ThreadTaskExecutor.current) { await self.drain() } }
+            if arrivedMeanwhile { Task { await self.drain() } }
             return try result.get()
         }
         let result = await withUnsafeContinuation { continuation in
@@ -105,7 +101,7 @@ final class SharedRateLimiter: Sendable {
                 queue.running = true
                 return true
             }
-            if start { Task(executorPreference: ThreadTaskExecutor.current) { await self.drain() } }
+            if start { Task { await self.drain() } }
         }
         return try result.get()
     }

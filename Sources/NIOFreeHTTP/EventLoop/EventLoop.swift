@@ -1,5 +1,4 @@
 import CSystem
-import GatewayCore
 import Glibc
 import Synchronization
 
@@ -216,8 +215,6 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     private func run() {
         thread = pthread_self()
         _ = csys_block_sigpipe()
-        ThreadTaskExecutor.register(self)
-        defer { ThreadTaskExecutor.register(nil) }
         let capacity = 256
         let fds = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
         let masks = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
