@@ -6,16 +6,18 @@
 # the core is shared, so noise hits both alike and the ratio of their req/s is the inverse ratio of their CPU
 # cost per request. Then, unless ALLOCS=0, malloc calls per request of each (a uprobe on libc's malloc,
 # perf stat, wrk -c16 for 3 s; needs root).
-# Environment: BIN, BASELINE_BIN (required), ROUNDS (4; 0 for allocations only), DURATION (5), PATHS ("/v1/cards/… /healthz").
+# Environment: BIN, BASELINE_BIN (required), ROUNDS (4; 0 for allocations only), DURATION (5), PATHS ("/v1/cards/… /healthz"),
+# BACKEND (sqlite, or postgres: sessions and rates in a throwaway PostgreSQL cluster on CPU 1, shared by both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${BIN:?BIN=path of the build under test}" "${BASELINE_BIN:?BASELINE_BIN=path of the build to compare with}"
 ROUNDS=${ROUNDS:-4}
 DURATION=${DURATION:-5}
 PATHS=${PATHS:-"/v1/cards/100000000000000301 /healthz"}
+BACKEND=${BACKEND:-sqlite}
 HOLD=$(mktemp /tmp/duel-hold.XXXXXX)
 rm -f "$HOLD"
-SKIP_BUILD=1 BIN=$BIN BASELINE_BIN=$BASELINE_BIN BACKENDS=sqlite MODES=gateway HOLD=$HOLD bash bench/gateway.sh > "$HOLD.log" 2>&1 &
+SKIP_BUILD=1 BIN=$BIN BASELINE_BIN=$BASELINE_BIN BACKENDS=$BACKEND MODES=gateway HOLD=$HOLD bash bench/gateway.sh > "$HOLD.log" 2>&1 &
 SETUP=$!
 trap 'kill $SETUP 2>/dev/null; wait $SETUP 2>/dev/null; rm -f "$HOLD" "$HOLD.log" /tmp/duel-$$.*' EXIT
 for _ in $(seq 120); do [[ -s $HOLD ]] && break; sleep 1; done
@@ -27,7 +29,7 @@ echo "== two gateway builds on one core at once"
 echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD)"
 echo "new:     $BIN"
 echo "base:    $BASELINE_BIN"
-echo "how:     both on CPU 0 (--threads 1), each under wrk -t1 -c64 -d${DURATION}s on CPU 1, $ROUNDS rounds"
+echo "how:     sessions on $BACKEND; both on CPU 0 (--threads 1), each under wrk -t1 -c64 -d${DURATION}s on CPU 1, $ROUNDS rounds"
 for path in $PATHS; do
     for round in $(seq "$ROUNDS"); do
         taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" -H "authorization: Bearer $token_new" "http://127.0.0.1:$port_new$path" > /tmp/duel-$$.new &
