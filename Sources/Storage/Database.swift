@@ -80,7 +80,9 @@ public final class Database: Sendable {
     /// every write of the batch throws that error. Throws `StorageError.busy` at once when
     /// the queue is full. `work` must not begin, commit or roll back transactions.
     @discardableResult
-    public func write<T: Sendable>(_ work: @escaping @Sendable (any SQLConnection) throws -> T) async throws -> T {
+    public func write<T: Sendable>(
+        durability: WriteDurability = .flushed, _ work: @escaping @Sendable (any SQLConnection) throws -> T
+    ) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             writer.enqueue(
                 WriteJob(
@@ -88,7 +90,8 @@ public final class Database: Sendable {
                         let value = try work(connection)
                         return { continuation.resume(returning: value) }
                     },
-                    fail: { error in continuation.resume(throwing: error) }
+                    fail: { error in continuation.resume(throwing: error) },
+                    durability: durability
                 )
             )
         }

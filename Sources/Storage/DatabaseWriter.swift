@@ -212,6 +212,16 @@ final class DatabaseWriter: @unchecked Sendable {
             failedCount += 1
             refuse(job, error)
         }
+        // Flushed unless no job of the batch needs it (`WriteDurability.withNextFlush`). When the connection cannot
+        // switch back to flushing, nothing runs: a job that needs its flush never commits without it.
+        let flushed: Bool
+        do {
+            flushed = try connection.flushCommits(batch.contains { $0.durability == .flushed })
+        } catch {
+            for job in batch { fail(job, error) }
+            record(committedJobs: 0, failedJobs: failedCount)
+            return
+        }
 
         for (position, job) in zip(batch.indices, batch) {
             if !connection.isInTransaction {
@@ -258,7 +268,7 @@ final class DatabaseWriter: @unchecked Sendable {
             record(committedJobs: 0, failedJobs: failedCount)
             return
         }
-        record(committedJobs: performed.count, failedJobs: failedCount)
+        record(committedJobs: performed.count, failedJobs: failedCount, flushed: flushed)
         if let observer = observers.withLock({ $0.commit }), !performed.isEmpty {
             observer(WriterCommit(jobs: performed.count, duration: ContinuousClock.now - start))
         }
@@ -279,10 +289,11 @@ final class DatabaseWriter: @unchecked Sendable {
         try connection.run("RELEASE write_job")
     }
 
-    private func record(committedJobs: Int, failedJobs: Int) {
+    private func record(committedJobs: Int, failedJobs: Int, flushed: Bool = true) {
         recordedStatistics.withLock { statistics in
             if committedJobs > 0 {
                 statistics.transactionsCommitted += 1
+                if !flushed { statistics.unflushedTransactions += 1 }
                 statistics.jobsCommitted += committedJobs
                 statistics.largestBatch = max(statistics.largestBatch, committedJobs)
             }

@@ -364,6 +364,10 @@ final class PostgresConnection {
 }
 
 extension PostgresConnection: EngineConnection {
+    /// Every commit of the writer is flushed (`synchronous_commit` on): `WriteDurability.withNextFlush` is
+    /// SQLite's alone.
+    func flushCommits(_ flush: Bool) throws -> Bool { settings.synchronousCommit }
+
     func beginWriteTransaction() throws {
         reconnectIfBroken()
         try run("BEGIN", [])

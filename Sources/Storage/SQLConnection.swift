@@ -54,6 +54,10 @@ protocol EngineConnection: SQLConnection {
     /// Opens the write transaction of a batch (SQLite `BEGIN IMMEDIATE`; PostgreSQL `BEGIN` and the
     /// cluster-wide writer lock, so batches of several instances never deadlock).
     func beginWriteTransaction() throws
+    /// Asks that the next write transactions' commits be flushed to disk or not (`WriteDurability`), and returns
+    /// whether they will be. SQLite configured `synchronous=FULL` switches between FULL and NORMAL (and throws when
+    /// it cannot: a batch that needs its flush must then not run); other SQLite settings and PostgreSQL keep theirs.
+    func flushCommits(_ flush: Bool) throws -> Bool
     /// Commits it; throws unless the transaction really committed (PostgreSQL answers `COMMIT` on a
     /// transaction aborted by a failed statement with a silent `ROLLBACK`).
     func commitWriteTransaction() throws

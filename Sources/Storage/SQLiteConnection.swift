@@ -9,6 +9,10 @@ public final class SQLiteConnection {
 
     let handle: OpaquePointer
     private var cachedStatements: [String: Statement] = [:]
+    /// The `synchronous` this connection was opened with (read-write connections), and whether commits are
+    /// flushed now (`flushCommits`).
+    private var configuredSynchronous: SynchronousMode?
+    private var commitsFlushed = true
     private var isClosed = false
     /// Set on the writer connection only (`DatabaseWriter`).
     public internal(set) var writeMemo: WriteMemo?
@@ -62,6 +66,7 @@ public final class SQLiteConnection {
         }
         try execute("PRAGMA journal_mode = WAL")
         try execute("PRAGMA synchronous = \(configuration.synchronous.rawValue)")
+        configuredSynchronous = configuration.synchronous
         if let maxPageCount = configuration.maxPageCount {
             try setMaxPageCount(maxPageCount)
         }
@@ -165,6 +170,16 @@ extension SQLiteConnection: EngineConnection {
 
     func beginWriteTransaction() throws {
         try run("BEGIN IMMEDIATE")
+    }
+
+    func flushCommits(_ flush: Bool) throws -> Bool {
+        guard configuredSynchronous == .full else { return false }
+        guard flush != commitsFlushed else { return flush }
+        // In WAL mode NORMAL writes the commit to the WAL without an fsync; the next FULL commit's fsync of the
+        // WAL covers it (SQLite "PRAGMA synchronous").
+        try execute(flush ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+        commitsFlushed = flush
+        return flush
     }
 
     var transactionHasFailed: Bool { false }

@@ -5,4 +5,6 @@ struct WriteJob: Sendable {
     let perform: @Sendable (any SQLConnection) throws -> @Sendable () -> Void
     /// Resumes the caller with `error`.
     let fail: @Sendable (any Error) -> Void
+    /// Whether its commit must be flushed before the caller resumes.
+    var durability: WriteDurability = .flushed
 }

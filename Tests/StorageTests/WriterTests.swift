@@ -280,6 +280,76 @@ struct WriterTests {
         #expect(try check.query("PRAGMA quick_check").first?[0] == .text("ok"))
     }
 
+    /// The `synchronous` level a write job sees: 2 is FULL (its commit is fsynced), 1 NORMAL (it is not).
+    private static func synchronousLevel(
+        _ database: Database, _ durability: WriteDurability, inserting name: String
+    ) async throws -> Int64? {
+        try await database.write(durability: durability) { connection in
+            try connection.run("INSERT INTO items (name) VALUES (?)", [.text(name)])
+            return try connection.query("PRAGMA synchronous", []).first?[0].int64Value
+        }
+    }
+
+    /// A write that needs no flush of its own (`WriteDurability.withNextFlush`) commits with `synchronous=NORMAL`
+    /// (no fsync); the next write that does is FULL again, and so on.
+    @Test func writesThatNeedNoFlushCommitWithoutOneAndTheNextFlushedWriteIsFullAgain() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(path: directory.file("db.sqlite"), migrations: ItemsSchema.migrations)
+        defer { database.close() }
+
+        #expect(try await Self.synchronousLevel(database, .withNextFlush, inserting: "a") == 1)
+        #expect(try await Self.synchronousLevel(database, .flushed, inserting: "b") == 2)
+        #expect(try await Self.synchronousLevel(database, .withNextFlush, inserting: "c") == 1)
+        #expect(try await Self.synchronousLevel(database, .withNextFlush, inserting: "d") == 1)
+        #expect(try await Self.synchronousLevel(database, .flushed, inserting: "e") == 2)
+        let statistics = database.statistics
+        #expect(statistics.transactionsCommitted == 5)
+        #expect(statistics.unflushedTransactions == 3)
+        #expect(try await ItemsSchema.count(in: database) == 5)
+    }
+
+    /// One write in a batch that needs its flush flushes the whole batch, whatever the others asked for.
+    @Test func aBatchWithOneWriteThatNeedsItsFlushIsFlushed() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(path: directory.file("db.sqlite"), migrations: ItemsSchema.migrations)
+        defer { database.close() }
+
+        let gate = ThreadGate()
+        let holder = gate.hold(database)
+        try await gate.waitUntilHeld()
+        let eventual = (0..<3).map { index in
+            Task { try await Self.synchronousLevel(database, .withNextFlush, inserting: "eventual-\(index)") }
+        }
+        try await waitUntil { database.pendingWrites == 3 }
+        let flushed = Task { try await Self.synchronousLevel(database, .flushed, inserting: "flushed") }
+        try await waitUntil { database.pendingWrites == 4 }
+        gate.open()
+
+        try await holder.value
+        #expect(try await flushed.value == 2)
+        for write in eventual { #expect(try await write.value == 2) }
+        #expect(database.statistics.transactionsCommitted == 2)
+        #expect(database.statistics.unflushedTransactions == 0)
+    }
+
+    /// A database opened with `synchronous=NORMAL` stays so: a flushed write cannot turn it FULL, and every
+    /// commit counts as unflushed.
+    @Test func aDatabaseOpenedWithoutFlushesKeepsItsSetting() async throws {
+        let directory = try TemporaryDirectory()
+        let database = try Database.open(
+            path: directory.file("db.sqlite"), migrations: ItemsSchema.migrations,
+            configuration: Database.Configuration(connection: SQLiteConnection.Configuration(synchronous: .normal))
+        )
+        defer { database.close() }
+        let before = database.statistics
+
+        #expect(try await Self.synchronousLevel(database, .flushed, inserting: "a") == 1)
+        #expect(try await Self.synchronousLevel(database, .withNextFlush, inserting: "b") == 1)
+        let after = database.statistics
+        #expect(after.transactionsCommitted - before.transactionsCommitted == 2)
+        #expect(after.unflushedTransactions - before.unflushedTransactions == 2)
+    }
+
     @Test func capsTheBatchSize() async throws {
         let directory = try TemporaryDirectory()
         let database = try Database.open(

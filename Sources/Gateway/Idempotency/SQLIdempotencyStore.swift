@@ -15,9 +15,14 @@ struct SQLIdempotencyStore: IdempotencyStore {
     let database: Database
     let clock: any WallClock
 
+    /// The claim's commit is not flushed on its own (`WriteDurability.withNextFlush`): the request's next flushed
+    /// write flushes it — on an audited mutation the intent row, before Weavr is called; else the stored response,
+    /// before the answer. An operating-system crash in between may forget the claim; the key then runs again on a
+    /// retry, as an in-flight claim does anyway once `abandonedAfter` has passed, and the Weavr `idempotency-ref`
+    /// (the same for every retry) keeps Weavr from doing the work twice. A process crash forgets nothing.
     func claim(_ scope: IdempotencyScope, fingerprint: [UInt8]) async throws -> IdempotencyClaim {
         let now = clock.now
-        return try await database.write { connection in
+        return try await database.write(durability: .withNextFlush) { connection in
             // The physical row id: SQLite's `rowid`, PostgreSQL's `ctid`.
             let rowID = connection.dialect == .sqlite ? "rowid" : "ctid"
             try connection.run(
