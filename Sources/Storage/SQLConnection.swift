@@ -56,7 +56,8 @@ protocol EngineConnection: SQLConnection {
     func beginWriteTransaction() throws
     /// Asks that the next write transactions' commits be flushed to disk or not (`WriteDurability`), and returns
     /// whether they will be. SQLite configured `synchronous=FULL` switches between FULL and NORMAL (and throws when
-    /// it cannot: a batch that needs its flush must then not run); other SQLite settings and PostgreSQL keep theirs.
+    /// it cannot switch back to FULL: a batch that needs its flush must then not run; when it cannot leave FULL the
+    /// commits stay flushed); other SQLite settings and PostgreSQL keep theirs.
     func flushCommits(_ flush: Bool) throws -> Bool
     /// Commits it; throws unless the transaction really committed (PostgreSQL answers `COMMIT` on a
     /// transaction aborted by a failed statement with a silent `ROLLBACK`).
