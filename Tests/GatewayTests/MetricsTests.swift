@@ -50,6 +50,28 @@ struct MetricsTests {
         await observed.shutdown()
     }
 
+    /// An `Idempotency-Key`'s claim commits without an fsync of its own; the intent and outcome rows with one.
+    @Test func idempotencyClaimsAreTheUnflushedTransactions() async throws {
+        let observed = try await ObservedGateway()
+        let token = try await observed.login()
+        let before = try await PrometheusParser.parse(try await observed.scrape().text, directory: observed.gateway.directory)
+        #expect(before.value("weavr_gateway_audit_unflushed_transactions_total") == 0)
+        for (index, action) in ["block", "unblock", "block"].enumerated() {
+            let reply = try await observed.gateway.call(
+                "POST", "/v1/cards/\(GatewayHarness.Seed.fundedEUR)/\(action)", token: token, headers: ["idempotency-key": "metrics-\(index)"]
+            )
+            #expect(reply.status == 200)
+        }
+        let after = try await PrometheusParser.parse(try await observed.scrape().text, directory: observed.gateway.directory)
+        let unflushed = try #require(after.value("weavr_gateway_audit_unflushed_transactions_total"))
+        let transactions = try #require(after.value("weavr_gateway_audit_transactions_total"))
+        // Three claims, each alone in its batch unless a flushed write shared it (then it was flushed with it).
+        #expect(unflushed >= 1 && unflushed <= 3)
+        // The intent and outcome rows of each block are flushed: at least six flushed commits more.
+        #expect(transactions - unflushed >= (before.value("weavr_gateway_audit_transactions_total") ?? 0) + 6)
+        await observed.shutdown()
+    }
+
     @Test func metricsNeedNoAdminTokenButTheAdminAPIStillDoes() async throws {
         let observed = try await ObservedGateway()
         #expect(try await observed.call("GET", "/metrics", admin: true).status == 200)

@@ -62,6 +62,11 @@ public final class GatewayMetrics: Sendable {
     private let transactions = MetricFamily(
         "weavr_gateway_audit_transactions_total", help: "Database write transactions committed.", kind: .counter
     )
+    private let unflushedTransactions = MetricFamily(
+        "weavr_gateway_audit_unflushed_transactions_total",
+        help: "Of those, the ones committed without an fsync of their own (only Idempotency-Key claims ask for it).",
+        kind: .counter
+    )
     private let jobsCommitted = MetricFamily(
         "weavr_gateway_audit_jobs_committed_total", help: "Database write jobs committed.", kind: .counter
     )
@@ -183,7 +188,7 @@ public final class GatewayMetrics: Sendable {
         refreshGauges()
         var text = PrometheusText()
         for family in [httpRequests, upstreamRequests, quotaDenials, rateLimited, accessDenials, circuitState, circuitOpenings,
-                       transactions, jobsCommitted, jobsFailed, largestBatch, pendingWrites, openConnections,
+                       transactions, unflushedTransactions, jobsCommitted, jobsFailed, largestBatch, pendingWrites, openConnections,
                        residentMemory, openFDs] {
             family.write(to: &text)
         }
@@ -200,6 +205,7 @@ public final class GatewayMetrics: Sendable {
         if let database {
             let statistics = database.statistics
             transactions.set(Double(statistics.transactionsCommitted))
+            unflushedTransactions.set(Double(statistics.unflushedTransactions))
             jobsCommitted.set(Double(statistics.jobsCommitted))
             jobsFailed.set(Double(statistics.jobsFailed))
             largestBatch.set(Double(statistics.largestBatch))
