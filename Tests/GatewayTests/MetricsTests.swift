@@ -51,8 +51,9 @@ struct MetricsTests {
     }
 
     /// An `Idempotency-Key`'s claim commits without an fsync of its own; the intent and outcome rows with one.
+    /// SQLite only (also in the suite's PostgreSQL pass): PostgreSQL flushes every commit.
     @Test func idempotencyClaimsAreTheUnflushedTransactions() async throws {
-        let observed = try await ObservedGateway()
+        let observed = try await ObservedGateway(backend: .sqlite)
         let token = try await observed.login()
         let before = try await PrometheusParser.parse(try await observed.scrape().text, directory: observed.gateway.directory)
         #expect(before.value("weavr_gateway_audit_unflushed_transactions_total") == 0)
