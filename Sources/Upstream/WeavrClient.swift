@@ -73,6 +73,19 @@ public final class WeavrClient: Sendable {
         try WeavrJSON.decode(type, from: body)
     }
 
+    /// `perform` for the types that read themselves (`WeavrJSONDecodable`: a card, a page of cards), chosen at
+    /// compile time where the type is known: the value is decoded straight into the result, with no existential
+    /// box and no dynamic cast (each of which copied every field of a card, a retain per string).
+    func perform<Value: WeavrJSONDecodable & Decodable & Sendable>(_ call: Call, as type: Value.Type) async throws(WeavrError) -> WeavrResult<Value> {
+        let response = try await execute(call)
+        let requestRef = WeavrVetting.requestRef(response.headers["request-ref"])
+        do {
+            return WeavrResult(value: try WeavrJSON.decode(Value.self, from: response.body), requestRef: requestRef, status: response.status)
+        } catch {
+            throw WeavrError(.invalidResponse("body is not the expected JSON"), status: response.status, requestRef: requestRef)
+        }
+    }
+
     /// Sends `call` with retries and the circuit breaker; returns the first 2xx response.
     func execute(_ call: Call) async throws(WeavrError) -> HTTPClientResponse {
         let request = makeRequest(call)

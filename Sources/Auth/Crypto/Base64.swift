@@ -74,6 +74,34 @@ public enum Base64 {
         }
     }
 
+    /// Each byte's base64url value, 0xFF for bytes outside the alphabet.
+    private static let urlValues: [UInt8] = (0...255).map { UInt8(value(UInt8($0), url: true) ?? 0xFF) }
+
+    /// `urlDecode` into `out` (at least `input.count * 3 / 4` bytes): the number of bytes written, or nil
+    /// for the input `urlDecode` refuses. For callers that decode into stack memory (a token on every request).
+    public static func urlDecode(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        guard input.count % 4 != 1, out.count >= input.count * 3 / 4 else { return nil }
+        return urlValues.withUnsafeBufferPointer { values -> Int? in
+            var written = 0
+            var accumulator: UInt32 = 0
+            var bits = 0
+            for c in input {
+                let v = values[Int(c)]
+                guard v != 0xFF else { return nil }
+                accumulator = accumulator << 6 | UInt32(v)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    out[written] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                    written += 1
+                    accumulator &= (1 << UInt32(bits)) - 1
+                }
+            }
+            // RFC 4648 §3.5: the pad bits must be zero, or the encoding is not canonical.
+            return accumulator == 0 ? written : nil
+        }
+    }
+
     /// Decodes unpadded input.
     private static func decode<S: Collection<UInt8>>(_ input: S, url: Bool) -> [UInt8]? {
         // A remainder of one character cannot encode a whole byte.

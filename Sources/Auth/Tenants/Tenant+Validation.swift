@@ -81,10 +81,17 @@ extension Tenant {
 
     /// `^[a-z0-9][a-z0-9-]{1,62}$`
     public static func isSlug(_ value: String) -> Bool {
-        let bytes = Array(value.utf8)
-        guard (2...63).contains(bytes.count) else { return false }
-        let isLowerAlnum: (UInt8) -> Bool = { (0x61...0x7a).contains($0) || (0x30...0x39).contains($0) }
-        return isLowerAlnum(bytes[0]) && bytes.dropFirst().allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
+        isSlug(bytes: value.utf8)
+    }
+
+    /// `isSlug` over UTF-8 bytes (a session token's `tid` is checked before it becomes a `String`).
+    public static func isSlug<Bytes: Collection<UInt8>>(bytes: Bytes) -> Bool {
+        guard (2...63).contains(bytes.count), let first = bytes.first, isLowerAlnum(first) else { return false }
+        return bytes.dropFirst().allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
+    }
+
+    @inline(__always) private static func isLowerAlnum(_ byte: UInt8) -> Bool {
+        (0x61...0x7a).contains(byte) || (0x30...0x39).contains(byte)
     }
 
     private static func isCurrency(_ value: String) -> Bool {

@@ -7,10 +7,8 @@ extension SessionClaims {
     /// Whether every field is within the token's grammar (checked before signing and after
     /// verifying, so a token can only ever carry values of these shapes).
     var isWellFormed: Bool {
-        sid.utf8.count == 32 && sid.utf8.allSatisfy(Self.isLowerHex)
-            && Tenant.isSlug(tid)
-            && Self.isText(sub) && Self.isText(aud)
-            && iat >= 0 && exp > iat && exp < 1_000_000_000_000
+        Self.isSID(sid.utf8) && Tenant.isSlug(bytes: tid.utf8) && Self.isText(sub.utf8) && Self.isText(aud.utf8)
+            && Self.areTimes(iat: iat, exp: exp)
     }
 
     /// The one canonical JSON encoding: fixed key order, no whitespace, no escapes.
@@ -21,37 +19,60 @@ extension SessionClaims {
     /// Parses exactly the canonical encoding; anything else (reordered, duplicate or extra
     /// keys, whitespace, escapes, floats, leading zeros, trailing bytes) is `nil`.
     init?(canonicalJSON bytes: [UInt8]) {
-        var cursor = bytes[...]
+        guard let claims = bytes.withUnsafeBufferPointer({ Self(canonicalJSON: $0) }) else { return nil }
+        self = claims
+    }
+
+    /// `init?(canonicalJSON:)` over a buffer (a verified token's payload, decoded on the stack). Each field is
+    /// checked as bytes, with the same rules as `isWellFormed`, before it becomes a `String`.
+    init?(canonicalJSON bytes: UnsafeBufferPointer<UInt8>) {
+        var index = 0
         func literal(_ text: StaticString) -> Bool {
-            let expected = UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-            guard cursor.starts(with: expected) else { return false }
-            cursor = cursor.dropFirst(expected.count)
+            let count = text.utf8CodeUnitCount
+            guard bytes.count - index >= count else { return false }
+            for offset in 0..<count where bytes[index + offset] != text.utf8Start[offset] { return false }
+            index += count
             return true
         }
-        func string() -> String? {
-            guard let end = cursor.firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-            let value = cursor[..<end]
+        func string() -> UnsafeBufferPointer<UInt8>? {
+            let start = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\"") { index += 1 }
+            guard index < bytes.count else { return nil }
+            let value = UnsafeBufferPointer(rebasing: bytes[start..<index])
             guard value.count <= Self.maxTextLength, value.allSatisfy(Self.isTextByte) else { return nil }
-            cursor = cursor[end...]
-            return String(decoding: value, as: UTF8.self)
+            return value
         }
         func number() -> Int64? {
-            let digits = cursor.prefix { (0x30...0x39).contains($0) }
-            guard (1...Self.maxTimeDigits).contains(digits.count), digits.first != 0x30 || digits.count == 1 else { return nil }
-            cursor = cursor.dropFirst(digits.count)
+            let start = index
+            while index < bytes.count, (0x30...0x39).contains(bytes[index]), index - start <= Self.maxTimeDigits { index += 1 }
+            let count = index - start
+            guard (1...Self.maxTimeDigits).contains(count), bytes[start] != 0x30 || count == 1 else { return nil }
             // At most `maxTimeDigits` (< 19) digits: no overflow.
-            return digits.reduce(Int64(0)) { $0 * 10 + Int64($1 - 0x30) }
+            var value: Int64 = 0
+            for offset in start..<index { value = value * 10 + Int64(bytes[offset] - 0x30) }
+            return value
         }
-        guard literal(#"{"sid":""#), let sid = string(),
-              literal(#"","tid":""#), let tid = string(),
-              literal(#"","sub":""#), let sub = string(),
-              literal(#"","aud":""#), let aud = string(),
+        guard literal(#"{"sid":""#), let sid = string(), Self.isSID(sid),
+              literal(#"","tid":""#), let tid = string(), Tenant.isSlug(bytes: tid),
+              literal(#"","sub":""#), let sub = string(), Self.isText(sub),
+              literal(#"","aud":""#), let aud = string(), Self.isText(aud),
               literal(#"","iat":"#), let iat = number(),
-              literal(#","exp":"#), let exp = number(),
-              literal("}"), cursor.isEmpty
+              literal(#","exp":"#), let exp = number(), Self.areTimes(iat: iat, exp: exp),
+              literal("}"), index == bytes.count
         else { return nil }
-        self.init(sid: sid, tid: tid, sub: sub, aud: aud, iat: iat, exp: exp)
-        guard isWellFormed else { return nil }
+        self.init(
+            sid: String(decoding: sid, as: UTF8.self), tid: String(decoding: tid, as: UTF8.self),
+            sub: String(decoding: sub, as: UTF8.self), aud: String(decoding: aud, as: UTF8.self), iat: iat, exp: exp
+        )
+    }
+
+    /// 32 lower-case hex characters.
+    private static func isSID<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        bytes.count == 32 && bytes.allSatisfy(isLowerHex)
+    }
+
+    private static func areTimes(iat: Int64, exp: Int64) -> Bool {
+        iat >= 0 && exp > iat && exp < 1_000_000_000_000
     }
 
     private static func isLowerHex(_ byte: UInt8) -> Bool {
@@ -65,7 +86,7 @@ extension SessionClaims {
             || byte == UInt8(ascii: "@") || byte == UInt8(ascii: "-")
     }
 
-    private static func isText(_ value: String) -> Bool {
-        (1...maxTextLength).contains(value.utf8.count) && value.utf8.allSatisfy(isTextByte)
+    private static func isText<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        (1...maxTextLength).contains(bytes.count) && bytes.allSatisfy(isTextByte)
     }
 }

@@ -43,13 +43,25 @@ public enum SessionToken {
     }
 
     static func check(_ token: String, audience: String, now: Int64, keyRing: KeyRing) -> Result<SessionClaims, SessionTokenRejection> {
+        // Checked in place over the header value's UTF-8: no copy of the token, the tag and the payload
+        // decoded into stack memory.
+        var token = token
+        return token.withUTF8 { check(bytes: $0, audience: audience, now: now, keyRing: keyRing) }
+    }
+
+    private static func check(
+        bytes: UnsafeBufferPointer<UInt8>, audience: String, now: Int64, keyRing: KeyRing
+    ) -> Result<SessionClaims, SessionTokenRejection> {
         // 1. Shape, before any crypto: bounded length, charset, exactly four parts.
-        let bytes = Array(token.utf8)
-        guard bytes.count <= maxLength, bytes.allSatisfy(isTokenByte) else { return .failure(.malformed) }
-        // The four parts between the dots, as slices of `bytes` (no array of parts).
+        guard bytes.count <= maxLength else { return .failure(.malformed) }
         var dots: (Int, Int, Int) = (-1, -1, -1)
         var dotCount = 0
-        for index in bytes.indices where bytes[index] == UInt8(ascii: ".") {
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: ".") else {
+                guard isBase64URLByte(byte) else { return .failure(.malformed) }
+                continue
+            }
             switch dotCount {
             case 0: dots.0 = index
             case 1: dots.1 = index
@@ -59,9 +71,10 @@ public enum SessionToken {
             dotCount += 1
         }
         guard dotCount == 3 else { return .failure(.malformed) }
-        let (version, keyID, payload, tagText) = (
-            bytes[..<dots.0], bytes[(dots.0 + 1)..<dots.1], bytes[(dots.1 + 1)..<dots.2], bytes[(dots.2 + 1)...]
-        )
+        let version = UnsafeBufferPointer(rebasing: bytes[..<dots.0])
+        let keyID = UnsafeBufferPointer(rebasing: bytes[(dots.0 + 1)..<dots.1])
+        let payload = UnsafeBufferPointer(rebasing: bytes[(dots.1 + 1)..<dots.2])
+        let tagText = UnsafeBufferPointer(rebasing: bytes[(dots.2 + 1)...])
         guard version.elementsEqual(prefix.utf8),
               (1...maxKeyIDLength).contains(keyID.count),
               !payload.isEmpty,
@@ -74,16 +87,24 @@ public enum SessionToken {
         }
 
         // 3. Tag: canonical base64url (RFC 4648 §3.5), then constant-time compare (CRYPTO_memcmp).
-        guard let tag = Base64.urlDecode(tagText), tag.count == HMACSHA256.tagLength else {
-            return .failure(.malformed)
+        let tagLength = HMACSHA256.tagLength
+        let tagMatches = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * tagLength) { buffer -> Bool? in
+            let (tag, expected) = (buffer.baseAddress!, buffer.baseAddress! + tagLength)
+            guard Base64.urlDecode(tagText, into: UnsafeMutableBufferPointer(start: tag, count: tagLength)) == tagLength else {
+                return nil
+            }
+            key.authenticate(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[..<(bytes.count - tagCharacters - 1)]), into: expected)
+            return HMACSHA256.constantTimeEquals(expected, tag, count: tagLength)
         }
-        let expected = bytes.withUnsafeBytes { key.authenticate(UnsafeRawBufferPointer(rebasing: $0[0..<(bytes.count - tagCharacters - 1)])) }
-        guard HMACSHA256.constantTimeEquals(expected, tag) else { return .failure(.badSignature) }
+        guard let tagMatches else { return .failure(.malformed) }
+        guard tagMatches else { return .failure(.badSignature) }
 
         // 4. Payload: only the canonical claims encoding is accepted.
-        guard let json = Base64.urlDecode(payload), let claims = SessionClaims(canonicalJSON: json) else {
-            return .failure(.badPayload)
+        let decoded = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: payload.count * 3 / 4 + 1) { buffer -> SessionClaims? in
+            guard let count = Base64.urlDecode(payload, into: buffer) else { return nil }
+            return SessionClaims(canonicalJSON: UnsafeBufferPointer(rebasing: buffer[..<count]))
         }
+        guard let claims = decoded else { return .failure(.badPayload) }
 
         // 5. Time, with a small fixed leeway (RFC 7519 §4.1.4 exp, §4.1.5 nbf = iat here).
         let nowSeconds = now / 1000
@@ -95,9 +116,9 @@ public enum SessionToken {
         return .success(claims)
     }
 
-    /// base64url alphabet plus the `.` separator.
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
+    /// The base64url alphabet (a token's bytes, besides its three dots).
+    @inline(__always) private static func isBase64URLByte(_ byte: UInt8) -> Bool {
         (0x30...0x39).contains(byte) || (0x41...0x5a).contains(byte) || (0x61...0x7a).contains(byte)
-            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
     }
 }

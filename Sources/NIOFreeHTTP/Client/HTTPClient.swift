@@ -106,33 +106,62 @@ public final class HTTPClient: Sendable {
     static func serialize(_ request: HTTPClientRequest, origin: HTTPOrigin, target: String) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256 + (request.body?.count ?? 0))
-        out.append(contentsOf: request.method.utf8)
+        appendUTF8(request.method, to: &out)
         out.append(0x20)
-        out.append(contentsOf: target.utf8)
-        out.append(contentsOf: " HTTP/1.1\r\nhost: ".utf8)
-        out.append(contentsOf: origin.hostHeader.utf8)
-        out.append(contentsOf: "\r\n".utf8)
-        for (name, value) in request.headers {
-            // The framing fields are this function's own (compared without allocating a lowercased copy).
-            if HTTPHeaders.asciiEqualsIgnoringCase(name, "host") || HTTPHeaders.asciiEqualsIgnoringCase(name, "content-length")
-                || HTTPHeaders.asciiEqualsIgnoringCase(name, "transfer-encoding") || HTTPHeaders.asciiEqualsIgnoringCase(name, "connection") { continue }
-            // Never put CR, LF or NUL on the wire (header injection).
-            guard !name.isEmpty, name.utf8.allSatisfy(HTTPByteClass.isToken),
-                  value.utf8.allSatisfy(HTTPByteClass.isFieldValue) else { continue }
-            out.append(contentsOf: name.utf8)
-            out.append(contentsOf: ": ".utf8)
-            out.append(contentsOf: value.utf8)
-            out.append(contentsOf: "\r\n".utf8)
+        appendUTF8(target, to: &out)
+        append(" HTTP/1.1\r\nhost: ", to: &out)
+        appendUTF8(origin.hostHeader, to: &out)
+        append("\r\n", to: &out)
+        for field in request.headers {
+            appendIfSendable(field, to: &out)
         }
         if let body = request.body {
             out.append(contentsOf: "content-length: \(body.count)\r\n\r\n".utf8)
             out.append(contentsOf: body)
         } else if ["POST", "PUT", "PATCH"].contains(request.method) {
-            out.append(contentsOf: "content-length: 0\r\n\r\n".utf8)
+            append("content-length: 0\r\n\r\n", to: &out)
         } else {
-            out.append(contentsOf: "\r\n".utf8)
+            append("\r\n", to: &out)
         }
         return out
+    }
+
+    /// Appends `name: value` unless the field is one this serializer writes itself (the framing fields and
+    /// `host`, compared without allocating a lowercased copy) or cannot be sent: a name that is not a token, a
+    /// value with CR, LF, NUL or another control (header injection). Checked and copied over the strings'
+    /// contiguous UTF-8 (every upstream request does this).
+    private static func appendIfSendable(_ field: HTTPHeaders.Element, to out: inout [UInt8]) {
+        var name = field.name
+        var value = field.value
+        name.withUTF8 { name in
+            guard !name.isEmpty, name.allSatisfy(HTTPByteClass.isToken) else { return }
+            let raw = UnsafeRawBufferPointer(name)
+            switch name.count {
+            case 4 where HTTPByteClass.equalsIgnoringCase(raw, "host"),
+                10 where HTTPByteClass.equalsIgnoringCase(raw, "connection"),
+                14 where HTTPByteClass.equalsIgnoringCase(raw, "content-length"),
+                17 where HTTPByteClass.equalsIgnoringCase(raw, "transfer-encoding"):
+                return
+            default:
+                break
+            }
+            value.withUTF8 { value in
+                guard value.allSatisfy(HTTPByteClass.isFieldValue) else { return }
+                out.append(contentsOf: name)
+                append(": ", to: &out)
+                out.append(contentsOf: value)
+                append("\r\n", to: &out)
+            }
+        }
+    }
+
+    @inline(__always) private static func appendUTF8(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { out.append(contentsOf: $0) }
+    }
+
+    @inline(__always) private static func append(_ text: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }
 

@@ -25,7 +25,15 @@ public struct WeavrJSONKey {
         return true
     }
 
+    /// A `switch` over member names tries each case in turn: a length that differs (most of them) is refused
+    /// inline, before any byte is compared.
+    @inline(__always)
     public static func ~= (pattern: StaticString, key: WeavrJSONKey) -> Bool {
-        key.equals(UnsafeBufferPointer(start: pattern.utf8Start, count: pattern.utf8CodeUnitCount))
+        let count = pattern.utf8CodeUnitCount
+        guard key.unescaped == nil else {
+            return key.equals(UnsafeBufferPointer(start: pattern.utf8Start, count: count))
+        }
+        guard key.raw.count == count else { return false }
+        return key.equals(UnsafeBufferPointer(start: pattern.utf8Start, count: count))
     }
 }
