@@ -29,7 +29,10 @@ struct SessionResolver: Sendable {
     }
 
     func authenticate(_ request: HTTPRequest) async throws(Problem) -> AuthenticatedRequest {
-        let unsafe = !["GET", "HEAD", "OPTIONS"].contains(request.method)
+        let unsafe = switch request.method {
+        case "GET", "HEAD", "OPTIONS": false
+        default: true
+        }
         // Fetch metadata (W3C): a browser marks cross-site requests; no unsafe request may come from one.
         if unsafe, request.headers["sec-fetch-site"]?.lowercased() == "cross-site" {
             throw Problem(.csrfFailed, detail: "cross-site request refused")

@@ -46,27 +46,39 @@ public final class RateLimiter: Sendable {
     public func acquire(_ key: String) -> Decision {
         let now = clock()
         return state.withLock { table in
-            if table[key] == nil && table.count >= maxKeys {
+            // A known key (every request but a session's first) is hashed once: read and written in place.
+            if let slot = table.index(forKey: key) {
+                let (decision, newTat) = decide(tat: max(table.values[slot], now), now: now)
+                if let newTat { table.values[slot] = newTat }
+                return decision
+            }
+            if table.count >= maxKeys {
                 table = table.filter { $0.value > now }
                 if table.count >= maxKeys {
                     let keep = table.sorted { $0.value > $1.value }.prefix(maxKeys / 2)
                     table = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
                 }
             }
-            // GCRA: theoretical arrival time; allowed when tat - tolerance <= now.
-            let tat = max(table[key] ?? now, now)
-            let allowAt = tat > tolerance ? tat - tolerance : 0
-            if allowAt > now {
-                let wait = allowAt - now
-                return Decision(allowed: false, remaining: 0, retryAfterSeconds: Self.ceilSeconds(wait),
-                                resetSeconds: Self.ceilSeconds(tat - now))
-            }
-            let newTat = tat + emissionInterval
-            table[key] = newTat
-            let used = (newTat - now + emissionInterval - 1) / emissionInterval
-            let remaining = max(0, burst - Int(used))
-            return Decision(allowed: true, remaining: remaining, retryAfterSeconds: 0, resetSeconds: Self.ceilSeconds(newTat - now))
+            let (decision, newTat) = decide(tat: now, now: now)
+            if let newTat { table[key] = newTat }
+            return decision
         }
+    }
+
+    /// GCRA for a bucket whose theoretical arrival time is `tat` (never before `now`): the decision, and the
+    /// new time when the request is allowed.
+    private func decide(tat: UInt64, now: UInt64) -> (Decision, UInt64?) {
+        // Allowed when tat - tolerance <= now.
+        let allowAt = tat > tolerance ? tat - tolerance : 0
+        if allowAt > now {
+            let wait = allowAt - now
+            return (Decision(allowed: false, remaining: 0, retryAfterSeconds: Self.ceilSeconds(wait),
+                             resetSeconds: Self.ceilSeconds(tat - now)), nil)
+        }
+        let newTat = tat + emissionInterval
+        let used = (newTat - now + emissionInterval - 1) / emissionInterval
+        let remaining = max(0, burst - Int(used))
+        return (Decision(allowed: true, remaining: remaining, retryAfterSeconds: 0, resetSeconds: Self.ceilSeconds(newTat - now)), newTat)
     }
 
     /// Keys tracked now (at most `maxKeys`).

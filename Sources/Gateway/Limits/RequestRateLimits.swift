@@ -16,7 +16,16 @@ final class RequestRateLimits: Sendable {
     }
 
     private let defaults: Mutex<(tenantPerMinute: Int, sessionPerMinute: Int)>
-    private let limiters = Mutex<[String: (tenantRate: Int, sessionRate: Int, tenant: RateLimiter, sessions: RateLimiter)]>([:])
+    /// A tenant's limiters at its current rates, with its `RateLimit-Policy` value (the same on every answer).
+    private struct Limiters {
+        var tenantRate: Int
+        var sessionRate: Int
+        var tenant: RateLimiter
+        var sessions: RateLimiter
+        var policy: String
+    }
+
+    private let limiters = Mutex<[String: Limiters]>([:])
     /// The buckets of every instance, in the shared database (PostgreSQL); nil: this process's memory.
     private let shared: SharedRateLimiter?
 
@@ -35,16 +44,20 @@ final class RequestRateLimits: Sendable {
         let (defaultTenantPerMinute, defaultSessionPerMinute) = defaults.withLock { $0 }
         let tenantRate = tenant.quotas["rate.tenant_per_minute"] ?? defaultTenantPerMinute
         let sessionRate = tenant.quotas["rate.session_per_minute"] ?? defaultSessionPerMinute
-        let (tenantLimiter, sessionLimiter) = limiters.withLock { table in
+        let limiters = limiters.withLock { table in
             if let entry = table[tenant.id], entry.tenantRate == tenantRate, entry.sessionRate == sessionRate {
-                return (entry.tenant, entry.sessions)
+                return entry
             }
-            let entry = (tenantRate, sessionRate,
-                         RateLimiter(rate: tenantRate, per: .seconds(60), burst: tenantRate),
-                         RateLimiter(rate: sessionRate, per: .seconds(60), burst: sessionRate))
+            let entry = Limiters(
+                tenantRate: tenantRate, sessionRate: sessionRate,
+                tenant: RateLimiter(rate: tenantRate, per: .seconds(60), burst: tenantRate),
+                sessions: RateLimiter(rate: sessionRate, per: .seconds(60), burst: sessionRate),
+                policy: "\"tenant\";q=\(tenantRate);w=60, \"session\";q=\(sessionRate);w=60"
+            )
             table[tenant.id] = entry
-            return (entry.2, entry.3)
+            return entry
         }
+        let (tenantLimiter, sessionLimiter) = (limiters.tenant, limiters.sessions)
         // A refused session request does not spend the tenant's budget.
         var decisions: (session: RateLimiter.Decision, tenant: RateLimiter.Decision?)?
         if let shared {
@@ -60,7 +73,7 @@ final class RequestRateLimits: Sendable {
         let session = decisions?.session ?? sessionLimiter.acquire(sid)
         let tenantDecision = decisions.map(\.tenant) ?? (session.allowed ? tenantLimiter.acquire(tenant.id) : nil)
         var headers = HTTPHeaders()
-        headers.add("ratelimit-policy", "\"tenant\";q=\(tenantRate);w=60, \"session\";q=\(sessionRate);w=60")
+        headers.add("ratelimit-policy", limiters.policy)
         let tightest: (name: String, decision: RateLimiter.Decision)
         if let tenantDecision, tenantDecision.remaining * sessionRate < session.remaining * tenantRate || !tenantDecision.allowed {
             tightest = ("tenant", tenantDecision)

@@ -84,9 +84,10 @@ struct CardsRoutes: Sendable {
         let id = try Self.pathID(call)
         let query = try ListQuery(call.request, allowed: [])
         try query.validate()
-        let card = try await call.weavr.getCard(id).value
-        await remember(call, [card.id])
-        return Self.json(200, CardView.body(card))
+        // The result is read in place (`.value` copied out would retain and release each of the card's strings).
+        let result = try await call.weavr.getCard(id)
+        await remember(call, [result.value.id])
+        return Self.json(200, CardView.body(result.value))
     }
 
     /// `PATCH /v1/cards/{id}`: `name`, `nameOnCard`, `billingAddress` (at least one) → 200 with the card.

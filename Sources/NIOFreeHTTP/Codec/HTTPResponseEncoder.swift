@@ -16,9 +16,12 @@ public enum HTTPResponseEncoder {
     /// Fields with names that are not tokens, or values holding CR, LF, NUL or another control character but HTAB,
     /// are dropped (RFC 9110 §5.5, response splitting). Caller-supplied Content-Length, Transfer-Encoding and
     /// Connection fields are ignored: `framing` and `keepAlive` decide. A status outside 100...999 is sent as 500.
+    /// A `date` given here replaces any `Date` field of `headers` (the server's own clock, RFC 9110 §6.6.1) and
+    /// follows the other fields, so that the caller's list is not copied to change one field.
     public static func encodeHead(
         status: Int,
         headers: HTTPHeaders,
+        date: String? = nil,
         framing: Framing,
         keepAlive: Bool,
         requestVersion: HTTPVersion,
@@ -32,7 +35,10 @@ public enum HTTPResponseEncoder {
         buffer.append(contentsOf: reasonPhrase(code).utf8)
         append("\r\n", to: &buffer)
         for field in headers {
-            appendIfSendable(field, to: &buffer)
+            appendIfSendable(field, skippingDate: date != nil, to: &buffer)
+        }
+        if let date {
+            appendIfSendable(("date", date), skippingDate: false, to: &buffer)
         }
         switch framing {
         case .contentLength(let length):
@@ -126,13 +132,14 @@ public enum HTTPResponseEncoder {
     /// Appends `name: value` unless the field may not be sent: a name that is not a token, a framing field
     /// (this encoder writes those), or a value with CR, LF, NUL or another control (RFC 9110 §5.5 — they enable
     /// response splitting). Checked and copied over the strings' contiguous UTF-8 (every response does this).
-    private static func appendIfSendable(_ field: HTTPHeaders.Element, to buffer: inout [UInt8]) {
+    private static func appendIfSendable(_ field: HTTPHeaders.Element, skippingDate: Bool, to buffer: inout [UInt8]) {
         var name = field.name
         var value = field.value
         name.withUTF8 { name in
             guard !name.isEmpty, name.allSatisfy(HTTPByteClass.isToken) else { return }
             switch name.count {
-            case 10 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "connection"),
+            case 4 where skippingDate && HTTPByteClass.equalsIgnoringCase(UnsafeRawBufferPointer(name), "date"),
+                10 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "connection"),
                 14 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "content-length"),
                 17 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "transfer-encoding"):
                 return

@@ -312,8 +312,9 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
         // RFC 9110 §6.4.1 — 1xx, 204 and 304 have no content; RFC 9110 §9.3.2 — nor has a response to HEAD.
         let bodyless = status < 200 || status == 204 || status == 304
         let isHead = head.method == "HEAD"
-        var headers = response.headers
-        headers.replaceOrAdd("date", loop.httpDate)
+        // The response's fields as they are (a copy with `date` replaced would copy the whole list).
+        let headers = response.headers
+        let date = loop.httpDate
         switch response.body {
         case .abortConnection:
             _ = csys_set_linger_zero(fd)
@@ -322,17 +323,17 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
         case .bytes(let body):
             let framing: HTTPResponseEncoder.Framing = bodyless ? .none : .contentLength(body.count)
             outbound.reserveCapacity(outbound.count + 512 + body.count)
-            HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: framing, keepAlive: keepAlive, requestVersion: head.version, into: &outbound)
+            HTTPResponseEncoder.encodeHead(status: status, headers: headers, date: date, framing: framing, keepAlive: keepAlive, requestVersion: head.version, into: &outbound)
             if !isHead && !bodyless { outbound.append(contentsOf: body) }
             finishRequest(keepAlive: keepAlive)
         case .stream(let produce):
             if isHead || bodyless {
-                HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: bodyless ? .none : .chunked, keepAlive: keepAlive, requestVersion: head.version, into: &outbound)
+                HTTPResponseEncoder.encodeHead(status: status, headers: headers, date: date, framing: bodyless ? .none : .chunked, keepAlive: keepAlive, requestVersion: head.version, into: &outbound)
                 return finishRequest(keepAlive: keepAlive)
             }
             // HTTP/1.0 has no chunked coding: the body ends when the connection closes.
             let chunked = head.version != .http1_0
-            HTTPResponseEncoder.encodeHead(status: status, headers: headers, framing: chunked ? .chunked : .none, keepAlive: keepAlive && chunked, requestVersion: head.version, into: &outbound)
+            HTTPResponseEncoder.encodeHead(status: status, headers: headers, date: date, framing: chunked ? .chunked : .none, keepAlive: keepAlive && chunked, requestVersion: head.version, into: &outbound)
             streamChunked = chunked
             flush()
             do {
@@ -375,8 +376,9 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
     /// Answers a request the parser rejected (or that timed out); the machine closes after it is written.
     private func writeError(_ error: HTTPParseError) {
         let response = shared.responder.problemResponse(HTTPServerProblem(status: error.status, detail: error.reason))
-        var headers = response.headers
-        headers.replaceOrAdd("date", loop.httpDate)
+        // The response's fields as they are (a copy with `date` replaced would copy the whole list).
+        let headers = response.headers
+        let date = loop.httpDate
         if case .bytes(let body) = response.body {
             HTTPResponseEncoder.encodeHead(status: error.status, headers: headers, framing: .contentLength(body.count), keepAlive: false, requestVersion: .http1_1, into: &outbound)
             outbound.append(contentsOf: body)

@@ -13,9 +13,9 @@ extension ManagedInstrumentState: WeavrJSONDecodable {
             default: try json.skipValue()
             }
         }
-        self.state = try WeavrJSON.required(state, "state", json)
-        self.blockedReason = blockedReason ?? nil
-        self.destroyedReason = destroyedReason ?? nil
+        self.state = try WeavrJSON.required(consume state, "state", json)
+        self.blockedReason = (consume blockedReason) ?? nil
+        self.destroyedReason = (consume destroyedReason) ?? nil
     }
 }
 
@@ -39,12 +39,12 @@ extension BillingAddress: WeavrJSONDecodable {
             default: try json.skipValue()
             }
         }
-        self.addressLine1 = try WeavrJSON.required(addressLine1, "addressLine1", json)
-        self.addressLine2 = addressLine2 ?? nil
-        self.city = try WeavrJSON.required(city, "city", json)
-        self.postCode = try WeavrJSON.required(postCode, "postCode", json)
-        self.state = state ?? nil
-        self.country = try WeavrJSON.required(country, "country", json)
+        self.addressLine1 = try WeavrJSON.required(consume addressLine1, "addressLine1", json)
+        self.addressLine2 = (consume addressLine2) ?? nil
+        self.city = try WeavrJSON.required(consume city, "city", json)
+        self.postCode = try WeavrJSON.required(consume postCode, "postCode", json)
+        self.state = (consume state) ?? nil
+        self.country = try WeavrJSON.required(consume country, "country", json)
     }
 }
 
@@ -94,8 +94,8 @@ extension AvailableToSpend: WeavrJSONDecodable {
             default: try json.skipValue()
             }
         }
-        self.interval = try WeavrJSON.required(interval, "interval", json)
-        self.value = try WeavrJSON.required(value, "value", json)
+        self.interval = try WeavrJSON.required(consume interval, "interval", json)
+        self.value = try WeavrJSON.required(consume value, "value", json)
     }
 }
 
@@ -111,7 +111,7 @@ extension CurrencyAmount: WeavrJSONDecodable {
             default: try json.skipValue()
             }
         }
-        self.currency = try WeavrJSON.required(currency, "currency", json)
+        self.currency = try WeavrJSON.required(consume currency, "currency", json)
         self.amount = try WeavrJSON.required(amount, "amount", json)
     }
 }

@@ -70,37 +70,37 @@ extension ManagedCard: WeavrJSONDecodable {
             default: try json.skipValue()
             }
         }
-        self.id = try WeavrJSON.required(id, "id", json)
-        self.profileId = try WeavrJSON.required(profileId, "profileId", json)
-        self.externalHandle = externalHandle ?? nil
-        self.tag = tag ?? nil
-        self.friendlyName = try WeavrJSON.required(friendlyName, "friendlyName", json)
-        self.currency = try WeavrJSON.required(currency, "currency", json)
-        self.state = try WeavrJSON.required(state, "state", json)
-        self.type = try WeavrJSON.required(type, "type", json)
-        self.cardBrand = cardBrand ?? nil
-        self.cardNumberFirstSix = cardNumberFirstSix ?? nil
-        self.cardNumberLastFour = try WeavrJSON.required(cardNumberLastFour, "cardNumberLastFour", json)
-        self.nameOnCard = try WeavrJSON.required(nameOnCard, "nameOnCard", json)
-        self.nameOnCardLine2 = nameOnCardLine2 ?? nil
-        self.startMmyy = startMmyy ?? nil
-        self.expiryMmyy = try WeavrJSON.required(expiryMmyy, "expiryMmyy", json)
-        self.cardLevelClassification = cardLevelClassification ?? nil
+        self.id = try WeavrJSON.required(consume id, "id", json)
+        self.profileId = try WeavrJSON.required(consume profileId, "profileId", json)
+        self.externalHandle = (consume externalHandle) ?? nil
+        self.tag = (consume tag) ?? nil
+        self.friendlyName = try WeavrJSON.required(consume friendlyName, "friendlyName", json)
+        self.currency = try WeavrJSON.required(consume currency, "currency", json)
+        self.state = try WeavrJSON.required(consume state, "state", json)
+        self.type = try WeavrJSON.required(consume type, "type", json)
+        self.cardBrand = (consume cardBrand) ?? nil
+        self.cardNumberFirstSix = (consume cardNumberFirstSix) ?? nil
+        self.cardNumberLastFour = try WeavrJSON.required(consume cardNumberLastFour, "cardNumberLastFour", json)
+        self.nameOnCard = try WeavrJSON.required(consume nameOnCard, "nameOnCard", json)
+        self.nameOnCardLine2 = (consume nameOnCardLine2) ?? nil
+        self.startMmyy = (consume startMmyy) ?? nil
+        self.expiryMmyy = try WeavrJSON.required(consume expiryMmyy, "expiryMmyy", json)
+        self.cardLevelClassification = (consume cardLevelClassification) ?? nil
         self.expiryPeriodMonths = expiryPeriodMonths ?? nil
-        self.renewalType = renewalType ?? nil
+        self.renewalType = (consume renewalType) ?? nil
         self.renewalTimestamp = renewalTimestamp ?? nil
         self.creationTimestamp = try WeavrJSON.required(creationTimestamp, "creationTimestamp", json)
-        self.cardholderMobileNumber = cardholderMobileNumber ?? nil
-        self.billingAddress = billingAddress ?? nil
-        self.digitalWallets = digitalWallets ?? nil
-        self.authForwardingDefaultTimeoutDecision = authForwardingDefaultTimeoutDecision ?? nil
-        self.userId = userId ?? nil
-        self.mode = try WeavrJSON.required(mode, "mode", json)
-        self.balances = balances ?? nil
-        self.parentManagedAccountId = parentManagedAccountId ?? nil
-        self.availableToSpend = availableToSpend ?? nil
-        self.userCurrency = userCurrency ?? nil
-        self.physicalCardDetails = physicalCardDetails ?? nil
+        self.cardholderMobileNumber = (consume cardholderMobileNumber) ?? nil
+        self.billingAddress = (consume billingAddress) ?? nil
+        self.digitalWallets = (consume digitalWallets) ?? nil
+        self.authForwardingDefaultTimeoutDecision = (consume authForwardingDefaultTimeoutDecision) ?? nil
+        self.userId = (consume userId) ?? nil
+        self.mode = try WeavrJSON.required(consume mode, "mode", json)
+        self.balances = (consume balances) ?? nil
+        self.parentManagedAccountId = (consume parentManagedAccountId) ?? nil
+        self.availableToSpend = (consume availableToSpend) ?? nil
+        self.userCurrency = (consume userCurrency) ?? nil
+        self.physicalCardDetails = (consume physicalCardDetails) ?? nil
     }
 }
 
@@ -124,8 +124,8 @@ extension PhysicalCardDetails: WeavrJSONDecodable {
         }
         self.pendingActivation = try WeavrJSON.required(pendingActivation, "pendingActivation", json)
         self.pinBlocked = pinBlocked ?? nil
-        self.manufacturingState = manufacturingState ?? nil
-        self.deliveryMethod = deliveryMethod ?? nil
-        self.productReference = productReference ?? nil
+        self.manufacturingState = (consume manufacturingState) ?? nil
+        self.deliveryMethod = (consume deliveryMethod) ?? nil
+        self.productReference = (consume productReference) ?? nil
     }
 }

@@ -41,6 +41,7 @@ public struct WeavrJSONReader {
     }
 
     /// The next byte after whitespace, not consumed.
+    @inline(__always)
     mutating func peek() -> UInt8? {
         skipWhitespace()
         return index < bytes.count ? bytes[index] : nil
@@ -263,6 +264,21 @@ public struct WeavrJSONReader {
         index += 1
         let start = index
         var ascii = true
+        // Eight bytes at a time while none is a quote, a backslash, a control or non-ASCII (most of a card's
+        // strings end within one or two words); the loop below then looks at the word that stopped this one.
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while index + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                let quote = word ^ 0x2222_2222_2222_2222
+                let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                    | ((word &- 0x2020_2020_2020_2020) & ~word) | word
+                if special & highs != 0 { break }
+                index += 8
+            }
+        }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
