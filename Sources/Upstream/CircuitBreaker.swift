@@ -73,13 +73,13 @@ public final class CircuitBreaker: Sendable {
 
     /// A permit to call upstream, or nil when the call must fail fast.
     public func acquire() -> Permit? {
-        let time = now()
-        return storage.withLock { storage -> Permit? in
+        // The clock is read only where the answer depends on it (an open circuit), not on every call.
+        storage.withLock { storage -> Permit? in
             switch storage.state {
             case .closed:
                 return Permit(isTrial: false)
             case .open:
-                guard coolDownOver(storage, time) else { return nil }
+                guard coolDownOver(storage, now()) else { return nil }
                 storage.state = .halfOpen
                 storage.trialInFlight = true
                 return Permit(isTrial: true)
@@ -93,7 +93,8 @@ public final class CircuitBreaker: Sendable {
 
     /// Reports the outcome of the call made with `permit`: `failed` when Weavr looked unhealthy.
     public func record(_ permit: Permit, failed: Bool) {
-        let time = now()
+        // Only a failure can open the circuit, and only then is the time kept.
+        let time = failed ? now() : 0
         storage.withLock { storage in
             if permit.isTrial { storage.trialInFlight = false }
             if failed {

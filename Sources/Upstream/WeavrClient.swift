@@ -93,8 +93,10 @@ public final class WeavrClient: Sendable {
         let overallDeadline = start + configuration.overallTimeout
         var retry = 0
         var previousFailure: WeavrError?
+        // The time this attempt starts: `start` for the first, read again after each pause.
+        var attemptStart = start
         while true {
-            let remaining = overallDeadline - ContinuousClock.now
+            let remaining = overallDeadline - attemptStart
             guard remaining > .zero else { throw WeavrError(.timeout) }
             guard let permit = circuitBreaker.acquire() else {
                 let refused = WeavrError(.unavailable(WeavrError.circuitOpenReason), retryAfter: circuitBreaker.remainingCoolDown)
@@ -104,7 +106,6 @@ public final class WeavrClient: Sendable {
                 throw previousFailure ?? refused
             }
             let failure: WeavrError
-            let attemptStart = ContinuousClock.now
             do {
                 let response = try await http.execute(request, timeout: min(configuration.attemptTimeout, remaining))
                 if (200..<300).contains(response.status) {
@@ -128,6 +129,7 @@ public final class WeavrClient: Sendable {
             } catch {
                 throw failure
             }
+            attemptStart = ContinuousClock.now
         }
     }
 

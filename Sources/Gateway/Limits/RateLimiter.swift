@@ -44,8 +44,16 @@ public final class RateLimiter: Sendable {
 
     /// Checks and, when allowed, counts one request for `key`.
     public func acquire(_ key: String) -> Decision {
-        let now = clock()
-        return state.withLock { table in
+        acquire(key, at: clock())
+    }
+
+    /// This limiter's clock now (monotonic nanoseconds), for a caller that checks several limiters sharing one
+    /// clock at one instant (`acquire(_:at:)`).
+    func now() -> UInt64 { clock() }
+
+    /// `acquire` at `now`, a time read from this limiter's clock (`now()`).
+    func acquire(_ key: String, at now: UInt64) -> Decision {
+        state.withLock { table in
             // A known key (every request but a session's first) is hashed once: read and written in place.
             if let slot = table.index(forKey: key) {
                 let (decision, newTat) = decide(tat: max(table.values[slot], now), now: now)

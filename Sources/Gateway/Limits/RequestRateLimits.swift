@@ -10,9 +10,29 @@ final class RequestRateLimits: Sendable {
     struct Decision {
         var allowed: Bool
         var retryAfter: Int
-        var headers: HTTPHeaders
+        /// The `RateLimit-Policy` and `RateLimit` values.
+        var policy: String
+        var limit: String
         /// The policy closest to (or over) its limit: `tenant` or `session`.
         var scope: String
+
+        /// The two fields alone (a refusal's own answer).
+        var headers: HTTPHeaders { ["ratelimit-policy": policy, "ratelimit": limit] }
+
+        /// Puts the two fields on an answer, after a route's own of the same name (a daily quota's) in one
+        /// field, without building a list of them first.
+        func stamp(_ headers: inout HTTPHeaders) {
+            Self.merge("ratelimit-policy", policy, into: &headers)
+            Self.merge("ratelimit", limit, into: &headers)
+        }
+
+        private static func merge(_ name: String, _ value: String, into headers: inout HTTPHeaders) {
+            if let own = headers[name] {
+                headers.replaceOrAdd(name, value + ", " + own)
+            } else {
+                headers.add(name, value)
+            }
+        }
     }
 
     private let defaults: Mutex<(tenantPerMinute: Int, sessionPerMinute: Int)>
@@ -70,19 +90,19 @@ final class RequestRateLimits: Sendable {
                 decisions = (both.first, both.second)
             }
         }
-        let session = decisions?.session ?? sessionLimiter.acquire(sid)
-        let tenantDecision = decisions.map(\.tenant) ?? (session.allowed ? tenantLimiter.acquire(tenant.id) : nil)
-        var headers = HTTPHeaders()
-        headers.add("ratelimit-policy", limiters.policy)
+        // Both limiters run on the same default clock: one reading serves both.
+        let now = decisions == nil ? sessionLimiter.now() : 0
+        let session = decisions?.session ?? sessionLimiter.acquire(sid, at: now)
+        let tenantDecision = decisions.map(\.tenant) ?? (session.allowed ? tenantLimiter.acquire(tenant.id, at: now) : nil)
         let tightest: (name: String, decision: RateLimiter.Decision)
         if let tenantDecision, tenantDecision.remaining * sessionRate < session.remaining * tenantRate || !tenantDecision.allowed {
             tightest = ("tenant", tenantDecision)
         } else {
             tightest = ("session", session)
         }
-        headers.add("ratelimit", "\"\(tightest.name)\";r=\(tightest.decision.remaining);t=\(tightest.decision.resetSeconds)")
+        let limit = "\"\(tightest.name)\";r=\(tightest.decision.remaining);t=\(tightest.decision.resetSeconds)"
         let allowed = session.allowed && (tenantDecision?.allowed ?? false)
         let retryAfter = max(session.retryAfterSeconds, tenantDecision?.retryAfterSeconds ?? 0)
-        return Decision(allowed: allowed, retryAfter: max(1, retryAfter), headers: headers, scope: tightest.name)
+        return Decision(allowed: allowed, retryAfter: max(1, retryAfter), policy: limiters.policy, limit: limit, scope: tightest.name)
     }
 }

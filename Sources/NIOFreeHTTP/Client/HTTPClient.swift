@@ -118,10 +118,11 @@ public final class HTTPClient: Sendable {
         if let body = request.body {
             out.append(contentsOf: "content-length: \(body.count)\r\n\r\n".utf8)
             out.append(contentsOf: body)
-        } else if ["POST", "PUT", "PATCH"].contains(request.method) {
-            append("content-length: 0\r\n\r\n", to: &out)
         } else {
-            append("\r\n", to: &out)
+            switch request.method {
+            case "POST", "PUT", "PATCH": append("content-length: 0\r\n\r\n", to: &out)
+            default: append("\r\n", to: &out)
+            }
         }
         return out
     }

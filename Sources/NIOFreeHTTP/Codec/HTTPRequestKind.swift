@@ -101,9 +101,13 @@ struct HTTPRequestKind: HTTPMessageKind {
 
         var path = "/"
         var query: String?
+        let targetString = String(decoding: target, as: UTF8.self)
         if let q = pathAndQuery.firstIndex(of: UInt8(ascii: "?")) {
             if q > 0 { path = String(decoding: UnsafeRawBufferPointer(rebasing: pathAndQuery[0..<q]), as: UTF8.self) }
             query = String(decoding: UnsafeRawBufferPointer(rebasing: pathAndQuery[(q + 1)...]), as: UTF8.self)
+        } else if pathAndQuery.count == target.count {
+            // The whole target is the path (origin-form without a query, the usual case): one string for both.
+            path = targetString
         } else if !pathAndQuery.isEmpty {
             path = String(decoding: pathAndQuery, as: UTF8.self)
         }
@@ -111,7 +115,7 @@ struct HTTPRequestKind: HTTPMessageKind {
         headers.reserveCapacity(12)
         pendingHead = HTTPRequestHead(
             method: method,
-            target: String(decoding: target, as: UTF8.self),
+            target: targetString,
             path: path,
             query: query,
             version: version,

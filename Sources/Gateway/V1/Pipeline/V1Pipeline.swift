@@ -57,13 +57,7 @@ struct V1Pipeline: Sendable {
         } catch let error as any HTTPResponseError {
             response = error.response()
         }
-        for (name, value) in rate.headers {
-            if let own = response.headers[name] {
-                response.headers.replaceOrAdd(name, value + ", " + own)
-            } else {
-                response.headers.add(name, value)
-            }
-        }
+        rate.stamp(&response.headers)
         return response
     }
 
