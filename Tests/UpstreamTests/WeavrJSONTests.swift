@@ -111,6 +111,31 @@ import Upstream
         }
     }
 
+    /// Strings are scanned eight bytes at a time until a word holds a quote, a backslash, a control or a non-ASCII
+    /// byte: each such byte at every offset of the first three words of a string is read as `JSONDecoder` reads it
+    /// (or refused alike), so a byte the word test missed would show here.
+    @Test func aSpecialByteAtEveryOffsetOfAStringReadsAsWithJSONDecoder() throws {
+        let specials: [(label: String, text: [UInt8], valid: Bool)] = [
+            ("escaped quote", Array(#"\""#.utf8), true), ("escape", Array(#"\n"#.utf8), true),
+            ("unicode escape", Array(#"\u00e9"#.utf8), true), ("two-byte UTF-8", Array("é".utf8), true),
+            ("four-byte UTF-8", Array("😀".utf8), true), ("raw DEL", [0x7F], true), ("raw control", [0x01], false),
+            ("raw tab", [0x09], false), ("raw newline", [0x0A], false), ("bad UTF-8", [0xC3], false),
+        ]
+        let value = Array(#"Travel \"EUR\" \u00e9 😀"#.utf8)
+        let card = Array(Self.card.utf8)
+        let at = try #require(card.firstRange(of: value))
+        let plain = Array("abcdefghijklmnopqrstuvwxyz".utf8)
+        for offset in 0...24 {
+            for special in specials {
+                let name = Array(plain.prefix(offset)) + special.text + Array(plain.prefix(24 - offset))
+                let bytes = Array(card[..<at.lowerBound]) + name + Array(card[at.upperBound...])
+                let (foundation, scanned) = Self.both(ManagedCard.self, bytes)
+                #expect(scanned == foundation, "\(special.label) at offset \(offset)")
+                #expect((scanned != nil) == special.valid, "\(special.label) at offset \(offset)")
+            }
+        }
+    }
+
     @Test func nestingIsLimitedAt512LevelsLikeJSONDecoder() {
         func nested(_ depth: Int) -> [UInt8] {
             Array(Self.card.dropLast().utf8) + Array(#","deep":"#.utf8) + Array(repeating: UInt8(ascii: "["), count: depth)
