@@ -271,6 +271,7 @@ struct ServerBehaviourTests {
             let date = try #require(response.header("date"))
             #expect(date.hasSuffix(" GMT"))
             #expect(date.count == 29)
+            #expect(response.headers.filter { $0.0.lowercased() == "date" }.count == 1)
         }
     }
 

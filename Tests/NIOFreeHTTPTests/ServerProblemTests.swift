@@ -34,6 +34,8 @@ struct ServerProblemTests {
             #expect(problem.contentType == "application/problem+json")
             #expect(problem.code == code)
             #expect(problem.status == status)
+            // The server's clock on every answer, the parser's own refusals (400, 413, 414, 431) included.
+            #expect(response.header("date")?.hasSuffix(" GMT") == true, "no Date on a \(status)")
         }
     }
 

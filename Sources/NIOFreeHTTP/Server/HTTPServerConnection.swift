@@ -279,15 +279,29 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
         }
     }
 
-    private func start(_ pending: PendingRequest) {
-        let head = pending.head
-        var request = HTTPRequest(
-            method: head.method, path: head.path, query: head.query, version: head.version,
-            headers: head.headers, body: pending.body, peer: peer, tls: tls?.info
-        )
-        request.pathParameters = PathParameters()
+    /// What writing a response needs to know of its request: all plain values, so a worker's copy of its work
+    /// retains nothing for it.
+    struct ReplyShape: Sendable {
+        var keepAlive: Bool
+        var isHead: Bool
+        var version: HTTPVersion
+
+        init(_ head: HTTPRequestHead) {
+            keepAlive = head.keepAlive
+            isHead = head.method == "HEAD"
+            version = head.version
+        }
+    }
+
+    private func start(_ pending: consuming PendingRequest) {
+        let reply = ReplyShape(pending.head)
         let context = RequestContext(eventLoop: loop, startedAt: pending.headCompletedAt)
-        loopState.workers.run(RequestWorkers.Work(connection: self, request: request, context: context, head: head))
+        // The head's fields move into the request (the pending request is consumed, not copied).
+        let request = HTTPRequest(
+            method: pending.head.method, path: pending.head.path, query: pending.head.query, version: pending.head.version,
+            headers: pending.head.headers, body: pending.body, peer: peer, tls: tls?.info
+        )
+        loopState.workers.run(RequestWorkers.Work(connection: self, request: request, context: context, reply: reply))
     }
 
     /// Answers one request (on a worker task of this loop): the responder's response, or a 500 for an error
@@ -300,18 +314,18 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
         } catch {
             response = responder.problemResponse(HTTPServerProblem(status: 500))
         }
-        await send(response, to: work.head)
+        await send(response, as: work.reply)
     }
 
     /// Writes the response to `head`: complete bodies without suspending, streams chunk by chunk (HTTP/1.0:
     /// until close). Then tells the machine, which decides whether the connection stays open.
-    private func send(_ response: HTTPResponse, to head: HTTPRequestHead) async {
+    private func send(_ response: HTTPResponse, as head: ReplyShape) async {
         guard machine.isOpen else { return finishRequest(keepAlive: false) }
         let keepAlive = machine.keepsAlive(requested: head.keepAlive, draining: loopState.draining)
         let status = response.status
         // RFC 9110 §6.4.1 — 1xx, 204 and 304 have no content; RFC 9110 §9.3.2 — nor has a response to HEAD.
         let bodyless = status < 200 || status == 204 || status == 304
-        let isHead = head.method == "HEAD"
+        let isHead = head.isHead
         // The response's fields as they are (a copy with `date` replaced would copy the whole list).
         let headers = response.headers
         let date = loop.httpDate
@@ -376,11 +390,11 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
     /// Answers a request the parser rejected (or that timed out); the machine closes after it is written.
     private func writeError(_ error: HTTPParseError) {
         let response = shared.responder.problemResponse(HTTPServerProblem(status: error.status, detail: error.reason))
-        // The response's fields as they are (a copy with `date` replaced would copy the whole list).
-        let headers = response.headers
-        let date = loop.httpDate
         if case .bytes(let body) = response.body {
-            HTTPResponseEncoder.encodeHead(status: error.status, headers: headers, framing: .contentLength(body.count), keepAlive: false, requestVersion: .http1_1, into: &outbound)
+            HTTPResponseEncoder.encodeHead(
+                status: error.status, headers: response.headers, date: loop.httpDate, framing: .contentLength(body.count),
+                keepAlive: false, requestVersion: .http1_1, into: &outbound
+            )
             outbound.append(contentsOf: body)
         }
     }

@@ -22,7 +22,8 @@ final class RequestWorkers: @unchecked Sendable {
         let connection: HTTPServerConnection
         let request: HTTPRequest
         let context: RequestContext
-        let head: HTTPRequestHead
+        /// What the answer's framing needs of the request (not its whole head: the request holds its fields).
+        let reply: HTTPServerConnection.ReplyShape
     }
 
     private let loop: EventLoop
