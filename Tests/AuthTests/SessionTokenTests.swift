@@ -118,6 +118,35 @@ struct SessionTokenTests {
         }
     }
 
+    /// The claims are parsed from the decoded payload as bytes: every byte value in `sub` is accepted exactly when
+    /// it is in the grammar (`A-Z a-z 0-9 . _ : @ -`), as `isWellFormed` says of the same claims as strings.
+    @Test func everyByteOfTheSubjectIsJudgedByTheGrammar() {
+        let allowed = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._:@-".utf8))
+        for byte in UInt8.min...UInt8.max {
+            let payload = Array(#"{"sid":"\#(Self.sid)","tid":"acme","sub":"u"#.utf8) + [byte]
+                + Array(#"x","aud":"bearer","iat":1700000000,"exp":1700000060}"#.utf8)
+            let claims = SessionClaims(canonicalJSON: payload)
+            #expect((claims != nil) == allowed.contains(byte), "byte \(byte)")
+            if let claims { #expect(claims.isWellFormed && claims.canonicalJSON == payload) }
+        }
+    }
+
+    /// `Base64.urlDecode(_:into:)` (the tag and payload of every token, decoded on the stack) gives what
+    /// `urlDecode` gives, for every length and for refused input.
+    @Test func decodingIntoABufferMatchesTheArrayDecoder() {
+        var inputs: [[UInt8]] = (0..<40).map { Array(Base64.urlEncode(Array(UInt8(0)..<UInt8($0)).map { $0 &* 37 &+ 11 }).utf8) }
+        inputs += ["A", "AB", "ABC", "AB=", "A+B/", "AAB", "AAAAB", "Zm9vYg", "Zm9vYh", "_-_-", "ab cd"].map { Array($0.utf8) }
+        for input in inputs {
+            let expected = Base64.urlDecode(input)
+            let decoded: [UInt8]? = input.withUnsafeBufferPointer { source in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: input.count) { buffer in
+                    Base64.urlDecode(source, into: buffer).map { Array(buffer[..<$0]) }
+                }
+            }
+            #expect(decoded == expected, "\(String(decoding: input, as: UTF8.self))")
+        }
+    }
+
     @Test func expiryNotBeforeAndAudienceAreEnforcedWithAFixedLeeway() async throws {
         let fixture = try await AuthFixture()
         let ring = try await fixture.keyRing()

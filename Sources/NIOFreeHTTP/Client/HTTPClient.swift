@@ -147,7 +147,7 @@ public final class HTTPClient: Sendable {
                 break
             }
             value.withUTF8 { value in
-                guard value.allSatisfy(HTTPByteClass.isFieldValue) else { return }
+                guard HTTPByteClass.allFieldValue(UnsafeRawBufferPointer(value)) else { return }
                 out.append(contentsOf: name)
                 append(": ", to: &out)
                 out.append(contentsOf: value)

@@ -22,6 +22,28 @@ enum HTTPByteClass {
     @inline(__always) static func isRegName(_ b: UInt8) -> Bool { inBitmap(b, regNameLow, regNameHigh) }
     /// RFC 9110 §5.5 — field-vchar = VCHAR / obs-text, plus SP and HTAB inside a value: everything but CTLs and DEL.
     @inline(__always) static func isFieldValue(_ b: UInt8) -> Bool { b == htab || (b >= sp && b != 0x7F) }
+
+    /// Whether every byte of `bytes` is `isFieldValue`, eight bytes at a time while no byte of a word is below SP
+    /// or DEL (then byte by byte from that word on; a long value such as a bearer token is checked in words).
+    @inline(__always) static func allFieldValue(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
+        var i = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= count {
+            let word = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let del = word ^ 0x7F7F_7F7F_7F7F_7F7F
+            // A byte below 0x20, or a byte equal to 0x7F (bytes of 0x80 and up are obs-text: allowed).
+            if ((word &- 0x2020_2020_2020_2020) & ~word | (del &- ones) & ~del) & highs != 0 { break }
+            i += 8
+        }
+        while i < count {
+            guard isFieldValue(base.load(fromByteOffset: i, as: UInt8.self)) else { return false }
+            i += 1
+        }
+        return true
+    }
     /// Request-target: visible ASCII only, no "#" (a fragment is never sent, RFC 9112 §3.2).
     @inline(__always) static func isTarget(_ b: UInt8) -> Bool { b &- 0x21 < 0x5E && b != 0x23 }
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }

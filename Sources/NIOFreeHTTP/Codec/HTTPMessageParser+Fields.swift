@@ -25,7 +25,7 @@ extension HTTPMessageParser {
         while start < end, HTTPByteClass.isWhitespace(line[start]) { start += 1 }
         while end > start, HTTPByteClass.isWhitespace(line[end - 1]) { end -= 1 }
         // RFC 9110 §5.5 — NUL, CR, LF and other CTLs (but HTAB) are invalid in a value; obs-text is allowed.
-        for j in start..<end where !HTTPByteClass.isFieldValue(line[j]) {
+        guard HTTPByteClass.allFieldValue(UnsafeRawBufferPointer(rebasing: line[start..<end])) else {
             return .badRequest("invalid header value")
         }
         guard !isTrailer else { return nil }

@@ -147,7 +147,7 @@ public enum HTTPResponseEncoder {
                 break
             }
             value.withUTF8 { value in
-                guard value.allSatisfy(HTTPByteClass.isFieldValue) else { return }
+                guard HTTPByteClass.allFieldValue(UnsafeRawBufferPointer(value)) else { return }
                 buffer.append(contentsOf: name)
                 append(": ", to: &buffer)
                 buffer.append(contentsOf: value)
