@@ -54,12 +54,12 @@ public enum HMACSHA256 {
             state.deallocate()
         }
 
-        /// The 32-byte HMAC-SHA256 of `message`.
         /// The tag of `message` into `tag` (32 bytes), for a caller that keeps it on the stack.
         public func authenticate(_ message: UnsafeRawBufferPointer, into tag: UnsafeMutablePointer<UInt8>) {
             wg_hmac_sha256(state, message.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1), message.count, tag)
         }
 
+        /// The 32-byte HMAC-SHA256 of `message`.
         public func authenticate(_ message: UnsafeRawBufferPointer) -> [UInt8] {
             [UInt8](unsafeUninitializedCapacity: HMACSHA256.tagLength) { tag, count in
                 wg_hmac_sha256(
@@ -71,13 +71,13 @@ public enum HMACSHA256 {
         }
     }
 
-    /// `true` when `a` and `b` are equal, in time independent of where they differ
-    /// (`CRYPTO_memcmp`). Different lengths compare unequal (lengths are not secret here).
     /// `constantTimeEquals` over two buffers of `count` bytes.
     public static func constantTimeEquals(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
         count == 0 || CRYPTO_memcmp(a, b, count) == 0
     }
 
+    /// `true` when `a` and `b` are equal, in time independent of where they differ
+    /// (`CRYPTO_memcmp`). Different lengths compare unequal (lengths are not secret here).
     public static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         guard !a.isEmpty else { return true }
