@@ -12,6 +12,13 @@ struct CardsRoutesTests {
 
     static let cardKeys: Set<String> = ["id", "name", "nameOnCard", "last4", "expiry", "state", "blockedReason", "destroyedReason", "type", "mode", "currency", "balance", "createdAt", "physical"]
 
+    /// Weavr's `expiryMmyy` as `MM/YY`; anything but four digits is null.
+    @Test(arguments: [("0929", "09/29"), ("1130", "11/30"), ("0000", "00/00"), ("929", nil), ("09290", nil), ("09a9", nil),
+                      ("", nil), ("٠٩٢٩", nil)] as [(String, String?)])
+    func expiryIsMonthSlashYear(weavr: String, expected: String?) {
+        #expect(CardView.expiry(weavr) == expected)
+    }
+
     func ids(_ reply: GatewayHarness.Reply) -> Set<String> {
         Set((reply.json["cards"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String })
     }

@@ -76,6 +76,12 @@ struct CardsRoutes: Sendable {
         await v1.cardOwners.remember(tenantID: call.auth.tenant.id, identityType: identity.type, identityID: identity.id, cardIDs: cards)
     }
 
+    /// `remember` for one card, without a list.
+    func remember(_ call: V1Call, card: String) async {
+        let identity = call.auth.session.identity
+        await v1.cardOwners.remember(tenantID: call.auth.tenant.id, identityType: identity.type, identityID: identity.id, cardID: card)
+    }
+
     // MARK: one card
 
     /// `GET /v1/cards/{id}`: the card without its number and CVV, which only `POST /v1/cards/{id}/reveal`
@@ -86,7 +92,7 @@ struct CardsRoutes: Sendable {
         try query.validate()
         // The result is read in place (`.value` copied out would retain and release each of the card's strings).
         let result = try await call.weavr.getCard(id)
-        await remember(call, [result.value.id])
+        await remember(call, card: result.value.id)
         return Self.json(200, CardView.body(result.value))
     }
 

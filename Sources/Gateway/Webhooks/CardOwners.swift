@@ -25,6 +25,12 @@ final class CardOwners: Sendable {
         self.clock = clock
     }
 
+    /// `remember` for one card (a card read): a card already known costs one set lookup and nothing else.
+    func remember(tenantID: String, identityType: String, identityID: String, cardID: String) async {
+        if known.withLock({ $0.contains(Key(tenantID: tenantID, cardID: cardID, identityID: identityID)) }) { return }
+        await remember(tenantID: tenantID, identityType: identityType, identityID: identityID, cardIDs: [cardID])
+    }
+
     /// Records that `identity` owns `cardIDs` in `tenantID` (those not already known). Never throws: a failed
     /// write only means a later webhook may not be streamed, and the next sight of the card tries again.
     func remember(tenantID: String, identityType: String, identityID: String, cardIDs: [String]) async {

@@ -96,7 +96,8 @@ public struct Router: HTTPResponder {
                 if let child = node.literals[text] {
                     node = child
                 } else if let name = node.parameterName, !segment.isEmpty,
-                          let value = PercentDecoding.decode(Substring(text), plusAsSpace: false) {
+                          // A segment without `%` (an id) is its own value: no second string.
+                          let value = segment.contains(UInt8(ascii: "%")) ? PercentDecoding.decode(Substring(text), plusAsSpace: false) : text {
                     parameters.append(name, value)
                     node = node.parameter[0]
                 } else {

@@ -130,8 +130,18 @@ enum CardView {
 
     /// Weavr's `expiryMmyy` ("0929") as "09/29" (`MM/YY`); anything else (none yet, or not four digits) is null.
     static func expiry(_ mmyy: String) -> String? {
-        guard mmyy.utf8.count == 4, mmyy.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        return String(mmyy.prefix(2)) + "/" + String(mmyy.suffix(2))
+        let digits = mmyy.utf8
+        guard digits.count == 4, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        // Five ASCII bytes: a small string, built in place (no `Character` walk, no allocation).
+        return String(unsafeUninitializedCapacity: 5) { out in
+            var index = 0
+            for digit in digits {
+                if index == 2 { out[index] = UInt8(ascii: "/"); index += 1 }
+                out[index] = digit
+                index += 1
+            }
+            return 5
+        }
     }
 
     /// `PREPAID_MODE` → `prepaid`, `DEBIT_MODE` → `debit`.
