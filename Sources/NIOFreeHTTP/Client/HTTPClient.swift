@@ -109,60 +109,30 @@ public final class HTTPClient: Sendable {
         appendUTF8(request.method, to: &out)
         out.append(0x20)
         appendUTF8(target, to: &out)
-        append(" HTTP/1.1\r\nhost: ", to: &out)
+        HTTPFieldLine.appendLiteral(" HTTP/1.1\r\nhost: ", to: &out)
         appendUTF8(origin.hostHeader, to: &out)
-        append("\r\n", to: &out)
+        HTTPFieldLine.appendLiteral("\r\n", to: &out)
+        // `host` and the framing fields are this serializer's own.
         for field in request.headers {
-            appendIfSendable(field, to: &out)
+            HTTPFieldLine.append(field, unlessOwn: { name in
+                (name.count == 4 && HTTPByteClass.equalsIgnoringCase(name, "host")) || HTTPFieldLine.isFraming(name)
+            }, to: &out)
         }
         if let body = request.body {
             out.append(contentsOf: "content-length: \(body.count)\r\n\r\n".utf8)
             out.append(contentsOf: body)
         } else {
             switch request.method {
-            case "POST", "PUT", "PATCH": append("content-length: 0\r\n\r\n", to: &out)
-            default: append("\r\n", to: &out)
+            case "POST", "PUT", "PATCH": HTTPFieldLine.appendLiteral("content-length: 0\r\n\r\n", to: &out)
+            default: HTTPFieldLine.appendLiteral("\r\n", to: &out)
             }
         }
         return out
     }
 
-    /// Appends `name: value` unless the field is one this serializer writes itself (the framing fields and
-    /// `host`, compared without allocating a lowercased copy) or cannot be sent: a name that is not a token, a
-    /// value with CR, LF, NUL or another control (header injection). Checked and copied over the strings'
-    /// contiguous UTF-8 (every upstream request does this).
-    private static func appendIfSendable(_ field: HTTPHeaders.Element, to out: inout [UInt8]) {
-        var name = field.name
-        var value = field.value
-        name.withUTF8 { name in
-            guard !name.isEmpty, name.allSatisfy(HTTPByteClass.isToken) else { return }
-            let raw = UnsafeRawBufferPointer(name)
-            switch name.count {
-            case 4 where HTTPByteClass.equalsIgnoringCase(raw, "host"),
-                10 where HTTPByteClass.equalsIgnoringCase(raw, "connection"),
-                14 where HTTPByteClass.equalsIgnoringCase(raw, "content-length"),
-                17 where HTTPByteClass.equalsIgnoringCase(raw, "transfer-encoding"):
-                return
-            default:
-                break
-            }
-            value.withUTF8 { value in
-                guard HTTPByteClass.allFieldValue(UnsafeRawBufferPointer(value)) else { return }
-                out.append(contentsOf: name)
-                append(": ", to: &out)
-                out.append(contentsOf: value)
-                append("\r\n", to: &out)
-            }
-        }
-    }
-
     @inline(__always) private static func appendUTF8(_ text: String, to out: inout [UInt8]) {
         var text = text
         text.withUTF8 { out.append(contentsOf: $0) }
-    }
-
-    @inline(__always) private static func append(_ text: StaticString, to out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 }
 

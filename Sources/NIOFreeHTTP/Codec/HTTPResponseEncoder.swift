@@ -34,11 +34,15 @@ public enum HTTPResponseEncoder {
         buffer.append(HTTPByteClass.sp)
         buffer.append(contentsOf: reasonPhrase(code).utf8)
         append("\r\n", to: &buffer)
+        // The framing fields are this encoder's own, and so is `Date` when it is given.
+        let skipsDate = date != nil
         for field in headers {
-            appendIfSendable(field, skippingDate: date != nil, to: &buffer)
+            HTTPFieldLine.append(field, unlessOwn: { name in
+                (skipsDate && name.count == 4 && HTTPByteClass.equalsIgnoringCase(name, "date")) || HTTPFieldLine.isFraming(name)
+            }, to: &buffer)
         }
         if let date {
-            appendIfSendable(("date", date), skippingDate: false, to: &buffer)
+            HTTPFieldLine.append(("date", date), unlessOwn: { _ in false }, to: &buffer)
         }
         switch framing {
         case .contentLength(let length):
@@ -126,33 +130,6 @@ public enum HTTPResponseEncoder {
         case 504: "Gateway Timeout"
         case 505: "HTTP Version Not Supported"
         default: ""
-        }
-    }
-
-    /// Appends `name: value` unless the field may not be sent: a name that is not a token, a framing field
-    /// (this encoder writes those), or a value with CR, LF, NUL or another control (RFC 9110 §5.5 — they enable
-    /// response splitting). Checked and copied over the strings' contiguous UTF-8 (every response does this).
-    private static func appendIfSendable(_ field: HTTPHeaders.Element, skippingDate: Bool, to buffer: inout [UInt8]) {
-        var name = field.name
-        var value = field.value
-        name.withUTF8 { name in
-            guard !name.isEmpty, name.allSatisfy(HTTPByteClass.isToken) else { return }
-            switch name.count {
-            case 4 where skippingDate && HTTPByteClass.equalsIgnoringCase(UnsafeRawBufferPointer(name), "date"),
-                10 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "connection"),
-                14 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "content-length"),
-                17 where HTTPHeaders.asciiEqualsIgnoringCase(field.name, "transfer-encoding"):
-                return
-            default:
-                break
-            }
-            value.withUTF8 { value in
-                guard HTTPByteClass.allFieldValue(UnsafeRawBufferPointer(value)) else { return }
-                buffer.append(contentsOf: name)
-                append(": ", to: &buffer)
-                buffer.append(contentsOf: value)
-                append("\r\n", to: &buffer)
-            }
         }
     }
 
