@@ -50,37 +50,26 @@ public final class WeavrClient: Sendable {
         var isRepeatable: Bool { method == "GET" || !(idempotencyRef ?? "").isEmpty }
     }
 
-    /// Runs `call` and decodes a 2xx body as `Value` (`WeavrEmpty` accepts any or no body).
+    /// Runs `call` and decodes a 2xx body as `Value` with `JSONDecoder` (`WeavrEmpty` accepts any or no body).
     func perform<Value: Decodable & Sendable>(_ call: Call, as type: Value.Type) async throws(WeavrError) -> WeavrResult<Value> {
-        let response = try await execute(call)
-        let requestRef = WeavrVetting.requestRef(response.headers["request-ref"])
-        if Value.self == WeavrEmpty.self, let empty = WeavrEmpty() as? Value {
-            return WeavrResult(value: empty, requestRef: requestRef, status: response.status)
-        }
-        do {
-            // The hot responses (a card, a page of cards) read themselves without Foundation's JSONDecoder.
-            if let fast = Value.self as? any WeavrJSONDecodable.Type, let value = try Self.decodeFast(fast, response.body) as? Value {
-                return WeavrResult(value: value, requestRef: requestRef, status: response.status)
-            }
-            let value = try JSONDecoder().decode(Value.self, from: Data(response.body))
-            return WeavrResult(value: value, requestRef: requestRef, status: response.status)
-        } catch {
-            throw WeavrError(.invalidResponse("body is not the expected JSON"), status: response.status, requestRef: requestRef)
+        try await perform(call) { body in
+            if Value.self == WeavrEmpty.self, let empty = WeavrEmpty() as? Value { return empty }
+            return try JSONDecoder().decode(Value.self, from: Data(body))
         }
     }
 
-    private static func decodeFast<T: WeavrJSONDecodable>(_ type: T.Type, _ body: [UInt8]) throws(WeavrJSONError) -> any WeavrJSONDecodable {
-        try WeavrJSON.decode(type, from: body)
-    }
-
-    /// `perform` for the types that read themselves (`WeavrJSONDecodable`: a card, a page of cards), chosen at
-    /// compile time where the type is known: the value is decoded straight into the result, with no existential
-    /// box and no dynamic cast (each of which copied every field of a card, a retain per string).
+    /// `perform` for the types that read themselves (`WeavrJSONDecodable`: the hot responses, a card and a page of
+    /// cards), chosen at compile time: decoded by `WeavrJSON` straight into the result, without Foundation.
     func perform<Value: WeavrJSONDecodable & Decodable & Sendable>(_ call: Call, as type: Value.Type) async throws(WeavrError) -> WeavrResult<Value> {
+        try await perform(call) { body in try WeavrJSON.decode(Value.self, from: body) }
+    }
+
+    /// Runs `call` and decodes its 2xx body with `decode`; a body that does not decode is `.invalidResponse`.
+    private func perform<Value: Sendable>(_ call: Call, decode: ([UInt8]) throws -> Value) async throws(WeavrError) -> WeavrResult<Value> {
         let response = try await execute(call)
         let requestRef = WeavrVetting.requestRef(response.headers["request-ref"])
         do {
-            return WeavrResult(value: try WeavrJSON.decode(Value.self, from: response.body), requestRef: requestRef, status: response.status)
+            return WeavrResult(value: try decode(response.body), requestRef: requestRef, status: response.status)
         } catch {
             throw WeavrError(.invalidResponse("body is not the expected JSON"), status: response.status, requestRef: requestRef)
         }
