@@ -74,14 +74,35 @@ public enum Base64 {
         }
     }
 
-    /// Each byte's base64url value, 0xFF for bytes outside the alphabet.
+    /// Each byte's value in each alphabet, 0xFF for bytes outside it.
+    private static let standardValues: [UInt8] = (0...255).map { UInt8(value(UInt8($0), url: false) ?? 0xFF) }
     private static let urlValues: [UInt8] = (0...255).map { UInt8(value(UInt8($0), url: true) ?? 0xFF) }
 
     /// `urlDecode` into `out` (at least `input.count * 3 / 4` bytes): the number of bytes written, or nil
     /// for the input `urlDecode` refuses. For callers that decode into stack memory (a token on every request).
     public static func urlDecode(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        decode(input, values: urlValues, into: out)
+    }
+
+    /// Decodes unpadded input.
+    private static func decode<S: Collection<UInt8>>(_ input: S, url: Bool) -> [UInt8]? {
+        let bytes = Array(input)
+        var decoded = true
+        let out = bytes.withUnsafeBufferPointer { source in
+            [UInt8](unsafeUninitializedCapacity: source.count * 3 / 4) { buffer, count in
+                let written = decode(source, values: url ? urlValues : standardValues, into: buffer)
+                decoded = written != nil
+                count = written ?? 0
+            }
+        }
+        return decoded ? out : nil
+    }
+
+    /// The one decoder: unpadded `input` in the alphabet of `values` into `out`; the bytes written, or nil.
+    private static func decode(_ input: UnsafeBufferPointer<UInt8>, values: [UInt8], into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        // A remainder of one character cannot encode a whole byte.
         guard input.count % 4 != 1, out.count >= input.count * 3 / 4 else { return nil }
-        return urlValues.withUnsafeBufferPointer { values -> Int? in
+        return values.withUnsafeBufferPointer { values -> Int? in
             var written = 0
             var accumulator: UInt32 = 0
             var bits = 0
@@ -100,28 +121,5 @@ public enum Base64 {
             // RFC 4648 §3.5: the pad bits must be zero, or the encoding is not canonical.
             return accumulator == 0 ? written : nil
         }
-    }
-
-    /// Decodes unpadded input.
-    private static func decode<S: Collection<UInt8>>(_ input: S, url: Bool) -> [UInt8]? {
-        // A remainder of one character cannot encode a whole byte.
-        guard input.count % 4 != 1 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(input.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for c in input {
-            guard let v = value(c, url: url) else { return nil }
-            accumulator = accumulator << 6 | v
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-                accumulator &= (1 << UInt32(bits)) - 1
-            }
-        }
-        // RFC 4648 §3.5: the pad bits must be zero, or the encoding is not canonical.
-        guard accumulator == 0 else { return nil }
-        return out
     }
 }
