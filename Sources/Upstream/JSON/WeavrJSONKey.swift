@@ -30,10 +30,7 @@ public struct WeavrJSONKey {
     @inline(__always)
     public static func ~= (pattern: StaticString, key: WeavrJSONKey) -> Bool {
         let count = pattern.utf8CodeUnitCount
-        guard key.unescaped == nil else {
-            return key.equals(UnsafeBufferPointer(start: pattern.utf8Start, count: count))
-        }
-        guard key.raw.count == count else { return false }
+        if key.unescaped == nil, key.raw.count != count { return false }
         return key.equals(UnsafeBufferPointer(start: pattern.utf8Start, count: count))
     }
 }
