@@ -47,7 +47,8 @@ let package = Package(
         // The few things every layer shares: wall clocks, SHA-256 and hex, JSON string escaping, percent-decoding.
         .target(name: "GatewayCore", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "NIOFreeHTTP", dependencies: ["COpenSSL", "CSystem", "GatewayCore"], swiftSettings: strict),
-        .target(name: "Storage", dependencies: ["CSQLite", "CLibPQ", "GatewayCore"], swiftSettings: strict),
+        // NIOFreeHTTP for its event loop: PostgreSQL's per-request reads run on it (`PostgresLoopReader`).
+        .target(name: "Storage", dependencies: ["CSQLite", "CLibPQ", "CSystem", "GatewayCore", "NIOFreeHTTP"], swiftSettings: strict),
         .target(name: "Auth", dependencies: ["COpenSSL", "GatewayCore", "Storage"], swiftSettings: strict),
         .target(name: "Upstream", dependencies: ["NIOFreeHTTP"], swiftSettings: strict),
         // The hash-chained audit log and the durable quota ledger (DESIGN.md "Quotas and audit").
@@ -101,7 +102,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "WeavrSimulator", "NIOFreeHTTP", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "CSQLite", "NIOFreeHTTP", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
             dependencies: [

@@ -1,3 +1,5 @@
+package import NIOFreeHTTP
+import Synchronization
 #if canImport(Glibc)
 internal import Glibc
 #elseif canImport(Darwin)
@@ -21,6 +23,8 @@ public final class Database: Sendable {
     private let readers: ReaderPool
     /// PostgreSQL: where a `PostgresNotificationListener` connects (the URL and session settings); nil on SQLite.
     let listenTarget: PostgresListenTarget?
+    /// PostgreSQL: a connection per event loop for `query` (`readOnEventLoops`); empty until then and on SQLite.
+    private let loopReaders = Mutex<[PostgresLoopReader]>([])
 
     /// Opens (creating when missing) the database at `path`.
     ///
@@ -162,8 +166,42 @@ public final class Database: Sendable {
     /// Commits every queued write, stops the writer thread and closes all connections.
     /// Later `write` and `read` calls throw `StorageError.closed`. Blocks until done.
     public func close() {
+        for reader in loopReaders.withLock({ $0 }) { reader.close() }
         writer.close()
         readers.close()
+    }
+
+    /// PostgreSQL: gives each of `loops` a connection of its own for `query`, driven by the loop (libpq
+    /// non-blocking; `PostgresLoopReader`), so the reads every request makes need no reader thread. Nothing on
+    /// SQLite, where a read is a local file read. Call once, before serving.
+    package func readOnEventLoops(_ loops: [EventLoop]) {
+        guard let listenTarget, !loops.isEmpty else { return }
+        // Named apart from the readers in `pg_stat_activity` ("… loop").
+        var settings = listenTarget.settings
+        settings.applicationName += " loop"
+        let target = PostgresListenTarget(url: listenTarget.url, settings: settings)
+        let created = loops.map { PostgresLoopReader(loop: $0, target: target) }
+        loopReaders.withLock { $0 += created }
+    }
+
+    /// Statements answered by the event loops' connections so far (tests, metrics).
+    public var eventLoopQueries: Int { loopReaders.withLock { $0.reduce(0) { $0 + $1.answeredCount } } }
+
+    /// Event loops whose connection is up now (tests).
+    public var eventLoopConnectionsUp: Int { loopReaders.withLock { $0.count(where: \.isUp) } }
+
+    /// Runs one read-only statement and returns its rows. On PostgreSQL with `readOnEventLoops`, on the calling
+    /// loop's connection (or the first loop's when not called on one) while it is up; otherwise on a reader
+    /// thread, as `read { $0.query(sql, values) }`. Either sees every write whose caller has resumed.
+    public func query(_ sql: String, _ values: [SQLValue]) async throws -> [Row] {
+        if let reader = loopReader(), let rows = try await reader.query(sql, values) { return rows }
+        return try await read { try $0.query(sql, values) }
+    }
+
+    private func loopReader() -> PostgresLoopReader? {
+        loopReaders.withLock { readers in
+            readers.first { $0.loop.inEventLoop } ?? readers.first
+        }
     }
 
     private static func openWriterConnection(

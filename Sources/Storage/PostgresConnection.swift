@@ -40,16 +40,17 @@ final class PostgresConnection {
 
     private let url: String
     private let settings: Settings
-    private var handle: OpaquePointer?
+    /// Internal (not private) for the non-blocking calls (`PostgresConnection+NonBlocking.swift`).
+    private(set) var handle: OpaquePointer?
     private var numberedSQL: [String: String] = [:]
     /// Server-side prepared statements of this session, by SQL text and parameter types: parsed and
     /// planned once per connection instead of per call. Emptied on every (re)connect.
-    private var preparedStatements: [PreparedKey: String] = [:]
-    private var preparedCount = 0
+    var preparedStatements: [PreparedKey: String] = [:]
+    var preparedCount = 0
     /// The most statements prepared per connection; others go through `PQexecParams`.
     static let preparedStatementLimit = 256
 
-    private struct PreparedKey: Hashable {
+    struct PreparedKey: Hashable {
         var sql: String
         var types: [Oid]
     }
@@ -149,6 +150,11 @@ final class PostgresConnection {
     func query(_ sql: String, _ values: [SQLValue]) throws -> [Row] {
         let result = try send(sql, values)
         defer { PQclear(result) }
+        return Self.rows(of: result)
+    }
+
+    /// The rows of a query's result, typed by column OID.
+    static func rows(of result: OpaquePointer) -> [Row] {
         let rowCount = Int(PQntuples(result))
         let columnCount = Int(PQnfields(result))
         let names = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
@@ -189,6 +195,50 @@ final class PostgresConnection {
     private func send(_ sql: String, _ values: [SQLValue]) throws -> OpaquePointer {
         guard let handle, PQstatus(handle) == CONNECTION_OK else { throw StorageError.unreachable }
         let text = numbered(sql)
+        let statementAndResult: (String?, OpaquePointer?) = try Self.withParameters(values) { types, valuePointers, lengths, formats in
+            let statement = try prepared(text, types: types, on: handle)
+            let result = if let statement {
+                PQexecPrepared(handle, statement, Int32(values.count), valuePointers, lengths, formats, 0)
+            } else {
+                PQexecParams(handle, text, Int32(values.count), types, valuePointers, lengths, formats, 0)
+            }
+            return (statement, result)
+        }
+        let statement = statementAndResult.0
+        guard let result = statementAndResult.1 else { throw StorageError.unreachable }
+        if let statement, Self.isStalePlan(result) {
+            // "cached plan must not change result type": another instance migrated the schema under this
+            // session's plan. Forget the statement; the caller's next call prepares it again.
+            forgetPrepared(statement)
+            if PQtransactionStatus(handle) == PQTRANS_IDLE { _ = PQexec(handle, "DEALLOCATE \(statement)").map(PQclear) }
+        }
+        do {
+            try check(result)
+        } catch {
+            PQclear(result)
+            throw error
+        }
+        return result
+    }
+
+    /// True for a prepared statement's "cached plan must not change result type" (another instance migrated
+    /// the schema under this session's plan).
+    static func isStalePlan(_ result: OpaquePointer) -> Bool {
+        PQresultStatus(result) == PGRES_FATAL_ERROR
+            && PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map({ String(cString: $0) }) == "0A000"
+    }
+
+    /// Forgets a prepared statement; the next call with its SQL prepares it again.
+    func forgetPrepared(_ statement: String) {
+        preparedStatements = preparedStatements.filter { $0.value != statement }
+    }
+
+    /// Calls `body` with `values` as libpq's parameter arrays (types, value pointers, lengths, formats), valid
+    /// only during the call: integers, reals and text in text format, blobs in binary.
+    static func withParameters<T>(
+        _ values: [SQLValue],
+        _ body: ([Oid], UnsafePointer<UnsafePointer<CChar>?>?, [Int32], [Int32]) throws -> T
+    ) rethrows -> T {
         var types: [Oid] = []
         var lengths: [Int32] = []
         var formats: [Int32] = []
@@ -214,31 +264,11 @@ final class PostgresConnection {
                 types.append(17); lengths.append(Int32(bytes.count)); formats.append(1); buffers.append(buffer)
             }
         }
-        let statement = try prepared(text, types: types, on: handle)
-        let result = buffers.withUnsafeBufferPointer { bufferPointers in
-            bufferPointers.withMemoryRebound(to: UnsafePointer<CChar>?.self) { valuePointers in
-                if let statement {
-                    PQexecPrepared(handle, statement, Int32(values.count), valuePointers.baseAddress, lengths, formats, 0)
-                } else {
-                    PQexecParams(handle, text, Int32(values.count), types, valuePointers.baseAddress, lengths, formats, 0)
-                }
+        return try buffers.withUnsafeBufferPointer { bufferPointers in
+            try bufferPointers.withMemoryRebound(to: UnsafePointer<CChar>?.self) { valuePointers in
+                try body(types, valuePointers.baseAddress, lengths, formats)
             }
         }
-        guard let result else { throw StorageError.unreachable }
-        if let statement, PQresultStatus(result) == PGRES_FATAL_ERROR,
-           PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map({ String(cString: $0) }) == "0A000" {
-            // "cached plan must not change result type": another instance migrated the schema under this
-            // session's plan. Forget the statement; the caller's next call prepares it again.
-            preparedStatements = preparedStatements.filter { $0.value != statement }
-            if PQtransactionStatus(handle) == PQTRANS_IDLE { _ = PQexec(handle, "DEALLOCATE \(statement)").map(PQclear) }
-        }
-        do {
-            try check(result)
-        } catch {
-            PQclear(result)
-            throw error
-        }
-        return result
     }
 
     /// The name of the prepared statement for `text` with parameters of `types`, preparing it on first use;
@@ -256,7 +286,7 @@ final class PostgresConnection {
         return name
     }
 
-    private func check(_ result: OpaquePointer?) throws {
+    func check(_ result: OpaquePointer?) throws {
         guard let result else { throw StorageError.unreachable }
         switch PQresultStatus(result) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
@@ -287,7 +317,7 @@ final class PostgresConnection {
     }
 
     /// `sql` with its `?` placeholders numbered `$1…` (outside quoted literals and identifiers), cached.
-    private func numbered(_ sql: String) -> String {
+    func numbered(_ sql: String) -> String {
         if let cached = numberedSQL[sql] { return cached }
         let converted = Self.numberPlaceholders(sql)
         if numberedSQL.count < 512 { numberedSQL[sql] = converted }

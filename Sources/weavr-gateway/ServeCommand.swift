@@ -104,6 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let db = settings.database.location {
             do {
                 let database = try GatewayStorage.open(db)
+                // PostgreSQL: each loop reads sessions and request rates on a connection of its own.
+                database.readOnEventLoops(group.loops)
                 let masterKey = try GatewayStorage.masterKey(file: settings.masterKeyFile)
                 let http = try HTTPClient(group: group)
                 let lifetime = SessionLifetime(

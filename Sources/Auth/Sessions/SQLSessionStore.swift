@@ -81,15 +81,14 @@ public struct SQLSessionStore: SessionStore {
         let now = clock.now
         let sids = Array(Set(keys.map(\.sid)))
         let placeholders = Array(repeating: "?", count: sids.count).joined(separator: ", ")
-        let rows = try await database.read { connection in
-            try connection.query(
-                """
-                SELECT \(Self.columns) FROM sessions
-                WHERE sid IN (\(placeholders)) AND revoked_at IS NULL AND idle_expires_at > ? AND absolute_expires_at > ?
-                """,
-                sids.map(SQLValue.text) + [.integer(now), .integer(now)]
-            )
-        }
+        // On PostgreSQL, on the calling event loop's own connection (`Database.query`): no reader thread.
+        let rows = try await database.query(
+            """
+            SELECT \(Self.columns) FROM sessions
+            WHERE sid IN (\(placeholders)) AND revoked_at IS NULL AND idle_expires_at > ? AND absolute_expires_at > ?
+            """,
+            sids.map(SQLValue.text) + [.integer(now), .integer(now)]
+        )
         var live: [String: Session] = [:]
         for row in rows {
             let session = try Self.session(from: row)

@@ -145,12 +145,13 @@ final class SharedRateLimiter: Sendable {
             .text(Self.arrayLiteral(batch.map { String($0.second.toleranceMicroseconds) }, quoted: false)),
         ]
         statements.wrappingAdd(1, ordering: .relaxed)
-        let rows = try await database.read { connection in
-            if purge {
+        if purge {
+            try await database.read { connection in
                 try connection.run("DELETE FROM rate_limits WHERE tat < ?", [.integer(now)])
             }
-            return try connection.query(Self.statement, values)
         }
+        // On the calling event loop's own connection (`Database.query`): no reader thread.
+        let rows = try await database.query(Self.statement, values)
         var moved: [String: Moved] = [:]
         for row in rows {
             guard let key = row[0].stringValue, let tat = row[1].int64Value, let granted = row[2].int64Value else {
