@@ -19,17 +19,37 @@ HOLD=$(mktemp /tmp/duel-hold.XXXXXX)
 rm -f "$HOLD"
 SKIP_BUILD=1 BIN=$BIN BASELINE_BIN=$BASELINE_BIN BACKENDS=$BACKEND MODES=gateway HOLD=$HOLD bash bench/gateway.sh > "$HOLD.log" 2>&1 &
 SETUP=$!
-trap 'kill $SETUP 2>/dev/null; wait $SETUP 2>/dev/null; rm -f "$HOLD" "$HOLD.log" /tmp/duel-$$.*' EXIT
+CG=/sys/fs/cgroup/cpu
+cleanup() {
+    kill $SETUP 2>/dev/null; wait $SETUP 2>/dev/null
+    # The cgroups can go once the gateways in them have exited.
+    for _ in $(seq 300); do
+        rmdir "$CG/duel-new-$$" "$CG/duel-base-$$" 2>/dev/null || true
+        [[ -d $CG/duel-new-$$ || -d $CG/duel-base-$$ ]] || break
+        sleep 0.1
+    done
+    rm -f "$HOLD" "$HOLD.log" /tmp/duel-$$.*
+}
+trap cleanup EXIT
 for _ in $(seq 120); do [[ -s $HOLD ]] && break; sleep 1; done
 [[ -s $HOLD ]] || { echo "setup failed:"; cat "$HOLD.log"; exit 1; }
 read -r _ port_new _ token_new pid_new < <(sed -n 2p "$HOLD")
 read -r _ port_base _ token_base pid_base < <(sed -n 3p "$HOLD")
+# The kernel shares a core fairly per thread: a build that waits on more threads (readers, a pool) would get
+# more of CPU 0 than one that does the same work on its event loop. Each gateway goes into a cpu cgroup of its
+# own with equal shares, so each gets half of the core whatever its threads.
+fairness="per thread (no writable cpu cgroup: builds with different thread counts are not comparable)"
+if mkdir "$CG/duel-new-$$" "$CG/duel-base-$$" 2>/dev/null \
+    && echo "$pid_new" > "$CG/duel-new-$$/cgroup.procs" && echo "$pid_base" > "$CG/duel-base-$$/cgroup.procs"; then
+    fairness="per process (a cpu cgroup each, equal cpu.shares)"
+fi
 
 echo "== two gateway builds on one core at once"
 echo "date:    $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD)"
 echo "new:     $BIN"
 echo "base:    $BASELINE_BIN"
 echo "how:     sessions on $BACKEND; both on CPU 0 (--threads 1), each under wrk -t1 -c64 -d${DURATION}s on CPU 1, $ROUNDS rounds"
+echo "sharing: CPU 0 $fairness"
 for path in $PATHS; do
     for round in $(seq "$ROUNDS"); do
         taskset -c 1 wrk -t1 -c64 -d"${DURATION}s" -H "authorization: Bearer $token_new" "http://127.0.0.1:$port_new$path" > /tmp/duel-$$.new &

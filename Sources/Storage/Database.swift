@@ -171,21 +171,30 @@ public final class Database: Sendable {
         readers.close()
     }
 
-    /// PostgreSQL: gives each of `loops` a connection of its own for `query`, driven by the loop (libpq
-    /// non-blocking; `PostgresLoopReader`), so the reads every request makes need no reader thread. Nothing on
-    /// SQLite, where a read is a local file read. Call once, before serving.
-    package func readOnEventLoops(_ loops: [EventLoop]) {
+    /// PostgreSQL: gives each of `loops` `connectionsPerLoop` connections of its own for `query`, driven by the
+    /// loop (libpq non-blocking; `PostgresLoopReader`), so the reads every request makes need no reader thread.
+    /// Two per loop: while one waits for PostgreSQL the other can be answering (one alone left the loop idle part
+    /// of the time under load; four did no better than two, bench/RESULTS.md). Nothing on SQLite, where a read is
+    /// a local file read. Call once, before serving.
+    package func readOnEventLoops(_ loops: [EventLoop], connectionsPerLoop: Int = 2) {
         guard let listenTarget, !loops.isEmpty else { return }
         // Named apart from the readers in `pg_stat_activity` ("… loop").
         var settings = listenTarget.settings
         settings.applicationName += " loop"
         let target = PostgresListenTarget(url: listenTarget.url, settings: settings)
-        let created = loops.map { PostgresLoopReader(loop: $0, target: target) }
+        let created = loops.flatMap { loop in
+            (0..<max(1, connectionsPerLoop)).map { _ in PostgresLoopReader(loop: loop, target: target) }
+        }
         loopReaders.withLock { $0 += created }
     }
 
     /// Statements answered by the event loops' connections so far (tests, metrics).
     public var eventLoopQueries: Int { loopReaders.withLock { $0.reduce(0) { $0 + $1.answeredCount } } }
+
+    /// Statements answered by `loop`'s connections so far (tests).
+    package func eventLoopQueries(on loop: EventLoop) -> Int {
+        loopReaders.withLock { $0.filter { $0.loop === loop }.reduce(0) { $0 + $1.answeredCount } }
+    }
 
     /// Event loops whose connection is up now (tests).
     public var eventLoopConnectionsUp: Int { loopReaders.withLock { $0.count(where: \.isUp) } }
@@ -198,9 +207,23 @@ public final class Database: Sendable {
         return try await read { try $0.query(sql, values) }
     }
 
+    /// The event loop the caller runs on, when it has a connection of its own that is up: a task that runs there
+    /// and waits only for `query` (a batch of reads) switches no thread.
+    public var eventLoopOfCaller: (any TaskExecutor)? {
+        loopReaders.withLock { readers in
+            readers.first { $0.loop.inEventLoop && $0.isUp }?.loop
+        }
+    }
+
     private func loopReader() -> PostgresLoopReader? {
         loopReaders.withLock { readers in
-            readers.first { $0.loop.inEventLoop } ?? readers.first
+            // This loop's least busy connection that is up; off the loops, any loop's.
+            var best: PostgresLoopReader?
+            let onLoop = readers.contains { $0.loop.inEventLoop }
+            for reader in readers where (!onLoop || reader.loop.inEventLoop) && reader.isUp {
+                if best == nil || reader.outstandingCount < best!.outstandingCount { best = reader }
+            }
+            return best
         }
     }
 

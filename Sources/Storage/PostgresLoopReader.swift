@@ -50,6 +50,9 @@ final class PostgresLoopReader: EventLoopHandler, @unchecked Sendable {
     private var result: OpaquePointer?
     private var reconnecting = false
 
+    /// Statements asked for and not yet answered (`Database` sends the next one to the least busy connection).
+    private let outstanding = Atomic<Int>(0)
+    var outstandingCount: Int { outstanding.load(ordering: .relaxed) }
     /// Statements answered on the loop so far (tests, metrics).
     private let answered = Atomic<Int>(0)
     var answeredCount: Int { answered.load(ordering: .relaxed) }
@@ -74,6 +77,8 @@ final class PostgresLoopReader: EventLoopHandler, @unchecked Sendable {
     /// sent: run it on a reader). Throws the statement's `StorageError`.
     func query(_ sql: String, _ values: [SQLValue]) async throws -> [Row]? {
         guard up.load(ordering: .acquiring) else { return nil }
+        outstanding.add(1, ordering: .relaxed)
+        defer { outstanding.subtract(1, ordering: .relaxed) }
         let outcome = await withUnsafeContinuation { continuation in
             let pending = Pending(sql: sql, values: values, continuation: continuation)
             if loop.inEventLoop {

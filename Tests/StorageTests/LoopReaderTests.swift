@@ -27,7 +27,7 @@ import TestSupport
                 }
             }
             database.readOnEventLoops(group.loops)
-            try await waitUntil { database.eventLoopConnectionsUp == 2 }
+            try await waitUntil { database.eventLoopConnectionsUp == 4 }
             try await body(database, group)
         }
     }
@@ -49,11 +49,14 @@ import TestSupport
 
             // Called from a task on a loop: that loop's connection, without leaving its thread.
             let loop = group.loops[1]
+            let (onFirst, onSecond) = (database.eventLoopQueries(on: group.loops[0]), database.eventLoopQueries(on: loop))
             let fromLoop = try await Task(executorPreference: loop) {
                 try await database.query("SELECT count(*) FROM items WHERE payload IS NULL", [])
             }.value
             #expect(fromLoop.first?[0].int64Value == 10)
             #expect(database.eventLoopQueries == before + 2)
+            #expect(database.eventLoopQueries(on: loop) == onSecond + 1)
+            #expect(database.eventLoopQueries(on: group.loops[0]) == onFirst)
         }
     }
 
@@ -106,13 +109,13 @@ import TestSupport
                     []
                 ).count
             }
-            #expect(killed == 2)
+            #expect(killed == 4)
             // Every call is answered (by a reader while the loop's connection is down), and the loops reconnect.
             let before = database.eventLoopQueries
             try await waitUntil {
                 let rows = (try? await database.query("SELECT count(*) FROM items", [])) ?? []
                 #expect(rows.isEmpty || rows.first?[0].int64Value == 50)
-                return database.eventLoopConnectionsUp == 2 && database.eventLoopQueries > before
+                return database.eventLoopConnectionsUp == 4 && database.eventLoopQueries > before
             }
         }
     }

@@ -13,6 +13,9 @@ public final class BatchedSessionReads: ForwardingSessionStore {
     /// What the batcher needs of a store: one query for many sessions.
     public protocol Store: SessionStore {
         func get(many keys: [(sid: String, tenantID: String)]) async throws -> [Session?]
+        /// Where a batch started on the calling thread runs (nil: the global executor). PostgreSQL: the caller's
+        /// event loop, whose own connection answers the batch there, so no thread is switched on the way.
+        var batchExecutor: (any TaskExecutor)? { get }
     }
 
     private let store: any Store
@@ -64,7 +67,9 @@ public final class BatchedSessionReads: ForwardingSessionStore {
                     return false
                 }
                 if raced {
-                    Task { await self.drain(first: Waiter(sid: sid, tenantID: tenantID, continuation: continuation)) }
+                    Task(executorPreference: store.batchExecutor) {
+                        await self.drain(first: Waiter(sid: sid, tenantID: tenantID, continuation: continuation))
+                    }
                 }
             }
         }
@@ -106,7 +111,7 @@ public final class BatchedSessionReads: ForwardingSessionStore {
             }
             return true
         }
-        if next { Task { await self.drain(first: nil) } }
+        if next { Task(executorPreference: store.batchExecutor) { await self.drain(first: nil) } }
     }
 
     /// Runs one batch in a held slot (`first` plus what waits), then hands the slot on.
@@ -122,6 +127,10 @@ public final class BatchedSessionReads: ForwardingSessionStore {
         }
         handOn()
     }
+}
+
+extension BatchedSessionReads.Store {
+    public var batchExecutor: (any TaskExecutor)? { nil }
 }
 
 extension SQLSessionStore: BatchedSessionReads.Store {}

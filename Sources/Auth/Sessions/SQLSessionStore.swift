@@ -74,6 +74,9 @@ public struct SQLSessionStore: SessionStore {
         }
     }
 
+    /// Where `BatchedSessionReads` runs a batch started on the calling thread: its event loop, on PostgreSQL.
+    public var batchExecutor: (any TaskExecutor)? { database.eventLoopOfCaller }
+
     /// `get` for several sessions in one query (`BatchedSessionReads`): the live session of each
     /// (sid, tenant) pair, in order, nil where there is none. The row must be the pair's tenant's.
     public func get(many keys: [(sid: String, tenantID: String)]) async throws -> [Session?] {

@@ -91,7 +91,7 @@ final class SharedRateLimiter: Sendable {
                 if queue.waiting.isEmpty { queue.running = false }
                 return !queue.waiting.isEmpty
             }
-            if arrivedMeanwhile { Task { await self.drain() } }
+            if arrivedMeanwhile { Task(executorPreference: database.eventLoopOfCaller) { await self.drain() } }
             return try result.get()
         }
         let result = await withUnsafeContinuation { continuation in
@@ -101,7 +101,7 @@ final class SharedRateLimiter: Sendable {
                 queue.running = true
                 return true
             }
-            if start { Task { await self.drain() } }
+            if start { Task(executorPreference: database.eventLoopOfCaller) { await self.drain() } }
         }
         return try result.get()
     }
