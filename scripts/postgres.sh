@@ -159,7 +159,7 @@ cmd_start() {
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$dir'
 # The suites run in parallel, each with its own connections and databases.
-max_connections = 1000
+max_connections = 2000
 fsync = on
 logging_collector = off
 log_min_messages = warning

@@ -69,7 +69,7 @@ final class GatewayHarness: @unchecked Sendable {
             let postgres = try await PostgresTestDatabase.create()
             self.postgres = postgres
             database = try await postgres.connect(migrations: .gateway, readers: 2)  // many harnesses share one cluster
-            database.readOnEventLoops(group.loops)  // as `serve` does
+            database.readOnEventLoops(group.loops, connectionsPerLoop: 1)  // as `serve` does (one each: the cluster is shared)
         }
         client = try HTTPClient(group: group)
         let keyBytes = (0..<MasterKey.length).map { _ in UInt8.random(in: 0...255) }
