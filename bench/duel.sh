@@ -21,7 +21,7 @@ SKIP_BUILD=1 BIN=$BIN BASELINE_BIN=$BASELINE_BIN BACKENDS=$BACKEND MODES=gateway
 SETUP=$!
 CG=/sys/fs/cgroup/cpu
 cleanup() {
-    kill $SETUP 2>/dev/null; wait $SETUP 2>/dev/null
+    kill $SETUP 2>/dev/null || true; wait $SETUP 2>/dev/null || true
     # The cgroups can go once the gateways in them have exited.
     for _ in $(seq 300); do
         rmdir "$CG/duel-new-$$" "$CG/duel-base-$$" 2>/dev/null || true

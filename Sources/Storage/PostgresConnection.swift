@@ -6,7 +6,9 @@ internal import Darwin
 #endif
 
 /// One libpq connection, owned by one storage thread (the writer or a reader), which is the
-/// only thread that calls it: libpq's blocking calls never run on an event loop.
+/// only thread that calls it: libpq's blocking calls never run on an event loop. An event loop's own
+/// connection (`PostgresLoopReader`) is connected off the loop and then makes only the non-blocking
+/// calls (`PostgresConnection+NonBlocking.swift`).
 ///
 /// Statements are sent with `PQexecParams` (parameters always bound, never spliced into the
 /// SQL); `?` placeholders become `$1…` once per SQL text. Results come back in text format
