@@ -49,6 +49,11 @@ final class PostgresLoopReader: EventLoopHandler, @unchecked Sendable {
     private var phase = Phase.idle
     private var result: OpaquePointer?
     private var reconnecting = false
+    /// When the statement in flight was sent (the loop's clock, ns), for `deadlineNanoseconds`.
+    private var sentAt: UInt64 = 0
+    /// A statement unanswered this long (twice `statement_timeout`, which PostgreSQL enforces itself) means the
+    /// server or the network is gone without a word: the connection is dropped rather than leave its callers waiting.
+    private let deadlineNanoseconds: UInt64
 
     /// Statements asked for and not yet answered (`Database` sends the next one to the least busy connection).
     private let outstanding = Atomic<Int>(0)
@@ -64,12 +69,13 @@ final class PostgresLoopReader: EventLoopHandler, @unchecked Sendable {
     init(loop: EventLoop, target: PostgresListenTarget) {
         self.loop = loop
         self.target = target
+        let timeout = target.settings.statementTimeout.components
+        deadlineNanoseconds = 2 * (UInt64(max(0, timeout.seconds)) * 1_000_000_000 + UInt64(max(0, timeout.attoseconds) / 1_000_000_000))
         let connection = PostgresConnection(url: target.url, settings: target.settings)
-        if connection.isConnected {
-            let box = UncheckedBox(connection)
-            loop.execute { self.adopt(box.value) }
-        } else {
-            loop.execute { self.reconnect() }
+        let box = UncheckedBox(connection)
+        loop.execute {
+            _ = self.loop.addTickHandler { [weak self] now in self?.checkDeadline(now: now) }
+            if box.value.isConnected { self.adopt(box.value) } else { self.reconnect() }
         }
     }
 
@@ -110,6 +116,7 @@ final class PostgresLoopReader: EventLoopHandler, @unchecked Sendable {
     private func startNext() {
         while case .idle = phase, let connection, let next = queue.popFirst() {
             do {
+                sentAt = loop.now
                 switch try connection.startStatement(next.sql, next.values) {
                 case .preparing(let name, let key): phase = .preparing(name: name, key: key, next)
                 case .executing(let prepared): phase = .executing(prepared: prepared, next)
@@ -194,6 +201,13 @@ final class PostgresLoopReader: EventLoopHandler, @unchecked Sendable {
             if case .failure(StorageError.unreachable) = outcome { return drop(failing: StorageError.unreachable) }
             startNext()
         }
+    }
+
+    /// Drops the connection when the statement in flight has waited past the deadline (a tick of the loop).
+    private func checkDeadline(now: UInt64) {
+        if case .idle = phase { return }
+        guard now &- sentAt > deadlineNanoseconds else { return }
+        drop(failing: StorageError.unreachable)
     }
 
     /// Takes a connection up: non-blocking, watched by the loop.

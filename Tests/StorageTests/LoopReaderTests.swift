@@ -3,6 +3,9 @@ import Storage
 import Synchronization
 import Testing
 import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `Database.query` on the event loops' own PostgreSQL connections (`readOnEventLoops`, `PostgresLoopReader`):
 /// the same rows as a reader thread's, each caller its own answer under concurrency, a statement's error for that
@@ -116,6 +119,39 @@ import TestSupport
                 let rows = (try? await database.query("SELECT count(*) FROM items", [])) ?? []
                 #expect(rows.isEmpty || rows.first?[0].int64Value == 50)
                 return database.eventLoopConnectionsUp == 4 && database.eventLoopQueries > before
+            }
+        }
+    }
+
+    @Test func aServerThatStopsAnsweringIsLeftAfterTheDeadline() async throws {
+        try await PostgresTestDatabase.with { postgres in
+            let database = try await postgres.connect(migrations: ItemsSchema.migrations, statementTimeout: .milliseconds(300))
+            let group = EventLoopGroup(threads: 1)
+            defer {
+                database.close()
+                group.shutdown()
+            }
+            database.readOnEventLoops(group.loops, connectionsPerLoop: 1)
+            try await waitUntil { database.eventLoopConnectionsUp == 1 }
+            let backends = try await database.write { connection in
+                try connection.query(
+                    "SELECT pid FROM pg_stat_activity WHERE application_name = 'weavr-gateway loop' AND datname = current_database()", []
+                ).compactMap { $0[0].int64Value }
+            }
+            let backend = try #require(backends.count == 1 ? pid_t(backends[0]) : nil)
+            // The server stops answering without closing anything (its backend is stopped, not killed): PostgreSQL's
+            // own statement timeout cannot fire, so only the gateway's deadline (twice that timeout) ends the wait.
+            try #require(kill(backend, SIGSTOP) == 0, "cannot stop PostgreSQL backend \(backend): errno \(errno)")
+            defer { kill(backend, SIGCONT) }
+            let before = database.eventLoopQueries
+            await #expect(throws: StorageError.unreachable) { _ = try await database.query("SELECT count(*) FROM items", []) }
+            #expect(database.eventLoopQueries == before + 0)
+            kill(backend, SIGCONT)
+            // A new connection replaces it and answers.
+            try await waitUntil {
+                guard database.eventLoopConnectionsUp == 1 else { return false }
+                let rows = try? await database.query("SELECT count(*) FROM items", [])
+                return rows?.count == 1 && database.eventLoopQueries > before
             }
         }
     }

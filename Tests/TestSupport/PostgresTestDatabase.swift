@@ -73,11 +73,12 @@ public final class PostgresTestDatabase: Sendable {
 
     /// Connects to it and migrates it, off the cooperative pool. One reader by default: the cluster is shared by
     /// the whole parallel run.
-    public func connect(migrations: Migrations, readers: Int = 1) async throws -> Database {
+    public func connect(migrations: Migrations, readers: Int = 1, statementTimeout: Duration? = nil) async throws -> Database {
         let url = url
         return try await offPool {
             var configuration = Database.PostgresConfiguration()
             configuration.readerCount = readers
+            if let statementTimeout { configuration.statementTimeout = statementTimeout }
             return try Database.connect(url: url, migrations: migrations, configuration: configuration)
         }
     }
