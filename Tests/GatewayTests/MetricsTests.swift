@@ -73,6 +73,30 @@ struct MetricsTests {
         await observed.shutdown()
     }
 
+    /// The event loops' own PostgreSQL connections: up, and answering the reads of a card read; none on SQLite.
+    @Test(arguments: StoreBackend.allCases)
+    func loopConnectionsAreCountedOnPostgreSQL(backend: StoreBackend) async throws {
+        let observed = try await ObservedGateway(backend: backend)
+        let token = try await observed.login()
+        let before = try await PrometheusParser.parse(try await observed.scrape().text, directory: observed.gateway.directory)
+        #expect(try await observed.gateway.call("GET", "/v1/cards/\(GatewayHarness.Seed.fundedEUR)", token: token).status == 200)
+        let after = try await PrometheusParser.parse(try await observed.scrape().text, directory: observed.gateway.directory)
+        let statementsBefore = try #require(before.value("weavr_gateway_db_loop_statements_total"))
+        let statementsAfter = try #require(after.value("weavr_gateway_db_loop_statements_total"))
+        switch backend {
+        case .sqlite:
+            #expect(after.value("weavr_gateway_db_loop_connections_up") == 0)
+            #expect(statementsAfter == 0)
+        case .postgres:
+            // The harness gives each of its two loops one connection.
+            #expect(after.value("weavr_gateway_db_loop_connections_up") == 2)
+            // The card read's session row and its rate buckets: two statements (unless a reader took one while a
+            // connection was still coming up).
+            #expect(statementsAfter >= statementsBefore + 1)
+        }
+        await observed.shutdown()
+    }
+
     @Test func metricsNeedNoAdminTokenButTheAdminAPIStillDoes() async throws {
         let observed = try await ObservedGateway()
         #expect(try await observed.call("GET", "/metrics", admin: true).status == 200)

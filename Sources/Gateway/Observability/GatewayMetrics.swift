@@ -79,6 +79,16 @@ public final class GatewayMetrics: Sendable {
     private let pendingWrites = MetricFamily(
         "weavr_gateway_audit_pending_writes", help: "Write jobs waiting for the writer thread.", kind: .gauge
     )
+    private let loopConnectionsUp = MetricFamily(
+        "weavr_gateway_db_loop_connections_up",
+        help: "PostgreSQL connections of the event loops' own (the reads every request makes) that are up now; 0 on SQLite.",
+        kind: .gauge
+    )
+    private let loopStatements = MetricFamily(
+        "weavr_gateway_db_loop_statements_total",
+        help: "Statements answered on the event loops' own PostgreSQL connections (the rest ran on reader threads).",
+        kind: .counter
+    )
     private let openConnections = MetricFamily(
         "weavr_gateway_open_connections", help: "Open client connections per listener.", kind: .gauge, labels: ["listener"], maxSeries: 10
     )
@@ -188,7 +198,8 @@ public final class GatewayMetrics: Sendable {
         refreshGauges()
         var text = PrometheusText()
         for family in [httpRequests, upstreamRequests, quotaDenials, rateLimited, accessDenials, circuitState, circuitOpenings,
-                       transactions, unflushedTransactions, jobsCommitted, jobsFailed, largestBatch, pendingWrites, openConnections,
+                       transactions, unflushedTransactions, jobsCommitted, jobsFailed, largestBatch, pendingWrites,
+                       loopConnectionsUp, loopStatements, openConnections,
                        residentMemory, openFDs] {
             family.write(to: &text)
         }
@@ -210,6 +221,8 @@ public final class GatewayMetrics: Sendable {
             jobsFailed.set(Double(statistics.jobsFailed))
             largestBatch.set(Double(statistics.largestBatch))
             pendingWrites.set(Double(database.pendingWrites))
+            loopConnectionsUp.set(Double(database.eventLoopConnectionsUp))
+            loopStatements.set(Double(database.eventLoopQueries))
         }
         let servers = servers.withLock { $0 }
         openConnections.replaceAll(servers.reduce(into: [:]) { $0[[$1.listener]] = Double($1.server.openConnections) })
