@@ -126,6 +126,8 @@ struct SharedRateLimiterTests {
         #expect(SharedRateLimiter.arrayLiteral(["s:a:1", #"q"u\o"#, ""]) == #"{"s:a:1","q\"u\\o",""}"#)
         #expect(SharedRateLimiter.arrayLiteral(["1", "-2"], quoted: false) == "{1,-2}")
         #expect(SharedRateLimiter.arrayLiteral([]) == "{}")
+        // Multi-byte UTF-8 passes through; only `"` and `\` are escaped.
+        #expect(SharedRateLimiter.arrayLiteral(["é\"☃\\x", "s:tenant:ü"]) == #"{"é\"☃\\x","s:tenant:ü"}"#)
     }
 }
 

@@ -220,23 +220,27 @@ final class SharedRateLimiter: Sendable {
         SELECT key, tat, granted FROM session UNION ALL SELECT key, tat, granted FROM tenant
         """
 
-    /// A PostgreSQL array literal: `{"a","b"}` (elements quoted, `"` and `\` escaped) or `{1,2}`.
+    /// A PostgreSQL array literal: `{"a","b"}` (elements quoted, `"` and `\` escaped) or `{1,2}`. Built as UTF-8
+    /// bytes in one buffer (`"` and `\` are ASCII, never part of a multi-byte sequence).
     static func arrayLiteral(_ elements: [String], quoted: Bool = true) -> String {
-        var literal = "{"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(2 + elements.reduce(0) { $0 + $1.utf8.count + 3 })
+        bytes.append(UInt8(ascii: "{"))
         for (index, element) in elements.enumerated() {
-            if index > 0 { literal += "," }
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
             guard quoted else {
-                literal += element
+                bytes.append(contentsOf: element.utf8)
                 continue
             }
-            literal += "\""
-            for character in element.unicodeScalars {
-                if character == "\"" || character == "\\" { literal += "\\" }
-                literal.unicodeScalars.append(character)
+            bytes.append(UInt8(ascii: "\""))
+            for byte in element.utf8 {
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { bytes.append(UInt8(ascii: "\\")) }
+                bytes.append(byte)
             }
-            literal += "\""
+            bytes.append(UInt8(ascii: "\""))
         }
-        return literal + "}"
+        bytes.append(UInt8(ascii: "}"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func ceilSeconds(_ microseconds: Int64) -> Int { Int((max(0, microseconds) + 999_999) / 1_000_000) }
