@@ -28,22 +28,21 @@ extension PostgresConnection {
         let text = numbered(sql)
         return try Self.withParameters(values) { types, valuePointers, lengths, formats in
             let key = PreparedKey(sql: text, types: types)
-            if let name = preparedStatements[key] {
+            switch plan(for: key) {
+            case .ready(let name):
                 guard PQsendQueryPrepared(handle, name, Int32(values.count), valuePointers, lengths, formats, 0) == 1 else {
                     throw StorageError.unreachable
                 }
                 return .executing(prepared: name)
-            }
-            guard preparedStatements.count < Self.preparedStatementLimit else {
+            case .unprepared:
                 guard PQsendQueryParams(handle, text, Int32(values.count), types, valuePointers, lengths, formats, 0) == 1 else {
                     throw StorageError.unreachable
                 }
                 return .executing(prepared: nil)
+            case .prepare(let name):
+                guard PQsendPrepare(handle, name, text, Int32(types.count), types) == 1 else { throw StorageError.unreachable }
+                return .preparing(name: name, key: key)
             }
-            preparedCount += 1
-            let name = "wg_\(preparedCount)"
-            guard PQsendPrepare(handle, name, text, Int32(types.count), types) == 1 else { throw StorageError.unreachable }
-            return .preparing(name: name, key: key)
         }
     }
 
@@ -88,7 +87,8 @@ extension PostgresConnection {
         return .result(result)
     }
 
-    /// The rows of a finished statement's result, or its error (`check`); frees the result.
+    /// The rows of a finished statement's result, or its error (`check`); frees the result. A stale plan is
+    /// forgotten but not `DEALLOCATE`d (that would be a second round trip; the name is never reused).
     func finish(_ result: OpaquePointer?, prepared: String?) throws -> [Row] {
         defer { if let result { PQclear(result) } }
         if let prepared, let result, Self.isStalePlan(result) { forgetPrepared(prepared) }

@@ -273,19 +273,38 @@ final class PostgresConnection {
         }
     }
 
+    /// How a statement with `key` runs on this session: its prepared statement, one to prepare now (a new name,
+    /// counted), or unprepared once the session holds `preparedStatementLimit` of them. For both the blocking
+    /// `prepared` and the non-blocking `startStatement`.
+    enum PreparedPlan {
+        case ready(String)
+        case prepare(String)
+        case unprepared
+    }
+
+    func plan(for key: PreparedKey) -> PreparedPlan {
+        if let name = preparedStatements[key] { return .ready(name) }
+        guard preparedStatements.count < Self.preparedStatementLimit else { return .unprepared }
+        preparedCount += 1
+        return .prepare("wg_\(preparedCount)")
+    }
+
     /// The name of the prepared statement for `text` with parameters of `types`, preparing it on first use;
     /// `nil` once the connection holds `preparedStatementLimit` of them.
     private func prepared(_ text: String, types: [Oid], on handle: OpaquePointer) throws -> String? {
         let key = PreparedKey(sql: text, types: types)
-        if let name = preparedStatements[key] { return name }
-        guard preparedStatements.count < Self.preparedStatementLimit else { return nil }
-        preparedCount += 1
-        let name = "wg_\(preparedCount)"
-        let result = PQprepare(handle, name, text, Int32(types.count), types)
-        defer { PQclear(result) }
-        try check(result)
-        preparedStatements[key] = name
-        return name
+        switch plan(for: key) {
+        case .ready(let name):
+            return name
+        case .unprepared:
+            return nil
+        case .prepare(let name):
+            let result = PQprepare(handle, name, text, Int32(types.count), types)
+            defer { PQclear(result) }
+            try check(result)
+            preparedStatements[key] = name
+            return name
+        }
     }
 
     func check(_ result: OpaquePointer?) throws {

@@ -60,6 +60,11 @@ import Glibc
             #expect(database.eventLoopQueries == before + 2)
             #expect(database.eventLoopQueries(on: loop) == onSecond + 1)
             #expect(database.eventLoopQueries(on: group.loops[0]) == onFirst)
+
+            // Batches started on a loop run there (`eventLoopOfCaller`); started off the loops, on the global pool.
+            #expect(database.eventLoopOfCaller == nil)
+            let executorOnLoop = await Task(executorPreference: loop) { database.eventLoopOfCaller as? EventLoop }.value
+            #expect(executorOnLoop === loop)
         }
     }
 

@@ -29,11 +29,11 @@ public enum HTTPResponseEncoder {
     ) {
         let code = (100...999).contains(status) ? status : 500
         // RFC 9110 §6.2 — a server sends its own highest conformant version, whatever the request's.
-        append("HTTP/1.1 ", to: &buffer)
+        HTTPFieldLine.appendLiteral("HTTP/1.1 ", to: &buffer)
         appendDecimal(code, to: &buffer)
         buffer.append(HTTPByteClass.sp)
         buffer.append(contentsOf: reasonPhrase(code).utf8)
-        append("\r\n", to: &buffer)
+        HTTPFieldLine.appendLiteral("\r\n", to: &buffer)
         // The framing fields are this encoder's own, and so is `Date` when it is given.
         let skipsDate = date != nil
         for field in headers {
@@ -46,21 +46,21 @@ public enum HTTPResponseEncoder {
         }
         switch framing {
         case .contentLength(let length):
-            append("content-length: ", to: &buffer)
+            HTTPFieldLine.appendLiteral("content-length: ", to: &buffer)
             appendDecimal(max(0, length), to: &buffer)
-            append("\r\n", to: &buffer)
+            HTTPFieldLine.appendLiteral("\r\n", to: &buffer)
         case .chunked:
-            append("transfer-encoding: chunked\r\n", to: &buffer)
+            HTTPFieldLine.appendLiteral("transfer-encoding: chunked\r\n", to: &buffer)
         case .none:
             break
         }
         // RFC 9112 §9.6 — "close" announces the end of the connection; RFC 9112 §9.3 — 1.0 needs "keep-alive".
         if !keepAlive {
-            append("connection: close\r\n", to: &buffer)
+            HTTPFieldLine.appendLiteral("connection: close\r\n", to: &buffer)
         } else if requestVersion == .http1_0 {
-            append("connection: keep-alive\r\n", to: &buffer)
+            HTTPFieldLine.appendLiteral("connection: keep-alive\r\n", to: &buffer)
         }
-        append("\r\n", to: &buffer)
+        HTTPFieldLine.appendLiteral("\r\n", to: &buffer)
     }
 
     /// Appends one chunk: hex size, CRLF, the data, CRLF (RFC 9112 §7.1). Empty input appends nothing,
@@ -68,14 +68,14 @@ public enum HTTPResponseEncoder {
     public static func encodeChunk(_ bytes: UnsafeRawBufferPointer, into buffer: inout [UInt8]) {
         guard !bytes.isEmpty else { return }
         appendHex(bytes.count, to: &buffer)
-        append("\r\n", to: &buffer)
+        HTTPFieldLine.appendLiteral("\r\n", to: &buffer)
         buffer.append(contentsOf: bytes)
-        append("\r\n", to: &buffer)
+        HTTPFieldLine.appendLiteral("\r\n", to: &buffer)
     }
 
     /// Appends the last chunk with an empty trailer section: "0\r\n\r\n".
     public static func encodeLastChunk(into buffer: inout [UInt8]) {
-        append("0\r\n\r\n", to: &buffer)
+        HTTPFieldLine.appendLiteral("0\r\n\r\n", to: &buffer)
     }
 
     /// The reason phrase registered for `status` (RFC 9110 §15), or "" for an unregistered code.
@@ -133,9 +133,6 @@ public enum HTTPResponseEncoder {
         }
     }
 
-    @inline(__always) private static func append(_ text: StaticString, to buffer: inout [UInt8]) {
-        buffer.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
 
     private static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
