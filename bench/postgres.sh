@@ -70,12 +70,16 @@ PY
 idle_of() { awk '/^cpu /{print $5 + $6}' /proc/stat; }  # idle + iowait ticks of the whole machine
 postgres_pids() { pgrep -x postgres | tr '\n' ' '; }
 
-start() { # name db → port
+# Started in this shell, not in a `$(…)` subshell: a subshell's `PIDS+=` is lost, and then the CPU figures below
+# measured the simulator (PIDS[-1]) instead of the gateways, and cleanup left the gateways running.
+start() { # name db → STARTED (its pid)
     WEAVR_GATEWAY_RATE_LIMITS_LOGIN_PER_CLIENT_IP_PER_MINUTE=1000000 "$BIN" serve --port 0 --threads 1 --db "$2" > "$TMP/$1.out" 2>&1 &
-    PIDS+=($!)
-    port_of "$TMP/$1.out"
+    STARTED=$!
+    PIDS+=($STARTED)
 }
-A=$(start a "$PGURL"); PID_A=${PIDS[-1]}; B=$(start b "$PGURL"); PID_B=${PIDS[-1]}; S=$(start s "$TMP/gw.sqlite"); PID_S=${PIDS[-1]}
+start a "$PGURL"; PID_A=$STARTED; A=$(port_of "$TMP/a.out")
+start b "$PGURL"; PID_B=$STARTED; B=$(port_of "$TMP/b.out")
+start s "$TMP/gw.sqlite"; PID_S=$STARTED; S=$(port_of "$TMP/s.out")
 PID_SIM=${PIDS[0]}
 
 login() { curl -s -X POST "http://127.0.0.1:$1/v1/auth/login" -H 'content-type: application/json' \

@@ -256,8 +256,10 @@ final class PostgresLoopReader: EventLoopHandler, @unchecked Sendable {
         let target = self.target
         let thread = DedicatedThread(name: "pg-loop-connect") { [self] in
             var delay: UInt32 = 100_000
-            while !closed.load(ordering: .acquiring) {
+            while true {
                 usleep(delay)
+                // Closed meanwhile (the database was closed, perhaps dropped): no more attempts.
+                if closed.load(ordering: .acquiring) { return }
                 let candidate = PostgresConnection(url: target.url, settings: target.settings)
                 if candidate.isConnected {
                     let box = UncheckedBox(candidate)
