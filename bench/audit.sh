@@ -19,4 +19,7 @@ SKIP_BUILD=${SKIP_BUILD:-0}
 [[ $SKIP_BUILD == 1 ]] || swift build -c release --product audit-bench 2>&1 | tail -1
 mkdir -p "$DIR"
 echo "filesystem: $(df -T "$DIR" | awk 'NR==2 {print $2, $1}')"
+source bench/lib.sh
+read -r p50 p90 p99 < <(fsync_latency "$DIR")
+echo "fsync:      fdatasync after a 4 KiB write: p50 $p50 us, p90 $p90 us, p99 $p99 us (500 samples)"
 .build/release/audit-bench --seconds "$SECONDS_PER_RUN" --concurrency "$CONCURRENCY" --dir "$DIR"

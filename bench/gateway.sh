@@ -10,7 +10,9 @@
 # Then GET /healthz, gateway --threads 1 vs nginx worker_processes 1.
 # The server under test (gateway or nginx proxy, one thread / one worker) runs on SERVER_CPU; wrk, the
 # simulator, fast Weavr and PostgreSQL on LOAD_CPU. Runs are interleaved (nginx, gateway[, baseline]) and
-# repeated ROUNDS times; the summary takes the median per row and prints ratios vs nginx.
+# repeated ROUNDS times; the summary takes the median per row and prints ratios vs nginx. Each row also gives
+# the server process's user and kernel CPU time per request (/proc/<pid>/stat over the measured run; for the
+# gateway on PostgreSQL, PostgreSQL's own time is not in it), so the gap to nginx can be read as work.
 # Environment: DURATION (s per run, 10), WARMUP (2), CONNS ("1 64"), ROUNDS (1), BACKENDS ("sqlite postgres"),
 # MODES ("simulator gateway"), HEALTHZ (1), SKIP_BUILD=1 reuses the release binary, BASELINE_BIN=path adds
 # a second gateway binary (e.g. a build of an earlier commit) measured interleaved beside this one,
@@ -90,6 +92,7 @@ nginx_conf "$TMP/proxy" <<CONF
 CONF
 taskset -c "$SERVER_CPU" nginx -p "$TMP/proxy/" -e "$TMP/proxy/error.log" -c "$TMP/proxy/nginx.conf" &
 PIDS+=($!)
+NGX_MASTER=$!
 wait_port "$FAST"; wait_port "$NGX_SIM"; wait_port "$NGX_FAST"
 curl -sf "http://127.0.0.1:$NGX_FAST/managed_cards/$CARD" -H "authorization: Bearer $WEAVR_TOKEN" | cmp -s - "$TMP/card.json" \
     || { echo "fast Weavr does not answer the simulator's card"; exit 1; }
@@ -140,18 +143,28 @@ login() {  # port tenant
         -d "{\"tenant\":\"$2\",\"email\":\"alice@example.com\",\"password\":\"Password1!\",\"mode\":\"bearer\"}" | json_field token
 }
 
-run() {  # label url token conns → one row
-    local out rps p50 p99 errors load
+cpu_ticks() {  # pid → "user system" clock ticks of the whole process so far
+    awk '{print $14, $15}' "/proc/$1/stat"
+}
+
+run() {  # label url token conns server-pid → one row
+    local out rps p50 p99 errors load requests u0 s0 u1 s1 user_us sys_us
     load=$(cut -d' ' -f1 /proc/loadavg)
     taskset -c "$LOAD_CPU" wrk -t1 -c"$4" -d"${WARMUP}s" -H "authorization: Bearer $3" "$2" > /dev/null
+    read -r u0 s0 < <(cpu_ticks "$5")
     out=$(taskset -c "$LOAD_CPU" wrk -t1 -c"$4" -d"${DURATION}s" --latency -H "authorization: Bearer $3" "$2")
+    read -r u1 s1 < <(cpu_ticks "$5")
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    requests=$(echo "$out" | awk '/requests in/ {print $1}')
+    # The server's CPU per request (its user and kernel time over the measured run / requests answered).
+    user_us=$(awk -v t="$((u1 - u0))" -v n="$requests" -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
+    sys_us=$(awk -v t="$((s1 - s0))" -v n="$requests" -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", t * 1e6 / hz / n}')
     p50=$(echo "$out" | awk '$1=="50%" {print $2}')
     p99=$(echo "$out" | awk '$1=="99%" {print $2}')
     errors=$(echo "$out" | awk '/Non-2xx/ {n += $5} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}')
-    printf "%-32s %5s %11s %9s %9s %7s %6s\n" "$1" "$4" "$rps" "$p50" "$p99" "$errors" "$load"
+    printf "%-32s %5s %11s %9s %9s %7s %6s %7s %7s\n" "$1" "$4" "$rps" "$p50" "$p99" "$errors" "$load" "$user_us" "$sys_us"
     if [[ $errors != 0 ]]; then echo "  !! $1 had $errors errors or non-2xx responses: its figures are not valid" >&2; fi
-    echo "$1 $4 $rps $p99 $errors" >> "$TMP/results"
+    echo "$1 $4 $rps $p99 $errors $user_us $sys_us" >> "$TMP/results"
 }
 
 # Gateways: this binary (and the baseline) per backend, each with its tenants and sessions.
@@ -176,28 +189,32 @@ if [[ -n ${HOLD:-} ]]; then
     while true; do sleep 3600; done
 fi
 
+# The nginx under test is one worker process (worker_processes 1), a child of the master started above.
+NGX_WORKER=$(pgrep -P "$NGX_MASTER" | head -1)
+CLK_TCK=$(getconf CLK_TCK)
 echo
-printf "%-32s %5s %11s %9s %9s %7s %6s\n" "mode/server" conns req/s p50 p99 errors load1
+echo "cpu:     user and kernel time of the server process per request (µs), from /proc/<pid>/stat over each measured run"
+printf "%-32s %5s %11s %9s %9s %7s %6s %7s %7s\n" "mode/server" conns req/s p50 p99 errors load1 "user us" "sys us"
 for round in $(seq "$ROUNDS"); do
     for mode in $MODES; do
         for c in $CONNS; do
             if [[ $mode == simulator ]]; then nport=$NGX_SIM; else nport=$NGX_FAST; fi
-            run "$mode/nginx-proxy" "http://127.0.0.1:$nport/managed_cards/$CARD" "$WEAVR_TOKEN" "$c"
+            run "$mode/nginx-proxy" "http://127.0.0.1:$nport/managed_cards/$CARD" "$WEAVR_TOKEN" "$c" "$NGX_WORKER"
             for g in "${GATEWAYS[@]}"; do
-                read -r label port sim_token fast_token _ <<< "$g"
+                read -r label port sim_token fast_token pid <<< "$g"
                 token=$sim_token; [[ $mode == gateway ]] && token=$fast_token
-                run "$mode/$label" "http://127.0.0.1:$port/v1/cards/$CARD" "$token" "$c"
+                run "$mode/$label" "http://127.0.0.1:$port/v1/cards/$CARD" "$token" "$c" "$pid"
             done
         done
     done
     if [[ $HEALTHZ == 1 ]]; then
         for c in $CONNS; do
-            run "healthz/nginx" "http://127.0.0.1:$NGX_HEALTH/healthz" none "$c"
-            read -r label port _ _ _ <<< "${GATEWAYS[0]}"
-            run "healthz/${label%-*}" "http://127.0.0.1:$port/healthz" none "$c"
+            run "healthz/nginx" "http://127.0.0.1:$NGX_HEALTH/healthz" none "$c" "$NGX_WORKER"
+            read -r label port _ _ pid <<< "${GATEWAYS[0]}"
+            run "healthz/${label%-*}" "http://127.0.0.1:$port/healthz" none "$c" "$pid"
             if [[ -n $BASELINE_BIN ]]; then
-                read -r label port _ _ _ <<< "${GATEWAYS[1]}"
-                run "healthz/${label%-*}" "http://127.0.0.1:$port/healthz" none "$c"
+                read -r label port _ _ pid <<< "${GATEWAYS[1]}"
+                run "healthz/${label%-*}" "http://127.0.0.1:$port/healthz" none "$c" "$pid"
             fi
         done
     fi
@@ -211,18 +228,19 @@ rows = [line.split() for line in open(sys.argv[1])]
 def ms(v):
     return float(v[:-2]) if v.endswith("ms") else float(v[:-2]) / 1000 if v.endswith("us") else float(v[:-1]) * 1000
 runs = {}
-for label, c, rps, p99, _ in rows:
-    runs.setdefault((label, c), []).append((float(rps), ms(p99)))
-med = {k: (statistics.median(r for r, _ in v), statistics.median(p for _, p in v)) for k, v in runs.items()}
-print("median of rounds; ratio = req/s of the row / req/s of nginx in the same mode and c")
-for (label, c), (rps, p99) in med.items():
+for label, c, rps, p99, _, user, system in rows:
+    runs.setdefault((label, c), []).append((float(rps), ms(p99), float(user), float(system)))
+med = {k: tuple(statistics.median(x[i] for x in v) for i in range(4)) for k, v in runs.items()}
+print("median of rounds; ratio = req/s of the row / req/s of nginx in the same mode and c;")
+print("cpu = the server's user + kernel µs per request against nginx's (the gap is the gateway's own work)")
+for (label, c), (rps, p99, user, system) in med.items():
     mode, server = label.split("/", 1)
     if server.startswith("nginx"):
         continue
     ref = med.get((f"{mode}/nginx-proxy" if mode != "healthz" else "healthz/nginx", c))
-    print(f"{mode:>9}-bound  c={c:<3} {server:<24} {rps:>10.0f} req/s  {rps / ref[0]:.2f}x nginx ({ref[0]:.0f} req/s)  p99 {p99:.2f} ms vs {ref[1]:.2f} ms"
-          if mode != "healthz" else
-          f"{'healthz':>15}  c={c:<3} {server:<24} {rps:>10.0f} req/s  {rps / ref[0]:.2f}x nginx ({ref[0]:.0f} req/s)  p99 {p99:.2f} ms vs {ref[1]:.2f} ms")
+    head = f"{mode:>9}-bound" if mode != "healthz" else f"{'healthz':>15}"
+    print(f"{head}  c={c:<3} {server:<24} {rps:>10.0f} req/s  {rps / ref[0]:.2f}x nginx ({ref[0]:.0f} req/s)  p99 {p99:.2f} ms vs {ref[1]:.2f} ms"
+          f"  cpu {user:.1f}+{system:.1f} us vs {ref[2]:.1f}+{ref[3]:.1f} us")
 PY
 
 if [[ ${PROFILE:-0} == 1 ]]; then

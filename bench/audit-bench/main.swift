@@ -35,7 +35,17 @@ struct RunResult {
     var elapsed: Double
     var statistics: WriterStatistics
     var verifySeconds: Double
+    /// The process's user + system CPU time over the measured window (all threads: the workers and the writer).
+    var cpuSeconds: Double
     var blocksPerSecond: Double { Double(blocks) / elapsed }
+}
+
+/// User + system CPU time of the whole process so far (`getrusage(RUSAGE_SELF)`).
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 func entry(_ worker: Int, _ index: Int, outcome: AuditOutcome) -> AuditEntry {
@@ -63,6 +73,7 @@ func run(groupCommit: Bool, concurrency: Int, options: Options) async throws -> 
     defer { database.close() }
     let log = SQLAuditLog(database: database)
     let before = database.statistics
+    let cpuBefore = processCPUSeconds()
     let start = ContinuousClock.now
     let deadline = start + .milliseconds(Int64(options.seconds * 1000))
 
@@ -81,6 +92,7 @@ func run(groupCommit: Bool, concurrency: Int, options: Options) async throws -> 
         return try await group.reduce(0, +)
     }
     let elapsed = start.duration(to: .now)
+    let cpuSeconds = processCPUSeconds() - cpuBefore
     let after = database.statistics
     var statistics = WriterStatistics()
     statistics.transactionsCommitted = after.transactionsCommitted - before.transactionsCommitted
@@ -97,7 +109,7 @@ func run(groupCommit: Bool, concurrency: Int, options: Options) async throws -> 
     func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
-    return RunResult(blocks: blocks, elapsed: seconds(elapsed), statistics: statistics, verifySeconds: seconds(verifySeconds))
+    return RunResult(blocks: blocks, elapsed: seconds(elapsed), statistics: statistics, verifySeconds: seconds(verifySeconds), cpuSeconds: cpuSeconds)
 }
 
 func pad(_ text: String, _ width: Int) -> String {
@@ -109,7 +121,7 @@ print("audit-bench: \(options.seconds) s per run, synchronous=FULL, WAL, dir \(o
 print("each block = append(intent) then append(outcome), each awaiting its own durable commit")
 print([
     pad("mode", 10), pad("conc", 5), pad("blocks/s", 10), pad("rows/s", 9), pad("commits", 8), pad("fsync/blk", 10),
-    pad("jobs/commit", 12), pad("max batch", 10), pad("verify", 9),
+    pad("jobs/commit", 12), pad("max batch", 10), pad("cpu us/blk", 11), pad("verify", 9),
 ].joined(separator: " "))
 
 var results: [String: RunResult] = [:]
@@ -127,6 +139,7 @@ for concurrency in options.concurrencies {
             pad(String(format: "%.3f", Double(commits) / Double(max(result.blocks, 1))), 10),
             pad(String(format: "%.1f", Double(result.statistics.jobsCommitted) / Double(max(commits, 1))), 12),
             pad(String(result.statistics.largestBatch), 10),
+            pad(String(format: "%.1f", result.cpuSeconds * 1e6 / Double(max(result.blocks, 1))), 11),
             pad(String(format: "%.2f s", result.verifySeconds), 9),
         ].joined(separator: " "))
     }
@@ -136,4 +149,5 @@ for concurrency in options.concurrencies {
         print(String(format: "c=%d: group commit / one commit per write = %.1fx", concurrency, group.blocksPerSecond / single.blocksPerSecond))
     }
 }
-print("(fsyncs: one WAL fsync per commit with synchronous=FULL, plus checkpoints)")
+print("(fsyncs: one WAL fsync per commit with synchronous=FULL, plus checkpoints; cpu: the process's user + system")
+print(" time over the run per block, the writer thread's included)")
