@@ -4,7 +4,8 @@ public import NIOFreeHTTP
 public enum HealthRoutes {
     /// Adds the health routes to `router`.
     public static func register(on router: inout Router) {
-        router.get("/healthz") { _, _ in
+        // Answered on the event loop as it is parsed, without a worker task (`Router.immediate`).
+        router.immediate("GET", "/healthz") { _, _ in
             HTTPResponse.json(200, healthBody)
         }
     }

@@ -25,6 +25,16 @@ public struct SecurityHeadersMiddleware: HTTPMiddleware {
         return response
     }
 
+    public func handleImmediately(
+        _ request: HTTPRequest,
+        context: RequestContext,
+        next: (HTTPRequest, RequestContext) -> HTTPResponse?
+    ) -> HTTPResponse? {
+        guard var response = next(request, context) else { return nil }
+        decorate(&response, isPrivate: Self.isPrivate(request.path))
+        return response
+    }
+
     /// `render` with these headers added: for the server's own refusals (400, 408, 413, 431, …), which never
     /// pass through the middlewares. They belong to no route, so they are never cached either.
     public func rendering(_ render: @escaping @Sendable (HTTPServerProblem) -> HTTPResponse) -> @Sendable (HTTPServerProblem) -> HTTPResponse {

@@ -37,9 +37,21 @@ public struct ObservabilityMiddleware: HTTPMiddleware {
         }
     }
 
-    private func finish(_ request: HTTPRequest, _ context: RequestContext, _ observation: RequestObservation, status: Int) {
+    /// An immediate route (`Router.immediate`) neither authenticates nor calls Weavr, so it has no
+    /// `RequestObservation` to fill in: its line has no tenant and no upstream time.
+    public func handleImmediately(
+        _ request: HTTPRequest,
+        context: RequestContext,
+        next: (HTTPRequest, RequestContext) -> HTTPResponse?
+    ) -> HTTPResponse? {
+        guard let response = next(request, context) else { return nil }
+        finish(request, context, nil, status: response.status)
+        return response
+    }
+
+    private func finish(_ request: HTTPRequest, _ context: RequestContext, _ observation: RequestObservation?, status: Int) {
         let nanoseconds = EventLoop.monotonicNanoseconds() &- context.startedAt
-        let tenant = observation.tenant
+        let tenant = observation?.tenant
         metrics?.recordRequest(route: context.route, method: request.method, status: status, tenant: tenant, seconds: Double(nanoseconds) / 1e9)
         guard let accessLog, accessLogEnabled() else { return }
         var metadata: Logger.Metadata = [
@@ -48,7 +60,7 @@ public struct ObservabilityMiddleware: HTTPMiddleware {
             "method": .string(GatewayMetrics.methodLabel(request.method)),
             "status": .stringConvertible(status),
             "duration_ms": .stringConvertible(Self.milliseconds(nanoseconds)),
-            "upstream_ms": .stringConvertible(Self.milliseconds(observation.upstreamNanoseconds)),
+            "upstream_ms": .stringConvertible(Self.milliseconds(observation?.upstreamNanoseconds ?? 0)),
             "client_ip": .string(request.peer.host),
         ]
         if let tenant { metadata["tenant"] = .string(tenant) }

@@ -35,6 +35,16 @@ public struct AccessLogMiddleware: HTTPMiddleware {
         }
     }
 
+    public func handleImmediately(
+        _ request: HTTPRequest,
+        context: RequestContext,
+        next: (HTTPRequest, RequestContext) -> HTTPResponse?
+    ) -> HTTPResponse? {
+        guard let response = next(request, context) else { return nil }
+        log(request, context, response.status)
+        return response
+    }
+
     private func log(_ request: HTTPRequest, _ context: RequestContext, _ status: Int) {
         sink(AccessLogEntry(
             requestID: context.requestID,

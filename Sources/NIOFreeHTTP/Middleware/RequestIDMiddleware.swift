@@ -12,15 +12,32 @@ public struct RequestIDMiddleware: HTTPMiddleware {
         context: RequestContext,
         next: (HTTPRequest, RequestContext) async throws -> HTTPResponse
     ) async throws -> HTTPResponse {
+        let context = Self.identified(request, context)
+        var response = try await next(request, context)
+        response.headers.replaceOrAdd(Self.headerName, context.requestID)
+        return response
+    }
+
+    public func handleImmediately(
+        _ request: HTTPRequest,
+        context: RequestContext,
+        next: (HTTPRequest, RequestContext) -> HTTPResponse?
+    ) -> HTTPResponse? {
+        let context = Self.identified(request, context)
+        guard var response = next(request, context) else { return nil }
+        response.headers.replaceOrAdd(Self.headerName, context.requestID)
+        return response
+    }
+
+    /// `context` with the request's id: the client's when acceptable, else a new one.
+    private static func identified(_ request: HTTPRequest, _ context: RequestContext) -> RequestContext {
         var context = context
-        if let given = request.headers[Self.headerName], Self.isAcceptable(given) {
+        if let given = request.headers[headerName], isAcceptable(given) {
             context.requestID = given
         } else {
             context.requestID = RequestIDGenerator.shared.next()
         }
-        var response = try await next(request, context)
-        response.headers.replaceOrAdd(Self.headerName, context.requestID)
-        return response
+        return context
     }
 
     /// True for 1–128 characters from `A-Z a-z 0-9 . _ -` (no spaces, no CR/LF, nothing to inject into logs).

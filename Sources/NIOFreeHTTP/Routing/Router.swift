@@ -6,9 +6,16 @@ import GatewayCore
 /// Build it with `add` (a handler may run its own steps around the route: the gateway's `/v1` pipeline),
 /// then use it as the server's responder. Global middlewares run for every request, after the route is matched (so they see
 /// `context.route`), including 404 and 405 answers. A thrown `HTTPResponseError` becomes its response.
+///
+/// A route on a literal path whose answer needs no waiting (`/healthz`) can be added with `immediate`: the server
+/// then answers it on the event loop as the request is parsed, without a worker task
+/// (`HTTPResponder.respondImmediately`), when every global middleware can handle it that way
+/// (`HTTPMiddleware.handleImmediately`); else, and for every other route, through `respond`.
 public struct Router: HTTPResponder {
     /// A route handler.
     public typealias Handler = @Sendable (HTTPRequest, RequestContext) async throws -> HTTPResponse
+    /// A route handler that answers without waiting (`immediate`).
+    public typealias ImmediateHandler = @Sendable (HTTPRequest, RequestContext) -> HTTPResponse
 
     private struct Node: Sendable {
         var literals: [String: Node] = [:]
@@ -20,6 +27,8 @@ public struct Router: HTTPResponder {
 
     private var root = Node()
     private var middlewares: [any HTTPMiddleware]
+    /// The `immediate` routes: path → method → handler.
+    private var immediateRoutes: [String: [String: ImmediateHandler]] = [:]
     /// Renders the router's own 404 and 405 and the server's refusals (`HTTPResponder.problemResponse`).
     /// Default: `HTTPServerProblem.response`.
     public var problemRenderer: @Sendable (HTTPServerProblem) -> HTTPResponse = { $0.response }
@@ -40,6 +49,15 @@ public struct Router: HTTPResponder {
         let segments = Router.segments(of: pattern)
         Router.insert(&root, segments[...], method: method, pattern: pattern, handler: handler)
         routes.append((method, pattern))
+    }
+
+    /// Registers `handler` for `method` on the literal `path` (no `{parameter}`), as a route answered without
+    /// waiting: on the event loop as the request is parsed when the global middlewares allow it, else through
+    /// `respond` like any route (the same handler, so the answer is the same either way).
+    public mutating func immediate(_ method: String, _ path: String, _ handler: @escaping ImmediateHandler) {
+        precondition(!path.contains("{"), "an immediate route has a literal path: \(path)")
+        add(method, path) { request, context in handler(request, context) }
+        immediateRoutes[path, default: [:]][method] = handler
     }
 
     public mutating func get(_ pattern: String, _ handler: @escaping Handler) { add("GET", pattern, handler) }
@@ -151,6 +169,31 @@ public struct Router: HTTPResponder {
 
     public func problemResponse(_ problem: HTTPServerProblem) -> HTTPResponse {
         problemRenderer(problem)
+    }
+
+    /// An `immediate` route's answer through the global middlewares' `handleImmediately`, or nil: not such a
+    /// route (one dictionary lookup of the path), or a middleware needs `respond` for this request.
+    public func respondImmediately(to request: HTTPRequest, context: RequestContext) -> HTTPResponse? {
+        guard !immediateRoutes.isEmpty, let byMethod = immediateRoutes[request.path] else { return nil }
+        let handler: ImmediateHandler
+        if let own = byMethod[request.method] {
+            handler = own
+        } else if request.method == "HEAD", let get = byMethod["GET"], !routes.contains(where: { $0 == ("HEAD", request.path) }) {
+            // As `match`: HEAD is answered like GET unless the path has a HEAD route of its own.
+            handler = get
+        } else {
+            return nil
+        }
+        var context = context
+        context.route = request.path
+        return runChainImmediately(0, handler, request, context)
+    }
+
+    private func runChainImmediately(_ index: Int, _ handler: ImmediateHandler, _ request: HTTPRequest, _ context: RequestContext) -> HTTPResponse? {
+        if index == middlewares.count { return handler(request, context) }
+        return middlewares[index].handleImmediately(request, context: context) { request, context in
+            runChainImmediately(index + 1, handler, request, context)
+        }
     }
 
     /// Runs middleware `index` and, through its `next`, the rest and then the endpoint (no allocation per step).

@@ -301,6 +301,15 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
             method: pending.head.method, path: pending.head.path, query: pending.head.query, version: pending.head.version,
             headers: pending.head.headers, body: pending.body, peer: peer, tls: tls?.info
         )
+        // A route answered without waiting (`HTTPResponder.respondImmediately`): written now, no worker involved.
+        if let response = shared.responder.respondImmediately(to: request, context: context) {
+            if case .stream = response.body {
+                Task.immediate(executorPreference: loop) { [self] in await send(response, as: reply) }
+            } else {
+                write(response, as: reply)
+            }
+            return
+        }
         loopState.workers.run(RequestWorkers.Work(connection: self, request: request, context: context, reply: reply))
     }
 
@@ -317,49 +326,59 @@ final class HTTPServerConnection: EventLoopHandler, DeferredFlush, HTTPBodySink,
         await send(response, as: work.reply)
     }
 
-    /// Writes the response to `head`: complete bodies without suspending, streams chunk by chunk (HTTP/1.0:
-    /// until close). Then tells the machine, which decides whether the connection stays open.
+    /// Writes the response to `head`: complete bodies without suspending (`write`), streams chunk by chunk
+    /// (HTTP/1.0: until close). Then tells the machine, which decides whether the connection stays open.
     private func send(_ response: HTTPResponse, as head: ReplyShape) async {
+        guard case .stream(let produce) = response.body else { return write(response, as: head) }
         guard machine.isOpen else { return finishRequest(keepAlive: false) }
         let keepAlive = machine.keepsAlive(requested: head.keepAlive, draining: loopState.draining)
         let status = response.status
         // RFC 9110 §6.4.1 — 1xx, 204 and 304 have no content; RFC 9110 §9.3.2 — nor has a response to HEAD.
-        let bodyless = status < 200 || status == 204 || status == 304
-        let isHead = head.isHead
-        // The response's fields as they are (a copy with `date` replaced would copy the whole list).
-        let headers = response.headers
-        let date = loop.httpDate
+        if head.isHead || Self.isBodyless(status) {
+            HTTPResponseEncoder.encodeHead(status: status, headers: response.headers, date: loop.httpDate, framing: Self.isBodyless(status) ? .none : .chunked, keepAlive: keepAlive, requestVersion: head.version, into: &outbound)
+            return finishRequest(keepAlive: keepAlive)
+        }
+        // HTTP/1.0 has no chunked coding: the body ends when the connection closes.
+        let chunked = head.version != .http1_0
+        HTTPResponseEncoder.encodeHead(status: status, headers: response.headers, date: loop.httpDate, framing: chunked ? .chunked : .none, keepAlive: keepAlive && chunked, requestVersion: head.version, into: &outbound)
+        streamChunked = chunked
+        flush()
+        do {
+            try await produce(HTTPBodyWriter(sink: self))
+            guard machine.isOpen else { return finishRequest(keepAlive: false) }
+            if chunked { HTTPResponseEncoder.encodeLastChunk(into: &outbound) }
+            finishRequest(keepAlive: keepAlive && chunked)
+        } catch {
+            // A failed stream cannot be reported in-band: end the connection without the last chunk.
+            finishRequest(keepAlive: false)
+        }
+    }
+
+    /// Writes a response whose body is complete (or that aborts the connection), without suspending.
+    private func write(_ response: HTTPResponse, as head: ReplyShape) {
+        guard machine.isOpen else { return finishRequest(keepAlive: false) }
         switch response.body {
+        case .bytes(let body):
+            let keepAlive = machine.keepsAlive(requested: head.keepAlive, draining: loopState.draining)
+            let bodyless = Self.isBodyless(response.status)
+            let framing: HTTPResponseEncoder.Framing = bodyless ? .none : .contentLength(body.count)
+            outbound.reserveCapacity(outbound.count + 512 + body.count)
+            // The response's fields as they are (a copy with `date` replaced would copy the whole list).
+            HTTPResponseEncoder.encodeHead(status: response.status, headers: response.headers, date: loop.httpDate, framing: framing, keepAlive: keepAlive, requestVersion: head.version, into: &outbound)
+            if !head.isHead && !bodyless { outbound.append(contentsOf: body) }
+            finishRequest(keepAlive: keepAlive)
         case .abortConnection:
             _ = csys_set_linger_zero(fd)
             closeNow()
             finishRequest(keepAlive: false)
-        case .bytes(let body):
-            let framing: HTTPResponseEncoder.Framing = bodyless ? .none : .contentLength(body.count)
-            outbound.reserveCapacity(outbound.count + 512 + body.count)
-            HTTPResponseEncoder.encodeHead(status: status, headers: headers, date: date, framing: framing, keepAlive: keepAlive, requestVersion: head.version, into: &outbound)
-            if !isHead && !bodyless { outbound.append(contentsOf: body) }
-            finishRequest(keepAlive: keepAlive)
-        case .stream(let produce):
-            if isHead || bodyless {
-                HTTPResponseEncoder.encodeHead(status: status, headers: headers, date: date, framing: bodyless ? .none : .chunked, keepAlive: keepAlive, requestVersion: head.version, into: &outbound)
-                return finishRequest(keepAlive: keepAlive)
-            }
-            // HTTP/1.0 has no chunked coding: the body ends when the connection closes.
-            let chunked = head.version != .http1_0
-            HTTPResponseEncoder.encodeHead(status: status, headers: headers, date: date, framing: chunked ? .chunked : .none, keepAlive: keepAlive && chunked, requestVersion: head.version, into: &outbound)
-            streamChunked = chunked
-            flush()
-            do {
-                try await produce(HTTPBodyWriter(sink: self))
-                guard machine.isOpen else { return finishRequest(keepAlive: false) }
-                if chunked { HTTPResponseEncoder.encodeLastChunk(into: &outbound) }
-                finishRequest(keepAlive: keepAlive && chunked)
-            } catch {
-                // A failed stream cannot be reported in-band: end the connection without the last chunk.
-                finishRequest(keepAlive: false)
-            }
+        case .stream:
+            preconditionFailure("a stream is sent by send(_:as:)")
         }
+    }
+
+    /// RFC 9110 §6.4.1: 1xx, 204 and 304 have no content.
+    private static func isBodyless(_ status: Int) -> Bool {
+        status < 200 || status == 204 || status == 304
     }
 
     private func finishRequest(keepAlive: Bool) {

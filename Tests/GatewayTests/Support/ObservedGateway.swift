@@ -39,9 +39,12 @@ final class ObservedGateway: Sendable {
     }
 
     /// A call to the logged public listener (or, with `admin`, to the admin listener).
-    func call(_ method: String, _ path: String, token: String? = nil, json: Any? = nil, admin toAdmin: Bool = false) async throws -> GatewayHarness.Reply {
+    func call(
+        _ method: String, _ path: String, token: String? = nil, json: Any? = nil, headers: HTTPHeaders = HTTPHeaders(), admin toAdmin: Bool = false
+    ) async throws -> GatewayHarness.Reply {
         let port = (toAdmin ? admin : server).localAddress!.port
         var request = HTTPClientRequest(method: method, url: "http://127.0.0.1:\(port)\(path)")
+        for (name, value) in headers { request.headers.add(name, value) }
         if let token { request.headers.add("authorization", "Bearer \(token)") }
         if let json {
             request.body = Array(try JSONSerialization.data(withJSONObject: json))
