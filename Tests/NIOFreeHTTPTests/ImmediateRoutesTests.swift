@@ -48,6 +48,11 @@ import TestSupport
         router.immediate("GET", "/fast") { _, context in
             HTTPResponse(status: 200, headers: ["content-type": "text/plain", "x-route": context.route ?? "-"], body: Array("fast".utf8))
         }
+        router.immediate("GET", "/fast-stream") { _, _ in
+            HTTPResponse(status: 200, headers: ["content-type": "text/plain"]) { writer in
+                for part in ["one,", "two,", "three"] { try await writer.write(part) }
+            }
+        }
         router.get("/async") { _, _ in HTTPResponse(status: 200, body: Array("async".utf8)) }
         router.get("/seq/{n}") { request, context in
             // Odd numbers finish later than the requests behind them: order must still hold.
@@ -117,6 +122,17 @@ import TestSupport
             try client.send(paths.map { "GET \($0) HTTP/1.1\r\n\(host)\r\n" }.joined())
             let responses = await client.responses(paths.count)
             #expect(responses.map(\.bodyText) == ["1", "fast", "3", "fast", "fast", "5", "6", "fast"])
+        }
+    }
+
+    @Test func aStreamedAnswerOfAnImmediateRouteIsWrittenChunkByChunk() async throws {
+        try await withTestServer(responder: Self.router([Step("a")])) { server in
+            let client = try RawClient(port: server.port)
+            try client.send("GET /fast-stream HTTP/1.1\r\n\(host)\r\nGET /fast HTTP/1.1\r\n\(host)\r\n")
+            let responses = await client.responses(2)
+            #expect(responses.first?.header("transfer-encoding") == "chunked")
+            #expect(responses.first?.bodyText == "one,two,three")
+            #expect(responses.last?.bodyText == "fast")
         }
     }
 

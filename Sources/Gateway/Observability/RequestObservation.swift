@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// `ObservabilityMiddleware` binds one to `RequestObservation.current` (a task local) around the request;
 /// code anywhere below reads `RequestObservation.current` and records into it, without threading it through
-/// every call.
+/// every call. An immediate route (`Router.immediate`: no session, no Weavr) runs without one.
 public final class RequestObservation: Sendable {
     private struct State {
         var tenant: String?

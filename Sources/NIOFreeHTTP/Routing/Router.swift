@@ -27,8 +27,9 @@ public struct Router: HTTPResponder {
 
     private var root = Node()
     private var middlewares: [any HTTPMiddleware]
-    /// The `immediate` routes: path → method → handler.
-    private var immediateRoutes: [String: [String: ImmediateHandler]] = [:]
+    /// The `immediate` routes, each path with its handlers by method: a few, so a linear search (a length check
+    /// and a byte compare each) costs the other routes less than hashing their path would.
+    private var immediateRoutes: [(path: String, handlers: [String: ImmediateHandler])] = []
     /// Renders the router's own 404 and 405 and the server's refusals (`HTTPResponder.problemResponse`).
     /// Default: `HTTPServerProblem.response`.
     public var problemRenderer: @Sendable (HTTPServerProblem) -> HTTPResponse = { $0.response }
@@ -57,7 +58,11 @@ public struct Router: HTTPResponder {
     public mutating func immediate(_ method: String, _ path: String, _ handler: @escaping ImmediateHandler) {
         precondition(!path.contains("{"), "an immediate route has a literal path: \(path)")
         add(method, path) { request, context in handler(request, context) }
-        immediateRoutes[path, default: [:]][method] = handler
+        if let index = immediateRoutes.firstIndex(where: { $0.path == path }) {
+            immediateRoutes[index].handlers[method] = handler
+        } else {
+            immediateRoutes.append((path, [method: handler]))
+        }
     }
 
     public mutating func get(_ pattern: String, _ handler: @escaping Handler) { add("GET", pattern, handler) }
@@ -172,9 +177,9 @@ public struct Router: HTTPResponder {
     }
 
     /// An `immediate` route's answer through the global middlewares' `handleImmediately`, or nil: not such a
-    /// route (one dictionary lookup of the path), or a middleware needs `respond` for this request.
+    /// route, or a middleware needs `respond` for this request.
     public func respondImmediately(to request: HTTPRequest, context: RequestContext) -> HTTPResponse? {
-        guard !immediateRoutes.isEmpty, let byMethod = immediateRoutes[request.path] else { return nil }
+        guard let byMethod = immediateRoutes.first(where: { $0.path == request.path })?.handlers else { return nil }
         let handler: ImmediateHandler
         if let own = byMethod[request.method] {
             handler = own
